@@ -1,0 +1,159 @@
+//! The one error type of erasekit, with stable snake_case codes.
+//!
+//! Codes never change once published: hosts match on them, and
+//! `tests/vectors/error_codes.json` lists every one so each binding can check it maps them all.
+
+use serde::Serialize;
+
+/// Which family an error belongs to; bindings map each family to one exception class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorFamily {
+    /// The caller passed a value erasekit cannot accept (product, id, time, URL, ...).
+    Input,
+    /// Credentials are missing, incomplete or cannot be used.
+    Credentials,
+}
+
+/// Every error erasekit reports. Serialises as `{ "code": ..., <fields> }`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Error {
+    /// A product string that is not one of the Redact API's exact spellings.
+    #[error("invalid product {given:?}: expected one of {expected}")]
+    InvalidProduct {
+        /// The value that was passed.
+        given: String,
+        /// The accepted spellings, comma separated.
+        expected: &'static str,
+    },
+    /// A direction (`type`) string that is not `inbound` or `outbound`.
+    #[error("invalid type {given:?}: expected one of {expected}")]
+    InvalidDirection {
+        /// The value that was passed.
+        given: String,
+        /// The accepted spellings, comma separated.
+        expected: &'static str,
+    },
+    /// A transaction or resource id that is empty, too long or has control characters.
+    #[error("invalid id: {reason}")]
+    InvalidId {
+        /// Why the id was refused.
+        reason: String,
+    },
+    /// A timestamp outside the range erasekit accepts.
+    #[error("invalid time for {field}: {reason}")]
+    InvalidTime {
+        /// The argument that held the time.
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A base URL that is not an absolute http(s) URL without query or fragment.
+    #[error("invalid base URL {given:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The value that was passed.
+        given: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// Any other argument that has the wrong shape.
+    #[error("invalid argument {field}: {reason}")]
+    InvalidArgument {
+        /// The argument name.
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Credentials given only in part (a key without its secret, an application id without its key).
+    #[error("invalid credentials: {reason}")]
+    InvalidCredentials {
+        /// What is missing or wrong; never contains a secret.
+        reason: String,
+    },
+    /// The call needs a kind of credential the `Credentials` value does not hold.
+    #[error("missing credentials: this call needs {needed}")]
+    MissingCredentials {
+        /// Which pair is needed: `api_key+api_secret` or `application_id+private_key`.
+        needed: &'static str,
+    },
+    /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
+    #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
+    InvalidPrivateKey,
+}
+
+impl Error {
+    /// The stable snake_case code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidProduct { .. } => "invalid_product",
+            Error::InvalidDirection { .. } => "invalid_direction",
+            Error::InvalidId { .. } => "invalid_id",
+            Error::InvalidTime { .. } => "invalid_time",
+            Error::InvalidBaseUrl { .. } => "invalid_base_url",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::InvalidCredentials { .. } => "invalid_credentials",
+            Error::MissingCredentials { .. } => "missing_credentials",
+            Error::InvalidPrivateKey => "invalid_private_key",
+        }
+    }
+
+    /// The family of this error.
+    pub fn family(&self) -> ErrorFamily {
+        match self {
+            Error::InvalidProduct { .. }
+            | Error::InvalidDirection { .. }
+            | Error::InvalidId { .. }
+            | Error::InvalidTime { .. }
+            | Error::InvalidBaseUrl { .. }
+            | Error::InvalidArgument { .. } => ErrorFamily::Input,
+            Error::InvalidCredentials { .. }
+            | Error::MissingCredentials { .. }
+            | Error::InvalidPrivateKey => ErrorFamily::Credentials,
+        }
+    }
+
+    /// Machine-readable details: the code plus the fields of the variant.
+    pub fn details(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({ "code": self.code() }))
+    }
+
+    /// Every code with its family, in a fixed order; the source of `error_codes.json`.
+    pub fn catalogue() -> Vec<(&'static str, ErrorFamily)> {
+        let samples = [
+            Error::InvalidProduct {
+                given: String::new(),
+                expected: "",
+            },
+            Error::InvalidDirection {
+                given: String::new(),
+                expected: "",
+            },
+            Error::InvalidId {
+                reason: String::new(),
+            },
+            Error::InvalidTime {
+                field: "",
+                reason: String::new(),
+            },
+            Error::InvalidBaseUrl {
+                given: String::new(),
+                reason: "",
+            },
+            Error::InvalidArgument {
+                field: String::new(),
+                reason: String::new(),
+            },
+            Error::InvalidCredentials {
+                reason: String::new(),
+            },
+            Error::MissingCredentials { needed: "" },
+            Error::InvalidPrivateKey,
+        ];
+        samples.iter().map(|e| (e.code(), e.family())).collect()
+    }
+}
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,136 @@
+//! Plain-data HTTP messages: the core builds requests and reads responses, hosts move the bytes.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The `User-Agent` every request carries: erasekit and its version.
+pub const USER_AGENT: &str = concat!("erasekit/", env!("CARGO_PKG_VERSION"));
+
+/// An HTTP request to send. Header names are lower-case.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// Headers, lower-case names, including `authorization`.
+    pub headers: BTreeMap<String, String>,
+    /// The body bytes (empty for none).
+    #[serde(with = "serde_bytes_compat")]
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Shows everything but the `authorization` value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: BTreeMap<&str, &str> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    if k == "authorization" {
+                        mask(v)
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl HttpRequest {
+    /// A copy safe to print or log: the `authorization` value is replaced by its scheme and `***`.
+    pub fn redacted(&self) -> HttpRequest {
+        let mut copy = self.clone();
+        if let Some(v) = copy.headers.get_mut("authorization") {
+            *v = mask(v).to_owned();
+        }
+        copy
+    }
+}
+
+fn mask(value: &str) -> &'static str {
+    match value.split(' ').next() {
+        Some("Basic") => "Basic ***",
+        Some("Bearer") => "Bearer ***",
+        _ => "***",
+    }
+}
+
+/// An HTTP response as received. Header names are matched case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers; later duplicates of a name are ignored.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The body bytes.
+    #[serde(default, with = "serde_bytes_compat")]
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The value of header `name`, ignoring case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Bodies travel as byte strings where the format has them (wasm `Uint8Array`, Python `bytes`)
+/// and as arrays of numbers in JSON; both deserialise.
+mod serde_bytes_compat {
+    use serde::{Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes, a string or an array of bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+                Ok(v.as_bytes().to_vec())
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<u8>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Vec<u8>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Vec<u8>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}

@@ -1,0 +1,270 @@
+//! The Redact API: build `POST /v1/redact/transaction` and interpret what comes back.
+
+use crate::api_base::{ApiBase, ApiFamily};
+use crate::credentials::Credentials;
+use crate::error::Result;
+use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
+use crate::problem::Problem;
+use crate::product::{Direction, Product};
+use crate::retry_after::retry_at;
+use crate::timestamp::{check_time, UnixMillis};
+use crate::transaction_id::TransactionId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Vonage refuses to redact a record younger than this (403 premature-redaction).
+pub const PREMATURE_WINDOW_MS: UnixMillis = 60 * 60 * 1000;
+
+/// Plain input for [`RedactRequest::new`], as hosts pass it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactInput {
+    /// The transaction id.
+    pub id: String,
+    /// The product, spec spelling.
+    pub product: String,
+    /// `inbound` or `outbound`; defaults to `outbound`.
+    #[serde(default, rename = "type")]
+    pub direction: Option<String>,
+    /// When the transaction happened, if known; used to compute when a premature redaction may retry.
+    #[serde(default, alias = "createdAt")]
+    pub created_at: Option<UnixMillis>,
+}
+
+/// One validated redaction: which transaction, of which product and direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactRequest {
+    /// The transaction id.
+    pub id: TransactionId,
+    /// The product.
+    pub product: Product,
+    /// The direction, always sent (the spec lists `type` as required; SMS needs it).
+    #[serde(rename = "type")]
+    pub direction: Direction,
+    /// When the transaction happened, if known.
+    pub created_at: Option<UnixMillis>,
+}
+
+impl RedactRequest {
+    /// Validates plain input.
+    pub fn new(input: RedactInput) -> Result<Self> {
+        let id = TransactionId::new(&input.id)?;
+        let product = input.product.parse::<Product>()?;
+        let direction = match input.direction.as_deref() {
+            None => Direction::Outbound,
+            Some(d) => d.parse::<Direction>()?,
+        };
+        let created_at = input
+            .created_at
+            .map(|t| check_time("created_at", t))
+            .transpose()?;
+        Ok(RedactRequest {
+            id,
+            product,
+            direction,
+            created_at,
+        })
+    }
+
+    /// The earliest time Vonage will accept this redaction, when the transaction time is known.
+    pub fn not_before(&self) -> Option<UnixMillis> {
+        self.created_at
+            .map(|t| t.saturating_add(PREMATURE_WINDOW_MS))
+    }
+
+    /// The JSON body Vonage expects: `{"id", "product", "type"}`.
+    pub fn body(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            id: &'a str,
+            product: &'a str,
+            r#type: &'a str,
+        }
+        let body = Body {
+            id: self.id.as_str(),
+            product: self.product.as_str(),
+            r#type: self.direction.as_str(),
+        };
+        // Serialising three strings cannot fail; an empty body would be refused by Vonage anyway.
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+
+    /// The HTTP request: Basic auth (the only scheme the Redact API takes), JSON body.
+    pub fn to_http(&self, base: &ApiBase, credentials: &Credentials) -> Result<HttpRequest> {
+        let mut headers = BTreeMap::new();
+        headers.insert("accept".into(), "application/json".into());
+        headers.insert("authorization".into(), credentials.basic_authorization()?);
+        headers.insert("content-type".into(), "application/json".into());
+        headers.insert("user-agent".into(), USER_AGENT.into());
+        Ok(HttpRequest {
+            method: "POST".into(),
+            url: format!("{}/v1/redact/transaction", base.url(ApiFamily::Redact)),
+            headers,
+            body: self.body(),
+        })
+    }
+
+    /// What a response means. Never fails: anything unexpected is [`RedactOutcome::Malformed`].
+    pub fn interpret(&self, response: &HttpResponse, now: UnixMillis) -> RedactOutcome {
+        interpret(response, self.not_before(), now)
+    }
+}
+
+/// Which input a 422 (or 400) refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidInput {
+    /// The body was not valid JSON (`invalid-json`).
+    Json,
+    /// The product was not accepted (`invalid-product`).
+    Product,
+    /// Something else in the request.
+    Request,
+}
+
+/// What a Redact API response means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RedactOutcome {
+    /// 2xx (204 documented): the record is redacted.
+    Redacted {
+        /// HTTP status.
+        status: u16,
+    },
+    /// 404 invalid-id: no such record (already gone, never existed, or past retention).
+    NotFound {
+        /// HTTP status.
+        status: u16,
+        /// The problem body.
+        problem: Problem,
+    },
+    /// 403 premature-redaction: the record is younger than 60 minutes.
+    Premature {
+        /// HTTP status.
+        status: u16,
+        /// The problem body.
+        problem: Problem,
+        /// Transaction time + 60 min, when the transaction time is known.
+        earliest_retry_at: Option<UnixMillis>,
+    },
+    /// 403 (other than premature): the account is not provisioned for this product.
+    Unprovisioned {
+        /// HTTP status.
+        status: u16,
+        /// The problem body.
+        problem: Problem,
+    },
+    /// 401: missing or wrong credentials.
+    Unauthorized {
+        /// HTTP status.
+        status: u16,
+        /// The problem body, in either documented shape, when present.
+        problem: Option<Problem>,
+    },
+    /// 422 (or 400): Vonage refused the request body.
+    Invalid {
+        /// HTTP status.
+        status: u16,
+        /// The problem body, when present.
+        problem: Option<Problem>,
+        /// Which input was refused.
+        input: InvalidInput,
+    },
+    /// 429: too many requests.
+    RateLimited {
+        /// HTTP status.
+        status: u16,
+        /// The problem body, when present.
+        problem: Option<Problem>,
+        /// When to retry, from `Retry-After` (seconds or HTTP date), if given.
+        retry_at: Option<UnixMillis>,
+    },
+    /// 5xx: Vonage failed; worth retrying.
+    ServerError {
+        /// HTTP status.
+        status: u16,
+        /// The problem body, when present.
+        problem: Option<Problem>,
+    },
+    /// Anything else, e.g. a 404 without Vonage's problem body (a wrong base URL).
+    Malformed {
+        /// HTTP status.
+        status: u16,
+        /// Why the response was not understood.
+        reason: String,
+    },
+}
+
+impl RedactOutcome {
+    /// The outcome's snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RedactOutcome::Redacted { .. } => "redacted",
+            RedactOutcome::NotFound { .. } => "not_found",
+            RedactOutcome::Premature { .. } => "premature",
+            RedactOutcome::Unprovisioned { .. } => "unprovisioned",
+            RedactOutcome::Unauthorized { .. } => "unauthorized",
+            RedactOutcome::Invalid { .. } => "invalid",
+            RedactOutcome::RateLimited { .. } => "rate_limited",
+            RedactOutcome::ServerError { .. } => "server_error",
+            RedactOutcome::Malformed { .. } => "malformed",
+        }
+    }
+}
+
+fn interpret(
+    response: &HttpResponse,
+    not_before: Option<UnixMillis>,
+    now: UnixMillis,
+) -> RedactOutcome {
+    let status = response.status;
+    let problem = || Problem::parse(&response.body);
+    let malformed = |reason: &str| RedactOutcome::Malformed {
+        status,
+        reason: reason.to_owned(),
+    };
+    match status {
+        200..=299 => RedactOutcome::Redacted { status },
+        401 => RedactOutcome::Unauthorized {
+            status,
+            problem: problem(),
+        },
+        403 => match problem() {
+            Some(p) if p.type_code() == Some("premature-redaction") => RedactOutcome::Premature {
+                status,
+                problem: p,
+                earliest_retry_at: not_before,
+            },
+            Some(p) => RedactOutcome::Unprovisioned { status, problem: p },
+            None => malformed("403 without a problem body"),
+        },
+        404 => match problem() {
+            Some(p) => RedactOutcome::NotFound { status, problem: p },
+            // An HTML 404 is far more likely a wrong base URL than a missing record.
+            None => malformed("404 without a problem body (is the base URL right?)"),
+        },
+        400 | 422 => {
+            let problem = problem();
+            let input = match problem.as_ref().and_then(Problem::type_code) {
+                Some("invalid-json") => InvalidInput::Json,
+                Some("invalid-product") => InvalidInput::Product,
+                _ => InvalidInput::Request,
+            };
+            RedactOutcome::Invalid {
+                status,
+                problem,
+                input,
+            }
+        }
+        429 => RedactOutcome::RateLimited {
+            status,
+            problem: problem(),
+            retry_at: retry_at(response.header("retry-after"), now),
+        },
+        500..=599 => RedactOutcome::ServerError {
+            status,
+            problem: problem(),
+        },
+        _ => malformed("unexpected status"),
+    }
+}

@@ -1,0 +1,97 @@
+//! Validated Vonage transaction and resource ids.
+
+use crate::error::{Error, Result};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// The longest id accepted, in bytes. Vonage ids are at most a few dozen characters
+/// (Number Insight `request_id` ≤ 40); the bound keeps hostile input out of requests and logs.
+pub const MAX_ID_LEN: usize = 256;
+
+/// A Vonage id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransactionId(String);
+
+impl TransactionId {
+    /// Validates `raw` as an id.
+    pub fn new(raw: &str) -> Result<Self> {
+        let reason = if raw.is_empty() {
+            Some("must not be empty".to_owned())
+        } else if raw.len() > MAX_ID_LEN {
+            Some(format!(
+                "longer than {MAX_ID_LEN} bytes ({} bytes)",
+                raw.len()
+            ))
+        } else if raw.trim() != raw {
+            Some("has leading or trailing whitespace".to_owned())
+        } else {
+            raw.char_indices()
+                .find(|(_, c)| c.is_control())
+                .map(|(i, c)| format!("control character U+{:04X} at byte {i}", c as u32))
+        };
+        match reason {
+            Some(reason) => Err(Error::InvalidId { reason }),
+            None => Ok(TransactionId(raw.to_owned())),
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id percent-encoded as one URL path segment: `/`, `?`, `#`, `%` and `..` cannot escape it.
+    pub fn path_segment(&self) -> String {
+        const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'~');
+        // `.` is encoded too, so an id of `..` cannot become a dot-segment.
+        percent_encoding::utf8_percent_encode(&self.0, SEGMENT).to_string()
+    }
+}
+
+impl fmt::Display for TransactionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for TransactionId {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransactionId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        TransactionId::new(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_bad_ids() {
+        for bad in ["", "a\nb", " a", "x\u{7f}"] {
+            assert_eq!(
+                TransactionId::new(bad).unwrap_err().code(),
+                "invalid_id",
+                "{bad:?}"
+            );
+        }
+        assert!(TransactionId::new(&"a".repeat(MAX_ID_LEN + 1)).is_err());
+        assert!(TransactionId::new(&"a".repeat(MAX_ID_LEN)).is_ok());
+    }
+
+    #[test]
+    fn path_segment_cannot_escape() {
+        let id = TransactionId::new("../v1/users?x=1#f%2F").unwrap();
+        assert_eq!(id.path_segment(), "%2E%2E%2Fv1%2Fusers%3Fx%3D1%23f%252F");
+        let plain = TransactionId::new("aaaaaaaa-bbbb-cccc-dddd-0123456789ab").unwrap();
+        assert_eq!(plain.path_segment(), plain.as_str());
+    }
+}
