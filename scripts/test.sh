@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make test`: lint, then every suite in every language; prints the counts at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+logs=target/test-logs
+mkdir -p "$logs"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format and lint"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rust tests"
+cargo build -p erasekit-sim --quiet
+cargo test --workspace 2>&1 | tee "$logs/rust.log"
+
+step "javascript: wasm build, node tests, chromium test, types"
+bindings-js/scripts/build.sh
+bindings-js/scripts/test.sh 2>&1 | tee "$logs/js.log"
+
+step "python: wheel build, pytest, stubtest, mypy"
+bindings-py/scripts/build.sh
+bindings-py/scripts/test.sh 2>&1 | tee "$logs/py.log"
+
+sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+step "summary"
+printf 'rust:       %s passed\n' "$(sum 'test result: ok\. [0-9]+ passed' "$logs/rust.log")"
+printf 'javascript: %s passed\n' "$(sum '^# pass [0-9]+' "$logs/js.log")"
+printf "python:     %s passed\n" "$(grep -oE "[0-9]+ passed" "$logs/py.log" | tail -1 | grep -oE "[0-9]+")"
