@@ -13,6 +13,10 @@ pub enum ErrorFamily {
     Input,
     /// Credentials are missing, incomplete or cannot be used.
     Credentials,
+    /// A Vonage payload given to a capture function lacks a field or has a malformed one.
+    Payload,
+    /// The ledger's stored data or a host's database answer is not what the core expects.
+    Storage,
 }
 
 /// Every error erasekit reports. Serialises as `{ "code": ..., <fields> }`.
@@ -78,6 +82,37 @@ pub enum Error {
         /// Which pair is needed: `api_key+api_secret` or `application_id+private_key`.
         needed: &'static str,
     },
+    /// A Vonage payload lacks a required field or has a malformed one.
+    #[error("invalid {source_name} payload: field {field:?} {reason}")]
+    InvalidPayload {
+        /// The capture source, e.g. `sms_send`.
+        #[serde(rename = "source")]
+        source_name: String,
+        /// The field at fault.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A subject that is empty or longer than 256 bytes.
+    #[error("invalid subject: {reason}")]
+    InvalidSubject {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A phone number that cannot be read as an international (E.164) number.
+    #[error("invalid phone number {given:?}: {reason}")]
+    InvalidPhone {
+        /// The value that was passed.
+        given: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A stored row, snapshot or host database answer the core cannot read.
+    #[error("storage error: {reason}")]
+    Storage {
+        /// What could not be read.
+        reason: String,
+    },
     /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
     #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
     InvalidPrivateKey,
@@ -96,6 +131,10 @@ impl Error {
             Error::InvalidCredentials { .. } => "invalid_credentials",
             Error::MissingCredentials { .. } => "missing_credentials",
             Error::InvalidPrivateKey => "invalid_private_key",
+            Error::InvalidPayload { .. } => "invalid_payload",
+            Error::InvalidSubject { .. } => "invalid_subject",
+            Error::InvalidPhone { .. } => "invalid_phone",
+            Error::Storage { .. } => "storage",
         }
     }
 
@@ -107,7 +146,11 @@ impl Error {
             | Error::InvalidId { .. }
             | Error::InvalidTime { .. }
             | Error::InvalidBaseUrl { .. }
-            | Error::InvalidArgument { .. } => ErrorFamily::Input,
+            | Error::InvalidArgument { .. }
+            | Error::InvalidSubject { .. }
+            | Error::InvalidPhone { .. } => ErrorFamily::Input,
+            Error::InvalidPayload { .. } => ErrorFamily::Payload,
+            Error::Storage { .. } => ErrorFamily::Storage,
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
@@ -150,6 +193,21 @@ impl Error {
             },
             Error::MissingCredentials { needed: "" },
             Error::InvalidPrivateKey,
+            Error::InvalidPayload {
+                source_name: String::new(),
+                field: String::new(),
+                reason: String::new(),
+            },
+            Error::InvalidSubject {
+                reason: String::new(),
+            },
+            Error::InvalidPhone {
+                given: String::new(),
+                reason: String::new(),
+            },
+            Error::Storage {
+                reason: String::new(),
+            },
         ];
         samples.iter().map(|e| (e.code(), e.family())).collect()
     }

@@ -1,0 +1,275 @@
+//! Every ledger statement, parameterised, and decoding of the rows hosts hand back.
+
+use crate::error::{Error, Result};
+use crate::identifier::Identifier;
+use crate::ledger_entry::{EntryKind, LedgerEntry};
+use crate::sql::{column_opt_text, column_text, column_u64, Dialect, SqlValue, Statement};
+use crate::subject::{check_subject, subject_hash};
+use crate::timestamp::{check_time, UnixMillis};
+use serde_json::Value;
+
+/// Entry rows per INSERT: 9 columns × 100 rows stays under SQLite's oldest parameter limit (999).
+const ENTRY_BATCH: usize = 100;
+const ENTRY_COLUMNS: &str =
+    "subject, kind, product, direction, id, created_at, source, extra, recorded_at";
+
+/// Builds ledger statements in one dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerSql {
+    dialect: Dialect,
+}
+
+/// A saved erasure job as read back from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredJob {
+    /// The job id.
+    pub job_id: String,
+    /// The subject being erased.
+    pub subject: String,
+    /// `running`, `stopped` or `finished`.
+    pub state: String,
+    /// The job snapshot (JSON, no secrets).
+    pub snapshot: String,
+    /// When it was last saved.
+    pub updated_at: UnixMillis,
+}
+
+impl LedgerSql {
+    /// Statements in `dialect`.
+    pub fn new(dialect: Dialect) -> Self {
+        LedgerSql { dialect }
+    }
+
+    /// Inserts entries for `subject`, skipping any already recorded (same kind, product, id).
+    pub fn record(
+        &self,
+        subject: &str,
+        entries: &[LedgerEntry],
+        recorded_at: UnixMillis,
+    ) -> Result<Vec<Statement>> {
+        check_subject(subject)?;
+        check_time("recorded_at", recorded_at)?;
+        let mut out = Vec::with_capacity(entries.len().div_ceil(ENTRY_BATCH));
+        for batch in entries.chunks(ENTRY_BATCH) {
+            let mut params = Vec::with_capacity(batch.len() * 9);
+            let mut tuples = Vec::with_capacity(batch.len());
+            for entry in batch {
+                check_time("created_at", entry.created_at)?;
+                tuples.push(self.dialect.tuple(params.len() + 1, 9));
+                params.extend([
+                    SqlValue::from(subject),
+                    SqlValue::from(entry.kind.as_str()),
+                    SqlValue::from(entry.key().1),
+                    SqlValue::from(entry.direction.map(|d| d.as_str())),
+                    SqlValue::from(entry.id.as_str()),
+                    SqlValue::from(entry.created_at),
+                    SqlValue::from(entry.source.as_str()),
+                    SqlValue::from(Value::Object(entry.extra.clone()).to_string()),
+                    SqlValue::from(recorded_at),
+                ]);
+            }
+            out.push(Statement {
+                sql: format!(
+                    "INSERT INTO erasekit_entries ({ENTRY_COLUMNS}) VALUES {} ON CONFLICT (subject, kind, product, id) DO NOTHING",
+                    tuples.join(", ")
+                ),
+                params,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Links identifiers to `subject` (idempotent).
+    pub fn link(&self, subject: &str, identifiers: &[Identifier]) -> Result<Vec<Statement>> {
+        check_subject(subject)?;
+        let d = self.dialect;
+        Ok(identifiers
+            .iter()
+            .map(|ident| Statement {
+                sql: format!(
+                    "INSERT INTO erasekit_identifiers (subject, kind, value) VALUES {} ON CONFLICT (subject, kind, value) DO NOTHING",
+                    d.tuple(1, 3)
+                ),
+                params: vec![subject.into(), ident.kind().into(), ident.value().into()],
+            })
+            .collect())
+    }
+
+    /// Selects a subject's entries, oldest first; decode with [`LedgerSql::decode_entries`].
+    pub fn select_entries(&self, subject: &str) -> Result<Statement> {
+        check_subject(subject)?;
+        Ok(Statement {
+            sql: format!(
+                "SELECT kind, product, direction, id, created_at, source, extra FROM erasekit_entries WHERE subject = {} ORDER BY created_at, kind, product, id",
+                self.dialect.placeholder(1)
+            ),
+            params: vec![subject.into()],
+        })
+    }
+
+    /// Decodes rows of [`LedgerSql::select_entries`].
+    pub fn decode_entries(&self, rows: &[Vec<Value>]) -> Result<Vec<LedgerEntry>> {
+        rows.iter().map(|row| decode_entry(row)).collect()
+    }
+
+    /// Selects a subject's identifiers; decode with [`LedgerSql::decode_identifiers`].
+    pub fn select_identifiers(&self, subject: &str) -> Result<Statement> {
+        check_subject(subject)?;
+        Ok(Statement {
+            sql: format!(
+                "SELECT kind, value FROM erasekit_identifiers WHERE subject = {} ORDER BY kind, value",
+                self.dialect.placeholder(1)
+            ),
+            params: vec![subject.into()],
+        })
+    }
+
+    /// Decodes rows of [`LedgerSql::select_identifiers`].
+    pub fn decode_identifiers(&self, rows: &[Vec<Value>]) -> Result<Vec<Identifier>> {
+        rows.iter()
+            .map(|row| {
+                let kind = column_text(row, 0, "erasekit_identifiers.kind")?;
+                let value = column_text(row, 1, "erasekit_identifiers.value")?;
+                Identifier::from_parts(&kind, &value).map_err(|e| Error::Storage {
+                    reason: format!("stored identifier is invalid: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// Selects every subject that has entries or identifiers, sorted.
+    pub fn select_subjects(&self) -> Statement {
+        Statement::plain(
+            "SELECT subject FROM erasekit_entries UNION SELECT subject FROM erasekit_identifiers ORDER BY 1",
+        )
+    }
+
+    /// Decodes rows of [`LedgerSql::select_subjects`].
+    pub fn decode_subjects(&self, rows: &[Vec<Value>]) -> Result<Vec<String>> {
+        rows.iter()
+            .map(|row| column_text(row, 0, "subject"))
+            .collect()
+    }
+
+    /// Forgets `subject`: deletes its entries, identifiers and jobs and keeps one tombstone
+    /// (keyed hash, receipt id, time). Run all statements in one transaction.
+    pub fn forget(
+        &self,
+        subject: &str,
+        key: &[u8],
+        receipt_id: &str,
+        at: UnixMillis,
+    ) -> Result<Vec<Statement>> {
+        let hash = subject_hash(key, subject)?;
+        check_time("at", at)?;
+        if receipt_id.is_empty() || receipt_id.len() > 256 {
+            return Err(Error::InvalidArgument {
+                field: "receipt_id".into(),
+                reason: "must be 1 to 256 bytes".into(),
+            });
+        }
+        let p1 = self.dialect.placeholder(1);
+        let delete = |table: &str| Statement {
+            sql: format!("DELETE FROM {table} WHERE subject = {p1}"),
+            params: vec![subject.into()],
+        };
+        Ok(vec![
+            delete("erasekit_entries"),
+            delete("erasekit_identifiers"),
+            delete("erasekit_jobs"),
+            Statement {
+                sql: format!(
+                    "INSERT INTO erasekit_tombstones (subject_hash, receipt_id, forgotten_at) VALUES {} ON CONFLICT (subject_hash, receipt_id) DO NOTHING",
+                    self.dialect.tuple(1, 3)
+                ),
+                params: vec![hash.into(), receipt_id.into(), at.into()],
+            },
+        ])
+    }
+
+    /// Selects the tombstones of `subject` as rows of `(receipt_id, forgotten_at)`.
+    pub fn select_tombstones(&self, subject: &str, key: &[u8]) -> Result<Statement> {
+        Ok(Statement {
+            sql: format!(
+                "SELECT receipt_id, forgotten_at FROM erasekit_tombstones WHERE subject_hash = {} ORDER BY forgotten_at",
+                self.dialect.placeholder(1)
+            ),
+            params: vec![subject_hash(key, subject)?.into()],
+        })
+    }
+
+    /// Saves (inserts or replaces) a job checkpoint.
+    pub fn save_job(&self, job: &StoredJob) -> Result<Statement> {
+        check_subject(&job.subject)?;
+        check_time("updated_at", job.updated_at)?;
+        Ok(Statement {
+            sql: format!(
+                "INSERT INTO erasekit_jobs (job_id, subject, state, snapshot, updated_at) VALUES {} ON CONFLICT (job_id) DO UPDATE SET state = excluded.state, snapshot = excluded.snapshot, updated_at = excluded.updated_at",
+                self.dialect.tuple(1, 5)
+            ),
+            params: vec![
+                job.job_id.as_str().into(),
+                job.subject.as_str().into(),
+                job.state.as_str().into(),
+                job.snapshot.as_str().into(),
+                job.updated_at.into(),
+            ],
+        })
+    }
+
+    /// Selects one job; decode with [`LedgerSql::decode_jobs`].
+    pub fn select_job(&self, job_id: &str) -> Statement {
+        Statement {
+            sql: format!(
+                "SELECT job_id, subject, state, snapshot, updated_at FROM erasekit_jobs WHERE job_id = {}",
+                self.dialect.placeholder(1)
+            ),
+            params: vec![job_id.into()],
+        }
+    }
+
+    /// Selects every job, oldest first.
+    pub fn select_jobs(&self) -> Statement {
+        Statement::plain("SELECT job_id, subject, state, snapshot, updated_at FROM erasekit_jobs ORDER BY updated_at, job_id")
+    }
+
+    /// Decodes rows of [`LedgerSql::select_job`] / [`LedgerSql::select_jobs`].
+    pub fn decode_jobs(&self, rows: &[Vec<Value>]) -> Result<Vec<StoredJob>> {
+        rows.iter()
+            .map(|row| {
+                Ok(StoredJob {
+                    job_id: column_text(row, 0, "erasekit_jobs.job_id")?,
+                    subject: column_text(row, 1, "erasekit_jobs.subject")?,
+                    state: column_text(row, 2, "erasekit_jobs.state")?,
+                    snapshot: column_text(row, 3, "erasekit_jobs.snapshot")?,
+                    updated_at: column_u64(row, 4, "erasekit_jobs.updated_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn decode_entry(row: &[Value]) -> Result<LedgerEntry> {
+    let bad = |what: &str| Error::Storage {
+        reason: format!("stored entry has an invalid {what}"),
+    };
+    let kind = column_text(row, 0, "kind")?;
+    let product = column_opt_text(row, 1, "product")?;
+    let direction = column_opt_text(row, 2, "direction")?;
+    let extra = column_text(row, 6, "extra")?;
+    Ok(LedgerEntry {
+        kind: EntryKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+        product: product
+            .map(|p| p.parse())
+            .transpose()
+            .map_err(|_| bad("product"))?,
+        direction: direction
+            .map(|d| d.parse())
+            .transpose()
+            .map_err(|_| bad("direction"))?,
+        id: column_text(row, 3, "id")?,
+        created_at: column_u64(row, 4, "created_at")?,
+        source: column_text(row, 5, "source")?,
+        extra: serde_json::from_str(&extra).map_err(|_| bad("extra"))?,
+    })
+}
