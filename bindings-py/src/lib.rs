@@ -1,1 +1,45 @@
-//! placeholder
+//! `erasekit._native`: the PyO3 extension behind the pip package `erasekit`.
+//!
+//! Thin by design: each class is a newtype over a core type, arguments are read into the
+//! core's plain inputs, results are handed back as dicts with the core's field names, and
+//! core errors become the exception tree of [`errors`]. No domain decision is made here.
+
+mod arguments;
+mod credentials;
+mod errors;
+mod http;
+mod redact;
+mod time;
+
+use pyo3::prelude::*;
+
+/// Native core of erasekit (Vonage redaction without I/O). Import from `erasekit` instead.
+#[pymodule]
+mod _native {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::credentials::Credentials;
+    #[pymodule_export]
+    use super::errors::_exception_class;
+    #[pymodule_export]
+    use super::errors::error_codes;
+    #[pymodule_export]
+    use super::errors::CredentialsError;
+    #[pymodule_export]
+    use super::errors::ErasekitError;
+    #[pymodule_export]
+    use super::errors::StorageError;
+    #[pymodule_export]
+    use super::redact::RedactRequest;
+
+    /// The `User-Agent` every request carries.
+    #[pymodule_export]
+    const USER_AGENT: &str = erasekit_core::USER_AGENT;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        super::errors::add_value_error_classes(m)
+    }
+}

@@ -1,0 +1,54 @@
+"""erasekit: a GDPR toolkit for Vonage users.
+
+Redact a Vonage transaction (SMS, call, Verify, Number Insight, Messages) with one call::
+
+    import erasekit
+
+    creds = erasekit.Credentials(api_key="abcd1234", api_secret="...")
+    outcome = erasekit.redact("0A000000B0C9A1234", "sms", credentials=creds)
+    if outcome["outcome"] == "premature":
+        print("retry at", outcome["earliest_retry_at"])
+
+Or drive the sans-IO core yourself with any HTTP client: ``RedactRequest.to_http()`` gives the
+request as a dict, ``RedactRequest.interpret()`` turns the response into an outcome dict.
+Times are ``int`` milliseconds since the Unix epoch (aware ``datetime`` values are accepted
+too). Errors are under ``erasekit.ErasekitError``, each with a stable ``.code``.
+"""
+
+from ._native import USER_AGENT as USER_AGENT
+from ._native import Credentials as Credentials
+from ._native import RedactRequest as RedactRequest
+from ._native import __version__ as __version__
+from ._native import error_codes as error_codes
+from ._redact import redact as redact
+from ._redact import redact_async as redact_async
+from .exceptions import CredentialsError as CredentialsError
+from .exceptions import ErasekitError as ErasekitError
+from .exceptions import InputError as InputError
+from .exceptions import PayloadError as PayloadError
+from .exceptions import StorageError as StorageError
+from .exceptions import TransportError as TransportError
+from .types import HttpRequest as HttpRequest
+from .types import HttpResponse as HttpResponse
+from .types import Problem as Problem
+from .types import RedactOutcome as RedactOutcome
+
+__all__ = [
+    "USER_AGENT",
+    "Credentials",
+    "CredentialsError",
+    "ErasekitError",
+    "HttpRequest",
+    "HttpResponse",
+    "InputError",
+    "PayloadError",
+    "Problem",
+    "RedactOutcome",
+    "RedactRequest",
+    "StorageError",
+    "TransportError",
+    "__version__",
+    "error_codes",
+    "redact",
+    "redact_async",
+]

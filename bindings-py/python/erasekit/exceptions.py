@@ -1,0 +1,73 @@
+"""The exceptions erasekit raises, all under ``ErasekitError``.
+
+Every instance has ``.code``, a stable snake_case string (see ``erasekit.error_codes()``),
+and ``.details``, a dict with the code and the fields of the error. Messages, codes and
+details never contain a secret, a private key or a token.
+
+``ErasekitError(Exception)``
+    The root; catch it to catch everything erasekit raises.
+``InputError(ErasekitError, ValueError)``
+    A value erasekit cannot accept: ``invalid_product``, ``invalid_direction``,
+    ``invalid_id``, ``invalid_time``, ``invalid_base_url``, ``invalid_subject``,
+    ``invalid_phone``, and ``invalid_argument`` (any argument of the wrong type or shape;
+    ``details["field"]`` names it).
+``CredentialsError(ErasekitError)``
+    ``invalid_credentials`` (half a pair, nothing at all), ``missing_credentials`` (the call
+    needs the other pair), ``invalid_private_key``.
+``PayloadError(ErasekitError, ValueError)``
+    ``invalid_payload``: a Vonage payload lacks a field or has a malformed one.
+``StorageError(ErasekitError)``
+    ``storage``: stored ledger data or a database answer is not what erasekit expects.
+``TransportError(ErasekitError)``
+    ``transport_failed``: the HTTP request could not be completed (refused, reset, timed
+    out, DNS). Raised by ``redact()``/``redact_async()``; ``__cause__`` is the httpx error.
+
+The first five are defined by the native extension, mapped one-to-one from the core's error
+families; ``TransportError`` is defined here, because only the Python layer does I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._native import CredentialsError as CredentialsError
+from ._native import ErasekitError as ErasekitError
+from ._native import InputError as InputError
+from ._native import PayloadError as PayloadError
+from ._native import StorageError as StorageError
+
+__all__ = [
+    "CredentialsError",
+    "ErasekitError",
+    "InputError",
+    "PayloadError",
+    "StorageError",
+    "TransportError",
+]
+
+TRANSPORT_FAILED = "transport_failed"
+
+
+class TransportError(ErasekitError):
+    """The HTTP request could not be completed: connection refused or reset, timeout, DNS.
+
+    ``code`` is ``"transport_failed"``; ``details`` is ``{"code", "error", "reason"}`` with the
+    httpx exception's class name and message; ``__cause__`` is the httpx exception itself.
+    Nothing was learned about the redaction: it is safe to retry (redaction is idempotent).
+    """
+
+    code: str
+    details: dict[str, Any]
+
+    def __init__(self, cause: BaseException) -> None:
+        reason = str(cause) or type(cause).__name__
+        super().__init__(f"transport failed: {reason}")
+        self.code = TRANSPORT_FAILED
+        self.details = {
+            "code": TRANSPORT_FAILED,
+            "error": type(cause).__name__,
+            "reason": reason,
+        }
+
+
+TransportError.__module__ = "erasekit"
