@@ -5,6 +5,20 @@ from typing import Any, ClassVar, Final, Union, final
 
 from erasekit.types import ApiBaseUrls, ErrorCode, HttpRequest, HttpResponse, RedactOutcome
 
+__all__ = [
+    "Credentials",
+    "_exception_class",
+    "error_codes",
+    "CredentialsError",
+    "ErasekitError",
+    "StorageError",
+    "RedactRequest",
+    "USER_AGENT",
+    "__version__",
+    "InputError",
+    "PayloadError",
+]
+
 _Time = Union[int, datetime]
 """Milliseconds since the Unix epoch, or a timezone-aware datetime."""
 
@@ -85,7 +99,7 @@ class RedactRequest:
         type: str | None = None,
         created_at: _Time | None = None,
     ) -> RedactRequest: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     @property
     def id(self) -> str:
         """The transaction id."""
@@ -124,3 +138,6 @@ class RedactRequest:
 
 def error_codes() -> list[ErrorCode]:
     """Every error code erasekit can raise, with its family, in a fixed order."""
+
+def _exception_class(code: str) -> type[ErasekitError] | None:
+    """The class raised for ``code`` (``None`` if unknown). Private: for erasekit's tests."""
