@@ -1,1 +1,33 @@
-//! placeholder
+//! wasm-bindgen bindings of `erasekit-core`, shipped as the npm package `erasekit`.
+//!
+//! The bindings translate and never decide: inputs are read into the core's plain input
+//! types, core values are serialised back with one serde-wasm-bindgen configuration
+//! ([`wire`]), and core errors become real JS `Error`s ([`error`]). One file per exported
+//! class. The hand-written JS entries in `bindings-js/js/` add `init()` and `USER_AGENT`.
+
+mod credentials;
+mod error;
+mod options;
+mod redact;
+mod redact_request;
+mod ts_types;
+mod wire;
+
+pub use credentials::Credentials;
+pub use error::error_codes;
+pub use redact::redact;
+pub use redact_request::RedactRequest;
+
+use wasm_bindgen::prelude::*;
+
+/// The `User-Agent` every request carries, e.g. `erasekit/0.1.0`.
+#[wasm_bindgen(js_name = userAgent)]
+pub fn user_agent() -> String {
+    erasekit_core::USER_AGENT.to_owned()
+}
+
+/// The version of erasekit, e.g. `0.1.0`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,61 @@
+// Types of every entry of the `erasekit` package (Node ESM, Node CommonJS and browsers).
+export {
+  Credentials,
+  RedactRequest,
+  errorCodes,
+  redact,
+  userAgent,
+  version,
+} from "../pkg/web/erasekit_js.js";
+
+export type {
+  AbortSignalLike,
+  ApiBaseInput,
+  BaseUrl,
+  CredentialsInput,
+  Direction,
+  ErasekitError,
+  ErrorCode,
+  ErrorCodeInfo,
+  ErrorFamily,
+  FetchInit,
+  HttpRequest,
+  HttpResponse,
+  InvalidInput,
+  Problem,
+  Product,
+  RedactInput,
+  RedactOptions,
+  RedactOutcome,
+  RedactRequestData,
+  RequestOptions,
+  ResponseLike,
+  TransportError,
+} from "../pkg/web/erasekit_js.js";
+
+/** `erasekit/<version>`, the `User-Agent` of every request (browsers: set once `init()` ran). */
+export declare const USER_AGENT: string;
+
+/** The erasekit version (browsers: set once `init()` ran). */
+export declare const VERSION: string;
+
+/** Where the wasm is: a URL, a `Response` (or a promise of one), its bytes or a compiled module. */
+export type InitInput =
+  | string
+  | URL
+  | Response
+  | Promise<Response>
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module;
+
+/**
+ * Browsers: loads the wasm; await it before using anything else. Node: resolves at once
+ * (the wasm is loaded on import), so the same code runs in both.
+ */
+export declare function init(input?: InitInput): Promise<void>;
+
+/** Like `init()`, synchronously, from the wasm's bytes or a compiled module. */
+export declare function initSync(module: ArrayBuffer | ArrayBufferView | WebAssembly.Module): void;
+
+export default init;

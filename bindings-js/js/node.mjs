@@ -1,0 +1,17 @@
+// The Node entry, ES module: the CommonJS entry re-exported, so both share one wasm instance.
+import native from "./node.cjs";
+
+export const {
+  Credentials,
+  RedactRequest,
+  errorCodes,
+  redact,
+  userAgent,
+  version,
+  USER_AGENT,
+  VERSION,
+  init,
+  initSync,
+} = native;
+
+export default init;

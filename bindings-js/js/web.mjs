@@ -1,0 +1,38 @@
+// The browser entry: `await init()` loads the wasm before anything else is used.
+import wasmInit, { initSync as wasmInitSync, userAgent, version } from "../pkg/web/erasekit_js.js";
+
+export {
+  Credentials,
+  RedactRequest,
+  errorCodes,
+  redact,
+  userAgent,
+  version,
+} from "../pkg/web/erasekit_js.js";
+
+/** `erasekit/<version>`; set once `init()` (or `initSync()`) has run. */
+export let USER_AGENT;
+/** The erasekit version; set once `init()` (or `initSync()`) has run. */
+export let VERSION;
+
+function loaded() {
+  USER_AGENT = userAgent();
+  VERSION = version();
+}
+
+/**
+ * Loads the wasm. `input` is where `erasekit_js_bg.wasm` is (a URL, a `Response`, its bytes or
+ * a compiled `WebAssembly.Module`); by default it is fetched next to this package's glue.
+ */
+export async function init(input) {
+  await wasmInit(input === undefined ? undefined : { module_or_path: input });
+  loaded();
+}
+
+/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. */
+export function initSync(module) {
+  wasmInitSync({ module });
+  loaded();
+}
+
+export default init;

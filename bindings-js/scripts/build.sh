@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the wasm of the npm package `erasekit` into bindings-js/pkg/ (gitignored):
+#   pkg/node  wasm-bindgen --target nodejs (CommonJS; js/node.cjs and js/node.mjs load it)
+#   pkg/web   wasm-bindgen --target web    (ES module; needs `await init()`)
+# then shrinks each .wasm with wasm-opt -Oz from the npm `binaryen` package (never Debian's:
+# its wasm-opt corrupts wasm-bindgen output). Idempotent, runs from any directory; skips the
+# bindgen/opt steps when pkg/ is newer than the cargo output. FORCE=1 rebuilds anyway.
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130 # must equal the `=` pin of wasm-bindgen in bindings-js/Cargo.toml
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/.." && pwd)"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+wasm="$target_dir/wasm32-unknown-unknown/release/erasekit_js.wasm"
+pkg="$here/pkg"
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  echo "build.sh: wasm-bindgen $WASM_BINDGEN_VERSION is needed on PATH" >&2
+  echo "  cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION   (without --locked)" >&2
+  exit 1
+fi
+
+if [ ! -x "$here/node_modules/.bin/wasm-opt" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund)
+fi
+wasm_opt="$here/node_modules/.bin/wasm-opt"
+
+(cd "$root" && cargo build -p erasekit-js --target wasm32-unknown-unknown --release)
+
+stamp="$pkg/.built"
+if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$stamp" -nt "$wasm" ] \
+  && [ -f "$pkg/node/erasekit_js_bg.wasm" ] && [ -f "$pkg/web/erasekit_js_bg.wasm" ]; then
+  echo "build.sh: pkg/ is up to date"
+else
+  rm -rf "$pkg"
+  mkdir -p "$pkg"
+  for pair in nodejs:node web:web; do
+    bindgen_target="${pair%%:*}"
+    out="$pkg/${pair##*:}"
+    wasm-bindgen --target "$bindgen_target" --out-dir "$out" "$wasm"
+    "$wasm_opt" -Oz \
+      --enable-reference-types --enable-multivalue --enable-bulk-memory \
+      --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      "$out/erasekit_js_bg.wasm" -o "$out/erasekit_js_bg.wasm"
+  done
+  # The nearest package.json decides how Node reads a .js file.
+  echo '{ "type": "commonjs" }' > "$pkg/node/package.json"
+  echo '{ "type": "module" }' > "$pkg/web/package.json"
+  touch "$stamp"
+fi
+
+web_bytes=$(cat "$pkg/web/erasekit_js_bg.wasm" "$pkg/web/erasekit_js.js" "$here/js/web.mjs" | wc -c)
+web_gzip=$(cat "$pkg/web/erasekit_js_bg.wasm" "$pkg/web/erasekit_js.js" "$here/js/web.mjs" | gzip -9 | wc -c)
+echo "build.sh: web build (wasm + glue + entry) ${web_bytes} bytes, ${web_gzip} bytes gzip -9"

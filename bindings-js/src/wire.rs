@@ -1,0 +1,186 @@
+//! How values cross the wasm boundary: one serde-wasm-bindgen configuration and the
+//! 64-bit policy.
+//!
+//! - Objects, not `Map`s, and `null`, not `undefined`, for values going out.
+//! - Times are integer milliseconds since the epoch. Going in, a JS number (or BigInt) that
+//!   is a whole, non-negative number is read as `u64`; values above 2^53 − 1 reach the core,
+//!   which refuses them with `invalid_time`. Going out, `u64` values are plain numbers; one
+//!   above 2^53 − 1 cannot be represented exactly and is refused instead of rounded.
+//! - Byte fields (`serde_bytes`-style) go out as `Uint8Array`.
+//!
+//! Deserialisation errors name the field (`createdAt`, `response.status`, ...) and become
+//! `invalid_argument` errors; nothing here panics or throws a string.
+
+use crate::error::{invalid_argument, to_js_error};
+use erasekit_core::{check_time, Error, UnixMillis};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+/// The one serialiser configuration every value leaving the core goes through.
+const SERIALIZER: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::new()
+    .serialize_maps_as_objects(true)
+    .serialize_missing_as_null(true)
+    .serialize_large_number_types_as_bigints(false);
+
+/// 2^64 as an `f64`: whole numbers at or above it saturate to `u64::MAX`.
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// Serialises a value with the one configuration.
+pub(crate) fn serialize<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&SERIALIZER)
+}
+
+/// Serialises a core value for JS. A `u64` above 2^53 − 1 is refused with `invalid_time`
+/// naming `time_field`, the input that produced it.
+pub(crate) fn to_js<T: Serialize + ?Sized>(
+    value: &T,
+    time_field: &'static str,
+) -> Result<JsValue, JsValue> {
+    serialize(value).map_err(|e| {
+        to_js_error(&Error::InvalidTime {
+            field: time_field,
+            reason: format!("result cannot be represented as a JavaScript number: {e}"),
+        })
+    })
+}
+
+/// Reads a small plain-data input (strings, numbers, nested objects) into a core input type.
+///
+/// The value goes through JSON data first so that whole JS numbers above 2^53 − 1 stay
+/// integers (serde-wasm-bindgen would refuse them as `u64`), letting the core decide.
+/// `field` names the argument; a path inside it is appended (`baseUrl.redact`).
+pub(crate) fn from_js_plain<T: DeserializeOwned>(
+    value: JsValue,
+    field: &str,
+) -> Result<T, JsValue> {
+    let mut json: Value = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| invalid_argument(field, &format!("expected plain data: {e}")))?;
+    integral_numbers_as_integers(&mut json);
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        invalid_argument(&join(field, &path), &e.into_inner().to_string())
+    })
+}
+
+/// Reads an input that may hold bytes (`Uint8Array` bodies) straight from JS, without copying
+/// through JSON data. Use [`from_js_plain`] for inputs that hold times.
+pub(crate) fn from_js_bytes<T: DeserializeOwned>(
+    value: JsValue,
+    field: &str,
+) -> Result<T, JsValue> {
+    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        // serde-wasm-bindgen errors are JS `Error`s; drop the "Error: " of their text.
+        let reason = e.into_inner().to_string();
+        let reason = reason.strip_prefix("Error: ").unwrap_or(&reason);
+        invalid_argument(&join(field, &path), reason)
+    })
+}
+
+/// A time argument: a whole, non-negative number (or BigInt) of milliseconds, checked by the core.
+pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMillis, JsValue> {
+    let millis = if let Some(n) = value.as_f64() {
+        millis_from_number(n).map_err(|reason| invalid_argument(field, reason))?
+    } else if value.is_bigint() {
+        u64::try_from(value.clone())
+            .map_err(|_| invalid_argument(field, "must be a BigInt between 0 and 2^64 - 1"))?
+    } else {
+        return Err(invalid_argument(
+            field,
+            "expected a number of milliseconds since the epoch",
+        ));
+    };
+    check_time(field, millis).map_err(|e| to_js_error(&e))
+}
+
+/// A byte argument: a `Uint8Array` and nothing else.
+pub(crate) fn bytes_arg(value: &JsValue, field: &str) -> Result<Vec<u8>, JsValue> {
+    use wasm_bindgen::JsCast;
+    value
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| invalid_argument(field, "expected a Uint8Array"))
+}
+
+/// The policy for JS numbers that carry milliseconds: whole and non-negative; at or above
+/// 2^64 saturates to `u64::MAX` so the core refuses it like any other too-large time.
+pub(crate) fn millis_from_number(n: f64) -> Result<UnixMillis, &'static str> {
+    if !n.is_finite() {
+        Err("must be a finite number")
+    } else if n < 0.0 {
+        Err("must not be negative")
+    } else if n.fract() != 0.0 {
+        Err("must be a whole number of milliseconds")
+    } else if n >= TWO_POW_64 {
+        Ok(u64::MAX)
+    } else {
+        Ok(n as u64)
+    }
+}
+
+/// Turns whole floats (JS numbers beyond 2^53 − 1 arrive as floats) back into integers.
+fn integral_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if let Ok(millis) = millis_from_number(f) {
+                *value = Value::from(millis);
+            } else if f.is_finite() && f.fract() == 0.0 && f >= i64::MIN as f64 {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// `field` for the argument itself, `field.path` for something inside it.
+fn join(field: &str, path: &str) -> String {
+    if path == "." {
+        field.to_owned()
+    } else {
+        format!("{field}.{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn millis_policy() {
+        assert_eq!(millis_from_number(0.0), Ok(0));
+        assert_eq!(
+            millis_from_number(1_700_000_000_000.0),
+            Ok(1_700_000_000_000)
+        );
+        assert_eq!(millis_from_number(9_007_199_254_740_992.0), Ok(1 << 53));
+        assert_eq!(millis_from_number(1e30), Ok(u64::MAX));
+        assert!(millis_from_number(-1.0).is_err());
+        assert!(millis_from_number(1.5).is_err());
+        assert!(millis_from_number(f64::NAN).is_err());
+        assert!(millis_from_number(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let mut v = serde_json::json!({ "a": 9007199254740992.0, "b": [1.5, -2.0], "c": "x" });
+        integral_numbers_as_integers(&mut v);
+        assert_eq!(v["a"].as_u64(), Some(1 << 53));
+        assert_eq!(v["b"][0].as_f64(), Some(1.5));
+        assert_eq!(v["b"][1].as_i64(), Some(-2));
+    }
+
+    #[test]
+    fn field_paths() {
+        assert_eq!(join("input", "."), "input");
+        assert_eq!(join("input", "createdAt"), "input.createdAt");
+        assert_eq!(join("baseUrl", "redact"), "baseUrl.redact");
+    }
+}
