@@ -17,6 +17,10 @@ pub enum ErrorFamily {
     Payload,
     /// The ledger's stored data or a host's database answer is not what the core expects.
     Storage,
+    /// An operation asked of a job in the wrong state.
+    Job,
+    /// A receipt that cannot be read or whose signature does not hold.
+    Receipt,
 }
 
 /// Every error erasekit reports. Serialises as `{ "code": ..., <fields> }`.
@@ -113,6 +117,24 @@ pub enum Error {
         /// What could not be read.
         reason: String,
     },
+    /// A receipt was asked of a job that has not finished.
+    #[error("the job has not finished: {pending} operations are not terminal yet")]
+    JobNotFinished {
+        /// Operations not yet terminal.
+        pending: u64,
+    },
+    /// A receipt that is not valid JSON of the receipt format.
+    #[error("invalid receipt: {reason}")]
+    InvalidReceipt {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A receipt whose signature does not verify (edited, or signed by another key).
+    #[error("bad receipt signature: {reason}")]
+    BadSignature {
+        /// What did not hold.
+        reason: String,
+    },
     /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
     #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
     InvalidPrivateKey,
@@ -135,6 +157,9 @@ impl Error {
             Error::InvalidSubject { .. } => "invalid_subject",
             Error::InvalidPhone { .. } => "invalid_phone",
             Error::Storage { .. } => "storage",
+            Error::JobNotFinished { .. } => "job_not_finished",
+            Error::InvalidReceipt { .. } => "invalid_receipt",
+            Error::BadSignature { .. } => "bad_signature",
         }
     }
 
@@ -151,6 +176,8 @@ impl Error {
             | Error::InvalidPhone { .. } => ErrorFamily::Input,
             Error::InvalidPayload { .. } => ErrorFamily::Payload,
             Error::Storage { .. } => ErrorFamily::Storage,
+            Error::JobNotFinished { .. } => ErrorFamily::Job,
+            Error::InvalidReceipt { .. } | Error::BadSignature { .. } => ErrorFamily::Receipt,
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
@@ -206,6 +233,13 @@ impl Error {
                 reason: String::new(),
             },
             Error::Storage {
+                reason: String::new(),
+            },
+            Error::JobNotFinished { pending: 0 },
+            Error::InvalidReceipt {
+                reason: String::new(),
+            },
+            Error::BadSignature {
                 reason: String::new(),
             },
         ];

@@ -195,3 +195,31 @@ fn secrets_never_show() {
     .unwrap_err();
     assert!(!format!("{err:?}{err}{}", err.details()).contains("c2VjcmV0"));
 }
+
+#[test]
+fn deadline_vectors() {
+    let doc = load("deadline.json");
+    let mut failures = Vec::new();
+    for case in doc["cases"].as_array().expect("cases") {
+        let received = case["received_at"].as_u64().expect("received_at");
+        let result = erasekit_core::Deadline::new(received).and_then(|d| match case.get("extend") {
+            Some(ext) => d.extend(ext["months"].as_u64().unwrap() as u8, ext["reason"].as_str().unwrap()),
+            None => Ok(d),
+        });
+        let got = match result {
+            Ok(d) => {
+                let mut v = json!({ "due_at": d.due_at });
+                if d.extension_months > 0 {
+                    v["extension_months"] = json!(d.extension_months);
+                    v["extension_reason"] = json!(d.extension_reason);
+                }
+                v
+            }
+            Err(e) => json!({ "error": e.code() }),
+        };
+        if got != case["expect"] {
+            failures.push(format!("{}: expected {} got {}", case["name"], case["expect"], got));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

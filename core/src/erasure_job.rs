@@ -1,0 +1,380 @@
+//! The erasure job: a sans-IO state machine that drives a plan at Vonage's limits.
+//!
+//! The host loops: [`ErasureJob::poll_request`] until it returns `None`, sends each call,
+//! feeds answers to [`ErasureJob::handle_response`] or [`ErasureJob::handle_failure`], drains
+//! [`ErasureJob::poll_event`], and sleeps until [`ErasureJob::poll_timeout`].
+
+use crate::api_base::ApiBase;
+use crate::credentials::Credentials;
+use crate::erasure_plan::{ErasurePlan, Initial};
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::job_event::{Counts, JobEvent, Terminal};
+use crate::jwt::JWT_TTL_SECONDS;
+use crate::operation_call::{self, CallResult, Classified};
+use crate::rate_limiter::{Jitter, RateLimiter};
+use crate::timestamp::{check_time, UnixMillis};
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
+
+pub use crate::job_config::JobConfig;
+use crate::job_state::{OpState, Phase};
+
+/// A transport failure reported by the host instead of a response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "failure", rename_all = "snake_case")]
+pub enum TransportFailure {
+    /// No answer in time.
+    Timeout,
+    /// Connection refused, reset or closed without a response.
+    Connection,
+    /// Anything else (DNS, TLS, ...), described.
+    Other {
+        /// What happened.
+        message: String,
+    },
+}
+
+/// A call to send: `call_id` comes back with the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Call {
+    /// Identifies this attempt; pass it to `handle_response` / `handle_failure`.
+    pub call_id: u64,
+    /// The operation it belongs to.
+    pub op: u32,
+    /// The request.
+    pub request: HttpRequest,
+}
+
+/// What the job needs to make calls: credentials and where to send them. Never stored.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth<'a> {
+    /// Credentials.
+    pub credentials: &'a Credentials,
+    /// Base URLs.
+    pub base: &'a ApiBase,
+}
+
+/// An erasure job. See the module docs for the host loop.
+#[derive(Debug, Clone)]
+pub struct ErasureJob {
+    pub(crate) plan: ErasurePlan,
+    pub(crate) config: JobConfig,
+    pub(crate) ops: Vec<OpState>,
+    pub(crate) limiter: RateLimiter,
+    pub(crate) jitter: Jitter,
+    pub(crate) next_call: u64,
+    pub(crate) counts: Counts,
+    pub(crate) stopped_groups: BTreeSet<String>,
+    pub(crate) started_at: Option<UnixMillis>,
+    pub(crate) finished_at: Option<UnixMillis>,
+    queue: BinaryHeap<Reverse<(UnixMillis, u32)>>,
+    in_flight: HashMap<u64, u32>,
+    events: VecDeque<JobEvent>,
+    token: Option<(String, UnixMillis)>,
+}
+
+impl ErasureJob {
+    /// A job for `plan`.
+    pub fn new(plan: ErasurePlan, mut config: JobConfig) -> Result<Self> {
+        config.check()?;
+        let ops = plan.operations.iter().map(OpState::from_plan).collect();
+        Ok(Self::assemble(plan, config, ops, None))
+    }
+
+    pub(crate) fn assemble(
+        plan: ErasurePlan,
+        config: JobConfig,
+        ops: Vec<OpState>,
+        restored: Option<crate::job_snapshot::Restored>,
+    ) -> Self {
+        let mut job = ErasureJob {
+            limiter: RateLimiter::new(config.rate_per_second),
+            jitter: Jitter(config.seed),
+            plan,
+            config,
+            ops,
+            next_call: 1,
+            counts: Counts::default(),
+            stopped_groups: BTreeSet::new(),
+            started_at: None,
+            finished_at: None,
+            queue: BinaryHeap::new(),
+            in_flight: HashMap::new(),
+            events: VecDeque::new(),
+            token: None,
+        };
+        if let Some(r) = restored {
+            job.limiter = r.limiter;
+            job.jitter = r.jitter;
+            job.next_call = r.next_call;
+            job.stopped_groups = r.stopped_groups;
+            job.started_at = r.started_at;
+            job.finished_at = r.finished_at;
+            job.counts.retries = r.retries;
+            job.counts.rate_limited = r.rate_limited;
+        }
+        job.counts.total = job.ops.len() as u64;
+        for (i, op) in job.ops.iter().enumerate() {
+            match op.phase {
+                Phase::Pending { due } => job.queue.push(Reverse((due, i as u32))),
+                Phase::Terminal(t) => job.counts.add(t),
+                Phase::InFlight => {}
+            }
+        }
+        job
+    }
+
+    /// The plan this job runs.
+    pub fn plan(&self) -> &ErasurePlan {
+        &self.plan
+    }
+
+    /// The job id.
+    pub fn job_id(&self) -> &str {
+        &self.config.job_id
+    }
+
+    /// Current counts.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// True when every operation is terminal.
+    pub fn is_finished(&self) -> bool {
+        self.counts.finished() == self.counts.total
+    }
+
+    /// The next call to send now, if the schedule, the rate limit and `max_in_flight` allow one.
+    /// Poll until `None` after construction, after every `handle_*` and when the timeout fires.
+    #[must_use]
+    pub fn poll_request(&mut self, now: UnixMillis, auth: Auth<'_>) -> Option<Call> {
+        loop {
+            if self.in_flight.len() >= self.config.max_in_flight as usize {
+                return None;
+            }
+            let (due, op) = self.peek_due()?;
+            if due > now || self.limiter.next_allowed(now) > now {
+                return None;
+            }
+            self.queue.pop();
+            if self.started_at.is_none() {
+                self.started_at = Some(now);
+                self.events.push_back(JobEvent::Started { at: now, counts: self.counts });
+            }
+            match self.build(op, now, auth) {
+                Ok(request) => {
+                    let call_id = self.next_call;
+                    self.next_call += 1;
+                    self.limiter.take(now);
+                    self.in_flight.insert(call_id, op);
+                    self.counts.in_flight += 1;
+                    self.ops[op as usize].sent(now);
+                    return Some(Call { call_id, op, request });
+                }
+                Err(e) => {
+                    // Credentials that cannot make this call cannot make the rest of its group.
+                    let group = self.plan.operations[op as usize].action.group().to_owned();
+                    self.ops[op as usize].note(None, None, Some(e.to_string()));
+                    self.finish(op, Terminal::Failed, now);
+                    self.stop_group(&group, &format!("cannot build the request: {e}"), now);
+                }
+            }
+        }
+    }
+
+    /// Feeds the answer to call `call_id`.
+    pub fn handle_response(&mut self, call_id: u64, response: &HttpResponse, now: UnixMillis) -> Result<()> {
+        let op = self.take_call(call_id)?;
+        let classified = operation_call::classify(&self.plan.operations[op as usize], response, now);
+        self.apply(op, classified, now);
+        Ok(())
+    }
+
+    /// Reports that call `call_id` got no answer.
+    pub fn handle_failure(&mut self, call_id: u64, failure: &TransportFailure, now: UnixMillis) -> Result<()> {
+        let op = self.take_call(call_id)?;
+        let reason = match failure {
+            TransportFailure::Timeout => "timeout".to_owned(),
+            TransportFailure::Connection => "connection failed".to_owned(),
+            TransportFailure::Other { message } => message.chars().take(200).collect(),
+        };
+        self.retry_or_fail(op, reason, now);
+        Ok(())
+    }
+
+    /// The next event, if any. Poll after every `poll_request` and `handle_*`.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<JobEvent> {
+        self.events.pop_front()
+    }
+
+    /// When the job next wants `poll_request` called; `None` while it waits only on answers
+    /// (or is finished).
+    #[must_use]
+    pub fn poll_timeout(&mut self, now: UnixMillis) -> Option<UnixMillis> {
+        if self.in_flight.len() >= self.config.max_in_flight as usize {
+            return None;
+        }
+        let (due, _) = self.peek_due()?;
+        Some(due.max(self.limiter.next_allowed(now)))
+    }
+
+    fn peek_due(&mut self) -> Option<(UnixMillis, u32)> {
+        while let Some(Reverse((due, op))) = self.queue.peek().copied() {
+            if matches!(self.ops[op as usize].phase, Phase::Pending { due: d } if d == due) {
+                return Some((due, op));
+            }
+            self.queue.pop(); // stale: stopped or rescheduled
+        }
+        None
+    }
+
+    fn take_call(&mut self, call_id: u64) -> Result<u32> {
+        let op = self.in_flight.remove(&call_id).ok_or_else(|| Error::InvalidArgument {
+            field: "call_id".into(),
+            reason: format!("{call_id} is not a call in flight (answered twice, or from another job)"),
+        })?;
+        self.counts.in_flight -= 1;
+        Ok(op)
+    }
+
+    fn build(&mut self, op: u32, now: UnixMillis, auth: Auth<'_>) -> Result<HttpRequest> {
+        let operation = &self.plan.operations[op as usize];
+        let token = &mut self.token;
+        let jitter = &mut self.jitter;
+        let mut bearer = || -> Result<String> {
+            // One token per 15 minutes, renewed a minute early; signing is the costly part.
+            if let Some((t, exp)) = token.as_ref() {
+                if now + 60_000 < *exp {
+                    return Ok(format!("Bearer {t}"));
+                }
+            }
+            let mut entropy = [0u8; 16];
+            entropy[..8].copy_from_slice(&jitter.next().to_le_bytes());
+            entropy[8..].copy_from_slice(&jitter.next().to_le_bytes());
+            let jwt = auth.credentials.jwt(now, &entropy)?;
+            *token = Some((jwt.clone(), now + JWT_TTL_SECONDS * 1000));
+            Ok(format!("Bearer {jwt}"))
+        };
+        operation_call::build(operation, auth.base, auth.credentials, self.plan.options.conversation_api, &mut bearer)
+    }
+
+    fn apply(&mut self, op: u32, c: Classified, now: UnixMillis) {
+        let Classified { result, status, problem } = c;
+        let instance = problem.as_ref().and_then(|p| p.instance.clone());
+        let detail = problem.as_ref().and_then(|p| p.detail.clone().or_else(|| p.title.clone()));
+        self.ops[op as usize].note(Some(status), instance, detail);
+        match result {
+            CallResult::Done => {
+                self.limiter.recover();
+                self.finish(op, Terminal::Done, now);
+            }
+            CallResult::NotFound => self.finish(op, Terminal::NotFound, now),
+            CallResult::Invalid => self.finish(op, Terminal::Failed, now),
+            CallResult::Premature { retry_at } => {
+                let state = &mut self.ops[op as usize];
+                state.premature += 1;
+                if state.premature > self.config.max_premature {
+                    self.finish(op, Terminal::Failed, now);
+                } else {
+                    // Vonage's clock may run behind ours: never retry sooner than a backoff step.
+                    let step = self.jitter.backoff(u32::from(state.premature), 1_000, 60_000);
+                    let at = retry_at.unwrap_or(now + 60_000).max(now + step);
+                    self.reschedule(op, at, "premature".into());
+                }
+            }
+            CallResult::Unauthorized | CallResult::Unprovisioned => {
+                let why = if result == CallResult::Unauthorized { "401 unauthorized" } else { "403 not provisioned" };
+                let group = self.plan.operations[op as usize].action.group().to_owned();
+                self.finish(op, Terminal::Failed, now);
+                self.stop_group(&group, why, now);
+            }
+            CallResult::RateLimited { retry_at } => {
+                self.counts.rate_limited += 1;
+                let state = &mut self.ops[op as usize];
+                state.rate_limited += 1;
+                if state.rate_limited > self.config.max_rate_limited {
+                    self.finish(op, Terminal::Failed, now);
+                    return;
+                }
+                let wait = self.jitter.backoff(1, 1_000, 1_000);
+                let until = retry_at.unwrap_or(now + wait).max(now);
+                self.limiter.slow_down(until);
+                self.events.push_back(JobEvent::Throttled { until, pace: self.limiter.pace() });
+                self.reschedule(op, until, "rate limited".into());
+            }
+            CallResult::Retryable { reason } => self.retry_or_fail(op, reason, now),
+        }
+    }
+
+    fn retry_or_fail(&mut self, op: u32, reason: String, now: UnixMillis) {
+        let attempts = self.ops[op as usize].attempts;
+        if attempts >= self.config.max_attempts {
+            self.ops[op as usize].note(None, None, Some(format!("gave up after {attempts} attempts: {reason}")));
+            self.finish(op, Terminal::Failed, now);
+        } else {
+            let delay = self.jitter.backoff(attempts, self.config.backoff_base_ms, self.config.backoff_max_ms);
+            self.reschedule(op, now + delay, reason);
+        }
+    }
+
+    fn reschedule(&mut self, op: u32, at: UnixMillis, reason: String) {
+        let state = &mut self.ops[op as usize];
+        state.phase = Phase::Pending { due: at };
+        self.counts.retries += 1;
+        self.queue.push(Reverse((at, op)));
+        self.events.push_back(JobEvent::Retrying { op, attempt: state.attempts, at, reason });
+    }
+
+    fn finish(&mut self, op: u32, state: Terminal, now: UnixMillis) {
+        self.ops[op as usize].phase = Phase::Terminal(state);
+        self.counts.add(state);
+        self.events.push_back(JobEvent::OperationFinished { op, state, counts: self.counts });
+        if self.is_finished() && self.finished_at.is_none() {
+            self.finished_at = Some(now);
+            self.events.push_back(JobEvent::Finished { at: now, counts: self.counts });
+        }
+    }
+
+    fn stop_group(&mut self, group: &str, why: &str, now: UnixMillis) {
+        if !self.stopped_groups.insert(group.to_owned()) {
+            return;
+        }
+        let reason = format!("stopped: {group} answered {why}; fix credentials or provisioning and run a new job");
+        let pending: Vec<u32> = (0..self.ops.len() as u32)
+            .filter(|&i| {
+                matches!(self.ops[i as usize].phase, Phase::Pending { .. })
+                    && self.plan.operations[i as usize].action.group() == group
+            })
+            .collect();
+        self.events.push_back(JobEvent::GroupStopped {
+            group: group.to_owned(),
+            reason: reason.clone(),
+            stopped: pending.len() as u64,
+        });
+        for op in pending {
+            self.ops[op as usize].note(None, None, Some(reason.clone()));
+            self.finish(op, Terminal::Failed, now);
+        }
+    }
+
+    /// Validates a host-supplied time.
+    pub fn check_now(now: UnixMillis) -> Result<UnixMillis> {
+        check_time("now", now)
+    }
+
+    /// Initial phase of an operation from the plan.
+    pub(crate) fn initial_phase(initial: Initial, not_before: UnixMillis) -> Phase {
+        match initial {
+            Initial::Pending => Phase::Pending { due: not_before },
+            Initial::Expired => Phase::Terminal(Terminal::Expired),
+            Initial::Skipped => Phase::Terminal(Terminal::Skipped),
+        }
+    }
+
+    pub(crate) fn in_flight_ops(&self) -> impl Iterator<Item = u32> + '_ {
+        self.in_flight.values().copied()
+    }
+}

@@ -1,0 +1,71 @@
+//! How an erasure job runs: rate, concurrency, retries, and its seed.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Job settings. Defaults: the Redact limit (170/s), 32 in flight, 8 attempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobConfig {
+    /// The job's id (also the receipt's id). Empty: derived from `seed`.
+    pub job_id: String,
+    /// Requests per second, for the whole job (Redact's limit is 170).
+    pub rate_per_second: u32,
+    /// Calls in flight at once.
+    pub max_in_flight: u32,
+    /// Attempts per operation before it fails (5xx, timeouts, dropped connections).
+    pub max_attempts: u32,
+    /// Premature answers tolerated per operation before it fails.
+    pub max_premature: u32,
+    /// 429 answers tolerated per operation before it fails.
+    pub max_rate_limited: u32,
+    /// First backoff step in milliseconds.
+    pub backoff_base_ms: u64,
+    /// Longest backoff in milliseconds.
+    pub backoff_max_ms: u64,
+    /// Seed for jitter and JWT ids: the host passes random bits.
+    pub seed: u64,
+}
+
+impl Default for JobConfig {
+    fn default() -> Self {
+        JobConfig {
+            job_id: String::new(),
+            rate_per_second: 170,
+            max_in_flight: 32,
+            max_attempts: 8,
+            max_premature: 6,
+            max_rate_limited: 100,
+            backoff_base_ms: 500,
+            backoff_max_ms: 60_000,
+            seed: 0,
+        }
+    }
+}
+
+impl JobConfig {
+    /// Checks ranges and fills `job_id` from the seed when empty.
+    pub(crate) fn check(&mut self) -> Result<()> {
+        let bad = |field: &str, reason: &str| Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        };
+        if !(1..=10_000).contains(&self.rate_per_second) {
+            return Err(bad("rate_per_second", "must be 1 to 10000"));
+        }
+        if !(1..=1024).contains(&self.max_in_flight) {
+            return Err(bad("max_in_flight", "must be 1 to 1024"));
+        }
+        if !(1..=100).contains(&self.max_attempts) {
+            return Err(bad("max_attempts", "must be 1 to 100"));
+        }
+        if self.backoff_base_ms == 0 || self.backoff_max_ms < self.backoff_base_ms {
+            return Err(bad("backoff_base_ms", "must be positive and at most backoff_max_ms"));
+        }
+        if self.job_id.is_empty() {
+            self.job_id = format!("job-{:016x}", crate::rate_limiter::Jitter(self.seed ^ 0x6a6f_62).next());
+        }
+        crate::transaction_id::TransactionId::new(&self.job_id).map_err(|e| bad("job_id", &e.to_string()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! One operation as an HTTP call: building the request and classifying the response.
+
+use crate::api_base::{ApiBase, ApiFamily};
+use crate::credentials::Credentials;
+use crate::erasure_plan::{Action, ConversationApi, Operation};
+use crate::error::Result;
+use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
+use crate::problem::Problem;
+use crate::redact::{RedactOutcome, RedactRequest};
+use crate::retry_after::retry_at;
+use crate::timestamp::UnixMillis;
+use crate::transaction_id::TransactionId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a response means for an operation, whatever API it went to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CallResult {
+    /// 2xx: erased.
+    Done,
+    /// 404: nothing there (already gone or never existed).
+    NotFound,
+    /// 403 premature-redaction: retry at `retry_at`.
+    Premature {
+        /// Transaction time + 60 min, when known.
+        retry_at: Option<UnixMillis>,
+    },
+    /// 401: credentials refused; the operation's group stops.
+    Unauthorized,
+    /// 403: not provisioned / forbidden; the operation's group stops.
+    Unprovisioned,
+    /// 400/422: Vonage refused the request; retrying will not help.
+    Invalid,
+    /// 429: slow down; retry after `retry_at` if given.
+    RateLimited {
+        /// From `Retry-After`.
+        retry_at: Option<UnixMillis>,
+    },
+    /// 5xx or an unreadable answer: retry with backoff.
+    Retryable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A classified response with the facts the receipt keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Classified {
+    pub(crate) result: CallResult,
+    pub(crate) status: u16,
+    pub(crate) problem: Option<Problem>,
+}
+
+/// Builds the HTTP request for `op`. `bearer` is called only when the call needs a JWT.
+pub(crate) fn build(
+    op: &Operation,
+    base: &ApiBase,
+    credentials: &Credentials,
+    api: ConversationApi,
+    bearer: &mut dyn FnMut() -> Result<String>,
+) -> Result<HttpRequest> {
+    let target = TransactionId::new(&op.target)?;
+    let seg = |s: &str| TransactionId::new(s).map(|id| id.path_segment());
+    let version = match api {
+        ConversationApi::V1 => "v1",
+        ConversationApi::V0_1 => "v0.1",
+    };
+    let conv = base.url(ApiFamily::Conversation);
+    let (method, url, body) = match &op.action {
+        Action::Redact { product, direction } => {
+            let redact = RedactRequest {
+                id: target,
+                product: *product,
+                direction: *direction,
+                created_at: Some(op.created_at),
+            };
+            return redact.to_http(base, credentials);
+        }
+        Action::DeleteRecording => {
+            let url = format!("{}/v3/media/{}", base.url(ApiFamily::Media), target.path_segment());
+            // The Media API takes JWT or Basic, not both; JWT is what the Node SDK sends.
+            let auth = match credentials.application_id() {
+                Some(_) => bearer()?,
+                None => credentials.basic_authorization()?,
+            };
+            return Ok(request("DELETE", url, auth, None));
+        }
+        Action::DeleteUser => ("DELETE", format!("{conv}/{version}/users/{}", target.path_segment()), None),
+        Action::ScrubUser => {
+            let body = scrub_body(&op.target, api);
+            let method = if api == ConversationApi::V1 { "PATCH" } else { "PUT" };
+            (method, format!("{conv}/{version}/users/{}", target.path_segment()), Some(body))
+        }
+        Action::DeleteEvent {
+            conversation_id,
+            event_id,
+        } => (
+            "DELETE",
+            format!("{conv}/{version}/conversations/{}/events/{}", seg(conversation_id)?, seg(event_id)?),
+            None,
+        ),
+        Action::DeleteConversation => (
+            "DELETE",
+            format!("{conv}/{version}/conversations/{}", target.path_segment()),
+            None,
+        ),
+        // Only the v0.1 spec documents legs.
+        Action::DeleteLeg => ("DELETE", format!("{conv}/v0.1/legs/{}", target.path_segment()), None),
+    };
+    Ok(request(method, url, bearer()?, body))
+}
+
+fn request(method: &str, url: String, authorization: String, body: Option<Vec<u8>>) -> HttpRequest {
+    let mut headers = BTreeMap::new();
+    headers.insert("accept".into(), "application/json".into());
+    headers.insert("authorization".into(), authorization);
+    headers.insert("user-agent".into(), USER_AGENT.into());
+    if body.is_some() {
+        headers.insert("content-type".into(), "application/json".into());
+    }
+    HttpRequest {
+        method: method.into(),
+        url,
+        headers,
+        body: body.unwrap_or_default(),
+    }
+}
+
+/// Placeholder values for a scrubbed user. The name must stay unique, so it is derived from the id.
+fn scrub_body(user_id: &str, api: ConversationApi) -> Vec<u8> {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(user_id.as_bytes());
+    let name = format!("erased-{}", crate::subject::hex(&digest[..8]));
+    let mut body = serde_json::json!({
+        "name": name,
+        "display_name": "REDACTED",
+        "image_url": "",
+    });
+    if api == ConversationApi::V1 {
+        body["properties"] = serde_json::json!({ "custom_data": {} });
+    }
+    body.to_string().into_bytes()
+}
+
+/// Classifies a response to `op`.
+pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis) -> Classified {
+    let status = response.status;
+    if let Action::Redact { product, direction } = &op.action {
+        let redact = RedactRequest {
+            id: match TransactionId::new(&op.target) {
+                Ok(id) => id,
+                Err(e) => {
+                    return Classified {
+                        result: CallResult::Invalid,
+                        status,
+                        problem: Some(Problem {
+                            detail: Some(e.to_string()),
+                            ..Problem::default()
+                        }),
+                    }
+                }
+            },
+            product: *product,
+            direction: *direction,
+            created_at: Some(op.created_at),
+        };
+        return from_redact(redact.interpret(response, now));
+    }
+    let problem = Problem::parse(&response.body);
+    let result = match status {
+        200..=299 => CallResult::Done,
+        404 => CallResult::NotFound,
+        401 => CallResult::Unauthorized,
+        403 => CallResult::Unprovisioned,
+        400 | 422 => CallResult::Invalid,
+        429 => CallResult::RateLimited {
+            retry_at: retry_at(response.header("retry-after"), now),
+        },
+        500..=599 => CallResult::Retryable {
+            reason: format!("server error {status}"),
+        },
+        _ => CallResult::Retryable {
+            reason: format!("unexpected status {status}"),
+        },
+    };
+    Classified { result, status, problem }
+}
+
+fn from_redact(outcome: RedactOutcome) -> Classified {
+    let (result, status, problem) = match outcome {
+        RedactOutcome::Redacted { status } => (CallResult::Done, status, None),
+        RedactOutcome::NotFound { status, problem } => (CallResult::NotFound, status, Some(problem)),
+        RedactOutcome::Premature {
+            status,
+            problem,
+            earliest_retry_at,
+        } => (
+            CallResult::Premature {
+                retry_at: earliest_retry_at,
+            },
+            status,
+            Some(problem),
+        ),
+        RedactOutcome::Unprovisioned { status, problem } => (CallResult::Unprovisioned, status, Some(problem)),
+        RedactOutcome::Unauthorized { status, problem } => (CallResult::Unauthorized, status, problem),
+        RedactOutcome::Invalid { status, problem, .. } => (CallResult::Invalid, status, problem),
+        RedactOutcome::RateLimited {
+            status,
+            problem,
+            retry_at,
+        } => (CallResult::RateLimited { retry_at }, status, problem),
+        RedactOutcome::ServerError { status, problem } => (
+            CallResult::Retryable {
+                reason: format!("server error {status}"),
+            },
+            status,
+            problem,
+        ),
+        RedactOutcome::Malformed { status, reason } => (CallResult::Retryable { reason }, status, None),
+    };
+    Classified { result, status, problem }
+}

@@ -1,0 +1,136 @@
+//! The job's one rate limiter: paced sends, a hard cap per 1 s window, and a shared slowdown.
+//!
+//! Sends are spaced by `1 / rate` (GCRA) with a small tolerance so a host that wakes late can
+//! catch up, and a log of the last `limit` send times enforces that no 1 s window ever holds more
+//! than `limit` sends. A 429 pauses every call and lowers the pace; successes restore it.
+
+use crate::timestamp::UnixMillis;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+const US_PER_S: u64 = 1_000_000;
+/// How late a host may wake and still catch up, in microseconds.
+const TOLERANCE_US: u64 = 100_000;
+
+/// Rate limiter state; serialisable so a restored job keeps its window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RateLimiter {
+    limit: u32,
+    /// Current pace in thousandths of a request per second (lowered by 429s).
+    pace_milli: u64,
+    /// Theoretical arrival time of the next send, µs since the epoch.
+    tat_us: u64,
+    paused_until: UnixMillis,
+    window: VecDeque<UnixMillis>,
+}
+
+impl RateLimiter {
+    /// A limiter admitting at most `limit` sends in any 1 s window.
+    pub(crate) fn new(limit: u32) -> Self {
+        let limit = limit.max(1);
+        RateLimiter {
+            limit,
+            pace_milli: u64::from(limit) * 1000,
+            tat_us: 0,
+            paused_until: 0,
+            window: VecDeque::with_capacity(limit as usize),
+        }
+    }
+
+    fn interval_us(&self) -> u64 {
+        (US_PER_S * 1000) / self.pace_milli.max(1)
+    }
+
+    /// The earliest time a send is allowed.
+    pub(crate) fn next_allowed(&self, now: UnixMillis) -> UnixMillis {
+        let paced = self.tat_us.saturating_sub(TOLERANCE_US).div_ceil(1000);
+        let windowed = if self.window.len() >= self.limit as usize {
+            self.window.front().map_or(0, |t| t + 1000)
+        } else {
+            0
+        };
+        now.max(paced).max(windowed).max(self.paused_until)
+    }
+
+    /// Records a send at `now` (the caller checked [`RateLimiter::next_allowed`]).
+    pub(crate) fn take(&mut self, now: UnixMillis) {
+        self.tat_us = self.tat_us.max(now * 1000) + self.interval_us();
+        if self.window.len() >= self.limit as usize {
+            self.window.pop_front();
+        }
+        self.window.push_back(now);
+    }
+
+    /// A 429: pause everything until `until` and lower the pace by a fifth.
+    pub(crate) fn slow_down(&mut self, until: UnixMillis) {
+        self.paused_until = self.paused_until.max(until);
+        self.pace_milli = (self.pace_milli * 4 / 5).max(1000);
+    }
+
+    /// A success: creep back towards the configured pace (2% of it per success).
+    pub(crate) fn recover(&mut self) {
+        let full = u64::from(self.limit) * 1000;
+        self.pace_milli = (self.pace_milli + full / 50).min(full);
+    }
+
+    /// The current pace in requests per second.
+    pub(crate) fn pace(&self) -> f64 {
+        self.pace_milli as f64 / 1000.0
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for backoff jitter and JWT ids; its whole
+/// state is one `u64`, so it goes into snapshots exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Jitter(pub(crate) u64);
+
+impl Jitter {
+    /// The next 64 random bits.
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Exponential backoff with full jitter: uniform in [base·2^(n-1) / 2, base·2^(n-1)], capped.
+    pub(crate) fn backoff(&mut self, attempt: u32, base_ms: u64, max_ms: u64) -> u64 {
+        let ceiling = base_ms
+            .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
+            .min(max_ms)
+            .max(1);
+        ceiling / 2 + self.next() % (ceiling - ceiling / 2 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_more_than_limit_in_a_second() {
+        let mut rl = RateLimiter::new(10);
+        let mut sent = Vec::new();
+        let mut now = 1_000_000;
+        while sent.len() < 100 {
+            now = rl.next_allowed(now);
+            rl.take(now);
+            sent.push(now);
+        }
+        for (i, t) in sent.iter().enumerate() {
+            let in_window = sent[i..].iter().take_while(|s| **s < t + 1000).count();
+            assert!(in_window <= 10, "{in_window} sends in the second from {t}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let mut j = Jitter(7);
+        for attempt in 1..30 {
+            let d = j.backoff(attempt, 500, 60_000);
+            let ceiling = (500u64 << (attempt - 1).min(20)).min(60_000);
+            assert!(d >= ceiling / 2 && d <= ceiling, "{attempt}: {d}");
+        }
+    }
+}

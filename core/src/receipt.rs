@@ -1,0 +1,211 @@
+//! The erasure receipt: what was done to each operation, signed with Ed25519.
+
+use crate::deadline::Deadline;
+use crate::erasure_job::ErasureJob;
+use crate::erasure_plan::Action;
+use crate::error::{Error, Result};
+use crate::job_event::{Counts, Terminal};
+use crate::subject::hex;
+use crate::timestamp::UnixMillis;
+use crate::wire_time::format_wire_time;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+const FORMAT: &str = "erasekit-receipt/1";
+
+/// One operation as the receipt reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptOperation {
+    /// The operation id.
+    pub op: u32,
+    /// The resource id.
+    pub target: String,
+    /// What was called.
+    #[serde(flatten)]
+    pub action: Action,
+    /// How it ended.
+    pub state: Terminal,
+    /// Calls sent.
+    pub attempts: u32,
+    /// First call.
+    pub first_attempt_at: Option<UnixMillis>,
+    /// Last call.
+    pub last_attempt_at: Option<UnixMillis>,
+    /// Last HTTP status.
+    pub status: Option<u16>,
+    /// Vonage's trace id from the last problem body.
+    pub instance: Option<String>,
+    /// The last problem (detail or reason), for anything not done.
+    pub problem: Option<String>,
+}
+
+/// The signed content of a receipt. Names the subject only by its keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptBody {
+    /// `erasekit-receipt/1`.
+    pub format: String,
+    /// The receipt id (the job id).
+    pub receipt_id: String,
+    /// HMAC-SHA256 of the subject under the ledger key.
+    pub subject_hash: String,
+    /// The GDPR deadline.
+    pub deadline: Deadline,
+    /// When the plan was made.
+    pub planned_at: UnixMillis,
+    /// First call.
+    pub started_at: Option<UnixMillis>,
+    /// Last operation settled.
+    pub finished_at: UnixMillis,
+    /// Whether it finished within the deadline.
+    pub on_time: bool,
+    /// Final counts.
+    pub counts: Counts,
+    /// Every operation.
+    pub operations: Vec<ReceiptOperation>,
+}
+
+/// The signature block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptSignature {
+    /// `ed25519`.
+    pub algorithm: String,
+    /// The signer's public key, hex.
+    pub public_key: String,
+    /// The signature over the canonical JSON of `receipt`, hex.
+    pub value: String,
+}
+
+/// A signed receipt: `{ "receipt": {...}, "signature": {...} }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// The content.
+    pub receipt: ReceiptBody,
+    /// The signature over it.
+    pub signature: ReceiptSignature,
+}
+
+impl Receipt {
+    /// The receipt as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// A few human-readable lines.
+    pub fn summary(&self) -> String {
+        let r = &self.receipt;
+        let c = &r.counts;
+        format!(
+            "receipt {}\nsubject (keyed hash) {}\nfinished {} (due {}, {})\n{} operations: {} done, {} not found, {} expired, {} skipped, {} failed; {} retries",
+            r.receipt_id,
+            r.subject_hash,
+            format_wire_time(r.finished_at),
+            format_wire_time(r.deadline.due_at),
+            if r.on_time { "on time" } else { "LATE" },
+            c.total, c.done, c.not_found, c.expired, c.skipped, c.failed, c.retries
+        )
+    }
+}
+
+impl ErasureJob {
+    /// The signed receipt of a finished job. `signing_key` is a 32-byte Ed25519 seed from the host.
+    pub fn receipt(&self, signing_key: &[u8]) -> Result<Receipt> {
+        let finished_at = self.finished_at.filter(|_| self.is_finished()).ok_or_else(|| Error::JobNotFinished {
+            pending: self.counts.total - self.counts.finished(),
+        })?;
+        let operations = self
+            .plan
+            .operations
+            .iter()
+            .zip(&self.ops)
+            .map(|(op, s)| ReceiptOperation {
+                op: op.op,
+                target: op.target.clone(),
+                action: op.action.clone(),
+                state: s.terminal().unwrap_or(Terminal::Failed),
+                attempts: s.attempts,
+                first_attempt_at: s.first_attempt_at,
+                last_attempt_at: s.last_attempt_at,
+                status: s.status,
+                instance: s.instance.clone(),
+                problem: s.problem.clone().filter(|_| s.terminal() != Some(Terminal::Done)),
+            })
+            .collect();
+        let body = ReceiptBody {
+            format: FORMAT.into(),
+            receipt_id: self.config.job_id.clone(),
+            subject_hash: self.plan.subject_hash.clone(),
+            deadline: self.plan.deadline.clone(),
+            planned_at: self.plan.planned_at,
+            started_at: self.started_at,
+            finished_at,
+            on_time: !self.plan.deadline.is_overdue(finished_at),
+            counts: self.counts,
+            operations,
+        };
+        sign(body, signing_key)
+    }
+}
+
+fn key(seed: &[u8]) -> Result<SigningKey> {
+    let seed: [u8; 32] = seed.try_into().map_err(|_| Error::InvalidArgument {
+        field: "signing_key".into(),
+        reason: format!("an Ed25519 key is a 32-byte seed, got {} bytes", seed.len()),
+    })?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// The public key (hex) for a 32-byte Ed25519 seed; publish it to let others verify receipts.
+pub fn receipt_public_key(signing_key: &[u8]) -> Result<String> {
+    Ok(hex(key(signing_key)?.verifying_key().as_bytes()))
+}
+
+fn sign(body: ReceiptBody, signing_key: &[u8]) -> Result<Receipt> {
+    let key = key(signing_key)?;
+    let bytes = serde_json::to_vec(&body).map_err(|e| Error::Storage { reason: e.to_string() })?;
+    Ok(Receipt {
+        signature: ReceiptSignature {
+            algorithm: "ed25519".into(),
+            public_key: hex(key.verifying_key().as_bytes()),
+            value: hex(&key.sign(&bytes).to_bytes()),
+        },
+        receipt: body,
+    })
+}
+
+/// Verifies a receipt's signature. With `public_key` (hex) it must also be signed by that key;
+/// without, only integrity is proven (anyone can sign with their own key).
+pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBody> {
+    let invalid = |reason: String| Error::InvalidReceipt { reason };
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| invalid(format!("not JSON: {e}")))?;
+    let receipt: Receipt = serde_json::from_value(value.clone()).map_err(|e| invalid(e.to_string()))?;
+    if receipt.receipt.format != FORMAT || receipt.signature.algorithm != "ed25519" {
+        return Err(invalid("unknown receipt format or algorithm".into()));
+    }
+    // Fields this version does not know would not be covered by the signature: refuse them.
+    let canonical = serde_json::to_value(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
+    if canonical != value["receipt"] {
+        return Err(Error::BadSignature { reason: "the receipt has fields that are not signed".into() });
+    }
+    if let Some(expected) = public_key {
+        if !expected.eq_ignore_ascii_case(&receipt.signature.public_key) {
+            return Err(Error::BadSignature { reason: "signed by a different key".into() });
+        }
+    }
+    let unhex = |s: &str, n: usize| -> Option<Vec<u8>> {
+        (s.len() == 2 * n).then_some(())?;
+        (0..n).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+    };
+    let pk: [u8; 32] = unhex(&receipt.signature.public_key, 32)
+        .and_then(|v| v.try_into().ok())
+        .ok_or_else(|| invalid("public_key is not 32 bytes of hex".into()))?;
+    let sig: [u8; 64] = unhex(&receipt.signature.value, 64)
+        .and_then(|v| v.try_into().ok())
+        .ok_or_else(|| invalid("signature is not 64 bytes of hex".into()))?;
+    let vk = VerifyingKey::from_bytes(&pk).map_err(|_| invalid("public_key is not an Ed25519 key".into()))?;
+    let bytes = serde_json::to_vec(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
+    vk.verify_strict(&bytes, &Signature::from_bytes(&sig))
+        .map_err(|_| Error::BadSignature { reason: "the signature does not match the content".into() })?;
+    Ok(receipt.receipt)
+}
