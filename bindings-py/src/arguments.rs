@@ -88,15 +88,12 @@ pub(crate) fn api_base(value: Option<&Bound<'_, PyAny>>) -> PyResult<ApiBase> {
         return ApiBase::new(&text(FIELD, value)?).map_err(raise);
     }
     if value.is_instance_of::<PyDict>() {
-        let input: ApiBaseInput = pythonize::depythonize(value)
-            .map_err(|e| invalid_argument(FIELD, format!("{e}")))?;
+        let input: ApiBaseInput =
+            pythonize::depythonize(value).map_err(|e| invalid_argument(FIELD, format!("{e}")))?;
         return ApiBase::from_input(&input).map_err(raise);
     }
     Err(invalid_argument(
         FIELD,
-        format!(
-            "expected str, dict or None, got {}",
-            type_name(value)
-        ),
+        format!("expected str, dict or None, got {}", type_name(value)),
     ))
 }

@@ -87,10 +87,7 @@ impl RedactRequest {
             )
         })?;
         let base = api_base(base_url)?;
-        let request = self
-            .0
-            .to_http(&base, &credentials.get().0)
-            .map_err(raise)?;
+        let request = self.0.to_http(&base, &credentials.get().0).map_err(raise)?;
         request_to_dict(py, &request)
     }
 

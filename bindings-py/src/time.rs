@@ -29,13 +29,12 @@ pub(crate) fn unix_millis(field: &'static str, value: &Bound<'_, PyAny>) -> PyRe
         if value.call_method0("utcoffset")?.is_none() {
             return Err(raise(Error::InvalidTime {
                 field,
-                reason: "a naive datetime has no timezone; pass an aware one (e.g. tzinfo=timezone.utc)"
-                    .into(),
+                reason:
+                    "a naive datetime has no timezone; pass an aware one (e.g. tzinfo=timezone.utc)"
+                        .into(),
             }));
         }
-        let millis = value
-            .sub(epoch(py)?)?
-            .floor_div(one_millisecond(py)?)?;
+        let millis = value.sub(epoch(py)?)?.floor_div(one_millisecond(py)?)?;
         return from_int(field, &millis);
     }
     Err(expected(field, value))
