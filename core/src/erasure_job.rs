@@ -123,6 +123,10 @@ impl ErasureJob {
                 Phase::InFlight => {}
             }
         }
+        if job.is_finished() && job.finished_at.is_none() {
+            // Nothing to send (all expired or skipped): finished as planned.
+            job.finished_at = Some(job.plan.planned_at);
+        }
         job
     }
 
@@ -161,7 +165,10 @@ impl ErasureJob {
             self.queue.pop();
             if self.started_at.is_none() {
                 self.started_at = Some(now);
-                self.events.push_back(JobEvent::Started { at: now, counts: self.counts });
+                self.events.push_back(JobEvent::Started {
+                    at: now,
+                    counts: self.counts,
+                });
             }
             match self.build(op, now, auth) {
                 Ok(request) => {
@@ -171,7 +178,11 @@ impl ErasureJob {
                     self.in_flight.insert(call_id, op);
                     self.counts.in_flight += 1;
                     self.ops[op as usize].sent(now);
-                    return Some(Call { call_id, op, request });
+                    return Some(Call {
+                        call_id,
+                        op,
+                        request,
+                    });
                 }
                 Err(e) => {
                     // Credentials that cannot make this call cannot make the rest of its group.
@@ -185,15 +196,26 @@ impl ErasureJob {
     }
 
     /// Feeds the answer to call `call_id`.
-    pub fn handle_response(&mut self, call_id: u64, response: &HttpResponse, now: UnixMillis) -> Result<()> {
+    pub fn handle_response(
+        &mut self,
+        call_id: u64,
+        response: &HttpResponse,
+        now: UnixMillis,
+    ) -> Result<()> {
         let op = self.take_call(call_id)?;
-        let classified = operation_call::classify(&self.plan.operations[op as usize], response, now);
+        let classified =
+            operation_call::classify(&self.plan.operations[op as usize], response, now);
         self.apply(op, classified, now);
         Ok(())
     }
 
     /// Reports that call `call_id` got no answer.
-    pub fn handle_failure(&mut self, call_id: u64, failure: &TransportFailure, now: UnixMillis) -> Result<()> {
+    pub fn handle_failure(
+        &mut self,
+        call_id: u64,
+        failure: &TransportFailure,
+        now: UnixMillis,
+    ) -> Result<()> {
         let op = self.take_call(call_id)?;
         let reason = match failure {
             TransportFailure::Timeout => "timeout".to_owned(),
@@ -232,10 +254,15 @@ impl ErasureJob {
     }
 
     fn take_call(&mut self, call_id: u64) -> Result<u32> {
-        let op = self.in_flight.remove(&call_id).ok_or_else(|| Error::InvalidArgument {
-            field: "call_id".into(),
-            reason: format!("{call_id} is not a call in flight (answered twice, or from another job)"),
-        })?;
+        let op = self
+            .in_flight
+            .remove(&call_id)
+            .ok_or_else(|| Error::InvalidArgument {
+                field: "call_id".into(),
+                reason: format!(
+                    "{call_id} is not a call in flight (answered twice, or from another job)"
+                ),
+            })?;
         self.counts.in_flight -= 1;
         Ok(op)
     }
@@ -258,13 +285,25 @@ impl ErasureJob {
             *token = Some((jwt.clone(), now + JWT_TTL_SECONDS * 1000));
             Ok(format!("Bearer {jwt}"))
         };
-        operation_call::build(operation, auth.base, auth.credentials, self.plan.options.conversation_api, &mut bearer)
+        operation_call::build(
+            operation,
+            auth.base,
+            auth.credentials,
+            self.plan.options.conversation_api,
+            &mut bearer,
+        )
     }
 
     fn apply(&mut self, op: u32, c: Classified, now: UnixMillis) {
-        let Classified { result, status, problem } = c;
+        let Classified {
+            result,
+            status,
+            problem,
+        } = c;
         let instance = problem.as_ref().and_then(|p| p.instance.clone());
-        let detail = problem.as_ref().and_then(|p| p.detail.clone().or_else(|| p.title.clone()));
+        let detail = problem
+            .as_ref()
+            .and_then(|p| p.detail.clone().or_else(|| p.title.clone()));
         self.ops[op as usize].note(Some(status), instance, detail);
         match result {
             CallResult::Done => {
@@ -280,13 +319,17 @@ impl ErasureJob {
                     self.finish(op, Terminal::Failed, now);
                 } else {
                     // Vonage's clock may run behind ours: never retry sooner than a backoff step.
-                    let step = self.jitter.backoff(u32::from(state.premature), 1_000, 60_000);
+                    let step = self.jitter.backoff(state.premature, 5_000, 300_000);
                     let at = retry_at.unwrap_or(now + 60_000).max(now + step);
                     self.reschedule(op, at, "premature".into());
                 }
             }
             CallResult::Unauthorized | CallResult::Unprovisioned => {
-                let why = if result == CallResult::Unauthorized { "401 unauthorized" } else { "403 not provisioned" };
+                let why = if result == CallResult::Unauthorized {
+                    "401 unauthorized"
+                } else {
+                    "403 not provisioned"
+                };
                 let group = self.plan.operations[op as usize].action.group().to_owned();
                 self.finish(op, Terminal::Failed, now);
                 self.stop_group(&group, why, now);
@@ -302,7 +345,10 @@ impl ErasureJob {
                 let wait = self.jitter.backoff(1, 1_000, 1_000);
                 let until = retry_at.unwrap_or(now + wait).max(now);
                 self.limiter.slow_down(until);
-                self.events.push_back(JobEvent::Throttled { until, pace: self.limiter.pace() });
+                self.events.push_back(JobEvent::Throttled {
+                    until,
+                    pace: self.limiter.pace(),
+                });
                 self.reschedule(op, until, "rate limited".into());
             }
             CallResult::Retryable { reason } => self.retry_or_fail(op, reason, now),
@@ -312,10 +358,18 @@ impl ErasureJob {
     fn retry_or_fail(&mut self, op: u32, reason: String, now: UnixMillis) {
         let attempts = self.ops[op as usize].attempts;
         if attempts >= self.config.max_attempts {
-            self.ops[op as usize].note(None, None, Some(format!("gave up after {attempts} attempts: {reason}")));
+            self.ops[op as usize].note(
+                None,
+                None,
+                Some(format!("gave up after {attempts} attempts: {reason}")),
+            );
             self.finish(op, Terminal::Failed, now);
         } else {
-            let delay = self.jitter.backoff(attempts, self.config.backoff_base_ms, self.config.backoff_max_ms);
+            let delay = self.jitter.backoff(
+                attempts,
+                self.config.backoff_base_ms,
+                self.config.backoff_max_ms,
+            );
             self.reschedule(op, now + delay, reason);
         }
     }
@@ -325,16 +379,28 @@ impl ErasureJob {
         state.phase = Phase::Pending { due: at };
         self.counts.retries += 1;
         self.queue.push(Reverse((at, op)));
-        self.events.push_back(JobEvent::Retrying { op, attempt: state.attempts, at, reason });
+        self.events.push_back(JobEvent::Retrying {
+            op,
+            attempt: state.attempts,
+            at,
+            reason,
+        });
     }
 
     fn finish(&mut self, op: u32, state: Terminal, now: UnixMillis) {
         self.ops[op as usize].phase = Phase::Terminal(state);
         self.counts.add(state);
-        self.events.push_back(JobEvent::OperationFinished { op, state, counts: self.counts });
+        self.events.push_back(JobEvent::OperationFinished {
+            op,
+            state,
+            counts: self.counts,
+        });
         if self.is_finished() && self.finished_at.is_none() {
             self.finished_at = Some(now);
-            self.events.push_back(JobEvent::Finished { at: now, counts: self.counts });
+            self.events.push_back(JobEvent::Finished {
+                at: now,
+                counts: self.counts,
+            });
         }
     }
 
@@ -342,7 +408,9 @@ impl ErasureJob {
         if !self.stopped_groups.insert(group.to_owned()) {
             return;
         }
-        let reason = format!("stopped: {group} answered {why}; fix credentials or provisioning and run a new job");
+        let reason = format!(
+            "stopped: {group} answered {why}; fix credentials or provisioning and run a new job"
+        );
         let pending: Vec<u32> = (0..self.ops.len() as u32)
             .filter(|&i| {
                 matches!(self.ops[i as usize].phase, Phase::Pending { .. })

@@ -227,16 +227,22 @@ fn action_for(entry: &LedgerEntry, options: &PlanOptions) -> Result<(Action, Ini
             UserAction::Scrub => Action::ScrubUser,
         }),
         EntryKind::Event => {
-            let (conversation_id, event_id) = entry.id.split_once(':').ok_or_else(|| Error::InvalidArgument {
-                field: "entries".into(),
-                reason: format!("event id {:?} is not CON-…:<event id>", entry.id),
-            })?;
+            let (conversation_id, event_id) =
+                entry
+                    .id
+                    .split_once(':')
+                    .ok_or_else(|| Error::InvalidArgument {
+                        field: "entries".into(),
+                        reason: format!("event id {:?} is not CON-…:<event id>", entry.id),
+                    })?;
             pending(Action::DeleteEvent {
                 conversation_id: conversation_id.to_owned(),
                 event_id: event_id.to_owned(),
             })
         }
-        EntryKind::Conversation if options.delete_conversations => pending(Action::DeleteConversation),
+        EntryKind::Conversation if options.delete_conversations => {
+            pending(Action::DeleteConversation)
+        }
         EntryKind::Conversation => Ok((Action::DeleteConversation, Initial::Skipped)),
         EntryKind::Leg if options.delete_legs => pending(Action::DeleteLeg),
         EntryKind::Leg => Ok((Action::DeleteLeg, Initial::Skipped)),

@@ -34,7 +34,7 @@ impl Default for JobConfig {
             rate_per_second: 170,
             max_in_flight: 32,
             max_attempts: 8,
-            max_premature: 6,
+            max_premature: 10,
             max_rate_limited: 100,
             backoff_base_ms: 500,
             backoff_max_ms: 60_000,
@@ -60,12 +60,19 @@ impl JobConfig {
             return Err(bad("max_attempts", "must be 1 to 100"));
         }
         if self.backoff_base_ms == 0 || self.backoff_max_ms < self.backoff_base_ms {
-            return Err(bad("backoff_base_ms", "must be positive and at most backoff_max_ms"));
+            return Err(bad(
+                "backoff_base_ms",
+                "must be positive and at most backoff_max_ms",
+            ));
         }
         if self.job_id.is_empty() {
-            self.job_id = format!("job-{:016x}", crate::rate_limiter::Jitter(self.seed ^ 0x6a6f_62).next());
+            self.job_id = format!(
+                "job-{:016x}",
+                crate::rate_limiter::Jitter(self.seed ^ 0x6a6f_62).next()
+            );
         }
-        crate::transaction_id::TransactionId::new(&self.job_id).map_err(|e| bad("job_id", &e.to_string()))?;
+        crate::transaction_id::TransactionId::new(&self.job_id)
+            .map_err(|e| bad("job_id", &e.to_string()))?;
         Ok(())
     }
 }

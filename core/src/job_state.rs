@@ -54,7 +54,12 @@ impl OpState {
     }
 
     /// Records what the last answer said; `None` keeps what was there.
-    pub(crate) fn note(&mut self, status: Option<u16>, instance: Option<String>, problem: Option<String>) {
+    pub(crate) fn note(
+        &mut self,
+        status: Option<u16>,
+        instance: Option<String>,
+        problem: Option<String>,
+    ) {
         if status.is_some() {
             self.status = status;
             // A new answer replaces the old one's details, even with none.

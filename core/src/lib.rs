@@ -49,8 +49,8 @@ mod ledger_entry;
 mod ledger_schema;
 mod ledger_sql;
 mod memory_ledger;
-mod problem;
 mod operation_call;
+mod problem;
 mod product;
 mod rate_limiter;
 mod receipt;
@@ -65,25 +65,29 @@ mod wire_time;
 pub use api_base::{ApiBase, ApiBaseInput, ApiFamily, DEFAULT_API_HOST, DEFAULT_REST_HOST};
 pub use capture::{capture, capture_json, capture_sources};
 pub use credentials::{Credentials, CredentialsInput};
+pub use deadline::Deadline;
+pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure};
+pub use erasure_plan::{
+    Action, ConversationApi, ErasurePlan, Initial, Operation, PlanOptions, UserAction,
+};
 pub use error::{Error, ErrorFamily, Result};
 pub use http::{HttpRequest, HttpResponse, USER_AGENT};
 pub use identifier::Identifier;
+pub use job_event::{Counts, JobEvent, Terminal};
 pub use jwt::JWT_TTL_SECONDS;
 pub use ledger_entry::{EntryKind, LedgerEntry};
 pub use ledger_schema::{LedgerSchema, SCHEMA_VERSION};
 pub use ledger_sql::{LedgerSql, StoredJob};
 pub use memory_ledger::{MemoryLedger, Tombstone};
+pub use operation_call::CallResult;
 pub use problem::{Problem, MAX_PROBLEM_BODY};
 pub use product::{Direction, Product};
+pub use receipt::{
+    receipt_public_key, verify_receipt, Receipt, ReceiptBody, ReceiptOperation, ReceiptSignature,
+};
 pub use redact::{InvalidInput, RedactInput, RedactOutcome, RedactRequest, PREMATURE_WINDOW_MS};
 pub use retry_after::retry_at;
 pub use sql::{Dialect, SqlValue, Statement};
 pub use subject::{check_subject, subject_hash, MAX_SUBJECT_LEN};
 pub use timestamp::{check_time, UnixMillis, MAX_UNIX_MILLIS};
 pub use transaction_id::{TransactionId, MAX_ID_LEN};
-pub use deadline::Deadline;
-pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure};
-pub use erasure_plan::{Action, ConversationApi, ErasurePlan, Initial, Operation, PlanOptions, UserAction};
-pub use job_event::{Counts, JobEvent, Terminal};
-pub use operation_call::CallResult;
-pub use receipt::{receipt_public_key, verify_receipt, Receipt, ReceiptBody, ReceiptOperation, ReceiptSignature};

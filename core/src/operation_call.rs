@@ -78,7 +78,11 @@ pub(crate) fn build(
             return redact.to_http(base, credentials);
         }
         Action::DeleteRecording => {
-            let url = format!("{}/v3/media/{}", base.url(ApiFamily::Media), target.path_segment());
+            let url = format!(
+                "{}/v3/media/{}",
+                base.url(ApiFamily::Media),
+                target.path_segment()
+            );
             // The Media API takes JWT or Basic, not both; JWT is what the Node SDK sends.
             let auth = match credentials.application_id() {
                 Some(_) => bearer()?,
@@ -86,18 +90,34 @@ pub(crate) fn build(
             };
             return Ok(request("DELETE", url, auth, None));
         }
-        Action::DeleteUser => ("DELETE", format!("{conv}/{version}/users/{}", target.path_segment()), None),
+        Action::DeleteUser => (
+            "DELETE",
+            format!("{conv}/{version}/users/{}", target.path_segment()),
+            None,
+        ),
         Action::ScrubUser => {
             let body = scrub_body(&op.target, api);
-            let method = if api == ConversationApi::V1 { "PATCH" } else { "PUT" };
-            (method, format!("{conv}/{version}/users/{}", target.path_segment()), Some(body))
+            let method = if api == ConversationApi::V1 {
+                "PATCH"
+            } else {
+                "PUT"
+            };
+            (
+                method,
+                format!("{conv}/{version}/users/{}", target.path_segment()),
+                Some(body),
+            )
         }
         Action::DeleteEvent {
             conversation_id,
             event_id,
         } => (
             "DELETE",
-            format!("{conv}/{version}/conversations/{}/events/{}", seg(conversation_id)?, seg(event_id)?),
+            format!(
+                "{conv}/{version}/conversations/{}/events/{}",
+                seg(conversation_id)?,
+                seg(event_id)?
+            ),
             None,
         ),
         Action::DeleteConversation => (
@@ -106,7 +126,11 @@ pub(crate) fn build(
             None,
         ),
         // Only the v0.1 spec documents legs.
-        Action::DeleteLeg => ("DELETE", format!("{conv}/v0.1/legs/{}", target.path_segment()), None),
+        Action::DeleteLeg => (
+            "DELETE",
+            format!("{conv}/v0.1/legs/{}", target.path_segment()),
+            None,
+        ),
     };
     Ok(request(method, url, bearer()?, body))
 }
@@ -184,13 +208,19 @@ pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis)
             reason: format!("unexpected status {status}"),
         },
     };
-    Classified { result, status, problem }
+    Classified {
+        result,
+        status,
+        problem,
+    }
 }
 
 fn from_redact(outcome: RedactOutcome) -> Classified {
     let (result, status, problem) = match outcome {
         RedactOutcome::Redacted { status } => (CallResult::Done, status, None),
-        RedactOutcome::NotFound { status, problem } => (CallResult::NotFound, status, Some(problem)),
+        RedactOutcome::NotFound { status, problem } => {
+            (CallResult::NotFound, status, Some(problem))
+        }
         RedactOutcome::Premature {
             status,
             problem,
@@ -202,9 +232,15 @@ fn from_redact(outcome: RedactOutcome) -> Classified {
             status,
             Some(problem),
         ),
-        RedactOutcome::Unprovisioned { status, problem } => (CallResult::Unprovisioned, status, Some(problem)),
-        RedactOutcome::Unauthorized { status, problem } => (CallResult::Unauthorized, status, problem),
-        RedactOutcome::Invalid { status, problem, .. } => (CallResult::Invalid, status, problem),
+        RedactOutcome::Unprovisioned { status, problem } => {
+            (CallResult::Unprovisioned, status, Some(problem))
+        }
+        RedactOutcome::Unauthorized { status, problem } => {
+            (CallResult::Unauthorized, status, problem)
+        }
+        RedactOutcome::Invalid {
+            status, problem, ..
+        } => (CallResult::Invalid, status, problem),
         RedactOutcome::RateLimited {
             status,
             problem,
@@ -217,7 +253,13 @@ fn from_redact(outcome: RedactOutcome) -> Classified {
             status,
             problem,
         ),
-        RedactOutcome::Malformed { status, reason } => (CallResult::Retryable { reason }, status, None),
+        RedactOutcome::Malformed { status, reason } => {
+            (CallResult::Retryable { reason }, status, None)
+        }
     };
-    Classified { result, status, problem }
+    Classified {
+        result,
+        status,
+        problem,
+    }
 }

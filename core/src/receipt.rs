@@ -111,9 +111,12 @@ impl Receipt {
 impl ErasureJob {
     /// The signed receipt of a finished job. `signing_key` is a 32-byte Ed25519 seed from the host.
     pub fn receipt(&self, signing_key: &[u8]) -> Result<Receipt> {
-        let finished_at = self.finished_at.filter(|_| self.is_finished()).ok_or_else(|| Error::JobNotFinished {
-            pending: self.counts.total - self.counts.finished(),
-        })?;
+        let finished_at = self
+            .finished_at
+            .filter(|_| self.is_finished())
+            .ok_or_else(|| Error::JobNotFinished {
+                pending: self.counts.total - self.counts.finished(),
+            })?;
         let operations = self
             .plan
             .operations
@@ -129,7 +132,10 @@ impl ErasureJob {
                 last_attempt_at: s.last_attempt_at,
                 status: s.status,
                 instance: s.instance.clone(),
-                problem: s.problem.clone().filter(|_| s.terminal() != Some(Terminal::Done)),
+                problem: s
+                    .problem
+                    .clone()
+                    .filter(|_| s.terminal() != Some(Terminal::Done)),
             })
             .collect();
         let body = ReceiptBody {
@@ -163,7 +169,9 @@ pub fn receipt_public_key(signing_key: &[u8]) -> Result<String> {
 
 fn sign(body: ReceiptBody, signing_key: &[u8]) -> Result<Receipt> {
     let key = key(signing_key)?;
-    let bytes = serde_json::to_vec(&body).map_err(|e| Error::Storage { reason: e.to_string() })?;
+    let bytes = serde_json::to_vec(&body).map_err(|e| Error::Storage {
+        reason: e.to_string(),
+    })?;
     Ok(Receipt {
         signature: ReceiptSignature {
             algorithm: "ed25519".into(),
@@ -178,24 +186,32 @@ fn sign(body: ReceiptBody, signing_key: &[u8]) -> Result<Receipt> {
 /// without, only integrity is proven (anyone can sign with their own key).
 pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBody> {
     let invalid = |reason: String| Error::InvalidReceipt { reason };
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| invalid(format!("not JSON: {e}")))?;
-    let receipt: Receipt = serde_json::from_value(value.clone()).map_err(|e| invalid(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| invalid(format!("not JSON: {e}")))?;
+    let receipt: Receipt =
+        serde_json::from_value(value.clone()).map_err(|e| invalid(e.to_string()))?;
     if receipt.receipt.format != FORMAT || receipt.signature.algorithm != "ed25519" {
         return Err(invalid("unknown receipt format or algorithm".into()));
     }
     // Fields this version does not know would not be covered by the signature: refuse them.
     let canonical = serde_json::to_value(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
     if canonical != value["receipt"] {
-        return Err(Error::BadSignature { reason: "the receipt has fields that are not signed".into() });
+        return Err(Error::BadSignature {
+            reason: "the receipt has fields that are not signed".into(),
+        });
     }
     if let Some(expected) = public_key {
         if !expected.eq_ignore_ascii_case(&receipt.signature.public_key) {
-            return Err(Error::BadSignature { reason: "signed by a different key".into() });
+            return Err(Error::BadSignature {
+                reason: "signed by a different key".into(),
+            });
         }
     }
     let unhex = |s: &str, n: usize| -> Option<Vec<u8>> {
         (s.len() == 2 * n).then_some(())?;
-        (0..n).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+        (0..n)
+            .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect()
     };
     let pk: [u8; 32] = unhex(&receipt.signature.public_key, 32)
         .and_then(|v| v.try_into().ok())
@@ -203,9 +219,12 @@ pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBod
     let sig: [u8; 64] = unhex(&receipt.signature.value, 64)
         .and_then(|v| v.try_into().ok())
         .ok_or_else(|| invalid("signature is not 64 bytes of hex".into()))?;
-    let vk = VerifyingKey::from_bytes(&pk).map_err(|_| invalid("public_key is not an Ed25519 key".into()))?;
+    let vk = VerifyingKey::from_bytes(&pk)
+        .map_err(|_| invalid("public_key is not an Ed25519 key".into()))?;
     let bytes = serde_json::to_vec(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
     vk.verify_strict(&bytes, &Signature::from_bytes(&sig))
-        .map_err(|_| Error::BadSignature { reason: "the signature does not match the content".into() })?;
+        .map_err(|_| Error::BadSignature {
+            reason: "the signature does not match the content".into(),
+        })?;
     Ok(receipt.receipt)
 }

@@ -202,10 +202,14 @@ fn deadline_vectors() {
     let mut failures = Vec::new();
     for case in doc["cases"].as_array().expect("cases") {
         let received = case["received_at"].as_u64().expect("received_at");
-        let result = erasekit_core::Deadline::new(received).and_then(|d| match case.get("extend") {
-            Some(ext) => d.extend(ext["months"].as_u64().unwrap() as u8, ext["reason"].as_str().unwrap()),
-            None => Ok(d),
-        });
+        let result =
+            erasekit_core::Deadline::new(received).and_then(|d| match case.get("extend") {
+                Some(ext) => d.extend(
+                    ext["months"].as_u64().unwrap() as u8,
+                    ext["reason"].as_str().unwrap(),
+                ),
+                None => Ok(d),
+            });
         let got = match result {
             Ok(d) => {
                 let mut v = json!({ "due_at": d.due_at });
@@ -218,7 +222,10 @@ fn deadline_vectors() {
             Err(e) => json!({ "error": e.code() }),
         };
         if got != case["expect"] {
-            failures.push(format!("{}: expected {} got {}", case["name"], case["expect"], got));
+            failures.push(format!(
+                "{}: expected {} got {}",
+                case["name"], case["expect"], got
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
