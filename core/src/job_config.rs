@@ -68,7 +68,7 @@ impl JobConfig {
         if self.job_id.is_empty() {
             self.job_id = format!(
                 "job-{:016x}",
-                crate::rate_limiter::Jitter(self.seed ^ 0x6a6f_62).next()
+                crate::rate_limiter::Jitter(self.seed ^ 0x006a_6f62).next()
             );
         }
         crate::transaction_id::TransactionId::new(&self.job_id)
