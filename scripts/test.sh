@@ -11,6 +11,11 @@ step "format and lint"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "postgresql on 127.0.0.1 (ledger suites run on SQLite and PostgreSQL)"
+ERASEKIT_PG_DSN="$(scripts/pg.sh start)"
+export ERASEKIT_PG_DSN
+trap 'scripts/pg.sh stop' EXIT
+
 step "rust tests"
 cargo build -p erasekit-sim --quiet
 cargo test --workspace 2>&1 | tee "$logs/rust.log"
