@@ -38,6 +38,20 @@ create_exception!(
     "The ledger's stored data or a database answer is not what erasekit expects (code `storage`)."
 );
 
+create_exception!(
+    erasekit,
+    JobError,
+    ErasekitError,
+    "An operation asked of an erasure or access job in the wrong state (code `job_not_finished`)."
+);
+
+create_exception!(
+    erasekit,
+    ReceiptError,
+    ErasekitError,
+    "A receipt that cannot be read or whose signature does not hold (codes `invalid_receipt`, `bad_signature`)."
+);
+
 /// A class with two bases, `ErasekitError` and `ValueError`. `create_exception!` takes one
 /// base only, so these are made once, on first use, by calling `type(name, bases, namespace)`.
 struct ValueErrorClass {
@@ -98,6 +112,8 @@ fn class_for(py: Python<'_>, family: ErrorFamily) -> PyResult<Bound<'_, PyType>>
         ErrorFamily::Credentials => Ok(py.get_type::<CredentialsError>()),
         ErrorFamily::Payload => Ok(PAYLOAD_ERROR.get(py)?.clone()),
         ErrorFamily::Storage => Ok(py.get_type::<StorageError>()),
+        ErrorFamily::Job => Ok(py.get_type::<JobError>()),
+        ErrorFamily::Receipt => Ok(py.get_type::<ReceiptError>()),
     }
 }
 

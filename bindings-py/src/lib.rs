@@ -29,6 +29,10 @@ mod _native {
     #[pymodule_export]
     use super::errors::ErasekitError;
     #[pymodule_export]
+    use super::errors::JobError;
+    #[pymodule_export]
+    use super::errors::ReceiptError;
+    #[pymodule_export]
     use super::errors::StorageError;
     #[pymodule_export]
     use super::redact::RedactRequest;

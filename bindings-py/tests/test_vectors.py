@@ -96,6 +96,8 @@ FAMILY_CLASSES = {
     "credentials": erasekit.CredentialsError,
     "payload": erasekit.PayloadError,
     "storage": erasekit.StorageError,
+    "job": erasekit.JobError,
+    "receipt": erasekit.ReceiptError,
 }
 
 

@@ -25,7 +25,9 @@ from ._redact import redact_async as redact_async
 from .exceptions import CredentialsError as CredentialsError
 from .exceptions import ErasekitError as ErasekitError
 from .exceptions import InputError as InputError
+from .exceptions import JobError as JobError
 from .exceptions import PayloadError as PayloadError
+from .exceptions import ReceiptError as ReceiptError
 from .exceptions import StorageError as StorageError
 from .exceptions import TransportError as TransportError
 from .types import HttpRequest as HttpRequest
@@ -41,8 +43,10 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "InputError",
+    "JobError",
     "PayloadError",
     "Problem",
+    "ReceiptError",
     "RedactOutcome",
     "RedactRequest",
     "StorageError",

@@ -12,6 +12,8 @@ __all__ = [
     "CredentialsError",
     "ErasekitError",
     "StorageError",
+    "JobError",
+    "ReceiptError",
     "RedactRequest",
     "USER_AGENT",
     "__version__",
@@ -47,6 +49,12 @@ class PayloadError(ErasekitError, ValueError):
 
 class StorageError(ErasekitError):
     """Stored ledger data or a database answer is not what erasekit expects."""
+
+class JobError(ErasekitError):
+    """An operation asked of an erasure or access job in the wrong state."""
+
+class ReceiptError(ErasekitError):
+    """A receipt that cannot be read or whose signature does not hold."""
 
 @final
 class Credentials:

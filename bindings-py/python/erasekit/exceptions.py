@@ -18,11 +18,16 @@ details never contain a secret, a private key or a token.
     ``invalid_payload``: a Vonage payload lacks a field or has a malformed one.
 ``StorageError(ErasekitError)``
     ``storage``: stored ledger data or a database answer is not what erasekit expects.
+``JobError(ErasekitError)``
+    ``job_not_finished``: an operation asked of a job in the wrong state.
+``ReceiptError(ErasekitError)``
+    ``invalid_receipt``, ``bad_signature``: a receipt that cannot be read or whose
+    signature does not hold.
 ``TransportError(ErasekitError)``
     ``transport_failed``: the HTTP request could not be completed (refused, reset, timed
     out, DNS). Raised by ``redact()``/``redact_async()``; ``__cause__`` is the httpx error.
 
-The first five are defined by the native extension, mapped one-to-one from the core's error
+All but the last are defined by the native extension, mapped one-to-one from the core's error
 families; ``TransportError`` is defined here, because only the Python layer does I/O.
 """
 
@@ -33,14 +38,18 @@ from typing import Any
 from ._native import CredentialsError as CredentialsError
 from ._native import ErasekitError as ErasekitError
 from ._native import InputError as InputError
+from ._native import JobError as JobError
 from ._native import PayloadError as PayloadError
+from ._native import ReceiptError as ReceiptError
 from ._native import StorageError as StorageError
 
 __all__ = [
     "CredentialsError",
     "ErasekitError",
     "InputError",
+    "JobError",
     "PayloadError",
+    "ReceiptError",
     "StorageError",
     "TransportError",
 ]

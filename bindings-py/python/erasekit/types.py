@@ -181,4 +181,5 @@ class ErrorCode(TypedDict):
     code: str
     """The stable snake_case code, as in ``ErasekitError.code``."""
     family: str
-    """``"input"``, ``"credentials"``, ``"payload"`` or ``"storage"``: which class is raised."""
+    """The family, which names the class raised: ``"input"`` → ``InputError``,
+    ``"credentials"``, ``"payload"``, ``"storage"``, ``"job"``, ``"receipt"``."""
