@@ -1,0 +1,442 @@
+//! The asynchronous Reports API: `POST /v2/reports`, `GET /v2/reports`,
+//! `GET`/`DELETE /v2/reports/{id}`, and the file download `GET /v3/media/{file_id}`.
+//!
+//! A report is `PENDING`, then `PROCESSING`, then `SUCCESS` (or `TRUNCATED` over the record
+//! cap) as the simulator clock passes `reports.pending_ms` and `reports.processing_ms`, so tests
+//! can finish one by advancing the clock. Cancelling a finished or cancelled report is 409.
+
+use super::{require_jwt, SimState};
+use crate::app::Sim;
+use crate::auth::check_basic;
+use crate::prng::fresh_uuid;
+use crate::problem;
+use crate::query::Query;
+use crate::rate_limit::Admission;
+use crate::records::Direction;
+use crate::reply::{admitted, base_url, json, read_body, BodyError};
+use crate::report_jobs::{JobState, ReportJob};
+use crate::report_rows::{direction_allowed, direction_required, RecordFilter, REPORT_PRODUCTS};
+use crate::timestamp::parse_iso;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+/// Widest window of one asynchronous report (13 months, taken as 396 days).
+pub const MAX_ASYNC_WINDOW_MS: i64 = 396 * 86_400_000;
+const STRING_FIELDS: [&str; 10] = [
+    "from",
+    "to",
+    "client_ref",
+    "account_ref",
+    "network",
+    "number",
+    "id",
+    "conversation_id",
+    "status",
+    "callback_url",
+];
+const SMS_STATUS: [&str; 7] = [
+    "delivered",
+    "expired",
+    "failed",
+    "rejected",
+    "accepted",
+    "buffered",
+    "unknown",
+];
+const VOICE_STATUS: [&str; 10] = [
+    "started",
+    "ringing",
+    "answered",
+    "machine",
+    "completed",
+    "timeout",
+    "failed",
+    "rejected",
+    "cancelled",
+    "busy",
+];
+
+/// Basic auth and the 5/s limit shared by every asynchronous operation.
+fn gate(sim: &Sim, headers: &HeaderMap) -> Result<u64, Response> {
+    check_basic(headers, &sim.account).map_err(|e| problem::unauthorized_problem(&e.detail()))?;
+    match sim.reports_limiter.check() {
+        Admission::Admitted { at_us } => Ok(at_us),
+        Admission::Limited { retry_after } => Err(problem::reports_rate_limited(
+            Admission::retry_after_secs(retry_after),
+        )),
+    }
+}
+
+/// Validates a create body into a job.
+fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<ReportJob, Response> {
+    let bad = |detail: String| problem::reports_unprocessable(&detail);
+    let product = match body.get("product") {
+        Some(Value::String(p)) if REPORT_PRODUCTS.contains(&p.as_str()) => p.clone(),
+        Some(Value::String(p)) => {
+            return Err(bad(format!(
+                "Could not resolve product name {p:?}. Please use one of the following values [{}]",
+                REPORT_PRODUCTS.join(", ")
+            )))
+        }
+        Some(_) => return Err(bad("product must be a string".into())),
+        None => return Err(bad("Missing required field product".into())),
+    };
+    match body.get("account_id") {
+        Some(Value::String(a)) if *a == sim.account.api_key => {}
+        Some(Value::String(_)) => return Err(problem::reports_forbidden()),
+        Some(_) => return Err(bad("account_id must be a string".into())),
+        None => return Err(bad("Missing required field account_id".into())),
+    }
+    let mut fields = Map::new();
+    for name in STRING_FIELDS {
+        match body.get(name) {
+            None => {}
+            Some(Value::String(s)) => {
+                fields.insert(name.to_owned(), json!(s));
+            }
+            Some(_) => return Err(bad(format!("{name} must be a string"))),
+        }
+    }
+    let mut flags = [false; 3];
+    for (i, name) in [
+        "include_subaccounts",
+        "include_message",
+        "show_concatenated",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match body.get(name) {
+            None => {}
+            Some(Value::Bool(b)) => flags[i] = *b,
+            Some(_) => return Err(bad(format!("{name} must be a boolean"))),
+        }
+    }
+    let direction = match body.get("direction") {
+        None if direction_required(&product) => {
+            return Err(bad(format!(
+                "Missing required field direction for product {product}"
+            )))
+        }
+        None => None,
+        Some(_) if !direction_allowed(&product) => {
+            return Err(bad(format!(
+                "direction is not supported for product {product}"
+            )))
+        }
+        Some(Value::String(d)) => Some(
+            Direction::parse(d)
+                .ok_or_else(|| bad("direction must be inbound or outbound".into()))?,
+        ),
+        Some(_) => return Err(bad("direction must be a string".into())),
+    };
+    if let Some(d) = direction {
+        fields.insert("direction".into(), json!(d.as_str()));
+    }
+    let status = fields
+        .get("status")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let allowed: &[&str] = match product.as_str() {
+        "SMS" => &SMS_STATUS,
+        "VOICE-CALL" => &VOICE_STATUS,
+        _ => &[],
+    };
+    if let Some(s) = &status {
+        if !allowed.is_empty() && !allowed.contains(&s.as_str()) {
+            return Err(bad(format!(
+                "status must be one of [{}]",
+                allowed.join(", ")
+            )));
+        }
+    }
+    let conversation_type = match (product.as_str(), body.get("type")) {
+        ("CONVERSATIONS", Some(Value::String(t))) if t == "ip-voice" || t == "cs-custom-event" => {
+            Some(t.clone())
+        }
+        ("CONVERSATIONS", _) => {
+            return Err(bad(
+                "type is required for CONVERSATIONS and must be ip-voice or cs-custom-event".into(),
+            ))
+        }
+        _ => None,
+    };
+    if let Some(t) = &conversation_type {
+        fields.insert("type".into(), json!(t));
+    }
+    let time = |name: &str, default: i64| -> Result<i64, Response> {
+        match body.get(name) {
+            None => Ok(default),
+            Some(Value::String(s)) => {
+                parse_iso(s).ok_or_else(|| bad(format!("{name} must be an ISO-8601 date-time")))
+            }
+            Some(_) => Err(bad(format!("{name} must be a string"))),
+        }
+    };
+    let start = time("date_start", now - 7 * 86_400_000)?;
+    let end = time("date_end", now)?;
+    if end <= start {
+        return Err(bad("date_end must be later than date_start".into()));
+    }
+    if end - start > MAX_ASYNC_WINDOW_MS {
+        return Err(bad("The report may cover at most 13 months".into()));
+    }
+    for (i, name) in ["include_message", "show_concatenated"]
+        .into_iter()
+        .enumerate()
+    {
+        if body.contains_key(name) {
+            fields.insert(name.to_owned(), json!(flags[i + 1]));
+        }
+    }
+    let filter_fields = [
+        "from",
+        "to",
+        "client_ref",
+        "network",
+        "number",
+        "conversation_id",
+    ]
+    .into_iter()
+    .filter_map(|n| {
+        fields
+            .get(n)
+            .and_then(Value::as_str)
+            .map(|v| (n.to_owned(), v.to_owned()))
+    })
+    .collect();
+    let ids = fields
+        .get("id")
+        .and_then(Value::as_str)
+        .map(|i| vec![i.to_owned()]);
+    let callback_url = fields
+        .remove("callback_url")
+        .and_then(|v| v.as_str().map(str::to_owned));
+    let id = fresh_uuid();
+    Ok(ReportJob {
+        file_id: fresh_uuid(),
+        account_id: sim.account.api_key.clone(),
+        filter: RecordFilter {
+            product,
+            direction,
+            ids,
+            date_start: Some(start),
+            date_end: Some(end),
+            status,
+            fields: filter_fields,
+            conversation_type,
+        },
+        include_message: flags[1],
+        include_subaccounts: flags[0],
+        callback_url,
+        received_ms: now,
+        aborted_ms: None,
+        output: None,
+        fields,
+        id,
+    })
+}
+
+/// `POST /v2/reports`.
+pub async fn create(State(sim): SimState, headers: HeaderMap, body: Body) -> Response {
+    let at_us = match gate(&sim, &headers) {
+        Ok(at) => at,
+        Err(r) => return r,
+    };
+    let limit = sim.with_settings(|s| s.max_body_bytes);
+    let response = match read_body(body, limit).await {
+        Err(BodyError::TooLarge) => problem::payload_too_large(limit),
+        Err(BodyError::Broken) => problem::unreadable_body(),
+        Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => {
+                let now = sim.clock.now_ms();
+                match build_job(&sim, map, now) {
+                    Ok(job) => {
+                        let cfg = sim.with_settings(|s| s.reports.clone());
+                        let body = job.to_json(now, &cfg, &base_url(&headers, &sim.base_url));
+                        let mut store = sim.store_mut();
+                        store
+                            .report_files
+                            .insert(job.file_id.clone(), job.id.clone());
+                        store.reports.insert(job.id.clone(), job);
+                        json(StatusCode::OK, &body)
+                    }
+                    Err(r) => r,
+                }
+            }
+            _ => problem::reports_malformed_json(),
+        },
+    };
+    admitted(response, Some(at_us))
+}
+
+/// The job as of now, with its file built if it has finished.
+fn observe(sim: &Sim, id: &str) -> Option<ReportJob> {
+    let cfg = sim.with_settings(|s| s.reports.clone());
+    let now = sim.clock.now_ms();
+    let mut job = sim.store().reports.get(id).cloned()?;
+    if job.state(now, &cfg) == JobState::Done && job.output.is_none() {
+        job.ensure_output(&sim.store(), &cfg, &sim.default_app_id);
+        if let Some(stored) = sim.store_mut().reports.get_mut(id) {
+            if stored.output.is_none() {
+                stored.output = job.output.clone();
+            }
+        }
+    }
+    Some(job)
+}
+
+/// `GET /v2/reports/{id}`.
+pub async fn status(State(sim): SimState, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let at_us = match gate(&sim, &headers) {
+        Ok(at) => at,
+        Err(r) => return r,
+    };
+    let response = match observe(&sim, &id) {
+        Some(job) => {
+            let cfg = sim.with_settings(|s| s.reports.clone());
+            json(
+                StatusCode::OK,
+                &job.to_json(sim.clock.now_ms(), &cfg, &base_url(&headers, &sim.base_url)),
+            )
+        }
+        None => problem::report_not_found(&id),
+    };
+    admitted(response, Some(at_us))
+}
+
+/// `DELETE /v2/reports/{id}`: cancels a pending or processing report.
+pub async fn cancel(State(sim): SimState, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let at_us = match gate(&sim, &headers) {
+        Ok(at) => at,
+        Err(r) => return r,
+    };
+    let cfg = sim.with_settings(|s| s.reports.clone());
+    let now = sim.clock.now_ms();
+    let response = {
+        let mut store = sim.store_mut();
+        match store.reports.get_mut(&id) {
+            None => problem::report_not_found(&id),
+            Some(job) => match job.state(now, &cfg) {
+                JobState::Pending | JobState::Processing => {
+                    job.aborted_ms = Some(now);
+                    json(
+                        StatusCode::OK,
+                        &job.to_json(now, &cfg, &base_url(&headers, &sim.base_url)),
+                    )
+                }
+                JobState::Done | JobState::Aborted => problem::report_invalid_abort(),
+            },
+        }
+    };
+    admitted(response, Some(at_us))
+}
+
+/// `GET /v2/reports?account_id=&status=&date_from=&date_to=`.
+pub async fn list(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Response {
+    let at_us = match gate(&sim, &headers) {
+        Ok(at) => at,
+        Err(r) => return r,
+    };
+    admitted(list_inner(&sim, &headers, &uri), Some(at_us))
+}
+
+fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
+    const STATUSES: [&str; 6] = [
+        "PENDING",
+        "PROCESSING",
+        "SUCCESS",
+        "ABORTED",
+        "FAILED",
+        "TRUNCATED",
+    ];
+    let q = Query::parse(uri.query());
+    match q.first("account_id") {
+        None => return problem::reports_invalid_request("Missing required parameter account_id."),
+        Some(a) if a != sim.account.api_key => return problem::reports_forbidden(),
+        Some(_) => {}
+    }
+    let Some(status) = q.first("status") else {
+        return problem::reports_invalid_request("Missing required parameter status.");
+    };
+    let wanted: Vec<&str> = status
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if wanted.is_empty() || wanted.iter().any(|s| !STATUSES.contains(s)) {
+        return problem::reports_invalid_request(&format!(
+            "status must be a comma-separated list of [{}].",
+            STATUSES.join(", ")
+        ));
+    }
+    let mut bounds = [None, None];
+    for (i, name) in ["date_from", "date_to"].into_iter().enumerate() {
+        if let Some(v) = q.first(name) {
+            match parse_iso(v) {
+                Some(t) => bounds[i] = Some(t),
+                None => {
+                    return problem::reports_invalid_request(&format!(
+                        "{name} must be an ISO-8601 date-time."
+                    ))
+                }
+            }
+        }
+    }
+    let ids: Vec<String> = sim.store().reports.keys().cloned().collect();
+    let cfg = sim.with_settings(|s| s.reports.clone());
+    let now = sim.clock.now_ms();
+    let base = base_url(headers, &sim.base_url);
+    let mut jobs: Vec<ReportJob> = ids
+        .iter()
+        .filter_map(|id| observe(sim, id))
+        .filter(|j| {
+            bounds[0].map_or(true, |f| j.received_ms >= f)
+                && bounds[1].map_or(true, |t| j.received_ms <= t)
+        })
+        .filter(|j| wanted.contains(&j.status_text(j.state(now, &cfg))))
+        .collect();
+    jobs.sort_by(|a, b| (a.received_ms, &a.id).cmp(&(b.received_ms, &b.id)));
+    let reports: Vec<Value> = jobs.iter().map(|j| j.to_json(now, &cfg, &base)).collect();
+    json(
+        StatusCode::OK,
+        &json!({"items_count": reports.len(), "self_link": format!("{base}/v2/reports/"), "reports": reports}),
+    )
+}
+
+/// `GET /v3/media/{file_id}`: the zip of a finished report (kept `reports.file_ttl_ms`).
+pub async fn download(
+    State(sim): SimState,
+    headers: HeaderMap,
+    Path(file_id): Path<String>,
+) -> Response {
+    if let Err(r) = require_jwt(&sim, &headers, true) {
+        return r;
+    }
+    let report_id = sim.store().report_files.get(&file_id).cloned();
+    let Some(job) = report_id.and_then(|id| observe(&sim, &id)) else {
+        return problem::not_found(&format!("File {file_id} not found"));
+    };
+    let cfg = sim.with_settings(|s| s.reports.clone());
+    let now = sim.clock.now_ms();
+    let expired = now >= job.completed_ms(&cfg).saturating_add(cfg.file_ttl_ms);
+    match (&job.output, job.state(now, &cfg)) {
+        (Some(out), JobState::Done) if !expired => {
+            let disposition = format!("attachment; filename=\"{}\"", out.file_name);
+            let mut resp = (StatusCode::OK, out.zip.as_ref().clone()).into_response();
+            let h = resp.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            resp
+        }
+        _ => problem::not_found(&format!("File {file_id} not found")),
+    }
+}

@@ -1,0 +1,191 @@
+//! The deprecated Message Search API: `GET /search/message`, `/search/messages`,
+//! `/search/rejections`, authenticated with `api_key` / `api_secret` query parameters (a Basic
+//! header is accepted too, as current SDKs send it). Only SMS records are searched.
+
+use super::SimState;
+use crate::auth::check_key_secret;
+use crate::problem;
+use crate::query::Query;
+use crate::records::{Direction, Product, Record};
+use crate::reply::json;
+use crate::timestamp::{parse_date, search_format};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+/// Most `ids` one `/search/messages` request may name.
+pub const MAX_IDS: usize = 10;
+
+fn final_status(status: &str) -> (&'static str, &'static str, &'static str) {
+    match status {
+        "delivered" => ("DELIVRD", "0", "Delivered"),
+        "expired" => ("EXPIRED", "1", "Unknown"),
+        "failed" => ("UNDELIV", "8", "Network Error"),
+        "rejected" => ("REJECTD", "6", "Anti-Spam Rejection"),
+        _ => ("UNKNOWN", "99", "General Error"),
+    }
+}
+
+/// A record in the MO / MT shape.
+fn message_json(r: &Record) -> Value {
+    let mut m = json!({
+        "type": r.direction.mo_mt(),
+        "message-id": r.id,
+        "account-id": r.account_id,
+        "network": r.network.as_deref().unwrap_or("23415"),
+        "from": r.from.as_deref().unwrap_or(""),
+        "to": r.to.as_deref().unwrap_or(""),
+        "body": r.body.as_deref().unwrap_or(""),
+        "date-received": search_format(r.created_ms),
+    });
+    if r.direction == Direction::Outbound {
+        let status = r.status.as_deref().unwrap_or("delivered");
+        let (fin, code, label) = final_status(status);
+        m["price"] = json!(r.price.unwrap_or(0.0333));
+        m["final-status"] = json!(fin);
+        m["date-closed"] = json!(search_format(r.created_ms + 3000));
+        m["latency"] = json!(3000);
+        if let Some(c) = &r.client_ref {
+            m["client-ref"] = json!(c);
+        }
+        m["status"] = json!(status);
+        m["error-code"] = json!(code);
+        m["error-code-label"] = json!(label);
+    }
+    m
+}
+
+fn sms<'a>(store: &'a crate::store::Store, id: &str) -> Option<&'a Record> {
+    [Direction::Outbound, Direction::Inbound]
+        .into_iter()
+        .find_map(|d| {
+            store
+                .records
+                .get(&crate::records::RecordKey::new(Product::Sms, d, id))
+        })
+}
+
+fn authorize(sim: &crate::app::Sim, q: &Query, headers: &HeaderMap) -> Result<(), Response> {
+    check_key_secret(q, headers, &sim.account).map_err(|_| problem::search_unauthorized())
+}
+
+/// The `date` + `to` pair, or the 400 naming what is missing or malformed.
+fn date_and_to(q: &Query) -> Result<(i64, String), Response> {
+    let mut bad = Vec::new();
+    let date = match q.first("date") {
+        None | Some("") => {
+            bad.push(("date", "Is required."));
+            None
+        }
+        Some(d) => parse_date(d).or_else(|| {
+            bad.push(("date", "Must be a date in the format YYYY-MM-DD."));
+            None
+        }),
+    };
+    let to = match q.first("to") {
+        None | Some("") => {
+            bad.push(("to", "Is required."));
+            None
+        }
+        Some(t) => Some(t.to_owned()),
+    };
+    match (date, to) {
+        (Some(d), Some(t)) if bad.is_empty() => Ok((d, t)),
+        _ => Err(problem::search_bad_request(&bad)),
+    }
+}
+
+fn on_day(r: &Record, day_ms: i64, to: &str) -> bool {
+    r.product == Product::Sms
+        && r.created_ms >= day_ms
+        && r.created_ms < day_ms + 86_400_000
+        && r.to.as_deref() == Some(to)
+}
+
+/// `GET /search/message?id=`.
+pub async fn message(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Response {
+    let q = Query::parse(uri.query());
+    if let Err(r) = authorize(&sim, &q, &headers) {
+        return r;
+    }
+    let Some(id) = q.first("id").filter(|i| !i.is_empty()) else {
+        return problem::search_bad_request(&[("id", "Is required.")]);
+    };
+    let store = sim.store();
+    match sms(&store, id) {
+        Some(r) => json(StatusCode::OK, &message_json(r)),
+        None => crate::reply::empty(StatusCode::NOT_FOUND),
+    }
+}
+
+/// `GET /search/messages?ids=…&ids=…` or `?date=YYYY-MM-DD&to=…`.
+pub async fn messages(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Response {
+    let q = Query::parse(uri.query());
+    if let Err(r) = authorize(&sim, &q, &headers) {
+        return r;
+    }
+    let ids = q.all("ids");
+    let store = sim.store();
+    let items: Vec<Value> = if !ids.is_empty() {
+        if ids.len() > MAX_IDS {
+            return problem::search_bad_request(&[("ids", "A maximum of 10 ids may be given.")]);
+        }
+        ids.iter()
+            .filter_map(|id| sms(&store, id))
+            .map(message_json)
+            .collect()
+    } else {
+        let (day, to) = match date_and_to(&q) {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+        let mut found: Vec<&Record> = store
+            .records
+            .values()
+            .filter(|r| on_day(r, day, &to))
+            .collect();
+        found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+        found.into_iter().map(message_json).collect()
+    };
+    json(
+        StatusCode::OK,
+        &json!({"count": items.len(), "items": items}),
+    )
+}
+
+/// `GET /search/rejections?date=YYYY-MM-DD&to=…`.
+pub async fn rejections(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Response {
+    let q = Query::parse(uri.query());
+    if let Err(r) = authorize(&sim, &q, &headers) {
+        return r;
+    }
+    let (day, to) = match date_and_to(&q) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let store = sim.store();
+    let mut found: Vec<&Record> = store
+        .records
+        .values()
+        .filter(|r| on_day(r, day, &to) && r.status.as_deref() == Some("rejected"))
+        .collect();
+    found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+    let items: Vec<Value> = found
+        .into_iter()
+        .map(|r| {
+            json!({
+                "account-id": r.account_id,
+                "from": r.from.as_deref().unwrap_or(""),
+                "to": r.to.as_deref().unwrap_or(""),
+                "date-received": search_format(r.created_ms),
+                "error-code": "6",
+                "error-code-label": "Anti-Spam Rejection",
+            })
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        &json!({"count": items.len(), "items": items}),
+    )
+}

@@ -1,0 +1,191 @@
+//! Asynchronous report jobs: `PENDING` → `PROCESSING` → `SUCCESS` (or `TRUNCATED`), driven by the
+//! simulator clock, `ABORTED` when cancelled, and the zip file they produce.
+
+use crate::config::ReportsConfig;
+use crate::report_rows::{columns, csv_line, row_json, RecordFilter};
+use crate::store::Store;
+use crate::timestamp::{compact_date, reports_format};
+use crate::zip_archive::single_file_zip;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Accepted, not started.
+    Pending,
+    /// Being generated.
+    Processing,
+    /// Finished (`SUCCESS`, or `TRUNCATED` when over the record cap).
+    Done,
+    /// Cancelled before it finished.
+    Aborted,
+}
+
+/// A finished report's file.
+#[derive(Debug, Clone)]
+pub struct ReportOutput {
+    /// Rows in the CSV.
+    pub items_count: usize,
+    /// The job hit the record cap.
+    pub truncated: bool,
+    /// The zip archive.
+    pub zip: Arc<Vec<u8>>,
+    /// The zip's file name (`<PRODUCT>_<REPORT_ID>.zip`).
+    pub file_name: String,
+}
+
+/// One asynchronous report.
+#[derive(Debug, Clone)]
+pub struct ReportJob {
+    /// `request_id`.
+    pub id: String,
+    /// Id of the file under `/v3/media/{file_id}`.
+    pub file_id: String,
+    /// Account.
+    pub account_id: String,
+    /// Which records.
+    pub filter: RecordFilter,
+    /// Product-specific request fields, echoed in responses.
+    pub fields: Map<String, Value>,
+    /// Include message bodies (SMS, MESSAGES).
+    pub include_message: bool,
+    /// Echoed.
+    pub include_subaccounts: bool,
+    /// Echoed (the simulator never calls it).
+    pub callback_url: Option<String>,
+    /// Simulator time the request arrived.
+    pub received_ms: i64,
+    /// Simulator time it was cancelled.
+    pub aborted_ms: Option<i64>,
+    /// The file, once built.
+    pub output: Option<ReportOutput>,
+}
+
+impl ReportJob {
+    /// The state at simulator time `now_ms`.
+    pub fn state(&self, now_ms: i64, cfg: &ReportsConfig) -> JobState {
+        if self.aborted_ms.is_some() {
+            return JobState::Aborted;
+        }
+        let age = now_ms.saturating_sub(self.received_ms);
+        if age < cfg.pending_ms {
+            JobState::Pending
+        } else if age < cfg.pending_ms.saturating_add(cfg.processing_ms) {
+            JobState::Processing
+        } else {
+            JobState::Done
+        }
+    }
+
+    /// When it finishes (or finished).
+    pub fn completed_ms(&self, cfg: &ReportsConfig) -> i64 {
+        self.received_ms
+            .saturating_add(cfg.pending_ms)
+            .saturating_add(cfg.processing_ms)
+    }
+
+    /// Builds the file from the store's current records if it is not built yet.
+    pub fn ensure_output(&mut self, store: &Store, cfg: &ReportsConfig, app_id: &str) {
+        if self.output.is_some() {
+            return;
+        }
+        let rows = self.filter.select(store);
+        let truncated = rows.len() > cfg.max_records;
+        let cols = columns(
+            &self.filter.product,
+            self.filter.direction,
+            self.include_message,
+        );
+        let mut csv = csv_line(
+            cols.iter()
+                .map(|c| Value::String((*c).to_owned()))
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        csv.push_str("\r\n");
+        let kept = rows.len().min(cfg.max_records);
+        for src in rows.into_iter().take(kept) {
+            let row = row_json(src, &cols, &self.account_id, app_id);
+            csv.push_str(&csv_line(row.values()));
+            csv.push_str("\r\n");
+        }
+        let product = &self.filter.product;
+        let done = self.completed_ms(cfg);
+        let csv_name = format!(
+            "report_{product}_{}_{}.csv",
+            self.account_id,
+            compact_date(self.received_ms)
+        );
+        self.output = Some(ReportOutput {
+            items_count: kept,
+            truncated,
+            zip: Arc::new(single_file_zip(&csv_name, csv.as_bytes(), done)),
+            file_name: format!("{product}_{}.zip", self.id),
+        });
+    }
+
+    /// The `request_status` spelling.
+    pub fn status_text(&self, state: JobState) -> &'static str {
+        match state {
+            JobState::Pending => "PENDING",
+            JobState::Processing => "PROCESSING",
+            JobState::Aborted => "ABORTED",
+            JobState::Done if self.output.as_ref().is_some_and(|o| o.truncated) => "TRUNCATED",
+            JobState::Done => "SUCCESS",
+        }
+    }
+
+    /// The report object of the status, cancel and list responses.
+    pub fn to_json(&self, now_ms: i64, cfg: &ReportsConfig, base: &str) -> Value {
+        let state = self.state(now_ms, cfg);
+        let mut m = Map::new();
+        m.insert("request_id".into(), json!(self.id));
+        m.insert("request_status".into(), json!(self.status_text(state)));
+        m.insert("product".into(), json!(self.filter.product));
+        m.insert("account_id".into(), json!(self.account_id));
+        if let Some(s) = self.filter.date_start {
+            m.insert("date_start".into(), json!(reports_format(s)));
+        }
+        if let Some(e) = self.filter.date_end {
+            m.insert("date_end".into(), json!(reports_format(e)));
+        }
+        m.insert(
+            "include_subaccounts".into(),
+            json!(self.include_subaccounts),
+        );
+        if let Some(c) = &self.callback_url {
+            m.insert("callback_url".into(), json!(c));
+        }
+        m.insert(
+            "receive_time".into(),
+            json!(reports_format(self.received_ms)),
+        );
+        let reached = self.aborted_ms.unwrap_or(now_ms).min(now_ms);
+        if reached >= self.received_ms.saturating_add(cfg.pending_ms) {
+            m.insert(
+                "start_time".into(),
+                json!(reports_format(self.received_ms + cfg.pending_ms)),
+            );
+        }
+        let mut links = Map::new();
+        links.insert(
+            "self".into(),
+            json!({"href": format!("{base}/v2/reports/{}", self.id)}),
+        );
+        if state == JobState::Done {
+            links.insert(
+                "download_report".into(),
+                json!({"href": format!("{base}/v3/media/{}", self.file_id)}),
+            );
+            if let Some(o) = &self.output {
+                m.insert("items_count".into(), json!(o.items_count));
+            }
+        }
+        m.insert("_links".into(), Value::Object(links));
+        for (k, v) in &self.fields {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        Value::Object(m)
+    }
+}

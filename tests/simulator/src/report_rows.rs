@@ -1,0 +1,363 @@
+//! Reports API products, record filters and the fields of each product's records.
+//!
+//! The same rows feed `GET /v2/reports/records` (JSON) and asynchronous reports (CSV in a zip).
+//! Field names and order follow the `csv_*` / `json_*` schemas of `reports.yml`. Fields the
+//! simulator does not model get fixed plausible values (network `23415`, country `GB`, EUR).
+
+use crate::records::{Direction, Product, Record};
+use crate::resources::Leg;
+use crate::store::Store;
+use crate::timestamp::reports_format;
+use serde_json::{json, Map, Value};
+
+/// Every product name the Reports API accepts (2021 spec plus the current list).
+pub const REPORT_PRODUCTS: [&str; 22] = [
+    "SMS",
+    "VOICE-CALL",
+    "VOICE-FAILED",
+    "VOICE-TTS",
+    "IN-APP-VOICE",
+    "WEBSOCKET-CALL",
+    "VERIFY-API",
+    "VERIFY-SDK",
+    "VERIFY-V2",
+    "NUMBER-INSIGHT",
+    "NUMBER-INSIGHT-V2",
+    "MESSAGES",
+    "ASR",
+    "CONVERSATIONS",
+    "CONVERSATION-MESSAGE",
+    "CONVERSATION-EVENT",
+    "REPORTS-USAGE",
+    "MEETINGS",
+    "NETWORK-API-EVENT",
+    "AMD",
+    "SMS-TRAFFIC-CONTROL",
+    "VIDEO-API",
+];
+
+/// Products for which `direction` is required.
+pub fn direction_required(product: &str) -> bool {
+    matches!(product, "SMS" | "MESSAGES")
+}
+
+/// Products for which `direction` may be given.
+pub fn direction_allowed(product: &str) -> bool {
+    matches!(
+        product,
+        "SMS" | "MESSAGES" | "VOICE-CALL" | "VOICE-FAILED" | "ASR"
+    )
+}
+
+/// The record product behind a Reports product, if the simulator stores such records.
+fn record_product(product: &str) -> Option<Product> {
+    match product {
+        "SMS" => Some(Product::Sms),
+        "VOICE-CALL" => Some(Product::Voice),
+        "VERIFY-API" => Some(Product::Verify),
+        "VERIFY-SDK" => Some(Product::VerifySdk),
+        "NUMBER-INSIGHT" => Some(Product::NumberInsight),
+        "MESSAGES" => Some(Product::Messages),
+        _ => None,
+    }
+}
+
+/// Which records a query selects.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// Reports product name.
+    pub product: String,
+    /// Direction filter.
+    pub direction: Option<Direction>,
+    /// Exact ids (at most 20 in a sync query).
+    pub ids: Option<Vec<String>>,
+    /// Inclusive start, epoch ms.
+    pub date_start: Option<i64>,
+    /// Exclusive end, epoch ms.
+    pub date_end: Option<i64>,
+    /// Status filter.
+    pub status: Option<String>,
+    /// Equality filters on record fields: `from`, `to`, `client_ref`, `conversation_id`,
+    /// `network`, `number`, `provider`/`channel`.
+    pub fields: Vec<(String, String)>,
+    /// CONVERSATIONS event type (`ip-voice` or `cs-custom-event`).
+    pub conversation_type: Option<String>,
+}
+
+/// One selected row source.
+#[derive(Debug, Clone, Copy)]
+pub enum RowSource<'a> {
+    /// A transaction record.
+    Record(&'a Record),
+    /// A call leg (CONVERSATIONS ip-voice).
+    Leg(&'a Leg),
+}
+
+impl RecordFilter {
+    fn matches(&self, r: &Record) -> bool {
+        if self.direction.is_some_and(|d| d != r.direction) {
+            return false;
+        }
+        if let Some(ids) = &self.ids {
+            if !ids.contains(&r.id) {
+                return false;
+            }
+        }
+        if self.date_start.is_some_and(|s| r.created_ms < s)
+            || self.date_end.is_some_and(|e| r.created_ms >= e)
+        {
+            return false;
+        }
+        if let Some(s) = &self.status {
+            if r.status.as_deref().unwrap_or(default_status(r.product)) != s {
+                return false;
+            }
+        }
+        self.fields.iter().all(|(name, value)| {
+            let field = match name.as_str() {
+                "from" => &r.from,
+                "to" => &r.to,
+                "client_ref" => &r.client_ref,
+                "conversation_id" => &r.conversation_id,
+                "network" => &r.network,
+                "number" => &r.number,
+                "provider" | "channel" => &r.provider,
+                _ => return true,
+            };
+            field.as_deref() == Some(value.as_str())
+        })
+    }
+
+    /// The matching rows, oldest first (ties by id).
+    pub fn select<'a>(&self, store: &'a Store) -> Vec<RowSource<'a>> {
+        if self.product == "CONVERSATIONS" {
+            if self.conversation_type.as_deref() != Some("ip-voice") {
+                return Vec::new();
+            }
+            let mut legs: Vec<&Leg> = store
+                .legs
+                .values()
+                .filter(|l| {
+                    self.ids.as_ref().map_or(true, |ids| ids.contains(&l.id))
+                        && self.date_start.map_or(true, |s| l.created_ms >= s)
+                        && self.date_end.map_or(true, |e| l.created_ms < e)
+                })
+                .collect();
+            legs.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+            return legs.into_iter().map(RowSource::Leg).collect();
+        }
+        let Some(product) = record_product(&self.product) else {
+            return Vec::new();
+        };
+        let mut rows: Vec<&Record> = match &self.ids {
+            // Id lookups need not scan everything.
+            Some(ids) => store
+                .records
+                .values()
+                .filter(|r| r.product == product && ids.contains(&r.id) && self.matches(r))
+                .collect(),
+            None => store
+                .records
+                .values()
+                .filter(|r| r.product == product && self.matches(r))
+                .collect(),
+        };
+        rows.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+        rows.into_iter().map(RowSource::Record).collect()
+    }
+}
+
+fn default_status(product: Product) -> &'static str {
+    match product {
+        Product::Voice => "completed",
+        Product::Verify | Product::VerifySdk => "SUCCESS",
+        Product::NumberInsight => "Success",
+        _ => "delivered",
+    }
+}
+
+/// The ordered field names of a product's records.
+#[rustfmt::skip]
+pub fn columns(product: &str, direction: Option<Direction>, include_message: bool) -> Vec<&'static str> {
+    let inbound = direction == Some(Direction::Inbound);
+    let mut cols: Vec<&'static str> = match product {
+        "SMS" if inbound => vec![
+            "account_id", "message_id", "direction", "from", "to", "network", "network_name",
+            "country", "country_name", "date_received", "currency", "total_price",
+        ],
+        "SMS" => vec![
+            "account_id", "message_id", "client_ref", "direction", "from", "to", "network",
+            "network_name", "country", "country_name", "date_received", "date_finalized",
+            "latency", "status", "error_code", "error_code_description", "currency", "total_price",
+        ],
+        "MESSAGES" if inbound => vec![
+            "account_id", "message_id", "direction", "from", "to", "provider", "date_received",
+            "currency", "total_price",
+        ],
+        "MESSAGES" => vec![
+            "account_id", "message_id", "client_ref", "direction", "from", "to", "country",
+            "country_name", "provider", "date_received", "date_finalized", "latency", "status",
+            "error_code", "currency", "total_price",
+        ],
+        "VOICE-CALL" => vec![
+            "account_id", "call_id", "direction", "from", "to", "network", "network_name",
+            "country", "country_name", "date_start", "date_end", "duration", "status",
+            "status_description", "currency", "price", "total_price",
+        ],
+        "VERIFY-API" | "VERIFY-SDK" => vec![
+            "account_id", "request_id", "from", "to", "locale", "number_type", "network",
+            "network_name", "country", "country_name", "date_received", "date_finalized",
+            "first_event_date", "last_event_date", "verify_status", "sms_event_count",
+            "tts_event_count", "currency", "pricing_model", "price", "estimated_price",
+        ],
+        "NUMBER-INSIGHT" => vec![
+            "account_id", "request_id", "product_type", "number", "date_received", "status",
+            "response_code", "network", "network_name", "network_type", "country",
+            "country_name", "valid", "ported", "reachable", "first_name", "last_name",
+            "currency", "total_price",
+        ],
+        "CONVERSATIONS" => vec![
+            "account_id", "request_id", "application_id", "conversation_id", "user_id", "leg_id",
+            "date_start", "date_end", "duration", "status", "currency", "price", "total_price",
+        ],
+        _ => vec!["account_id", "request_id", "date_received", "currency", "total_price"],
+    };
+    if include_message && matches!(product, "SMS" | "MESSAGES") {
+        cols.push("message_body");
+    }
+    cols
+}
+
+fn country_name(code: &str) -> &'static str {
+    match code {
+        "GB" => "United Kingdom",
+        "US" => "United States",
+        "FR" => "France",
+        "DE" => "Germany",
+        _ => "Unknown",
+    }
+}
+
+fn record_field(r: &Record, col: &str) -> Value {
+    let price = r.price.unwrap_or(0.0333);
+    let country = r.country.as_deref().unwrap_or("GB");
+    let finalized = reports_format(r.created_ms + 3000);
+    match col {
+        "account_id" => json!(r.account_id),
+        "message_id" | "call_id" | "request_id" => json!(r.id),
+        "client_ref" => json!(r.client_ref),
+        "direction" => json!(r.direction.as_str()),
+        "from" => json!(r.from),
+        "to" => json!(r.to),
+        "number" => json!(r.number.as_ref().or(r.to.as_ref())),
+        "network" => json!(r.network.as_deref().unwrap_or("23415")),
+        "network_name" => json!("Vodafone Limited"),
+        "network_type" => json!("mobile"),
+        "country" => json!(country),
+        "country_name" => json!(country_name(country)),
+        "date_received" | "date_start" | "first_event_date" => json!(reports_format(r.created_ms)),
+        "date_finalized" | "last_event_date" => json!(finalized),
+        "date_end" => json!(reports_format(
+            r.created_ms + 1000 * r.duration_s.unwrap_or(0) as i64
+        )),
+        "latency" => json!(3000),
+        "duration" => json!(r.duration_s.unwrap_or(0)),
+        "status" | "verify_status" => {
+            json!(r.status.as_deref().unwrap_or(default_status(r.product)))
+        }
+        "status_description" => json!("The call was successful."),
+        "error_code" | "response_code" | "pricing_model" => json!("0"),
+        "error_code_description" => json!("Delivered"),
+        "currency" => json!("EUR"),
+        "price" | "total_price" => json!(price),
+        "estimated_price" => json!(format!("{price}")),
+        "provider" => json!(r.provider.as_deref().unwrap_or("sms")),
+        "message_body" => json!(r.body),
+        "locale" => json!("en-gb"),
+        "number_type" => json!("MOBILE"),
+        "sms_event_count" => json!(1),
+        "tts_event_count" => json!(0),
+        "product_type" => json!("HLR-LOOKUP"),
+        "valid" => json!("valid"),
+        "ported" => json!("not_ported"),
+        "reachable" => json!("reachable"),
+        "first_name" => json!(r.first_name),
+        "last_name" => json!(r.last_name),
+        _ => Value::Null,
+    }
+}
+
+fn leg_field(l: &Leg, account: &str, app_id: &str, col: &str) -> Value {
+    match col {
+        "account_id" => json!(account),
+        "request_id" | "leg_id" => json!(l.id),
+        "application_id" => json!(app_id),
+        "conversation_id" => json!(l.conversation_id),
+        "user_id" => Value::Null,
+        "date_start" | "date_end" => json!(reports_format(l.created_ms)),
+        "duration" => json!(0),
+        "status" => json!("0"),
+        "currency" => json!("EUR"),
+        "price" | "total_price" => json!(0.0),
+        _ => Value::Null,
+    }
+}
+
+/// The row as a JSON object with `cols` in order.
+pub fn row_json(
+    src: RowSource<'_>,
+    cols: &[&str],
+    account: &str,
+    app_id: &str,
+) -> Map<String, Value> {
+    cols.iter()
+        .map(|c| {
+            let v = match src {
+                RowSource::Record(r) => record_field(r, c),
+                RowSource::Leg(l) => leg_field(l, account, app_id, c),
+            };
+            ((*c).to_owned(), v)
+        })
+        .collect()
+}
+
+/// One CSV line (RFC 4180 quoting), without the line break.
+pub fn csv_line<'a>(values: impl IntoIterator<Item = &'a Value>) -> String {
+    let cells: Vec<String> = values
+        .into_iter()
+        .map(|v| {
+            let text = match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if text.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            } else {
+                text
+            }
+        })
+        .collect();
+    cells.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        let vals = [json!("a,b"), json!("say \"hi\""), Value::Null, json!(1.5)];
+        assert_eq!(csv_line(vals.iter()), "\"a,b\",\"say \"\"hi\"\"\",,1.5");
+    }
+
+    #[test]
+    fn columns_follow_spec() {
+        let c = columns("SMS", Some(Direction::Inbound), true);
+        assert_eq!(c.first(), Some(&"account_id"));
+        assert_eq!(c.last(), Some(&"message_body"));
+        assert!(!columns("SMS", Some(Direction::Outbound), false).contains(&"message_body"));
+        assert!(columns("VOICE-CALL", None, true).contains(&"call_id"));
+        assert!(direction_required("SMS") && !direction_allowed("NUMBER-INSIGHT"));
+    }
+}

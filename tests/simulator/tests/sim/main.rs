@@ -1,0 +1,13 @@
+//! End-to-end tests of the simulator over real loopback HTTP: every route, every status, the
+//! control plane, fault reproducibility, the rate limiter, and hostile input.
+
+mod common;
+
+mod control;
+mod faults;
+mod media_conversation;
+mod rate_limits;
+mod redact;
+mod reports;
+mod robustness;
+mod search;
