@@ -77,13 +77,9 @@ pub enum Action {
     DeleteUser,
     /// `PATCH /v1/users/{id}` with placeholder values.
     ScrubUser,
-    /// `DELETE /v1/conversations/{conversation_id}/events/{event_id}`.
-    DeleteEvent {
-        /// The conversation.
-        conversation_id: String,
-        /// The event's integer id.
-        event_id: String,
-    },
+    /// `DELETE /v1/conversations/{conversation_id}/events/{event_id}`; the target is
+    /// `CON-…:<event id>` (fieldless so an operation stays small in million-operation jobs).
+    DeleteEvent,
     /// `DELETE /v1/conversations/{id}`.
     DeleteConversation,
     /// `DELETE /v0.1/legs/{id}`.
@@ -227,18 +223,13 @@ fn action_for(entry: &LedgerEntry, options: &PlanOptions) -> Result<(Action, Ini
             UserAction::Scrub => Action::ScrubUser,
         }),
         EntryKind::Event => {
-            let (conversation_id, event_id) =
-                entry
-                    .id
-                    .split_once(':')
-                    .ok_or_else(|| Error::InvalidArgument {
-                        field: "entries".into(),
-                        reason: format!("event id {:?} is not CON-…:<event id>", entry.id),
-                    })?;
-            pending(Action::DeleteEvent {
-                conversation_id: conversation_id.to_owned(),
-                event_id: event_id.to_owned(),
-            })
+            if split_event(&entry.id).is_none() {
+                return Err(Error::InvalidArgument {
+                    field: "entries".into(),
+                    reason: format!("event id {:?} is not CON-…:<event id>", entry.id),
+                });
+            }
+            pending(Action::DeleteEvent)
         }
         EntryKind::Conversation if options.delete_conversations => {
             pending(Action::DeleteConversation)
@@ -247,4 +238,11 @@ fn action_for(entry: &LedgerEntry, options: &PlanOptions) -> Result<(Action, Ini
         EntryKind::Leg if options.delete_legs => pending(Action::DeleteLeg),
         EntryKind::Leg => Ok((Action::DeleteLeg, Initial::Skipped)),
     }
+}
+
+/// Splits an event target `CON-…:<event id>` into its conversation and event ids.
+pub(crate) fn split_event(target: &str) -> Option<(&str, &str)> {
+    target
+        .rsplit_once(':')
+        .filter(|(c, e)| !c.is_empty() && !e.is_empty())
 }

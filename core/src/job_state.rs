@@ -27,8 +27,8 @@ pub(crate) struct OpState {
     pub(crate) first_attempt_at: Option<UnixMillis>,
     pub(crate) last_attempt_at: Option<UnixMillis>,
     pub(crate) status: Option<u16>,
-    pub(crate) instance: Option<String>,
-    pub(crate) problem: Option<String>,
+    pub(crate) instance: Option<Box<str>>,
+    pub(crate) problem: Option<Box<str>>,
 }
 
 impl OpState {
@@ -63,10 +63,10 @@ impl OpState {
         if status.is_some() {
             self.status = status;
             // A new answer replaces the old one's details, even with none.
-            self.instance = instance;
-            self.problem = problem;
+            self.instance = instance.map(String::into_boxed_str);
+            self.problem = problem.map(String::into_boxed_str);
         } else if problem.is_some() {
-            self.problem = problem;
+            self.problem = problem.map(String::into_boxed_str);
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::api_base::{ApiBase, ApiFamily};
 use crate::credentials::Credentials;
-use crate::erasure_plan::{Action, ConversationApi, Operation};
+use crate::erasure_plan::{split_event, Action, ConversationApi, Operation};
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
 use crate::problem::Problem;
@@ -108,18 +108,21 @@ pub(crate) fn build(
                 Some(body),
             )
         }
-        Action::DeleteEvent {
-            conversation_id,
-            event_id,
-        } => (
-            "DELETE",
-            format!(
-                "{conv}/{version}/conversations/{}/events/{}",
-                seg(conversation_id)?,
-                seg(event_id)?
-            ),
-            None,
-        ),
+        Action::DeleteEvent => {
+            let (conversation_id, event_id) =
+                split_event(&op.target).ok_or_else(|| crate::error::Error::InvalidId {
+                    reason: format!("event target {:?} is not CON-…:<event id>", op.target),
+                })?;
+            (
+                "DELETE",
+                format!(
+                    "{conv}/{version}/conversations/{}/events/{}",
+                    seg(conversation_id)?,
+                    seg(event_id)?
+                ),
+                None,
+            )
+        }
         Action::DeleteConversation => (
             "DELETE",
             format!("{conv}/{version}/conversations/{}", target.path_segment()),

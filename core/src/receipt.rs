@@ -131,10 +131,11 @@ impl ErasureJob {
                 first_attempt_at: s.first_attempt_at,
                 last_attempt_at: s.last_attempt_at,
                 status: s.status,
-                instance: s.instance.clone(),
+                instance: s.instance.as_deref().map(str::to_owned),
                 problem: s
                     .problem
-                    .clone()
+                    .as_deref()
+                    .map(str::to_owned)
                     .filter(|_| s.terminal() != Some(Terminal::Done)),
             })
             .collect();
