@@ -142,10 +142,17 @@ export type ErrorCode =
   | "invalid_argument"
   | "invalid_credentials"
   | "missing_credentials"
-  | "invalid_private_key";
+  | "invalid_private_key"
+  | "invalid_payload"
+  | "invalid_subject"
+  | "invalid_phone"
+  | "storage"
+  | "job_not_finished"
+  | "invalid_receipt"
+  | "bad_signature";
 
 /** The family of an error code. */
-export type ErrorFamily = "input" | "credentials";
+export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";
 
 /** One entry of `errorCodes()`. */
 export interface ErrorCodeInfo {

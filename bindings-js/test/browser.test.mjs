@@ -1,0 +1,246 @@
+// The web build in headless Chromium: a page served from 127.0.0.1 loads js/web.mjs, runs
+// `await init()`, replays tests/vectors/redact.json, checks errors and sends `redact()` with
+// the browser's own fetch. Results are asserted here, in Node.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { readmeBlock } from "./readme_blocks.mjs";
+import { startSimulatorIfBuilt } from "./simulator.mjs";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const vectorsDir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** URL prefix → directory served under it; nothing else is reachable. */
+const served = [
+  ["/js/", join(packageDir, "js")],
+  ["/pkg/web/", join(packageDir, "pkg", "web")],
+  ["/test/", join(packageDir, "test")],
+  ["/vectors/", vectorsDir],
+  // Where the README's browser example imports the package from.
+  ["/node_modules/erasekit/js/", join(packageDir, "js")],
+  ["/node_modules/erasekit/pkg/web/", join(packageDir, "pkg", "web")],
+];
+const types = {
+  ".mjs": "text/javascript",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".pem": "text/plain",
+};
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>erasekit in Chromium</title>
+<script type="module">
+  import init, * as erasekit from "/js/web.mjs";
+  import { keyFiles, runCase } from "/test/vector_cases.mjs";
+
+  window.replayVectors = async () => {
+    const doc = await (await fetch("/vectors/redact.json")).json();
+    const keys = {};
+    for (const file of keyFiles(doc)) keys[file] = await (await fetch("/vectors/" + file)).text();
+    return doc.cases.map((c) => ({ name: c.name, expect: c.expect, got: runCase(erasekit, c, doc.defaults, keys) }));
+  };
+
+  window.buildAndInterpret = () => {
+    const credentials = new erasekit.Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
+    const request = new erasekit.RedactRequest({ id: "0A000000B0C9A1234", product: "sms", createdAt: 1699992800000 });
+    const http = request.toHttp({ credentials, baseUrl: "http://127.0.0.1:9" });
+    const notFound = new TextEncoder().encode(JSON.stringify({
+      type: "https://developer.nexmo.com/api-errors#invalid-id", title: "Invalid ID",
+      detail: "ID '0A000000B0C9A1234' could not be found (type=MT)", instance: "bf0ca0bf927b3b52e3cb03217e1a1ddf",
+    }));
+    return {
+      url: http.url,
+      bodyIsBytes: http.body instanceof Uint8Array,
+      body: new TextDecoder().decode(http.body),
+      userAgent: erasekit.USER_AGENT,
+      redacted: request.interpret({ status: 204, headers: {}, body: new Uint8Array() }, 1700000000000),
+      notFound: request.interpret({ status: 404, headers: {}, body: notFound }, 1700000000000),
+      notBefore: request.notBefore,
+    };
+  };
+
+  window.errorShape = () => {
+    try {
+      new erasekit.RedactRequest({ id: "abc", product: "SMS" });
+      return null;
+    } catch (err) {
+      return { isError: err instanceof Error, name: err.name, code: err.code, family: err.family, details: err.details };
+    }
+  };
+
+  window.sendRedact = async (baseUrl, credentials, input = { id: "0A000000B0C9A1234", product: "sms" }) => {
+    try {
+      return await erasekit.redact(input, { credentials, baseUrl });
+    } catch (err) {
+      return { rejected: String(err), code: err.code, cause: String(err.cause) };
+    }
+  };
+
+  await init();
+  window.ready = true;
+</script>`;
+
+let server;
+let origin;
+let context;
+let tab;
+let profile;
+const redactHits = [];
+
+async function serve(req, res) {
+  const url = new URL(req.url, "http://127.0.0.1");
+  if (url.pathname === "/") {
+    res.writeHead(200, { "content-type": "text/html" }).end(page);
+    return;
+  }
+  if (url.pathname === "/readme.html") {
+    const example = readmeBlock("Browser", "html").replaceAll("http://127.0.0.1:8080", origin);
+    res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>\n${example}`);
+    return;
+  }
+  if (url.pathname === "/v1/redact/transaction" && req.method === "POST") {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    redactHits.push({ auth: req.headers.authorization, type: req.headers["content-type"], body });
+    res.writeHead(204).end();
+    return;
+  }
+  for (const [prefix, dir] of served) {
+    if (!url.pathname.startsWith(prefix)) continue;
+    const file = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
+    if (!file.startsWith(dir)) break;
+    try {
+      const bytes = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(bytes);
+    } catch {
+      res.writeHead(404).end();
+    }
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+before(async () => {
+  server = createServer((req, res) => serve(req, res).catch(() => res.writeHead(500).end()));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  profile = await mkdtemp(join(tmpdir(), "erasekit-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  tab = await context.newPage();
+  const problems = [];
+  tab.on("pageerror", (err) => problems.push(String(err)));
+  await tab.goto(origin + "/");
+  await tab.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((err) => {
+    throw new Error(`page did not load the wasm: ${problems.join("; ") || err}`);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+});
+
+test("Chromium: every redact.json vector gives the expected result", async () => {
+  const results = await tab.evaluate(() => window.replayVectors());
+  assert.ok(results.length >= 30);
+  const failing = results.filter((r) => !isDeepStrictEqual(r.got, r.expect));
+  assert.deepStrictEqual(failing, []);
+});
+
+test("Chromium: builds a redaction and interprets a 204 and a 404", async () => {
+  const r = await tab.evaluate(() => window.buildAndInterpret());
+  assert.equal(r.url, "http://127.0.0.1:9/v1/redact/transaction");
+  assert.equal(r.bodyIsBytes, true);
+  assert.deepStrictEqual(JSON.parse(r.body), { id: "0A000000B0C9A1234", product: "sms", type: "outbound" });
+  assert.equal(r.userAgent, "erasekit/0.1.0");
+  assert.deepStrictEqual(r.redacted, { outcome: "redacted", status: 204 });
+  assert.equal(r.notFound.outcome, "not_found");
+  assert.equal(r.notFound.problem.instance, "bf0ca0bf927b3b52e3cb03217e1a1ddf");
+  assert.equal(r.notBefore, 1699992800000 + 3_600_000);
+});
+
+test("Chromium: errors are Error instances named ErasekitError with code and details", async () => {
+  const e = await tab.evaluate(() => window.errorShape());
+  assert.deepStrictEqual(e, {
+    isError: true,
+    name: "ErasekitError",
+    code: "invalid_product",
+    family: "input",
+    details: { code: "invalid_product", given: "SMS", expected: "sms, voice, number-insight, verify, verify-sdk, messages" },
+  });
+});
+
+test("Chromium: redact() sends with the browser's fetch and resolves to the outcome", async () => {
+  redactHits.length = 0;
+  const creds = { apiKey: "abcd1234", apiSecret: "s3cr3t-value" };
+  const outcome = await tab.evaluate(([base, c]) => window.sendRedact(base, c), [origin, creds]);
+  assert.deepStrictEqual(outcome, { outcome: "redacted", status: 204 });
+  assert.deepStrictEqual(redactHits, [
+    {
+      auth: "Basic YWJjZDEyMzQ6czNjcjN0LXZhbHVl",
+      type: "application/json",
+      body: '{"id":"0A000000B0C9A1234","product":"sms","type":"outbound"}',
+    },
+  ]);
+  const refused = await tab.evaluate((c) => window.sendRedact("http://127.0.0.1:1", c), creds);
+  assert.equal(refused.code, "transport_failed");
+});
+
+test("Chromium: the README's browser example runs and shows the outcome", async () => {
+  redactHits.length = 0;
+  const readmeTab = await context.newPage();
+  try {
+    await readmeTab.goto(origin + "/readme.html");
+    await readmeTab.waitForFunction(() => document.body?.textContent.includes("HTTP"), null, { timeout: 30_000 });
+    assert.equal(await readmeTab.evaluate(() => document.body.textContent), "redacted (HTTP 204)");
+    assert.equal(redactHits.length, 1);
+  } finally {
+    await readmeTab.close();
+  }
+});
+
+test("Chromium: redact() against the Vonage simulator (cross-origin, CORS)", async (t) => {
+  const sim = await startSimulatorIfBuilt();
+  if (!sim) {
+    t.skip("tests/simulator/clients/sim.mjs is not there yet");
+    return;
+  }
+  try {
+    const id = await sim.seedRedactable();
+    const outcome = await tab.evaluate(([base, c, txn]) => window.sendRedact(base, c, txn), [sim.baseUrl, sim.credentials, id]);
+    assert.equal(outcome.outcome, "redacted");
+  } finally {
+    await sim.stop();
+  }
+});
+
+function isDeepStrictEqual(a, b) {
+  try {
+    assert.deepStrictEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
