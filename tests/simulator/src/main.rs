@@ -75,6 +75,11 @@ fn main() -> ExitCode {
     if let Some(listen) = args.listen {
         config.listen = listen;
     }
+    // Listen for signals before announcing the URL, so a client that stops the simulator
+    // right after reading the line never meets the default (abrupt) signal action.
+    let Some((runtime, signals)) = install_signal_handlers() else {
+        return ExitCode::from(1);
+    };
     let server = match start(config) {
         Ok(s) => s,
         Err(e) => {
@@ -92,42 +97,72 @@ fn main() -> ExitCode {
     let _ = writeln!(out, "erasekit-sim listening on {}", server.base_url());
     let _ = out.flush();
     drop(out);
-    wait_for_signal();
+    runtime.block_on(signals.wait());
     server.shutdown();
     ExitCode::SUCCESS
 }
 
-/// Blocks until SIGINT or SIGTERM.
-fn wait_for_signal() {
+/// SIGINT and SIGTERM listeners, registered up front.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Resolves on the first SIGINT or SIGTERM.
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// A small runtime for waiting on signals, with the handlers already installed.
+fn install_signal_handlers() -> Option<(tokio::runtime::Runtime, Signals)> {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("erasekit-sim: cannot wait for signals: {e}");
-            return;
+            eprintln!("erasekit-sim: cannot start the signal runtime: {e}");
+            return None;
         }
     };
-    runtime.block_on(async {
+    let signals = {
+        let _guard = runtime.enter();
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            match signal(SignalKind::terminate()) {
-                Ok(mut term) => {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
+            match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(interrupt), Ok(terminate)) => Signals {
+                    interrupt,
+                    terminate,
+                },
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("erasekit-sim: cannot listen for signals: {e}");
+                    return None;
                 }
             }
         }
         #[cfg(not(unix))]
         {
-            let _ = tokio::signal::ctrl_c().await;
+            Signals {}
         }
-    });
+    };
+    Some((runtime, signals))
 }
