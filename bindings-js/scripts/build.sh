@@ -50,6 +50,12 @@ else
   touch "$stamp"
 fi
 
-web_bytes=$(cat "$pkg/web/erasekit_js_bg.wasm" "$pkg/web/erasekit_js.js" "$here/js/web.mjs" | wc -c)
-web_gzip=$(cat "$pkg/web/erasekit_js_bg.wasm" "$pkg/web/erasekit_js.js" "$here/js/web.mjs" | gzip -9 | wc -c)
-echo "build.sh: web build (wasm + glue + entry) ${web_bytes} bytes, ${web_gzip} bytes gzip -9"
+# What a browser downloads: the wasm, the wasm-bindgen glue and the entry, each gzipped.
+web_files=("$pkg/web/erasekit_js_bg.wasm" "$pkg/web/erasekit_js.js" "$here/js/web.mjs")
+web_bytes=0
+web_gzip=0
+for f in "${web_files[@]}"; do
+  web_bytes=$((web_bytes + $(wc -c < "$f")))
+  web_gzip=$((web_gzip + $(gzip -9 -c "$f" | wc -c)))
+done
+echo "build.sh: web build (wasm + glue + entry): ${web_bytes} bytes, ${web_gzip} bytes gzip -9"

@@ -25,6 +25,9 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
 node_status=$?
 set -e
 
+# The runner's own closing lines (TAP: "# tests N", "# pass N", ...), for logs that grep them.
+grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$log" | tail -n 8
+
 count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$log" | tail -1; }
 passed=$(( $(count pass || echo 0) + (1 - types_failed) ))
 failed=$(( $(count fail || echo 0) + types_failed ))

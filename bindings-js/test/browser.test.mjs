@@ -1,6 +1,7 @@
 // The web build in headless Chromium: a page served from 127.0.0.1 loads js/web.mjs, runs
-// `await init()`, replays tests/vectors/redact.json, checks errors and sends `redact()` with
-// the browser's own fetch. Results are asserted here, in Node.
+// `await init()`, replays tests/vectors/redact.json, checks errors, runs the README example
+// and sends `redact()` with the browser's own fetch, to this server and cross-origin to the
+// Vonage simulator. Results are asserted here, in Node.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -10,7 +11,7 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { readmeBlock } from "./readme_blocks.mjs";
-import { startSimulatorIfBuilt } from "./simulator.mjs";
+import { startSimulator } from "../../tests/simulator/clients/sim.mjs";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const vectorsDir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
@@ -221,16 +222,17 @@ test("Chromium: the README's browser example runs and shows the outcome", async 
   }
 });
 
-test("Chromium: redact() against the Vonage simulator (cross-origin, CORS)", async (t) => {
-  const sim = await startSimulatorIfBuilt();
-  if (!sim) {
-    t.skip("tests/simulator/clients/sim.mjs is not there yet");
-    return;
-  }
+test("Chromium: redact() against the Vonage simulator (cross-origin, CORS)", async () => {
+  const sim = await startSimulator();
   try {
-    const id = await sim.seedRedactable();
-    const outcome = await tab.evaluate(([base, c, txn]) => window.sendRedact(base, c, txn), [sim.baseUrl, sim.credentials, id]);
-    assert.equal(outcome.outcome, "redacted");
+    await sim.control.seed({ records: [{ product: "sms", type: "inbound", id: "BROWSER-1", age_ms: 7_200_000 }] });
+    const creds = { apiKey: sim.apiKey, apiSecret: sim.apiSecret };
+    const input = { id: "BROWSER-1", product: "sms", type: "inbound" };
+    const outcome = await tab.evaluate(([base, c, i]) => window.sendRedact(base, c, i), [sim.baseUrl, creds, input]);
+    assert.deepStrictEqual(outcome, { outcome: "redacted", status: 204 });
+    assert.equal((await sim.control.record("sms", "BROWSER-1", "inbound")).redacted, true);
+    const missing = await tab.evaluate(([base, c]) => window.sendRedact(base, c, { id: "NOPE", product: "voice" }), [sim.baseUrl, creds]);
+    assert.equal(missing.outcome, "not_found");
   } finally {
     await sim.stop();
   }
