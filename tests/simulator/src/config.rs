@@ -6,7 +6,7 @@
 
 use crate::faults::FaultPlan;
 use crate::generate::GenerateParams;
-use crate::records::SeedDocument;
+use crate::record_seed::SeedDocument;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

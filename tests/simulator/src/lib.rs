@@ -31,6 +31,7 @@ pub mod prng;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod record_seed;
 pub mod records;
 pub mod reply;
 pub mod report_jobs;
@@ -46,5 +47,5 @@ pub use config::{
     SimConfig, DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_APPLICATION_ID, DEFAULT_PUBLIC_KEY_PEM,
 };
 pub use faults::{FaultPlan, FaultRule, Storm};
-pub use records::SeedDocument;
+pub use record_seed::SeedDocument;
 pub use server::{start, SimError, SimServer};

@@ -1,7 +1,7 @@
 //! Media items and Conversation API resources (users, conversations, events, legs), with the
 //! seed shapes that create them.
 
-use crate::records::seed_time;
+use crate::record_seed::seed_time;
 use crate::timestamp::iso_millis_z;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

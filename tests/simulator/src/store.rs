@@ -1,7 +1,8 @@
 //! The simulator's in-memory data: records, media, Conversation resources, report jobs, and
 //! what has been redacted or deleted.
 
-use crate::records::{Record, RecordKey, SeedDocument};
+use crate::record_seed::SeedDocument;
+use crate::records::{Record, RecordKey};
 use crate::report_jobs::ReportJob;
 use crate::resources::{Conversation, Leg, MediaItem, User};
 use serde::Serialize;

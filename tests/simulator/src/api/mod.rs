@@ -3,6 +3,7 @@
 pub mod conversation;
 pub mod media;
 pub mod redact;
+pub mod report_request;
 pub mod reports_async;
 pub mod reports_records;
 pub mod search;
