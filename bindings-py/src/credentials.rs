@@ -51,10 +51,16 @@ impl Credentials {
 
     /// A signed RS256 application JWT; `now` in milliseconds (or an aware datetime),
     /// `entropy` 16 random bytes for the `jti` claim.
-    fn jwt(&self, now: &Bound<'_, PyAny>, entropy: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn jwt(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        entropy: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
         let now = unix_millis("now", now)?;
         let entropy = binary("entropy", entropy)?;
-        self.0.jwt(now, &entropy).map_err(raise)
+        // RSA signing takes a millisecond or so: let other Python threads run meanwhile.
+        py.detach(|| self.0.jwt(now, &entropy)).map_err(raise)
     }
 
     fn __repr__(&self) -> String {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -171,6 +173,22 @@ def test_odd_values_never_panic(value: Any) -> None:
             call()
         except erasekit.ErasekitError:
             pass  # anything else (PanicException, TypeError, ...) fails the test
+
+
+@pytest.mark.parametrize("code", ["invalid_product", "invalid_credentials"])
+def test_errors_survive_pickling(code: str) -> None:
+    with pytest.raises(erasekit.ErasekitError) as info:
+        TRIGGERS[code]()
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is type(info.value)
+    assert (copy.code, copy.details, str(copy)) == (code, info.value.details, str(info.value))
+
+
+def test_transport_error_survives_pickling() -> None:
+    err = erasekit.TransportError(OSError("connection refused"))
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is erasekit.TransportError
+    assert (copy.code, copy.details, str(copy)) == (err.code, err.details, str(err))
 
 
 def test_transport_error_is_an_erasekit_error_with_a_code() -> None:

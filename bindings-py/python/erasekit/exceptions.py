@@ -33,7 +33,7 @@ families; ``TransportError`` is defined here, because only the Python layer does
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ._native import CredentialsError as CredentialsError
 from ._native import ErasekitError as ErasekitError
@@ -77,6 +77,18 @@ class TransportError(ErasekitError):
             "error": type(cause).__name__,
             "reason": reason,
         }
+
+    def __reduce__(self) -> tuple[Callable[..., TransportError], tuple[Any, ...]]:
+        # Pickles (e.g. across multiprocessing) keep the message and details, not the cause.
+        return (_rebuild_transport_error, (self.args, self.details))
+
+
+def _rebuild_transport_error(args: tuple[Any, ...], details: dict[str, Any]) -> TransportError:
+    err = TransportError.__new__(TransportError)
+    err.args = args
+    err.code = TRANSPORT_FAILED
+    err.details = details
+    return err
 
 
 TransportError.__module__ = "erasekit"
