@@ -2,7 +2,7 @@
 //! [--print-port-file PATH]`. Prints exactly one line, `erasekit-sim listening on
 //! http://127.0.0.1:PORT`, and stops cleanly on SIGTERM or SIGINT.
 
-use erasekit_sim::{start, SimConfig};
+use erasekit_sim::{start, SimConfig, SimError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,7 +84,10 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             eprintln!("erasekit-sim: {e}");
-            return ExitCode::from(1);
+            return match e {
+                SimError::Config(_) => ExitCode::from(2),
+                SimError::Io(_) => ExitCode::from(1),
+            };
         }
     };
     if let Some(path) = &args.port_file {

@@ -4,7 +4,7 @@
 //! Field names and order follow the `csv_*` / `json_*` schemas of `reports.yml`. Fields the
 //! simulator does not model get fixed plausible values (network `23415`, country `GB`, EUR).
 
-use crate::records::{Direction, Product, Record};
+use crate::records::{Direction, Product, Record, RecordKey};
 use crate::resources::Leg;
 use crate::store::Store;
 use crate::timestamp::reports_format;
@@ -150,12 +150,26 @@ impl RecordFilter {
             return Vec::new();
         };
         let mut rows: Vec<&Record> = match &self.ids {
-            // Id lookups need not scan everything.
-            Some(ids) => store
-                .records
-                .values()
-                .filter(|r| r.product == product && ids.contains(&r.id) && self.matches(r))
-                .collect(),
+            // Id lookups go straight to the keys instead of scanning every record.
+            Some(ids) => {
+                let directions: &[Direction] = match (product, self.direction) {
+                    (Product::Sms, Some(Direction::Inbound)) => &[Direction::Inbound],
+                    (Product::Sms, None) => &[Direction::Outbound, Direction::Inbound],
+                    _ => &[Direction::Outbound],
+                };
+                let mut found: Vec<&Record> = ids
+                    .iter()
+                    .flat_map(|id| {
+                        directions
+                            .iter()
+                            .map(move |d| RecordKey::new(product, *d, id))
+                    })
+                    .filter_map(|key| store.records.get(&key))
+                    .filter(|r| self.matches(r))
+                    .collect();
+                found.dedup_by(|a, b| std::ptr::eq(*a, *b));
+                found
+            }
             None => store
                 .records
                 .values()
