@@ -115,7 +115,7 @@ pub(crate) fn credentials_arg(
         (Ok(_), Some(credentials)) => Ok(credentials),
         _ => Err(invalid_argument(
             field,
-            "is not a live Credentials instance (was it freed?)",
+            "is not a live Credentials of this erasekit module (was it freed?)",
         )),
     }
 }

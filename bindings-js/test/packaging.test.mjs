@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,4 +108,12 @@ test("import and require expose the same names and share one wasm instance", () 
   assert.ok(fromEsm instanceof cjs.Credentials);
   assert.equal(esm.VERSION, JSON.parse(execFileSync("npm", ["pkg", "get", "version"], { cwd: packageDir, encoding: "utf8" })));
   assert.equal(esm.USER_AGENT, `erasekit/${esm.VERSION}`);
+});
+
+test("each wasm imports only its wasm-bindgen glue (no `env`, nothing unresolved)", () => {
+  for (const build of ["node", "web"]) {
+    const module = new WebAssembly.Module(readFileSync(join(packageDir, "pkg", build, "erasekit_js_bg.wasm")));
+    const modules = new Set(WebAssembly.Module.imports(module).map((i) => i.module));
+    assert.deepStrictEqual([...modules], ["./erasekit_js_bg.js"], build);
+  }
 });
