@@ -117,3 +117,11 @@ test("each wasm imports only its wasm-bindgen glue (no `env`, nothing unresolved
     assert.deepStrictEqual([...modules], ["./erasekit_js_bg.js"], build);
   }
 });
+
+test("js/index.d.ts re-exports every type of src/ts_types.rs", () => {
+  const custom = readFileSync(join(packageDir, "src", "ts_types.rs"), "utf8");
+  const entry = readFileSync(join(packageDir, "js", "index.d.ts"), "utf8");
+  const names = [...custom.matchAll(/export (?:type|interface) (\w+)/g)].map((m) => m[1]);
+  assert.ok(names.length > 10);
+  for (const name of names) assert.match(entry, new RegExp(`\\b${name},`), name);
+});
