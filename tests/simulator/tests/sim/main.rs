@@ -1,6 +1,7 @@
 //! End-to-end tests of the simulator over real loopback HTTP: every route, every status, the
 //! control plane, fault reproducibility, the rate limiter, and hostile input.
 
+mod auth;
 mod cli;
 mod common;
 
