@@ -79,7 +79,7 @@ pub use ledger_entry::{EntryKind, LedgerEntry};
 pub use ledger_schema::{LedgerSchema, SCHEMA_VERSION};
 pub use ledger_sql::{LedgerSql, StoredJob};
 pub use memory_ledger::{MemoryLedger, Tombstone};
-pub use operation_call::CallResult;
+pub use operation_call::{CallResult, PlannedCall};
 pub use problem::{Problem, MAX_PROBLEM_BODY};
 pub use product::{Direction, Product};
 pub use receipt::{

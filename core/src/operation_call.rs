@@ -2,7 +2,8 @@
 
 use crate::api_base::{ApiBase, ApiFamily};
 use crate::credentials::Credentials;
-use crate::erasure_plan::{split_event, Action, ConversationApi, Operation};
+use crate::credentials::CredentialsInput;
+use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Initial, Operation};
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
 use crate::problem::Problem;
@@ -50,6 +51,61 @@ pub(crate) struct Classified {
     pub(crate) result: CallResult,
     pub(crate) status: u16,
     pub(crate) problem: Option<Problem>,
+}
+
+/// One operation as a dry run shows it: what would be called, and from when. No credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedCall {
+    /// The operation id.
+    pub op: u32,
+    /// The resource id.
+    pub target: String,
+    /// What is called.
+    #[serde(flatten)]
+    pub action: Action,
+    /// The HTTP method.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// Not sent before this time (`created_at` + 60 minutes).
+    pub not_before: UnixMillis,
+    /// Pending, or settled up front as expired or skipped.
+    pub initial: Initial,
+}
+
+impl ErasurePlan {
+    /// Every operation with the method and URL the job would call against `base`: a dry run.
+    /// Built by the same code as the job's requests, with placeholder credentials whose
+    /// headers are dropped, so nothing secret is needed or shown.
+    pub fn describe(&self, base: &ApiBase) -> Result<Vec<PlannedCall>> {
+        let placeholder = Credentials::new(CredentialsInput {
+            api_key: Some("dry-run".into()),
+            api_secret: Some("dry-run".into()),
+            ..CredentialsInput::default()
+        })?;
+        let mut bearer = || Ok("Bearer dry-run".to_owned());
+        self.operations
+            .iter()
+            .map(|op| {
+                let request = build(
+                    op,
+                    base,
+                    &placeholder,
+                    self.options.conversation_api,
+                    &mut bearer,
+                )?;
+                Ok(PlannedCall {
+                    op: op.op,
+                    target: op.target.clone(),
+                    action: op.action.clone(),
+                    method: request.method,
+                    url: request.url,
+                    not_before: op.not_before,
+                    initial: op.initial,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Builds the HTTP request for `op`. `bearer` is called only when the call needs a JWT.
