@@ -144,7 +144,7 @@ impl Sim {
         }
         if let Some(params) = &config.generate {
             let mut store = sim.store_mut();
-            for r in generate(params, &config.api_key, now) {
+            for r in generate(params, now) {
                 store.records.insert(r.key(), r);
             }
         }

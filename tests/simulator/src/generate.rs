@@ -32,8 +32,10 @@ pub struct GenerateParams {
     pub id_prefix: Option<String>,
 }
 
-/// The records `params` describe, with times relative to `now_ms` when `newest_ms` is unset.
-pub fn generate(params: &GenerateParams, account: &str, now_ms: i64) -> Vec<Record> {
+/// The records `params` describe, one at a time (so a million need not sit in a list first),
+/// with times relative to `now_ms` when `newest_ms` is unset.
+/// They belong to the simulator's own account.
+pub fn generate(params: &GenerateParams, now_ms: i64) -> impl Iterator<Item = Record> {
     let products = params.products.clone().unwrap_or_else(|| {
         vec![
             Product::Sms,
@@ -53,8 +55,7 @@ pub fn generate(params: &GenerateParams, account: &str, now_ms: i64) -> Vec<Reco
     let prefix = params.id_prefix.clone().unwrap_or_default();
     let mut rng = SplitMix64::new(params.seed);
     let count = params.count.min(MAX_GENERATE);
-    let mut out = Vec::with_capacity(count);
-    for i in 0..count {
+    (0..count).map(move |i| {
         let product = products[i % products.len()];
         let round = i / products.len();
         let direction = if matches!(product, Product::Sms | Product::Messages) && round % 2 == 1 {
@@ -74,54 +75,38 @@ pub fn generate(params: &GenerateParams, account: &str, now_ms: i64) -> Vec<Reco
             Direction::Inbound => (customer.clone(), ours),
         };
         let created_ms = newest - rng.below(span) as i64;
-        let mut r = Record {
-            product,
-            direction,
-            id,
-            created_ms,
-            account_id: account.to_owned(),
-            from: Some(from),
-            to: Some(to),
-            body: None,
-            number: None,
-            first_name: None,
-            last_name: None,
-            status: None,
-            client_ref: None,
-            network: None,
-            country: None,
-            conversation_id: None,
-            provider: None,
-            duration_s: None,
-            price: None,
-            redacted: false,
-        };
+        let mut r = Record::new(product, direction, id, created_ms);
+        r.from = Some(from);
+        r.to = Some(to);
         match product {
             Product::Sms | Product::Messages => {
                 r.body = Some(format!("Generated message {i}"));
                 if product == Product::Messages {
-                    r.provider = Some("sms".into());
+                    r.extra_mut().provider = Some("sms".into());
                 }
             }
             Product::Voice => {
-                r.conversation_id = Some(format!("CON-{}", rng.uuid()));
-                r.duration_s = Some(rng.below(600));
+                let conversation = format!("CON-{}", rng.uuid());
+                let extra = r.extra_mut();
+                extra.conversation_id = Some(conversation);
+                extra.duration_s = Some(rng.below(600));
             }
             Product::NumberInsight => {
-                r.number = Some(customer);
                 r.from = None;
                 r.to = None;
-                r.first_name = Some("Alex".into());
-                r.last_name = Some(format!("Tester{}", rng.digits(3)));
+                let last = format!("Tester{}", rng.digits(3));
+                let extra = r.extra_mut();
+                extra.number = Some(customer);
+                extra.first_name = Some("Alex".into());
+                extra.last_name = Some(last);
             }
             Product::Verify | Product::VerifySdk => {
-                r.number = Some(customer);
+                r.extra_mut().number = Some(customer);
                 r.from = None;
             }
         }
-        out.push(r);
-    }
-    out
+        r
+    })
 }
 
 #[cfg(test)]
@@ -141,9 +126,9 @@ mod tests {
 
     #[test]
     fn deterministic() {
-        let a = generate(&params(1), "k", 0);
-        assert_eq!(a, generate(&params(1), "k", 0));
-        assert_ne!(a, generate(&params(2), "k", 0));
+        let a: Vec<Record> = generate(&params(1), 0).collect();
+        assert_eq!(a, generate(&params(1), 0).collect::<Vec<_>>());
+        assert_ne!(a, generate(&params(2), 0).collect::<Vec<_>>());
         assert_eq!(a.len(), 50);
         assert!(a.iter().any(|r| r.direction == Direction::Inbound));
         assert!(a.iter().all(|r| r.created_ms <= 1_000_000_000));

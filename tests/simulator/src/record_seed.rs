@@ -1,7 +1,7 @@
 //! The JSON seed format: records (with a voice call's legs and recordings), media items,
 //! Conversation users, conversations with events, and legs, as `POST /_sim/seed` loads them.
 
-use crate::records::{Direction, Product, Record};
+use crate::records::{Direction, Product, Record, RecordExtra};
 use crate::resources::{ConversationSeed, LegSeed, MediaSeed, UserSeed};
 use crate::timestamp::parse_iso;
 use serde::{Deserialize, Serialize};
@@ -112,17 +112,17 @@ impl RecordSeed {
             now_ms,
         )
         .map_err(|e| format!("record {:?}: {e}", self.id))?;
-        Ok(Record {
+        let mut record = Record::new(
             product,
-            direction: self.direction.unwrap_or(Direction::Outbound),
-            id: self.id,
+            self.direction.unwrap_or(Direction::Outbound),
+            self.id,
             created_ms,
-            account_id: self
-                .account_id
-                .unwrap_or_else(|| default_account.to_owned()),
-            from: self.from,
-            to: self.to,
-            body: self.body,
+        );
+        record.from = self.from;
+        record.to = self.to;
+        record.body = self.body;
+        let extra = RecordExtra {
+            account_id: self.account_id.filter(|a| a != default_account),
             number: self.number,
             first_name: self.first_name,
             last_name: self.last_name,
@@ -134,8 +134,11 @@ impl RecordSeed {
             provider: self.provider,
             duration_s: self.duration_s,
             price: self.price,
-            redacted: false,
-        })
+        };
+        if extra != RecordExtra::default() {
+            record.extra = Some(Box::new(extra));
+        }
+        Ok(record)
     }
 }
 
@@ -170,6 +173,7 @@ mod tests {
         voice.redact();
         assert_eq!(voice.from.as_deref(), Some(REDACTED));
         assert_eq!(voice.body.as_deref(), Some("x"));
+        assert!(voice.extra.is_none());
         let seed: RecordSeed = serde_json::from_str(
             r#"{"product":"sms","type":"inbound","id":"m1","to":"447700900002","body":"hi","age_ms":10}"#,
         )

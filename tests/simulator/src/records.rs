@@ -115,7 +115,9 @@ impl RecordKey {
     }
 }
 
-/// One transaction record as stored.
+/// One transaction record as stored. Fields most records have are inline; the rest live in a
+/// boxed [`RecordExtra`] that only records using them allocate, which keeps a million stored
+/// records to a few hundred megabytes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// The product.
@@ -127,8 +129,6 @@ pub struct Record {
     pub id: String,
     /// When Vonage received it, simulator-clock epoch ms.
     pub created_ms: i64,
-    /// The account (API key).
-    pub account_id: String,
     /// Sender.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -138,6 +138,19 @@ pub struct Record {
     /// Message text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// Whether Redact has run on it.
+    pub redacted: bool,
+    /// Less common fields.
+    #[serde(flatten)]
+    pub extra: Option<Box<RecordExtra>>,
+}
+
+/// The less common fields of a [`Record`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RecordExtra {
+    /// The account (API key), when not the simulator's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     /// The looked-up number (Number Insight) or verified number (Verify).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
@@ -171,11 +184,54 @@ pub struct Record {
     /// Price in EUR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
-    /// Whether Redact has run on it.
-    pub redacted: bool,
 }
 
+const NO_EXTRA: RecordExtra = RecordExtra {
+    account_id: None,
+    number: None,
+    first_name: None,
+    last_name: None,
+    status: None,
+    client_ref: None,
+    network: None,
+    country: None,
+    conversation_id: None,
+    provider: None,
+    duration_s: None,
+    price: None,
+};
+
 impl Record {
+    /// A record with only the common fields set.
+    pub fn new(product: Product, direction: Direction, id: String, created_ms: i64) -> Record {
+        Record {
+            product,
+            direction,
+            id,
+            created_ms,
+            from: None,
+            to: None,
+            body: None,
+            redacted: false,
+            extra: None,
+        }
+    }
+
+    /// The less common fields (all empty when none were set).
+    pub fn extra(&self) -> &RecordExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    /// The less common fields, for writing (allocated on first use).
+    pub fn extra_mut(&mut self) -> &mut RecordExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The record's account, or `default` when it has none of its own.
+    pub fn account<'a>(&'a self, default: &'a str) -> &'a str {
+        self.extra().account_id.as_deref().unwrap_or(default)
+    }
+
     /// Overwrites personal data with `REDACTED`: phone numbers always; message text for SMS and
     /// Messages; owner details for Number Insight (Vonage's documented scope per product).
     pub fn redact(&mut self) {
@@ -184,18 +240,14 @@ impl Record {
                 *field = Some(REDACTED.to_owned());
             }
         }
-        match self.product {
-            Product::Voice => {
-                wipe(&mut self.from);
-                wipe(&mut self.to);
-            }
-            _ => {
-                wipe(&mut self.from);
-                wipe(&mut self.to);
-                wipe(&mut self.body);
-                wipe(&mut self.number);
-                wipe(&mut self.first_name);
-                wipe(&mut self.last_name);
+        wipe(&mut self.from);
+        wipe(&mut self.to);
+        if self.product != Product::Voice {
+            wipe(&mut self.body);
+            if let Some(extra) = self.extra.as_deref_mut() {
+                wipe(&mut extra.number);
+                wipe(&mut extra.first_name);
+                wipe(&mut extra.last_name);
             }
         }
         self.redacted = true;

@@ -109,19 +109,25 @@ impl RecordFilter {
             return false;
         }
         if let Some(s) = &self.status {
-            if r.status.as_deref().unwrap_or(default_status(r.product)) != s {
+            if r.extra()
+                .status
+                .as_deref()
+                .unwrap_or(default_status(r.product))
+                != s
+            {
                 return false;
             }
         }
+        let extra = r.extra();
         self.fields.iter().all(|(name, value)| {
             let field = match name.as_str() {
                 "from" => &r.from,
                 "to" => &r.to,
-                "client_ref" => &r.client_ref,
-                "conversation_id" => &r.conversation_id,
-                "network" => &r.network,
-                "number" => &r.number,
-                "provider" | "channel" => &r.provider,
+                "client_ref" => &extra.client_ref,
+                "conversation_id" => &extra.conversation_id,
+                "network" => &extra.network,
+                "number" => &extra.number,
+                "provider" | "channel" => &extra.provider,
                 _ => return true,
             };
             field.as_deref() == Some(value.as_str())
@@ -252,19 +258,20 @@ fn country_name(code: &str) -> &'static str {
     }
 }
 
-fn record_field(r: &Record, col: &str) -> Value {
-    let price = r.price.unwrap_or(0.0333);
-    let country = r.country.as_deref().unwrap_or("GB");
+fn record_field(r: &Record, account: &str, col: &str) -> Value {
+    let x = r.extra();
+    let price = x.price.unwrap_or(0.0333);
+    let country = x.country.as_deref().unwrap_or("GB");
     let finalized = reports_format(r.created_ms + 3000);
     match col {
-        "account_id" => json!(r.account_id),
+        "account_id" => json!(r.account(account)),
         "message_id" | "call_id" | "request_id" => json!(r.id),
-        "client_ref" => json!(r.client_ref),
+        "client_ref" => json!(x.client_ref),
         "direction" => json!(r.direction.as_str()),
         "from" => json!(r.from),
-        "to" => json!(r.to),
-        "number" => json!(r.number.as_ref().or(r.to.as_ref())),
-        "network" => json!(r.network.as_deref().unwrap_or("23415")),
+        "to" => json!(r.to.as_ref().or(x.number.as_ref())),
+        "number" => json!(x.number.as_ref().or(r.to.as_ref())),
+        "network" => json!(x.network.as_deref().unwrap_or("23415")),
         "network_name" => json!("Vodafone Limited"),
         "network_type" => json!("mobile"),
         "country" => json!(country),
@@ -272,12 +279,12 @@ fn record_field(r: &Record, col: &str) -> Value {
         "date_received" | "date_start" | "first_event_date" => json!(reports_format(r.created_ms)),
         "date_finalized" | "last_event_date" => json!(finalized),
         "date_end" => json!(reports_format(
-            r.created_ms + 1000 * r.duration_s.unwrap_or(0) as i64
+            r.created_ms + 1000 * x.duration_s.unwrap_or(0) as i64
         )),
         "latency" => json!(3000),
-        "duration" => json!(r.duration_s.unwrap_or(0)),
+        "duration" => json!(x.duration_s.unwrap_or(0)),
         "status" | "verify_status" => {
-            json!(r.status.as_deref().unwrap_or(default_status(r.product)))
+            json!(x.status.as_deref().unwrap_or(default_status(r.product)))
         }
         "status_description" => json!("The call was successful."),
         "error_code" | "response_code" | "pricing_model" => json!("0"),
@@ -285,7 +292,7 @@ fn record_field(r: &Record, col: &str) -> Value {
         "currency" => json!("EUR"),
         "price" | "total_price" => json!(price),
         "estimated_price" => json!(format!("{price}")),
-        "provider" => json!(r.provider.as_deref().unwrap_or("sms")),
+        "provider" => json!(x.provider.as_deref().unwrap_or("sms")),
         "message_body" => json!(r.body),
         "locale" => json!("en-gb"),
         "number_type" => json!("MOBILE"),
@@ -295,8 +302,8 @@ fn record_field(r: &Record, col: &str) -> Value {
         "valid" => json!("valid"),
         "ported" => json!("not_ported"),
         "reachable" => json!("reachable"),
-        "first_name" => json!(r.first_name),
-        "last_name" => json!(r.last_name),
+        "first_name" => json!(x.first_name),
+        "last_name" => json!(x.last_name),
         _ => Value::Null,
     }
 }
@@ -327,7 +334,7 @@ pub fn row_json(
     cols.iter()
         .map(|c| {
             let v = match src {
-                RowSource::Record(r) => record_field(r, c),
+                RowSource::Record(r) => record_field(r, account, c),
                 RowSource::Leg(l) => leg_field(l, account, app_id, c),
             };
             ((*c).to_owned(), v)

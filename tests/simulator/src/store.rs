@@ -100,12 +100,12 @@ impl Store {
             let record = seed.into_record(account, now_ms)?;
             for mut leg in call_legs {
                 if leg.conversation_id.is_none() {
-                    leg.conversation_id = record.conversation_id.clone();
+                    leg.conversation_id = record.extra().conversation_id.clone();
                 }
                 legs.push(Leg::from_seed(leg, record.created_ms));
             }
             for rec in recordings {
-                media.push(rec.into_item(&record.account_id, now_ms)?);
+                media.push(rec.into_item(record.account(account), now_ms)?);
             }
             records.push(record);
         }

@@ -28,25 +28,26 @@ fn final_status(status: &str) -> (&'static str, &'static str, &'static str) {
 }
 
 /// A record in the MO / MT shape.
-fn message_json(r: &Record) -> Value {
+fn message_json(r: &Record, account: &str) -> Value {
+    let x = r.extra();
     let mut m = json!({
         "type": r.direction.mo_mt(),
         "message-id": r.id,
-        "account-id": r.account_id,
-        "network": r.network.as_deref().unwrap_or("23415"),
+        "account-id": r.account(account),
+        "network": x.network.as_deref().unwrap_or("23415"),
         "from": r.from.as_deref().unwrap_or(""),
         "to": r.to.as_deref().unwrap_or(""),
         "body": r.body.as_deref().unwrap_or(""),
         "date-received": search_format(r.created_ms),
     });
     if r.direction == Direction::Outbound {
-        let status = r.status.as_deref().unwrap_or("delivered");
+        let status = x.status.as_deref().unwrap_or("delivered");
         let (fin, code, label) = final_status(status);
-        m["price"] = json!(r.price.unwrap_or(0.0333));
+        m["price"] = json!(x.price.unwrap_or(0.0333));
         m["final-status"] = json!(fin);
         m["date-closed"] = json!(search_format(r.created_ms + 3000));
         m["latency"] = json!(3000);
-        if let Some(c) = &r.client_ref {
+        if let Some(c) = &x.client_ref {
             m["client-ref"] = json!(c);
         }
         m["status"] = json!(status);
@@ -114,7 +115,7 @@ pub async fn message(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
     };
     let store = sim.store();
     match sms(&store, id) {
-        Some(r) => json(StatusCode::OK, &message_json(r)),
+        Some(r) => json(StatusCode::OK, &message_json(r, &sim.account.api_key)),
         None => crate::reply::empty(StatusCode::NOT_FOUND),
     }
 }
@@ -133,7 +134,7 @@ pub async fn messages(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Res
         }
         ids.iter()
             .filter_map(|id| sms(&store, id))
-            .map(message_json)
+            .map(|r| message_json(r, &sim.account.api_key))
             .collect()
     } else {
         let (day, to) = match date_and_to(&q) {
@@ -146,7 +147,10 @@ pub async fn messages(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Res
             .filter(|r| on_day(r, day, &to))
             .collect();
         found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
-        found.into_iter().map(message_json).collect()
+        found
+            .into_iter()
+            .map(|r| message_json(r, &sim.account.api_key))
+            .collect()
     };
     json(
         StatusCode::OK,
@@ -168,14 +172,14 @@ pub async fn rejections(State(sim): SimState, headers: HeaderMap, uri: Uri) -> R
     let mut found: Vec<&Record> = store
         .records
         .values()
-        .filter(|r| on_day(r, day, &to) && r.status.as_deref() == Some("rejected"))
+        .filter(|r| on_day(r, day, &to) && r.extra().status.as_deref() == Some("rejected"))
         .collect();
     found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
     let items: Vec<Value> = found
         .into_iter()
         .map(|r| {
             json!({
-                "account-id": r.account_id,
+                "account-id": r.account(&sim.account.api_key),
                 "from": r.from.as_deref().unwrap_or(""),
                 "to": r.to.as_deref().unwrap_or(""),
                 "date-received": search_format(r.created_ms),

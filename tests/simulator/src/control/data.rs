@@ -46,14 +46,18 @@ pub async fn generate(State(sim): SimState, body: Body) -> Response {
             &format!("count is limited to {}", crate::generate::MAX_GENERATE),
         );
     }
-    let records = generate_records(&params, &sim.account.api_key, sim.clock.now_ms());
-    let sample: Vec<Value> = records.iter().take(20).map(|r| record_json(r, 0)).collect();
-    let inserted = records.len();
+    let now = sim.clock.now_ms();
+    let mut sample = Vec::new();
+    let mut inserted = 0;
     {
         let mut store = sim.store_mut();
-        store.records.reserve(inserted);
-        for r in records {
+        store.records.reserve(params.count);
+        for r in generate_records(&params, now) {
+            if sample.len() < 20 {
+                sample.push(record_json(&r, 0));
+            }
             store.records.insert(r.key(), r);
+            inserted += 1;
         }
     }
     json(
