@@ -5,9 +5,13 @@
 //! core errors become the exception tree of [`errors`]. No domain decision is made here.
 
 mod arguments;
+mod capture;
 mod credentials;
 mod errors;
 mod http;
+mod ledger;
+mod ledger_sql;
+mod memory_ledger;
 mod redact;
 mod time;
 
@@ -18,6 +22,8 @@ use pyo3::prelude::*;
 mod _native {
     use pyo3::prelude::*;
 
+    #[pymodule_export]
+    use super::capture::{capture, capture_sources, phone};
     #[pymodule_export]
     use super::credentials::Credentials;
     #[pymodule_export]
@@ -34,6 +40,12 @@ mod _native {
     use super::errors::ReceiptError;
     #[pymodule_export]
     use super::errors::StorageError;
+    #[pymodule_export]
+    use super::ledger::_storage_error;
+    #[pymodule_export]
+    use super::ledger_sql::LedgerSql;
+    #[pymodule_export]
+    use super::memory_ledger::MemoryLedger;
     #[pymodule_export]
     use super::redact::RedactRequest;
 

@@ -20,6 +20,8 @@ from ._native import Credentials as Credentials
 from ._native import RedactRequest as RedactRequest
 from ._native import __version__ as __version__
 from ._native import error_codes as error_codes
+from ._native import phone as phone
+from . import capture as capture
 from ._redact import redact as redact
 from ._redact import redact_async as redact_async
 from .exceptions import CredentialsError as CredentialsError
@@ -30,10 +32,15 @@ from .exceptions import PayloadError as PayloadError
 from .exceptions import ReceiptError as ReceiptError
 from .exceptions import StorageError as StorageError
 from .exceptions import TransportError as TransportError
+from .ledger import Ledger as Ledger
 from .types import HttpRequest as HttpRequest
 from .types import HttpResponse as HttpResponse
+from .types import Identifier as Identifier
+from .types import LedgerEntry as LedgerEntry
 from .types import Problem as Problem
 from .types import RedactOutcome as RedactOutcome
+from .types import StoredJob as StoredJob
+from .types import Tombstone as Tombstone
 
 __all__ = [
     "USER_AGENT",
@@ -42,17 +49,24 @@ __all__ = [
     "ErasekitError",
     "HttpRequest",
     "HttpResponse",
+    "Identifier",
     "InputError",
     "JobError",
+    "Ledger",
+    "LedgerEntry",
     "PayloadError",
     "Problem",
     "ReceiptError",
     "RedactOutcome",
     "RedactRequest",
     "StorageError",
+    "StoredJob",
+    "Tombstone",
     "TransportError",
     "__version__",
+    "capture",
     "error_codes",
+    "phone",
     "redact",
     "redact_async",
 ]

@@ -14,14 +14,16 @@ narrows to the matching variant::
 
 from __future__ import annotations
 
-from typing import Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
 __all__ = [
     "ApiBaseUrls",
     "ErrorCode",
     "HttpRequest",
     "HttpResponse",
+    "Identifier",
     "Invalid",
+    "LedgerEntry",
     "Malformed",
     "NotFound",
     "Premature",
@@ -31,6 +33,9 @@ __all__ = [
     "Redacted",
     "ServerError",
     "Unauthorized",
+    "SqlStatement",
+    "StoredJob",
+    "Tombstone",
     "Unprovisioned",
 ]
 
@@ -183,3 +188,63 @@ class ErrorCode(TypedDict):
     family: str
     """The family, which names the class raised: ``"input"`` → ``InputError``,
     ``"credentials"``, ``"payload"``, ``"storage"``, ``"job"``, ``"receipt"``."""
+
+
+class LedgerEntry(TypedDict):
+    """One Vonage resource a data subject produced, as ``erasekit.capture`` returns it and
+    ``Ledger.entries()`` gives it back."""
+
+    kind: Literal["transaction", "recording", "user", "conversation", "event", "leg"]
+    """What it is, which decides how it is erased: ``transaction`` (Redact API), ``recording``
+    (Media API), ``user``, ``conversation``, ``event``, ``leg`` (Conversation API)."""
+    product: Optional[Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]]
+    """The Redact API product, for transactions; ``None`` for every other kind."""
+    direction: Optional[Literal["inbound", "outbound"]]
+    """The direction, when the source says."""
+    id: str
+    """The Vonage id (for events ``CON-…:<event id>``)."""
+    created_at: int
+    """When Vonage created it (ms since the epoch): the payload's own time, else ``at``."""
+    source: str
+    """The capture source that produced it, e.g. ``"sms_send"``."""
+    extra: dict[str, Any]
+    """Source-specific facts needed later (``recording_url``, ``conversation_uuid``, ...)."""
+
+
+class Identifier(TypedDict):
+    """An identifier linked to a subject, as ``Ledger.identifiers()`` returns it."""
+
+    kind: Literal["phone", "conversation_user"]
+    value: str
+    """An E.164 number (``+447700900123``) or a Conversation user id (``USR-…``)."""
+
+
+class Tombstone(TypedDict):
+    """What remains of a forgotten subject: no name, only a keyed hash."""
+
+    subject_hash: str
+    """HMAC-SHA256 of the subject under the ledger's subject key, lower-case hex."""
+    receipt_id: str
+    """The erasure receipt's id."""
+    forgotten_at: int
+    """When the subject was forgotten (ms since the epoch)."""
+
+
+class StoredJob(TypedDict):
+    """An erasure job checkpoint saved in a ledger."""
+
+    job_id: str
+    subject: str
+    state: str
+    """``running``, ``stopped`` or ``finished``."""
+    snapshot: str
+    """The job snapshot (JSON, no secrets)."""
+    updated_at: int
+    """When it was last saved (ms since the epoch)."""
+
+
+class SqlStatement(TypedDict):
+    """One statement of the core for a host to execute (placeholders in the ledger's dialect)."""
+
+    sql: str
+    params: list[Union[int, str, None]]

@@ -1,0 +1,582 @@
+"""``erasekit.Ledger``: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
+
+The ledger is your own database. erasekit's core owns its schema, its migrations and every
+statement (parameterised, in the SQLite and PostgreSQL dialects); this module only opens the
+connection, runs what the core returns inside transactions and hands the rows back to the core
+to decode. No value is ever spliced into SQL text::
+
+    ledger = erasekit.Ledger.sqlite("ledger.db")       # or .postgres(dsn), .memory()
+    ledger.record("user-42", erasekit.capture.sms_send(body, at=now))
+    ledger.link("user-42", ["+44 7700 900123", "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"])
+    ledger.entries("user-42")                           # oldest first
+    ledger.forget("user-42", receipt)                  # after the erasure: keeps a tombstone only
+
+The only SQL text written here is driver housekeeping: SQLite's ``PRAGMA journal_mode=WAL`` and
+the ``BEGIN IMMEDIATE``/``COMMIT``/``ROLLBACK`` that bracket a transaction (psycopg brackets its
+own). Driver errors (``sqlite3.Error``, ``psycopg.Error``) are raised as ``StorageError`` with
+the driver's exception as ``__cause__``, so every error a ledger raises is an ``ErasekitError``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, Union
+
+from ._native import LedgerSql, MemoryLedger, _storage_error
+from .types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["IdentifierInput", "Ledger", "ReceiptInput"]
+
+IdentifierInput = Union[str, Identifier]
+"""A phone number in any common form or a Conversation user id (``USR-…``) as ``str``, or a
+``{"kind", "value"}`` dict as ``Ledger.identifiers()`` returns it."""
+
+ReceiptInput = Union[str, bytes, Mapping[str, Any]]
+"""A signed erasure receipt (dict, JSON ``str`` or ``bytes``; its signature is checked and its
+``receipt.receipt_id`` kept) or a plain receipt id ``str``."""
+
+Backend = Literal["sqlite", "postgres", "memory"]
+
+_Rows = list[Sequence[Any]]
+
+# How often a first open is retried when another process creates the same schema at that moment
+# (PostgreSQL reports a concurrent CREATE TABLE IF NOT EXISTS as a unique violation).
+_OPEN_ATTEMPTS = 5
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _groups(statements: Sequence[SqlStatement]) -> Iterator[tuple[str, list[list[Any]]]]:
+    """Consecutive statements with the same SQL text, to send with one ``executemany``."""
+    sql: str | None = None
+    params: list[list[Any]] = []
+    for statement in statements:
+        if statement["sql"] != sql:
+            if sql is not None:
+                yield sql, params
+            sql, params = statement["sql"], []
+        params.append(statement["params"])
+    if sql is not None:
+        yield sql, params
+
+
+class _Transaction:
+    """What a driver offers inside a transaction."""
+
+    def run(self, statements: Sequence[SqlStatement]) -> int:
+        """Executes the statements in order; returns the rows they changed."""
+        raise NotImplementedError
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        raise NotImplementedError
+
+
+class _Driver:
+    """A database connection that runs the core's statements."""
+
+    dialect: Literal["sqlite", "postgres"]
+    errors: tuple[type[BaseException], ...]
+    retry_open: tuple[type[BaseException], ...] = ()
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _SqliteTransaction(_Transaction):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def run(self, statements: Sequence[SqlStatement]) -> int:
+        changed = 0
+        for sql, params in _groups(statements):
+            cursor = self._conn.executemany(sql, params)
+            changed += max(cursor.rowcount, 0)
+        return changed
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        return self._conn.execute(statement["sql"], statement["params"]).fetchall()
+
+
+class _Sqlite(_Driver):
+    dialect = "sqlite"
+    errors = (sqlite3.Error,)
+
+    def __init__(self, path: str, timeout: float) -> None:
+        # isolation_level=None: no implicit transactions, ours are explicit. `timeout` is SQLite's
+        # busy timeout: a writer waits that long for another process's transaction to end.
+        try:
+            self._conn = sqlite3.connect(
+                path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise _driver_error(exc) from exc
+        try:
+            # WAL: readers never block the writer, and two processes can share the file.
+            self._conn.execute("PRAGMA journal_mode=WAL").fetchall()
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise _driver_error(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        # IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
+        # transaction never fails half way for want of upgrading a read lock.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SqliteTransaction(self._conn)
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        return self._conn.execute(statement["sql"], statement["params"]).fetchall()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _PostgresTransaction(_Transaction):
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def run(self, statements: Sequence[SqlStatement]) -> int:
+        changed = 0
+        with self._conn.cursor() as cursor:
+            for sql, params in _groups(statements):
+                if len(params) == 1:
+                    cursor.execute(sql, params[0])
+                else:
+                    # Pipelined by psycopg: one round trip for the whole batch.
+                    cursor.executemany(sql, params)
+                changed += max(cursor.rowcount, 0)
+        return changed
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        with self._conn.cursor() as cursor:
+            cursor.execute(statement["sql"], statement["params"])
+            return list(cursor.fetchall())
+
+
+class _Postgres(_Driver):
+    dialect = "postgres"
+
+    def __init__(self, dsn: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Ledger.postgres() needs psycopg 3.2 or later: pip install 'psycopg[binary]'"
+            ) from exc
+        self.errors = (psycopg.Error,)
+        self.retry_open = (
+            psycopg.errors.UniqueViolation,
+            psycopg.errors.DuplicateTable,
+            psycopg.errors.DuplicateObject,
+        )
+        # RawCursor: the core's statements use PostgreSQL's own $1 placeholders. Autocommit,
+        # with explicit transactions around every write.
+        try:
+            self._conn: psycopg.Connection[Any] = psycopg.Connection.connect(
+                dsn, autocommit=True, cursor_factory=psycopg.RawCursor
+            )
+        except psycopg.Error as exc:
+            raise _driver_error(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        with self._conn.transaction():
+            yield _PostgresTransaction(self._conn)
+
+    def query(self, statement: SqlStatement) -> _Rows:
+        return _PostgresTransaction(self._conn).query(statement)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Store:
+    """One ledger's operations, on SQL or in memory."""
+
+    backend: Backend
+    errors: tuple[type[BaseException], ...] = ()
+    key: bytes
+
+    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
+        raise NotImplementedError
+
+    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
+        raise NotImplementedError
+
+    def entries(self, subject: str) -> list[LedgerEntry]:
+        raise NotImplementedError
+
+    def identifiers(self, subject: str) -> list[Identifier]:
+        raise NotImplementedError
+
+    def subjects(self) -> list[str]:
+        raise NotImplementedError
+
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+        raise NotImplementedError
+
+    def tombstones(self, subject: str) -> list[Tombstone]:
+        raise NotImplementedError
+
+    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
+        raise NotImplementedError
+
+    def load_job(self, job_id: str) -> StoredJob | None:
+        raise NotImplementedError
+
+    def jobs(self) -> list[StoredJob]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _SqlStore(_Store):
+    def __init__(self, driver: _Driver) -> None:
+        self.driver = driver
+        self.backend = driver.dialect
+        self.errors = driver.errors
+        self.sql = LedgerSql(driver.dialect)
+        self.key = self._open()
+
+    def _open(self) -> bytes:
+        """The core's open conversation: bootstrap, read the meta table, migrate and create the
+        subject key in one transaction, then read the key back (another process may have won)."""
+        sql = self.sql
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                with self.driver.transaction() as tx:
+                    tx.run(sql.bootstrap())
+                    meta = tx.query(sql.read_meta())
+                    tx.run(sql.open(meta, os.urandom(32)))
+                break
+            except self.driver.retry_open:
+                if attempt + 1 == _OPEN_ATTEMPTS:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        return sql.key_from_meta(self.driver.query(sql.read_meta()))
+
+    def _write(self, statements: Sequence[SqlStatement]) -> int:
+        if not statements:
+            return 0
+        with self.driver.transaction() as tx:
+            return tx.run(statements)
+
+    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
+        return self._write(self.sql.record(subject, entries, _now_ms()))
+
+    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
+        self._write(self.sql.link(subject, identifiers))
+
+    def entries(self, subject: str) -> list[LedgerEntry]:
+        return self.sql.decode_entries(self.driver.query(self.sql.select_entries(subject)))
+
+    def identifiers(self, subject: str) -> list[Identifier]:
+        rows = self.driver.query(self.sql.select_identifiers(subject))
+        return self.sql.decode_identifiers(rows)
+
+    def subjects(self) -> list[str]:
+        return self.sql.decode_subjects(self.driver.query(self.sql.select_subjects()))
+
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+        statements, tombstone = self.sql.forget(subject, self.key, receipt, _now_ms())
+        self._write(statements)
+        return tombstone
+
+    def tombstones(self, subject: str) -> list[Tombstone]:
+        rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
+        return self.sql.decode_tombstones(subject, self.key, rows)
+
+    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
+        self._write([self.sql.save_job(job_id, subject, state, snapshot, _now_ms())])
+
+    def load_job(self, job_id: str) -> StoredJob | None:
+        jobs = self.sql.decode_jobs(self.driver.query(self.sql.select_job(job_id)))
+        return jobs[0] if jobs else None
+
+    def jobs(self) -> list[StoredJob]:
+        return self.sql.decode_jobs(self.driver.query(self.sql.select_jobs()))
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+class _MemoryStore(_Store):
+    backend: Backend = "memory"
+
+    def __init__(self, native: MemoryLedger) -> None:
+        self.native = native
+        self.key = native.key
+
+    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
+        return self.native.record(subject, entries)
+
+    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
+        self.native.link(subject, identifiers)
+
+    def entries(self, subject: str) -> list[LedgerEntry]:
+        return self.native.entries(subject)
+
+    def identifiers(self, subject: str) -> list[Identifier]:
+        return self.native.identifiers(subject)
+
+    def subjects(self) -> list[str]:
+        return self.native.subjects()
+
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+        return self.native.forget(subject, receipt, _now_ms())
+
+    def tombstones(self, subject: str) -> list[Tombstone]:
+        return self.native.tombstones(subject)
+
+    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
+        self.native.save_job(job_id, subject, state, snapshot, _now_ms())
+
+    def load_job(self, job_id: str) -> StoredJob | None:
+        return self.native.job(job_id)
+
+    def jobs(self) -> list[StoredJob]:
+        return self.native.jobs()
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    return _storage_error(f"{type(exc).__name__}: {exc}".strip())
+
+
+class Ledger:
+    """The ID ledger: per data subject (one of your users), every Vonage id they produced.
+
+    Open one with ``Ledger.sqlite(path)``, ``Ledger.postgres(dsn)`` or ``Ledger.memory()``. Every
+    opening runs the core's migrations and, on first open, creates the subject key (32 bytes
+    from ``os.urandom``) that keys tombstone hashes. A ledger may be shared between threads
+    (calls are serialised); two processes may write to the same SQLite file or PostgreSQL
+    database at once. Use it as a context manager or call ``close()``.
+
+    Subjects are ``str`` of 1 to 256 bytes (else ``InputError`` ``invalid_subject``), stored and
+    found exactly: quotes, SQL and unicode are only data.
+    """
+
+    _store: _Store | None
+    _description: str
+    _lock: threading.RLock
+
+    def __init__(self) -> None:
+        raise TypeError("open a ledger with Ledger.sqlite(path), Ledger.postgres(dsn) or Ledger.memory()")
+
+    @classmethod
+    def _with(cls, store: _Store, description: str) -> Ledger:
+        ledger = cls.__new__(cls)
+        ledger._store = store
+        ledger._description = description
+        ledger._lock = threading.RLock()
+        return ledger
+
+    @classmethod
+    def sqlite(cls, path: str | os.PathLike[str], *, timeout: float = 30.0) -> Ledger:
+        """A ledger in an SQLite file (created if missing; ``":memory:"`` for a private one),
+        in WAL mode. ``timeout`` is how many seconds a write waits for another process's
+        transaction (SQLite's busy timeout)."""
+        where = os.fspath(path)
+        return cls._open_sql(_Sqlite(where, timeout), f"sqlite {where!r}")
+
+    @classmethod
+    def postgres(cls, dsn: str) -> Ledger:
+        """A ledger in a PostgreSQL database (11 or later), through psycopg 3.2+. ``dsn`` is a
+        libpq connection string or URL (``postgresql://user@host:5432/db``); the tables are
+        created in the connection's current schema."""
+        return cls._open_sql(_Postgres(dsn), "postgres")
+
+    @classmethod
+    def _open_sql(cls, driver: _Driver, description: str) -> Ledger:
+        try:
+            store = _SqlStore(driver)
+        except BaseException as exc:
+            driver.close()
+            if isinstance(exc, driver.errors):
+                raise _driver_error(exc) from exc
+            raise
+        return cls._with(store, description)
+
+    @classmethod
+    def memory(cls) -> Ledger:
+        """A ledger held in memory (the core's ``MemoryLedger``); ``export()`` saves it as JSON."""
+        return cls._with(_MemoryStore(MemoryLedger(os.urandom(32))), "memory")
+
+    @classmethod
+    def import_(cls, data: str | bytes) -> Ledger:
+        """A memory ledger from the JSON of ``export()``. Raises ``StorageError`` for anything
+        else (including a newer export format)."""
+        return cls._with(_MemoryStore(MemoryLedger.import_(data)), "memory")
+
+    @classmethod
+    def from_export(cls, data: str | bytes) -> Ledger:
+        """The same as ``Ledger.import_(data)``."""
+        return cls.import_(data)
+
+    def export(self) -> str:
+        """A memory ledger as JSON text, for ``Ledger.import_``. It holds personal data and the
+        subject key: keep it as safe as the ledger. ``TypeError`` for SQL ledgers."""
+        with self._using() as store:
+            if not isinstance(store, _MemoryStore):
+                raise TypeError(f"export() is for memory ledgers; this one is {store.backend}")
+            return store.native.export()
+
+    @contextmanager
+    def _using(self) -> Iterator[_Store]:
+        with self._lock:
+            store = self._store
+            if store is None:
+                raise _storage_error("the ledger is closed")
+            try:
+                yield store
+            except store.errors as exc:
+                raise _driver_error(exc) from exc
+
+    @property
+    def backend(self) -> Backend:
+        """``"sqlite"``, ``"postgres"`` or ``"memory"``."""
+        with self._using() as store:
+            return store.backend
+
+    @property
+    def subject_key(self) -> bytes:
+        """The ledger's subject key: HMAC key of the tombstones and of the receipts' subject
+        hash. A secret: whoever holds it can test whether a name was forgotten."""
+        with self._using() as store:
+            return store.key
+
+    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
+        """Records the entries (as ``erasekit.capture`` returns them) for ``subject`` in one
+        transaction; returns how many were new. An entry already recorded for the subject (same
+        kind, product and id) is kept once, so recording the same webhook twice is harmless.
+        A malformed entry raises ``InputError`` (``invalid_argument``) naming ``entries[i]``."""
+        with self._using() as store:
+            return store.record(subject, entries)
+
+    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
+        """Links phone numbers (any common form, stored as E.164; garbage raises ``InputError``
+        ``invalid_phone``) and Conversation user ids (``USR-…``) to ``subject``, for access
+        requests. Idempotent."""
+        with self._using() as store:
+            store.link(subject, identifiers)
+
+    def entries(self, subject: str) -> list[LedgerEntry]:
+        """The subject's entries, oldest first (empty for an unknown subject)."""
+        with self._using() as store:
+            return store.entries(subject)
+
+    def identifiers(self, subject: str) -> list[Identifier]:
+        """The subject's identifiers as ``{"kind", "value"}`` dicts, sorted."""
+        with self._using() as store:
+            return store.identifiers(subject)
+
+    def subjects(self) -> list[str]:
+        """Every subject with entries or identifiers, sorted."""
+        with self._using() as store:
+            return store.subjects()
+
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+        """Forgets ``subject`` after its erasure: deletes its entries, identifiers and jobs in one
+        transaction and keeps only a tombstone (keyed hash of the subject, receipt id, time),
+        which it returns. ``receipt`` is the signed receipt (dict or JSON; a bad signature
+        raises ``ReceiptError``) or its receipt id."""
+        with self._using() as store:
+            return store.forget(subject, receipt)
+
+    def tombstones(self, subject: str) -> list[Tombstone]:
+        """The tombstones left by forgetting ``subject`` (found by recomputing its keyed hash)."""
+        with self._using() as store:
+            return store.tombstones(subject)
+
+    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
+        """Saves (or replaces) an erasure job checkpoint: its ``state`` and ``snapshot`` JSON."""
+        with self._using() as store:
+            store.save_job(job_id, subject, state, snapshot)
+
+    def load_job(self, job_id: str) -> StoredJob | None:
+        """A saved job checkpoint, or ``None``."""
+        with self._using() as store:
+            return store.load_job(job_id)
+
+    def jobs(self) -> list[StoredJob]:
+        """Every saved job checkpoint, least recently saved first."""
+        with self._using() as store:
+            return store.jobs()
+
+    def plan_erasure(self, subject: str, **kwargs: Any) -> Any:
+        """Plans the erasure of everything recorded for ``subject``: see
+        ``erasekit.job.plan_erasure``."""
+        return _job_module().plan_erasure(self, subject, **kwargs)
+
+    def resume(self, job_id: str, **kwargs: Any) -> Any:
+        """Resumes a saved erasure job: see ``erasekit.job.resume_job``."""
+        return _job_module().resume_job(self, job_id, **kwargs)
+
+    def close(self) -> None:
+        """Closes the connection. Idempotent; any later call raises ``StorageError``."""
+        with self._lock:
+            store, self._store = self._store, None
+            if store is not None:
+                try:
+                    store.close()
+                except store.errors as exc:
+                    raise _driver_error(exc) from exc
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return self._store is None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = " closed" if self._store is None else ""
+        return f"<erasekit.Ledger {self._description}{state}>"
+
+
+def _job_module() -> Any:
+    try:
+        return importlib.import_module("erasekit.job")
+    except ModuleNotFoundError as exc:
+        if exc.name != "erasekit.job":
+            raise
+        raise NotImplementedError(
+            "erasure jobs are not part of this erasekit build (erasekit.job is missing)"
+        ) from exc
+
+
+Ledger.__module__ = "erasekit"
