@@ -78,8 +78,19 @@ pub async fn pipeline(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> 
             .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
             .filter(|v| v.len() <= 1024)
             .cloned();
+        let private_network = req
+            .headers()
+            .get("access-control-request-private-network")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
         let mut resp = StatusCode::NO_CONTENT.into_response();
         add_cors(resp.headers_mut(), requested);
+        if private_network {
+            // Chromium's Private Network Access: pages may call this loopback server.
+            resp.headers_mut().insert(
+                "access-control-allow-private-network",
+                HeaderValue::from_static("true"),
+            );
+        }
         return resp;
     }
     if req.uri().path().starts_with("/_sim/") || req.uri().path() == "/_sim" {
