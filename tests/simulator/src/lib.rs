@@ -16,6 +16,7 @@
 // Validation helpers return ready-made error responses (`Result<_, Response>`); the error path
 // is cold and boxing every response would only add noise.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod app;
