@@ -20,6 +20,10 @@ step "rust tests"
 cargo build -p erasekit-sim --quiet
 cargo test --workspace 2>&1 | tee "$logs/rust.log"
 
+step "simulator client helpers (Node and Python)"
+node --test tests/simulator/clients/sim.test.mjs 2>&1 | tee "$logs/sim-clients.log"
+.venv/bin/python -m pytest -q tests/simulator/clients/test_sim.py 2>&1 | tee -a "$logs/sim-clients.log"
+
 step "javascript: wasm build, node tests, chromium test, types"
 bindings-js/scripts/build.sh
 bindings-js/scripts/test.sh 2>&1 | tee "$logs/js.log"
@@ -32,4 +36,5 @@ sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; 
 step "summary"
 printf 'rust:       %s passed\n' "$(sum 'test result: ok\. [0-9]+ passed' "$logs/rust.log")"
 printf 'javascript: %s passed\n' "$(sum '^# pass [0-9]+' "$logs/js.log")"
+printf 'simulator clients: %s passed (node), %s passed (python)\n' "$(sum '^# pass [0-9]+' "$logs/sim-clients.log")" "$(grep -oE '[0-9]+ passed' "$logs/sim-clients.log" | tail -1 | grep -oE '[0-9]+')"
 printf "python:     %s passed\n" "$(grep -oE "[0-9]+ passed" "$logs/py.log" | tail -1 | grep -oE "[0-9]+")"
