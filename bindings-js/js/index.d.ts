@@ -8,6 +8,26 @@ export {
   version,
 } from "../pkg/web/erasekit_js.js";
 
+// The ledger: capture functions, the `Ledger` class and their data types.
+export { captureSource, captureSources, phone } from "../pkg/web/erasekit_js.js";
+export { capture, type Capture, type CaptureFunction } from "./capture.mjs";
+export { Ledger, type PgPoolLike, type SqliteOptions } from "./ledger.mjs";
+export type {
+  CaptureOptions,
+  CapturePayload,
+  CaptureSource,
+  Identifier,
+  IdentifierInput,
+  LedgerBackend,
+  LedgerEntry,
+  ReceiptInput,
+  SqlRow,
+  SqlStatement,
+  SqlValue,
+  StoredJob,
+  Tombstone,
+} from "../pkg/web/erasekit_js.js";
+
 export type {
   AbortSignalLike,
   ApiBaseInput,

@@ -2,8 +2,21 @@
 // The Node entry, CommonJS. `js/node.mjs` re-exports this very module, so `require("erasekit")`
 // and `import "erasekit"` share one wasm instance (and `instanceof Credentials` holds across them).
 const native = require("../pkg/node/erasekit_js.js");
+// The capture and ledger layers are ES modules shared with the browser entry (require(esm)).
+const { defineCapture } = require("./capture.mjs");
+const { defineLedger } = require("./ledger.mjs");
 
 const { Credentials, RedactRequest, errorCodes, redact, userAgent, version } = native;
+const { captureSource, captureSources, phone } = native;
+
+/** `capture.smsSend(payload, { at })`, ...: one function per capture source of the core. */
+const capture = defineCapture(native);
+
+/** The ledger; its SQL drivers (better-sqlite3, pg) are loaded on first use. */
+const Ledger = defineLedger(native, {
+  sqlite: async (path, options) => (await import("./ledger_sqlite.mjs")).openSqlite(path, options),
+  postgres: async (poolOrUrl) => (await import("./ledger_postgres.mjs")).openPostgres(poolOrUrl),
+});
 
 // Node's `util.inspect` (console.log) shows the same secret-free text as `toString()`.
 Object.defineProperty(Credentials.prototype, Symbol.for("nodejs.util.inspect.custom"), {
@@ -25,6 +38,11 @@ module.exports = {
   redact,
   userAgent,
   version,
+  Ledger,
+  capture,
+  captureSource,
+  captureSources,
+  phone,
   USER_AGENT: userAgent(),
   VERSION: version(),
   init,

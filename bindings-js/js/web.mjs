@@ -1,5 +1,8 @@
 // The browser entry: `await init()` loads the wasm before anything else is used.
 import wasmInit, { initSync as wasmInitSync, userAgent, version } from "../pkg/web/erasekit_js.js";
+import * as native from "../pkg/web/erasekit_js.js";
+import { defineCapture } from "./capture.mjs";
+import { defineLedger } from "./ledger.mjs";
 
 export {
   Credentials,
@@ -8,7 +11,16 @@ export {
   redact,
   userAgent,
   version,
+  captureSource,
+  captureSources,
+  phone,
 } from "../pkg/web/erasekit_js.js";
+
+/** `capture.smsSend(payload, { at })`, ...: one function per capture source of the core. */
+export const capture = defineCapture(native);
+
+/** The ledger; browsers have `Ledger.memory()` and `Ledger.import(json)` only. */
+export const Ledger = defineLedger(native);
 
 /** `erasekit/<version>`; set once `init()` (or `initSync()`) has run. */
 export let USER_AGENT;

@@ -5,16 +5,25 @@
 //! ([`wire`]), and core errors become real JS `Error`s ([`error`]). One file per exported
 //! class. The hand-written JS entries in `bindings-js/js/` add `init()` and `USER_AGENT`.
 
+mod capture;
 mod credentials;
 mod error;
+mod ledger;
+mod ledger_sql;
+mod ledger_types;
+mod memory_ledger;
 mod options;
 mod redact;
 mod redact_request;
 mod ts_types;
 mod wire;
 
+pub use capture::{capture_source, capture_sources, phone};
 pub use credentials::Credentials;
 pub use error::error_codes;
+pub use ledger::storage_error;
+pub use ledger_sql::LedgerSql;
+pub use memory_ledger::MemoryLedger;
 pub use redact::redact;
 pub use redact_request::RedactRequest;
 

@@ -12,13 +12,18 @@ import * as esm from "erasekit";
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const publicNames = [
   "Credentials",
+  "Ledger",
   "RedactRequest",
   "USER_AGENT",
   "VERSION",
+  "capture",
+  "captureSource",
+  "captureSources",
   "default",
   "errorCodes",
   "init",
   "initSync",
+  "phone",
   "redact",
   "userAgent",
   "version",

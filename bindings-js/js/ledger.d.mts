@@ -1,0 +1,88 @@
+// Types of the `Ledger` class of js/ledger.mjs (re-exported by js/index.d.ts).
+import type {
+  ErasurePlan,
+  Identifier,
+  IdentifierInput,
+  LedgerBackend,
+  LedgerEntry,
+  PlanErasureOptions,
+  Receipt,
+  ReceiptInput,
+  RunOptions,
+  StoredJob,
+  Tombstone,
+} from "../pkg/web/erasekit_js.js";
+
+/** Options of `Ledger.sqlite(path, options)`. */
+export interface SqliteOptions {
+  /** How long a write waits for another process's transaction (SQLite's busy timeout). Default 30000. */
+  timeoutMs?: number;
+}
+
+/** What `Ledger.postgres` takes besides a URL: a `pg.Pool`. */
+export interface PgPoolLike {
+  connect(): Promise<unknown>;
+  readonly totalCount: number;
+}
+
+/**
+ * The ID ledger: per data subject (one of your users), every Vonage id they produced. Every
+ * method returns a promise, in every backend. Subjects are strings of 1 to 256 bytes (else
+ * `invalid_subject`), stored and found exactly: quotes, SQL and unicode are only data.
+ */
+export declare class Ledger {
+  private constructor();
+  /**
+   * A ledger in an SQLite file (created if missing; `":memory:"` for a private one) through
+   * better-sqlite3@12, in WAL mode. Node only.
+   */
+  static sqlite(path: string, options?: SqliteOptions): Promise<Ledger>;
+  /**
+   * A ledger in PostgreSQL through `pg`: your `pg.Pool` (left open by `close()`) or a
+   * connection URL (a pool of its own). Node only.
+   */
+  static postgres(poolOrUrl: PgPoolLike | string): Promise<Ledger>;
+  /** A ledger held in memory (Node and browsers); `export()` saves it as JSON. */
+  static memory(): Promise<Ledger>;
+  /** A memory ledger from the JSON of `export()`; anything else throws `storage`. */
+  static import(json: string): Promise<Ledger>;
+
+  /** Where the ledger lives. */
+  readonly backend: LedgerBackend;
+  /** Whether `close()` was called. */
+  readonly closed: boolean;
+  /** The subject key (a copy): HMAC key of tombstones and receipts' subject hash. A secret. */
+  readonly subjectKey: Uint8Array;
+
+  /** Records entries for `subject` in one transaction; resolves to how many were new. */
+  record(subject: string, entries: readonly LedgerEntry[]): Promise<number>;
+  /** Links phone numbers (any common form, stored E.164) and `USR-…` ids to `subject`. */
+  link(subject: string, identifiers: readonly IdentifierInput[]): Promise<void>;
+  /** The subject's entries, oldest first (empty for an unknown subject). */
+  entries(subject: string): Promise<LedgerEntry[]>;
+  /** The subject's identifiers, sorted. */
+  identifiers(subject: string): Promise<Identifier[]>;
+  /** Every subject with entries or identifiers, sorted. */
+  subjects(): Promise<string[]>;
+  /**
+   * Forgets `subject` after its erasure: deletes its rows in one transaction and keeps only a
+   * tombstone (keyed hash, receipt id, time), which it resolves to.
+   */
+  forget(subject: string, receipt: ReceiptInput): Promise<Tombstone>;
+  /** The tombstones left by forgetting `subject`. */
+  tombstones(subject: string): Promise<Tombstone[]>;
+  /** Saves (or replaces) an erasure job checkpoint. */
+  saveJob(jobId: string, subject: string, state: string, snapshot: string): Promise<void>;
+  /** A saved job checkpoint, or `null`. */
+  loadJob(jobId: string): Promise<StoredJob | null>;
+  /** Every saved job checkpoint, least recently saved first. */
+  jobs(): Promise<StoredJob[]>;
+  /** A memory ledger as JSON (personal data and the subject key); `TypeError` for SQL ledgers. */
+  export(): Promise<string>;
+  /** Plans the erasure of everything recorded for `subject`. */
+  planErasure(subject: string, options?: PlanErasureOptions): Promise<ErasurePlan>;
+  /** Resumes a saved erasure job from its checkpoint and runs it to the end. */
+  resume(jobId: string, options: Omit<RunOptions, "ledger">): Promise<Receipt>;
+  /** Closes the connection (a pool you passed in stays open). Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,385 @@
+// `Ledger`: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
+//
+// The ledger is the customer's own database. erasekit's core owns its schema, its migrations
+// and every statement (parameterised, SQLite and PostgreSQL dialects); this layer opens the
+// connection, runs what the core returns inside transactions and hands the rows back to the
+// core to decode. The only SQL text on this side is driver housekeeping in the drivers
+// (`js/ledger_sqlite.mjs`: WAL; `js/ledger_postgres.mjs`: BEGIN/COMMIT/ROLLBACK). A driver
+// error becomes an ErasekitError with code `storage` and the driver's error as `cause`.
+//
+// Environment-neutral: the Node entry and the browser entry each call `defineLedger` with
+// their native module and what their environment can open (browsers: memory only).
+
+/** How often a first open is retried when another process creates the same schema at once. */
+const OPEN_ATTEMPTS = 5;
+
+const TOKEN = Symbol("erasekit.Ledger");
+
+/** 32 random bytes from the platform's CSPRNG (`crypto.getRandomValues`, Node 20 and browsers). */
+function randomBytes(n) {
+  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The `Ledger` class over `native` (a build's wasm module). `host` opens SQL drivers:
+ * `{ sqlite(path, options), postgres(poolOrUrl) }`, each resolving to a driver (see
+ * `js/ledger_sqlite.mjs`), or absent where the environment has none.
+ */
+export function defineLedger(native, host = {}) {
+  /** A driver failure (anything not already an ErasekitError) as a `storage` ErasekitError. */
+  function storageError(err) {
+    if (err instanceof Error && err.name === "ErasekitError") return err;
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const wrapped = native.__storageError(what);
+    wrapped.cause = err;
+    return wrapped;
+  }
+
+  /** Runs `fn`, turning driver errors into `storage` errors. */
+  async function guarded(fn) {
+    try {
+      return await fn();
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  /** A ledger in SQL: the core's statements run by a driver. */
+  class SqlStore {
+    constructor(driver, sql, key) {
+      this.driver = driver;
+      this.sql = sql;
+      this.key = key;
+      this.backend = driver.dialect;
+    }
+
+    /** The core's open conversation: bootstrap, read the meta table, migrate and create the
+     * subject key in one transaction, then read the key back (another process may have won). */
+    static async open(driver) {
+      const sql = new native.LedgerSql(driver.dialect);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await driver.open(sql.bootstrap(), sql.readMeta(), (meta) => sql.open(meta, randomBytes(32)));
+          break;
+        } catch (err) {
+          if (attempt >= OPEN_ATTEMPTS || !driver.retryOpen(err)) throw err;
+          await sleep(20 * attempt);
+        }
+      }
+      const key = sql.keyFromMeta(await driver.query(sql.readMeta()));
+      return new SqlStore(driver, sql, key);
+    }
+
+    async record(subject, entries) {
+      return this.driver.write(this.sql.record(subject, entries, Date.now()));
+    }
+
+    async link(subject, identifiers) {
+      await this.driver.write(this.sql.link(subject, identifiers));
+    }
+
+    async entries(subject) {
+      const select = this.sql.selectEntries(subject);
+      return this.sql.decodeEntries(await this.driver.query(select));
+    }
+
+    async identifiers(subject) {
+      const select = this.sql.selectIdentifiers(subject);
+      return this.sql.decodeIdentifiers(await this.driver.query(select));
+    }
+
+    async subjects() {
+      return this.sql.decodeSubjects(await this.driver.query(this.sql.selectSubjects()));
+    }
+
+    async forget(subject, receipt) {
+      const { statements, tombstone } = this.sql.forget(subject, this.key, receipt, Date.now());
+      await this.driver.write(statements);
+      return tombstone;
+    }
+
+    async tombstones(subject) {
+      const rows = await this.driver.query(this.sql.selectTombstones(subject, this.key));
+      return this.sql.decodeTombstones(subject, this.key, rows);
+    }
+
+    async saveJob(jobId, subject, state, snapshot) {
+      await this.driver.write([this.sql.saveJob(jobId, subject, state, snapshot, Date.now())]);
+    }
+
+    async loadJob(jobId) {
+      const jobs = this.sql.decodeJobs(await this.driver.query(this.sql.selectJob(jobId)));
+      return jobs[0] ?? null;
+    }
+
+    async jobs() {
+      return this.sql.decodeJobs(await this.driver.query(this.sql.selectJobs()));
+    }
+
+    async close() {
+      this.sql.free();
+      await this.driver.close();
+    }
+  }
+
+  /** A ledger in memory: the core's `MemoryLedger`. */
+  class MemoryStore {
+    constructor(memory) {
+      this.memory = memory;
+      this.key = memory.key;
+      this.backend = "memory";
+    }
+
+    async record(subject, entries) {
+      return this.memory.record(subject, entries);
+    }
+
+    async link(subject, identifiers) {
+      this.memory.link(subject, identifiers);
+    }
+
+    async entries(subject) {
+      return this.memory.entries(subject);
+    }
+
+    async identifiers(subject) {
+      return this.memory.identifiers(subject);
+    }
+
+    async subjects() {
+      return this.memory.subjects();
+    }
+
+    async forget(subject, receipt) {
+      return this.memory.forget(subject, receipt, Date.now());
+    }
+
+    async tombstones(subject) {
+      return this.memory.tombstones(subject);
+    }
+
+    async saveJob(jobId, subject, state, snapshot) {
+      this.memory.saveJob(jobId, subject, state, snapshot, Date.now());
+    }
+
+    async loadJob(jobId) {
+      return this.memory.job(jobId);
+    }
+
+    async jobs() {
+      return this.memory.jobs();
+    }
+
+    async close() {
+      this.memory.free();
+    }
+  }
+
+  /**
+   * The ID ledger: per data subject (one of your users), every Vonage id they produced.
+   * Open one with `await Ledger.sqlite(path)`, `await Ledger.postgres(poolOrUrl)` or
+   * `await Ledger.memory()`; every method returns a promise.
+   */
+  class Ledger {
+    #store;
+    #description;
+
+    constructor(token, store, description) {
+      if (token !== TOKEN) {
+        throw new TypeError(
+          "open a ledger with Ledger.sqlite(path), Ledger.postgres(poolOrUrl) or Ledger.memory()",
+        );
+      }
+      this.#store = store;
+      this.#description = description;
+    }
+
+    /**
+     * A ledger in an SQLite file (created if missing; `":memory:"` for a private one) through
+     * better-sqlite3, in WAL mode, waiting up to `options.timeoutMs` (default 30000) for
+     * another process's write.
+     */
+    static async sqlite(path, options) {
+      if (typeof host.sqlite !== "function") {
+        throw new Error("Ledger.sqlite() is for Node; in browsers use Ledger.memory()");
+      }
+      const driver = await host.sqlite(path, options);
+      return Ledger.#openSql(driver, `sqlite ${JSON.stringify(String(path))}`);
+    }
+
+    /**
+     * A ledger in PostgreSQL through `pg`: a `pg.Pool` (yours: `close()` leaves it open) or a
+     * connection URL (a pool of its own, ended by `close()`). Tables go in the connection's
+     * current schema.
+     */
+    static async postgres(poolOrUrl) {
+      if (typeof host.postgres !== "function") {
+        throw new Error("Ledger.postgres() is for Node; in browsers use Ledger.memory()");
+      }
+      const driver = await host.postgres(poolOrUrl);
+      return Ledger.#openSql(driver, "postgres");
+    }
+
+    static async #openSql(driver, description) {
+      try {
+        return new Ledger(TOKEN, await SqlStore.open(driver), description);
+      } catch (err) {
+        await driver.close().catch(() => {});
+        throw storageError(err);
+      }
+    }
+
+    /** A ledger held in memory (the core's `MemoryLedger`; Node and browsers). */
+    static async memory() {
+      return new Ledger(TOKEN, new MemoryStore(new native.MemoryLedger(randomBytes(32))), "memory");
+    }
+
+    /** A memory ledger from the JSON of `export()`; anything else throws `storage`. */
+    static async import(json) {
+      return new Ledger(TOKEN, new MemoryStore(native.MemoryLedger.import(json)), "memory");
+    }
+
+    #open() {
+      if (this.#store === undefined) throw native.__storageError("the ledger is closed");
+      return this.#store;
+    }
+
+    async #run(fn) {
+      const store = this.#open();
+      return guarded(() => fn(store));
+    }
+
+    /** `"sqlite"`, `"postgres"` or `"memory"`. */
+    get backend() {
+      return this.#open().backend;
+    }
+
+    /** Whether `close()` was called. */
+    get closed() {
+      return this.#store === undefined;
+    }
+
+    /**
+     * The ledger's subject key (a copy): the HMAC key of tombstones and of the receipts'
+     * subject hash, created from 32 random bytes on first open. A secret.
+     */
+    get subjectKey() {
+      return new Uint8Array(this.#open().key);
+    }
+
+    /**
+     * Records captured entries for `subject` in one transaction; resolves to how many were
+     * new. An entry already recorded for the subject (same kind, product and id) is kept once.
+     */
+    async record(subject, entries) {
+      return this.#run((s) => s.record(subject, entries));
+    }
+
+    /** Links phone numbers (any common form, stored as E.164) and `USR-…` ids to `subject`. */
+    async link(subject, identifiers) {
+      await this.#run((s) => s.link(subject, identifiers));
+    }
+
+    /** The subject's entries, oldest first (empty for an unknown subject). */
+    async entries(subject) {
+      return this.#run((s) => s.entries(subject));
+    }
+
+    /** The subject's identifiers as `{ kind, value }`, sorted. */
+    async identifiers(subject) {
+      return this.#run((s) => s.identifiers(subject));
+    }
+
+    /** Every subject with entries or identifiers, sorted. */
+    async subjects() {
+      return this.#run((s) => s.subjects());
+    }
+
+    /**
+     * Forgets `subject` after its erasure: deletes its entries, identifiers and jobs in one
+     * transaction and keeps only a tombstone (keyed hash, receipt id, time), which it returns.
+     * `receipt` is the signed receipt (object or JSON, checked) or its receipt id.
+     */
+    async forget(subject, receipt) {
+      return this.#run((s) => s.forget(subject, receipt));
+    }
+
+    /** The tombstones left by forgetting `subject` (found by recomputing its keyed hash). */
+    async tombstones(subject) {
+      return this.#run((s) => s.tombstones(subject));
+    }
+
+    /** Saves (or replaces) an erasure job checkpoint. */
+    async saveJob(jobId, subject, state, snapshot) {
+      await this.#run((s) => s.saveJob(jobId, subject, state, snapshot));
+    }
+
+    /** A saved job checkpoint, or `null`. */
+    async loadJob(jobId) {
+      return this.#run((s) => s.loadJob(jobId));
+    }
+
+    /** Every saved job checkpoint, least recently saved first. */
+    async jobs() {
+      return this.#run((s) => s.jobs());
+    }
+
+    /** A memory ledger as JSON text for `Ledger.import(json)`: personal data and the subject key. */
+    async export() {
+      const store = this.#open();
+      if (!(store instanceof MemoryStore)) {
+        throw new TypeError(`export() is for memory ledgers; this one is ${store.backend}`);
+      }
+      return store.memory.export();
+    }
+
+    /** Plans the erasure of everything recorded for `subject` (see `js/job.mjs`). */
+    async planErasure(subject, options) {
+      return (await jobModule()).planErasure(this, subject, options);
+    }
+
+    /** Resumes a saved erasure job (see `js/job.mjs`). */
+    async resume(jobId, options) {
+      return (await jobModule()).resumeJob(this, jobId, options);
+    }
+
+    /** Closes the connection (a pool you passed in stays open). Idempotent. */
+    async close() {
+      const store = this.#store;
+      this.#store = undefined;
+      if (store !== undefined) await guarded(() => store.close());
+    }
+
+    toString() {
+      return `Ledger(${this.#description}${this.#store === undefined ? ", closed" : ""})`;
+    }
+  }
+
+  Object.defineProperty(Ledger.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+    value() {
+      return this.toString();
+    },
+  });
+
+  return Ledger;
+}
+
+/** The erasure engineer's `js/job.mjs`, loaded on first use. */
+async function jobModule() {
+  try {
+    return await import("./job.mjs");
+  } catch (err) {
+    const missing =
+      err?.code === "ERR_MODULE_NOT_FOUND" ? String(err.message).includes("job.mjs") : err instanceof TypeError;
+    if (!missing) throw err;
+    const error = new Error("erasure jobs are not part of this erasekit build (js/job.mjs is missing)", {
+      cause: err,
+    });
+    error.code = "ERR_MODULE_NOT_FOUND";
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+// The SQLite driver of `Ledger.sqlite(path)` (Node only): better-sqlite3@12, loaded on first use.
+//
+// It runs the core's statements and nothing else; its only settings are the driver's own:
+// WAL (readers never block the writer, and two processes can share the file) and a busy
+// timeout (a writer waits that long for another process's transaction). Writes run in
+// `BEGIN IMMEDIATE` transactions (better-sqlite3's `.immediate()`), which take the write lock
+// up front, so a transaction never fails half way for want of upgrading a read lock.
+
+/** better-sqlite3, or a clear error when it is not installed. */
+async function loadDriver() {
+  try {
+    const module = await import("better-sqlite3");
+    return module.default ?? module;
+  } catch (err) {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("better-sqlite3")) throw err;
+    const error = new Error(
+      "Ledger.sqlite() needs the better-sqlite3 package (version 12): npm install better-sqlite3@12",
+      { cause: err },
+    );
+    error.code = "ERR_MODULE_NOT_FOUND";
+    throw error;
+  }
+}
+
+/** Opens `path` (a file, created if missing, or `":memory:"`). */
+export async function openSqlite(path, options = {}) {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError('Ledger.sqlite(path): path must be a file name or ":memory:"');
+  }
+  const timeout = options?.timeoutMs ?? 30_000;
+  const Database = await loadDriver();
+  const db = new Database(path, { timeout });
+  try {
+    db.pragma("journal_mode = WAL");
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteDriver(db);
+}
+
+class SqliteDriver {
+  dialect = "sqlite";
+  #db;
+  /** Prepared statements by SQL text: the core's texts are few (one per batch size). */
+  #prepared = new Map();
+
+  constructor(db) {
+    this.#db = db;
+  }
+
+  #prepare(sql) {
+    let statement = this.#prepared.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (statement.reader) statement.raw(true);
+      this.#prepared.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run(statements) {
+    let changed = 0;
+    for (const { sql, params } of statements) changed += this.#prepare(sql).run(params).changes;
+    return changed;
+  }
+
+  #query({ sql, params }) {
+    return this.#prepare(sql).all(params);
+  }
+
+  /** Runs `statements` in one write transaction; resolves to the rows they changed. */
+  async write(statements) {
+    if (statements.length === 0) return 0;
+    return this.#db.transaction(() => this.#run(statements)).immediate();
+  }
+
+  /** Rows of one statement, as arrays of column values. */
+  async query(statement) {
+    return this.#query(statement);
+  }
+
+  /** One write transaction: `bootstrap`, read the meta rows, run what `plan(rows)` returns. */
+  async open(bootstrap, readMeta, plan) {
+    this.#db
+      .transaction(() => {
+        this.#run(bootstrap);
+        this.#run(plan(this.#query(readMeta)));
+      })
+      .immediate();
+  }
+
+  /** SQLite serialises openers with its write lock: nothing to retry. */
+  retryOpen() {
+    return false;
+  }
+
+  async close() {
+    this.#prepared.clear();
+    if (this.#db.open) this.#db.close();
+  }
+}

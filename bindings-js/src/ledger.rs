@@ -1,0 +1,145 @@
+//! Ledger values across the boundary, shared by [`crate::ledger_sql`] and
+//! [`crate::memory_ledger`]: subjects, entries, identifiers, receipts, SQL rows and the
+//! `storage` error of a failing driver.
+//!
+//! Everything is read into the core's own types and checked by the core. Lists of plain data
+//! (entries, rows) cross as JSON text through `JSON.stringify`, which is several times faster
+//! than walking them property by property for the million-entry batches the ledger records.
+
+use crate::error::{invalid_argument, to_js_error};
+use erasekit_core::{verify_receipt, Error, Identifier, LedgerEntry};
+use js_sys::{Array, Reflect};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The subject argument: a string (length is checked by the core: 1 to 256 bytes).
+pub(crate) fn subject_arg(value: &JsValue) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        to_js_error(&Error::InvalidSubject {
+            reason: "must be a string".into(),
+        })
+    })
+}
+
+/// A required string argument.
+pub(crate) fn text_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| invalid_argument(field, "expected a string"))
+}
+
+/// A JS array of plain data as JSON data, through `JSON.stringify`; `None` for a non-array.
+fn array_json(value: &JsValue, field: &str) -> Result<Option<Value>, JsValue> {
+    if !Array::is_array(value) {
+        return Ok(None);
+    }
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid_argument(field, "cannot be written as JSON"))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| invalid_argument(field, &format!("is not JSON data: {e}")))
+}
+
+/// Ledger entries as captured (an array of `{ kind, product, direction, id, created_at, source,
+/// extra }`), checked by the core; a wrong shape is `invalid_argument` naming `entries[i]`.
+pub(crate) fn entries_arg(value: &JsValue) -> Result<Vec<LedgerEntry>, JsValue> {
+    let json = array_json(value, "entries")?.unwrap_or(Value::Null);
+    LedgerEntry::list_from_value(&json).map_err(|e| to_js_error(&e))
+}
+
+/// Identifiers for `link`: an array of strings (`USR-…` is a Conversation user, anything else
+/// a phone number in any common form) or of `{ kind, value }` objects as `identifiers()` gives.
+pub(crate) fn identifiers_arg(value: &JsValue) -> Result<Vec<Identifier>, JsValue> {
+    let Some(array) = value.dyn_ref::<Array>().filter(|_| Array::is_array(value)) else {
+        return Err(invalid_argument(
+            "identifiers",
+            "expected an array of phone numbers, USR- ids or { kind, value } objects",
+        ));
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let field = format!("identifiers[{i}]");
+            if let Some(raw) = item.as_string() {
+                return identifier_from_text(&raw).map_err(|e| to_js_error(&e));
+            }
+            if item.is_object() && !Array::is_array(&item) {
+                let part = |name: &str| {
+                    let v = Reflect::get(&item, &name.into()).unwrap_or(JsValue::UNDEFINED);
+                    text_arg(&v, &format!("{field}.{name}"))
+                };
+                return Identifier::from_parts(&part("kind")?, &part("value")?)
+                    .map_err(|e| to_js_error(&e));
+            }
+            Err(invalid_argument(
+                &field,
+                "expected a phone number or USR- id (string) or a { kind, value } object",
+            ))
+        })
+        .collect()
+}
+
+/// A plain identifier string: Conversation user ids start with `USR-`; the rest are phones.
+fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifier> {
+    if raw.starts_with("USR-") {
+        Identifier::conversation_user(raw)
+    } else {
+        Identifier::phone(raw)
+    }
+}
+
+/// The receipt id a tombstone keeps. `receipt` is a signed receipt (object or JSON text),
+/// verified by the core before its `receipt.receipt_id` is used, or a plain receipt id.
+pub(crate) fn receipt_id_arg(value: &JsValue) -> Result<String, JsValue> {
+    const FIELD: &str = "receipt";
+    let json = if let Some(raw) = value.as_string() {
+        if !raw.trim_start().starts_with('{') {
+            return Ok(raw);
+        }
+        raw
+    } else if value.is_object() && !Array::is_array(value) {
+        js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid_argument(FIELD, "cannot be written as JSON"))?
+    } else {
+        return Err(invalid_argument(
+            FIELD,
+            "expected a receipt (object or JSON) or a receipt id (string)",
+        ));
+    };
+    verify_receipt(&json, None)
+        .map(|body| body.receipt_id)
+        .map_err(|e| to_js_error(&e))
+}
+
+/// Rows as the driver returned them: an array of arrays of `null`, numbers and strings.
+pub(crate) fn rows_arg(value: &JsValue) -> Result<Vec<Vec<Value>>, JsValue> {
+    let not_rows = || {
+        invalid_argument(
+            "rows",
+            "expected an array of rows (arrays of column values)",
+        )
+    };
+    match array_json(value, "rows")? {
+        Some(Value::Array(rows)) => rows
+            .into_iter()
+            .map(|row| match row {
+                Value::Array(cells) => Ok(cells),
+                _ => Err(not_rows()),
+            })
+            .collect(),
+        _ => Err(not_rows()),
+    }
+}
+
+/// A `storage` ErasekitError for a host-side failure (a driver error, a closed ledger), so that
+/// every error a ledger throws is an ErasekitError. Not public API: for `js/ledger.mjs`.
+#[wasm_bindgen(js_name = __storageError, skip_typescript)]
+pub fn storage_error(reason: String) -> JsValue {
+    to_js_error(&Error::Storage { reason })
+}

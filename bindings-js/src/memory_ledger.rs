@@ -1,0 +1,222 @@
+//! `MemoryLedger`: a newtype over the core's in-memory ledger, which the JS `Ledger.memory()`
+//! wraps (in Node and in browsers). Every rule (dedup, ordering, tombstones, the export format)
+//! is the core's; this file only converts arguments and results.
+
+use crate::error::{invalid_argument, to_js_error};
+use crate::ledger::{entries_arg, identifiers_arg, receipt_id_arg, subject_arg, text_arg};
+use crate::ledger_sql::stored_job;
+use crate::wire::{bytes_arg, time_arg, to_js};
+use erasekit_core::Error;
+use js_sys::Uint8Array;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::prelude::*;
+
+/// A ledger held in memory; `export()` / `MemoryLedger.import(json)` move it as JSON.
+#[wasm_bindgen]
+pub struct MemoryLedger {
+    ledger: erasekit_core::MemoryLedger,
+    key: Vec<u8>,
+    /// The ids of saved jobs (the core keeps them but lists none); forgotten ones are skipped.
+    job_ids: BTreeSet<String>,
+}
+
+/// The parts of the core's export format it has no accessor for: the subject key (hex) and the
+/// job ids, read from the core's own `export()` text.
+#[derive(Deserialize)]
+struct ExportIndex {
+    key: String,
+    #[serde(default)]
+    jobs: BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+#[wasm_bindgen]
+impl MemoryLedger {
+    /// An empty ledger keyed by `key` (at least 16 random bytes; `crypto.getRandomValues`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    ) -> Result<MemoryLedger, JsValue> {
+        let key = bytes_arg(&key, "key")?;
+        let ledger = erasekit_core::MemoryLedger::new(&key).map_err(|e| to_js_error(&e))?;
+        Ok(MemoryLedger {
+            ledger,
+            key,
+            job_ids: BTreeSet::new(),
+        })
+    }
+
+    /// Reads a ledger written by `export()`; anything else throws `storage`.
+    pub fn import(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<MemoryLedger, JsValue> {
+        let json = json
+            .as_string()
+            .ok_or_else(|| invalid_argument("json", "expected the JSON text of export()"))?;
+        let ledger = erasekit_core::MemoryLedger::import(&json).map_err(|e| to_js_error(&e))?;
+        let index: ExportIndex = serde_json::from_str(&json).map_err(|e| {
+            to_js_error(&Error::Storage {
+                reason: format!("not an exported erasekit ledger: {e}"),
+            })
+        })?;
+        let key = unhex(&index.key).ok_or_else(|| {
+            to_js_error(&Error::Storage {
+                reason: "the ledger key is not hex".into(),
+            })
+        })?;
+        Ok(MemoryLedger {
+            ledger,
+            key,
+            job_ids: index.jobs.into_keys().collect(),
+        })
+    }
+
+    /// The whole ledger as JSON text (personal data and the subject key: keep it safe).
+    pub fn export(&self) -> String {
+        self.ledger.export()
+    }
+
+    /// The subject key (keys the tombstone hashes).
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> Uint8Array {
+        Uint8Array::from(&self.key[..])
+    }
+
+    /// Records entries; returns how many were new.
+    pub fn record(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LedgerEntry[]")] entries: JsValue,
+    ) -> Result<u32, JsValue> {
+        let subject = subject_arg(&subject)?;
+        let entries = entries_arg(&entries)?;
+        let added = self
+            .ledger
+            .record(&subject, &entries)
+            .map_err(|e| to_js_error(&e))?;
+        Ok(u32::try_from(added).unwrap_or(u32::MAX))
+    }
+
+    /// Links identifiers (idempotent).
+    pub fn link(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IdentifierInput[]")] identifiers: JsValue,
+    ) -> Result<(), JsValue> {
+        let subject = subject_arg(&subject)?;
+        let identifiers = identifiers_arg(&identifiers)?;
+        self.ledger
+            .link(&subject, &identifiers)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// A subject's entries, oldest first.
+    #[wasm_bindgen(unchecked_return_type = "LedgerEntry[]")]
+    pub fn entries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let entries = self
+            .ledger
+            .entries(&subject_arg(&subject)?)
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&entries, "created_at")
+    }
+
+    /// A subject's identifiers, sorted.
+    #[wasm_bindgen(unchecked_return_type = "Identifier[]")]
+    pub fn identifiers(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let identifiers = self
+            .ledger
+            .identifiers(&subject_arg(&subject)?)
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&identifiers, "identifiers")
+    }
+
+    /// Every subject with entries or identifiers, sorted.
+    pub fn subjects(&self) -> Vec<String> {
+        self.ledger.subjects()
+    }
+
+    /// Deletes everything about `subject` and keeps a tombstone; returns it.
+    #[wasm_bindgen(unchecked_return_type = "Tombstone")]
+    pub fn forget(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReceiptInput")] receipt: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] at: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let subject = subject_arg(&subject)?;
+        let receipt_id = receipt_id_arg(&receipt)?;
+        let at = time_arg(&at, "at")?;
+        let tombstone = self
+            .ledger
+            .forget(&subject, &receipt_id, at)
+            .map_err(|e| to_js_error(&e))?;
+        let ledger = &self.ledger;
+        self.job_ids.retain(|id| ledger.job(id).is_some());
+        to_js(&tombstone, "at")
+    }
+
+    /// The tombstones of `subject`.
+    #[wasm_bindgen(unchecked_return_type = "Tombstone[]")]
+    pub fn tombstones(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let tombstones = self
+            .ledger
+            .tombstones(&subject_arg(&subject)?)
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&tombstones, "forgotten_at")
+    }
+
+    /// Saves a job checkpoint.
+    #[wasm_bindgen(js_name = saveJob)]
+    pub fn save_job(
+        &mut self,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] state: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
+        #[wasm_bindgen(js_name = updatedAt, unchecked_param_type = "number")] updated_at: JsValue,
+    ) -> Result<(), JsValue> {
+        let job = stored_job(&job_id, &subject, &state, &snapshot, &updated_at)?;
+        self.ledger.save_job(&job).map_err(|e| to_js_error(&e))?;
+        self.job_ids.insert(job.job_id);
+        Ok(())
+    }
+
+    /// A saved job, or `null`.
+    #[wasm_bindgen(unchecked_return_type = "StoredJob | null")]
+    pub fn job(
+        &self,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.ledger.job(&text_arg(&job_id, "jobId")?), "updated_at")
+    }
+
+    /// Every saved job, least recently saved first (as the SQL ledger orders them).
+    #[wasm_bindgen(unchecked_return_type = "StoredJob[]")]
+    pub fn jobs(&self) -> Result<JsValue, JsValue> {
+        let mut jobs: Vec<_> = self
+            .job_ids
+            .iter()
+            .filter_map(|id| self.ledger.job(id))
+            .collect();
+        jobs.sort_by(|a, b| (a.updated_at, &a.job_id).cmp(&(b.updated_at, &b.job_id)));
+        to_js(&jobs, "updated_at")
+    }
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
