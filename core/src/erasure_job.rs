@@ -135,6 +135,11 @@ impl ErasureJob {
         &self.plan
     }
 
+    /// The job's settings (rate, concurrency, retries, seed, id).
+    pub fn config(&self) -> &JobConfig {
+        &self.config
+    }
+
     /// The job id.
     pub fn job_id(&self) -> &str {
         &self.config.job_id

@@ -2,8 +2,8 @@
 //! no network) and heap bytes per operation of a large job. Prints one JSON line.
 
 use erasekit_core::{
-    ApiBase, Auth, Credentials, CredentialsInput, EntryKind, ErasureJob, ErasurePlan, HttpResponse, JobConfig,
-    LedgerEntry, PlanOptions, Product,
+    ApiBase, Auth, Credentials, CredentialsInput, EntryKind, ErasureJob, ErasurePlan, HttpResponse,
+    JobConfig, LedgerEntry, PlanOptions, Product,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -44,7 +44,10 @@ fn entries(n: usize) -> Vec<LedgerEntry> {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let creds = Credentials::new(CredentialsInput {
         api_key: Some("key".into()),
         api_secret: Some("secret".into()),
@@ -52,19 +55,38 @@ fn main() {
     })
     .expect("credentials");
     let base = ApiBase::default();
-    let auth = Auth { credentials: &creds, base: &base };
+    let auth = Auth {
+        credentials: &creds,
+        base: &base,
+    };
 
     // Memory: the live heap of a job of n operations, entries dropped.
-    let plan = ErasurePlan::new("bench", b"0123456789abcdef", &entries(n), T0, None, PlanOptions::default()).expect("plan");
+    let plan = ErasurePlan::new(
+        "bench",
+        b"0123456789abcdef",
+        &entries(n),
+        T0,
+        None,
+        PlanOptions::default(),
+    )
+    .expect("plan");
     let before = LIVE.load(Ordering::Relaxed);
-    let config = JobConfig { rate_per_second: 10_000, max_in_flight: 1024, seed: 1, ..JobConfig::default() };
+    let config = JobConfig {
+        rate_per_second: 10_000,
+        max_in_flight: 1024,
+        seed: 1,
+        ..JobConfig::default()
+    };
     let mut job = ErasureJob::new(plan, config).expect("job");
     let job_bytes = LIVE.load(Ordering::Relaxed) - before;
     // The plan moved into the job; count plan + job state together per operation.
     let per_op = (job_bytes as f64 + before as f64) / n as f64;
 
     // Overhead: poll + handle per operation with virtual time, no I/O.
-    let ok = HttpResponse { status: 204, ..Default::default() };
+    let ok = HttpResponse {
+        status: 204,
+        ..Default::default()
+    };
     let start = Instant::now();
     let mut now = T0;
     let mut done = 0usize;
