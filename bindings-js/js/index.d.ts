@@ -1,6 +1,11 @@
 // Types of every entry of the `erasekit` package (Node ESM, Node CommonJS and browsers).
 export {
   Credentials,
+  Deadline,
+  ErasureJob,
+  ErasurePlan,
+  receiptPublicKey,
+  verifyReceipt,
   RedactRequest,
   errorCodes,
   redact,
@@ -27,6 +32,45 @@ export type {
   StoredJob,
   Tombstone,
 } from "../pkg/web/erasekit_js.js";
+
+export type {
+  AbortedError,
+  ConversationApi,
+  DeadlineData,
+  ErasureLedger,
+  ErasurePlanData,
+  ErasurePlanInput,
+  Initial,
+  JobCall,
+  JobCounts,
+  JobEvent,
+  JobLedger,
+  JobOptions,
+  Operation,
+  OperationAction,
+  PlanErasureOptions,
+  PlannedCall,
+  PlanOptionsData,
+  PlanOptionsInput,
+  Receipt,
+  ReceiptBody,
+  ReceiptOperation,
+  ReceiptSignature,
+  RunOptions,
+  TerminalState,
+  TransportFailureInput,
+  UserAction,
+} from "../pkg/web/erasekit_js.js";
+import type { ErasurePlan, PlanErasureOptions, Receipt, RunOptions, ErasureLedger } from "../pkg/web/erasekit_js.js";
+
+/** Plans the erasure of `subject` from the ledger's entries and key (`ledger.planErasure` calls it). */
+export declare function planErasure(ledger: ErasureLedger, subject: string, options?: PlanErasureOptions): Promise<ErasurePlan>;
+
+/**
+ * Restores job `jobId` from the ledger's last checkpoint and runs it to the end, checkpointing
+ * into the same ledger (`ledger.resume` calls it). Resolves to the signed receipt.
+ */
+export declare function resumeJob(ledger: ErasureLedger, jobId: string, options: Omit<RunOptions, "ledger">): Promise<Receipt>;
 
 export type {
   AbortSignalLike,

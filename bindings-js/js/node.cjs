@@ -17,6 +17,12 @@ const Ledger = defineLedger(native, {
   sqlite: async (path, options) => (await import("./ledger_sqlite.mjs")).openSqlite(path, options),
   postgres: async (poolOrUrl) => (await import("./ledger_postgres.mjs")).openPostgres(poolOrUrl),
 });
+const { Deadline, ErasureJob, ErasurePlan, receiptPublicKey, verifyReceipt } = native;
+
+// `job.run(...)`, `planErasure` and `resumeJob`: the ES module js/job.mjs, shared with the
+// browser entry (require(esm)); `bindJob` installs `run` on this wasm instance's ErasureJob.
+const { bindJob, planErasure, resumeJob } = require("./job.mjs");
+bindJob(native);
 
 // Node's `util.inspect` (console.log) shows the same secret-free text as `toString()`.
 Object.defineProperty(Credentials.prototype, Symbol.for("nodejs.util.inspect.custom"), {
@@ -33,6 +39,13 @@ function initSync() {}
 
 module.exports = {
   Credentials,
+  Deadline,
+  ErasureJob,
+  ErasurePlan,
+  planErasure,
+  receiptPublicKey,
+  resumeJob,
+  verifyReceipt,
   RedactRequest,
   errorCodes,
   redact,

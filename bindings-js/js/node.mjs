@@ -3,6 +3,13 @@ import native from "./node.cjs";
 
 export const {
   Credentials,
+  Deadline,
+  ErasureJob,
+  ErasurePlan,
+  planErasure,
+  receiptPublicKey,
+  resumeJob,
+  verifyReceipt,
   RedactRequest,
   errorCodes,
   redact,

@@ -3,9 +3,18 @@ import wasmInit, { initSync as wasmInitSync, userAgent, version } from "../pkg/w
 import * as native from "../pkg/web/erasekit_js.js";
 import { defineCapture } from "./capture.mjs";
 import { defineLedger } from "./ledger.mjs";
+import { bindJob } from "./job.mjs";
+
+bindJob(native);
+export { planErasure, resumeJob } from "./job.mjs";
 
 export {
   Credentials,
+  Deadline,
+  ErasureJob,
+  ErasurePlan,
+  receiptPublicKey,
+  verifyReceipt,
   RedactRequest,
   errorCodes,
   redact,

@@ -7,12 +7,16 @@
 
 mod capture;
 mod credentials;
+mod erasure_types;
 mod error;
+mod job;
 mod ledger;
 mod ledger_sql;
 mod ledger_types;
 mod memory_ledger;
 mod options;
+mod plan;
+mod receipt;
 mod redact;
 mod redact_request;
 mod ts_types;
@@ -21,9 +25,12 @@ mod wire;
 pub use capture::{capture_source, capture_sources, phone};
 pub use credentials::Credentials;
 pub use error::error_codes;
+pub use job::ErasureJob;
 pub use ledger::storage_error;
 pub use ledger_sql::LedgerSql;
 pub use memory_ledger::MemoryLedger;
+pub use plan::{Deadline, ErasurePlan};
+pub use receipt::{receipt_public_key, verify_receipt};
 pub use redact::redact;
 pub use redact_request::RedactRequest;
 

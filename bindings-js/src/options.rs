@@ -76,7 +76,7 @@ impl SendOptions {
 
 /// `baseUrl`: absent for Vonage's hosts, a string for every family, or per-family
 /// `{ default?, redact?, media?, conversation?, reports?, search? }`.
-fn base_url_arg(value: JsValue) -> Result<ApiBase, JsValue> {
+pub(crate) fn base_url_arg(value: JsValue) -> Result<ApiBase, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(ApiBase::default());
     }
@@ -94,7 +94,7 @@ fn base_url_arg(value: JsValue) -> Result<ApiBase, JsValue> {
 }
 
 /// The options argument as an object whose keys are all known.
-fn options_object(options: &JsValue, known: &[&str]) -> Result<Object, JsValue> {
+pub(crate) fn options_object(options: &JsValue, known: &[&str]) -> Result<Object, JsValue> {
     let object = options
         .dyn_ref::<Object>()
         .filter(|_| options.is_object())

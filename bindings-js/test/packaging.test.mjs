@@ -12,6 +12,9 @@ import * as esm from "erasekit";
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const publicNames = [
   "Credentials",
+  "Deadline",
+  "ErasureJob",
+  "ErasurePlan",
   "Ledger",
   "RedactRequest",
   "USER_AGENT",
@@ -24,8 +27,12 @@ const publicNames = [
   "init",
   "initSync",
   "phone",
+  "planErasure",
+  "receiptPublicKey",
   "redact",
+  "resumeJob",
   "userAgent",
+  "verifyReceipt",
   "version",
 ];
 

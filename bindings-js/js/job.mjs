@@ -1,0 +1,292 @@
+// The erasure driver: `job.run(...)` over the sans-IO ErasureJob, plus `planErasure` and
+// `resumeJob` for ledgers. Environment-free (Node 20 and browsers): the package entries hand
+// their wasm module to `bindJob(native)`, which installs `ErasureJob.prototype.run`.
+//
+// The driver translates and never decides: it sends the calls the job hands out with the
+// host's `fetch`, reports each answer or transport failure back, sleeps until `pollTimeout`,
+// and checkpoints snapshots. Retries, backoff, rate and the meaning of every status are the
+// core's.
+
+let native = null;
+let onBound;
+const bound = new Promise((resolve) => {
+  onBound = resolve;
+});
+
+/** Installs `run` on the wasm module's `ErasureJob`; the entries call it once, on load. */
+export function bindJob(module) {
+  if (native === null) {
+    native = module;
+    onBound(module);
+  }
+  module.ErasureJob.prototype.run = function run(options) {
+    return runJob(this, options);
+  };
+}
+
+/** The wasm module, once an entry has bound it. */
+async function loaded() {
+  return native ?? bound;
+}
+
+/** An Error with `code` (and more fields), as the wasm side throws them. */
+function codedError(message, code, fields = {}) {
+  const err = new Error(message);
+  err.name = "ErasekitError";
+  return Object.assign(err, { code }, fields);
+}
+
+function invalidArgument(field, reason) {
+  return codedError(`invalid argument ${field}: ${reason}`, "invalid_argument", {
+    family: "input",
+    details: { code: "invalid_argument", field, reason },
+  });
+}
+
+const RUN_KEYS = new Set([
+  "credentials",
+  "fetch",
+  "baseUrl",
+  "signal",
+  "onProgress",
+  "ledger",
+  "checkpointEvery",
+  "signingKey",
+  "timeoutMs",
+]);
+
+/** The response as the core reads it: status, headers (lower-case names) and body bytes. */
+async function readResponse(response) {
+  const headers = {};
+  const source = response.headers;
+  if (source && typeof source[Symbol.iterator] === "function") {
+    for (const [name, value] of source) headers[name.toLowerCase()] ??= value;
+  } else if (source && typeof source === "object") {
+    for (const [name, value] of Object.entries(source)) headers[name.toLowerCase()] ??= String(value);
+  }
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers, body };
+}
+
+/** What a transport error is to the core: `"timeout"`, `"connection"` or `{ message }`. */
+function failureOf(err, timedOut) {
+  if (timedOut) return "timeout";
+  // fetch rejects with a TypeError for network errors (refused, reset, closed, DNS) in Node
+  // (undici) and in browsers alike.
+  if (err instanceof TypeError) return "connection";
+  return { message: String(err?.message ?? err).slice(0, 200) };
+}
+
+/**
+ * Runs `job` to the end. See `ErasureJob.run` in index.d.ts for the options.
+ * @returns {Promise<object>} the signed receipt
+ */
+export async function runJob(job, options) {
+  if (options === null || typeof options !== "object") throw invalidArgument("options", "expected an object");
+  for (const key of Object.keys(options)) {
+    if (!RUN_KEYS.has(key)) throw invalidArgument(key, `unknown option; expected one of ${[...RUN_KEYS].join(", ")}`);
+  }
+  const {
+    fetch: send = globalThis.fetch,
+    baseUrl,
+    signal,
+    onProgress,
+    ledger,
+    checkpointEvery = 100,
+    signingKey,
+    timeoutMs = 30_000,
+  } = options;
+  const mod = await loaded();
+  if (typeof send !== "function") throw invalidArgument("fetch", "expected a function (and globalThis.fetch is not one either)");
+  if (onProgress !== undefined && typeof onProgress !== "function") throw invalidArgument("onProgress", "expected a function");
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw invalidArgument("checkpointEvery", "expected a whole number of answers, at least 1");
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw invalidArgument("timeoutMs", "expected a positive number of milliseconds");
+  if (ledger !== undefined && (typeof ledger?.saveJob !== "function" || typeof ledger?.forget !== "function")) {
+    throw invalidArgument("ledger", "expected an object with saveJob() and forget()");
+  }
+  mod.receiptPublicKey(signingKey); // checks the key before anything is sent
+  // Validated once: a plain object becomes a Credentials for the whole run.
+  const credentials =
+    options.credentials instanceof mod.Credentials ? options.credentials : new mod.Credentials(options.credentials);
+  const auth = baseUrl === undefined ? { credentials } : { credentials, baseUrl };
+  const jobId = job.jobId;
+  const subject = job.subject;
+
+  const inFlight = new Map(); // call_id → AbortController
+  let wake = null; // resolves the main loop's wait
+  const wakeUp = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  let stopping = false;
+  let failure = null; // an error thrown by a callback or the job: stops the run
+  let answered = 0;
+  let checkpointed = 0;
+
+  const drainEvents = () => {
+    for (let event = job.pollEvent(); event !== null; event = job.pollEvent()) onProgress?.(event);
+  };
+
+  const dispatch = async (call) => {
+    const controller = new AbortController();
+    inFlight.set(call.call_id, controller);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    let answer;
+    let failed;
+    try {
+      const { method, url, headers, body } = call.request;
+      const init = { method, headers, signal: controller.signal };
+      if (body.length > 0) init.body = body;
+      answer = await readResponse(await send(url, init));
+    } catch (err) {
+      failed = failureOf(err, timedOut);
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(call.call_id);
+    }
+    // Stopped: the call stays in flight in the job, and its snapshot sends it again.
+    if (stopping) return;
+    try {
+      if (failed === undefined) job.handleResponse(call.call_id, answer, Date.now());
+      else job.handleFailure(call.call_id, failed, Date.now());
+      answered += 1;
+      drainEvents();
+    } catch (err) {
+      failure ??= err;
+    }
+    wakeUp();
+  };
+
+  const save = async (state) => {
+    if (ledger === undefined) return;
+    await ledger.saveJob(jobId, subject, state, job.snapshot());
+  };
+
+  const stop = async (cause) => {
+    stopping = true;
+    for (const controller of inFlight.values()) controller.abort();
+    inFlight.clear();
+    const snapshot = job.snapshot();
+    if (ledger !== undefined) await ledger.saveJob(jobId, subject, "stopped", snapshot);
+    return snapshot;
+  };
+
+  const onAbort = () => wakeUp();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    if (!job.isFinished()) await save("running");
+    while (true) {
+      if (signal?.aborted) {
+        const snapshot = await stop();
+        throw codedError(`erasure job ${jobId} aborted; its snapshot continues it`, "aborted", {
+          name: "AbortError",
+          snapshot,
+          jobId,
+          cause: signal.reason,
+        });
+      }
+      if (failure !== null) {
+        await stop();
+        throw failure;
+      }
+      const now = Date.now();
+      for (let call = job.pollRequest(now, auth); call !== null; call = job.pollRequest(now, auth)) {
+        dispatch(call);
+      }
+      drainEvents();
+      if (job.isFinished()) break;
+      if (answered - checkpointed >= checkpointEvery) {
+        checkpointed = answered;
+        await save("running");
+        continue;
+      }
+      const at = job.pollTimeout(now);
+      await new Promise((resolve) => {
+        let timer;
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (at !== null) timer = setTimeout(wakeUp, Math.max(0, at - now));
+        else if (inFlight.size === 0) {
+          // Nothing in flight and no timeout: the job could never move again (a job object
+          // that was stopped before still counts its unanswered calls; restore its snapshot).
+          failure ??= codedError(`erasure job ${jobId} waits on calls nobody sends; restore it from a snapshot`, "job_stalled");
+          wakeUp();
+        }
+      });
+    }
+  } catch (err) {
+    if (!stopping) {
+      try {
+        await stop();
+      } catch {
+        // the original error is the one to report
+      }
+    }
+    throw err;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  const receipt = job.receipt(signingKey);
+  if (ledger !== undefined) {
+    await ledger.saveJob(jobId, subject, "finished", job.snapshot());
+    await ledger.forget(subject, receipt);
+  }
+  return receipt;
+}
+
+/** The ledger's subject key: a `Uint8Array` property, a promise of one, or a function. */
+async function subjectKeyOf(ledger) {
+  const key = ledger.subjectKey;
+  return typeof key === "function" ? key.call(ledger) : key;
+}
+
+/**
+ * Plans the erasure of `subject` from a ledger's entries: `{ now = Date.now(), receivedAt?,
+ * options? }` as for `new ErasurePlan(...)`.
+ */
+export async function planErasure(ledger, subject, options = {}) {
+  const mod = await loaded();
+  if (ledger === null || typeof ledger !== "object" || typeof ledger.entries !== "function") {
+    throw invalidArgument("ledger", "expected a ledger with entries(subject) and subjectKey");
+  }
+  const { now = Date.now(), receivedAt, options: planOptions, ...rest } = options ?? {};
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw invalidArgument(unknown[0], "unknown option; expected one of now, receivedAt, options");
+  const entries = await ledger.entries(subject);
+  const subjectKey = await subjectKeyOf(ledger);
+  const input = { subject, subjectKey, entries, now };
+  if (receivedAt !== undefined) input.receivedAt = receivedAt;
+  if (planOptions !== undefined) input.options = planOptions;
+  return new mod.ErasurePlan(input);
+}
+
+/**
+ * Continues job `jobId` from its last checkpoint in the ledger and runs it to the end with
+ * `runOptions` (as for `job.run`; checkpoints go to the same ledger). Resolves to the receipt.
+ */
+export async function resumeJob(ledger, jobId, runOptions) {
+  const mod = await loaded();
+  if (ledger === null || typeof ledger !== "object" || typeof ledger.loadJob !== "function") {
+    throw invalidArgument("ledger", "expected a ledger with loadJob(jobId)");
+  }
+  const stored = await ledger.loadJob(jobId);
+  if (stored === null || stored === undefined || typeof stored.snapshot !== "string") {
+    throw codedError(`no job ${jobId} in the ledger`, "storage", {
+      family: "storage",
+      details: { code: "storage", reason: `no job ${jobId}` },
+    });
+  }
+  const job = mod.ErasureJob.restore(stored.snapshot);
+  try {
+    return await runJob(job, { ...runOptions, ledger });
+  } finally {
+    job.free();
+  }
+}

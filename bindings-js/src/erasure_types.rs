@@ -1,0 +1,258 @@
+//! TypeScript shapes of the erasure data (plans, job calls, events, receipts) and of the
+//! `run(...)` driver added by `js/job.mjs`, appended to the generated `.d.ts` next to the
+//! classes of `plan.rs`, `job.rs` and `receipt.rs`. Wire data keeps the core's snake_case names.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERASURE_TS_TYPES: &'static str = r#"
+/** Delete Conversation users, or scrub them (PATCH replacing name, display name, image, custom data). */
+export type UserAction = "delete" | "scrub";
+
+/** The Conversation API version called. */
+export type ConversationApi = "v1" | "v0.1";
+
+/** Choices that shape a plan (`options` of `new ErasurePlan(...)`). */
+export interface PlanOptionsInput {
+  /** Default `delete`. */
+  userAction?: UserAction;
+  /** Also delete voice call legs. Default false. */
+  deleteLegs?: boolean;
+  /** Also delete whole conversations. Default false. */
+  deleteConversations?: boolean;
+  /** Default `v1`. */
+  conversationApi?: ConversationApi;
+  /** Records older than this are gone from Vonage: planned `expired`. Default 13. */
+  retentionMonths?: number;
+}
+
+/** The options a plan was made with, as wire data. */
+export interface PlanOptionsData {
+  user_action: UserAction;
+  delete_legs: boolean;
+  delete_conversations: boolean;
+  conversation_api: ConversationApi;
+  retention_months: number;
+}
+
+/** Input of `new ErasurePlan(...)`. Times are milliseconds since the epoch. */
+export interface ErasurePlanInput {
+  subject: string;
+  /** The ledger's key for the subject's keyed hash: at least 16 bytes. */
+  subjectKey: Uint8Array;
+  /** The subject's ledger entries (`ledger.entries(subject)`, or `capture.*` output). */
+  entries: LedgerEntry[];
+  now: number;
+  /** When the erasure request arrived (starts the GDPR deadline); default `now`. */
+  receivedAt?: number | null;
+  options?: PlanOptionsInput;
+}
+
+/** The call an operation makes; switch on `action`. */
+export type OperationAction =
+  | { action: "redact"; product: Product; direction: Direction }
+  | { action: "delete_recording" }
+  | { action: "delete_user" }
+  | { action: "scrub_user" }
+  | { action: "delete_event" }
+  | { action: "delete_conversation" }
+  | { action: "delete_leg" };
+
+/** Where an operation starts: to be sent, or settled by the plan. */
+export type Initial = "pending" | "expired" | "skipped";
+
+/** One planned operation (`plan.operations`). */
+export type Operation = OperationAction & {
+  op: number;
+  target: string;
+  created_at: number;
+  /** `created_at` + 60 minutes: Vonage refuses earlier redactions. */
+  not_before: number;
+  initial: Initial;
+};
+
+/** One operation of the dry run (`plan.describe(baseUrl)`): what would be called, from when. */
+export type PlannedCall = OperationAction & {
+  op: number;
+  target: string;
+  method: string;
+  url: string;
+  not_before: number;
+  initial: Initial;
+};
+
+/** A GDPR deadline as wire data. */
+export interface DeadlineData {
+  received_at: number;
+  due_at: number;
+  extension_months: number;
+  extension_reason: string | null;
+}
+
+/** A plan as wire data (`plan.toJSON()`). */
+export interface ErasurePlanData {
+  subject: string;
+  subject_hash: string;
+  planned_at: number;
+  deadline: DeadlineData;
+  options: PlanOptionsData;
+  operations: Operation[];
+}
+
+/** Options of `new ErasureJob(plan, options)`. */
+export interface JobOptions {
+  /** Requests per second for the whole job. Default 170 (the Redact limit). */
+  ratePerSecond?: number;
+  /** Calls in flight at once. Default 32. */
+  maxInFlight?: number;
+  /** Attempts per operation on 5xx, timeouts and dropped connections. Default 8. */
+  maxAttempts?: number;
+  /** Premature answers tolerated per operation. Default 10. */
+  maxPremature?: number;
+  /** 429 answers tolerated per operation. Default 100. */
+  maxRateLimited?: number;
+  /** First backoff step. Default 500 ms. */
+  backoffBaseMs?: number;
+  /** Longest backoff. Default 60000 ms. */
+  backoffMaxMs?: number;
+  /** Jitter and JWT-id entropy: a number up to 2^53 - 1 or a BigInt; random when absent. */
+  seed?: number | bigint;
+  /** The job (and receipt) id; derived from the seed when absent. */
+  jobId?: string;
+}
+
+/** A call to send (`job.pollRequest(...)`); pass `call_id` back with its answer. */
+export interface JobCall {
+  call_id: number;
+  op: number;
+  request: HttpRequest;
+}
+
+/** A call that got no answer: `handleFailure(callId, failure, now)`. */
+export type TransportFailureInput = "timeout" | "connection" | { message: string };
+
+/** How an operation ended. */
+export type TerminalState = "done" | "not_found" | "expired" | "failed" | "skipped";
+
+/** Operations by state, plus calls in flight, retries and 429s. */
+export interface JobCounts {
+  total: number;
+  done: number;
+  not_found: number;
+  expired: number;
+  failed: number;
+  skipped: number;
+  in_flight: number;
+  retries: number;
+  rate_limited: number;
+}
+
+/** A progress event (`job.pollEvent()`, `onProgress`); switch on `event`. */
+export type JobEvent =
+  | { event: "started"; at: number; counts: JobCounts }
+  | { event: "retrying"; op: number; attempt: number; at: number; reason: string }
+  | { event: "throttled"; until: number; pace: number }
+  | { event: "group_stopped"; group: string; reason: string; stopped: number }
+  | { event: "operation_finished"; op: number; state: TerminalState; counts: JobCounts }
+  | { event: "finished"; at: number; counts: JobCounts };
+
+/** One operation as the receipt reports it. */
+export type ReceiptOperation = OperationAction & {
+  op: number;
+  target: string;
+  state: TerminalState;
+  attempts: number;
+  first_attempt_at: number | null;
+  last_attempt_at: number | null;
+  status: number | null;
+  /** Vonage's trace id from the last problem body. */
+  instance: string | null;
+  /** The last problem, for anything not done. */
+  problem: string | null;
+};
+
+/** The signed content of a receipt; names the subject only by its keyed hash. */
+export interface ReceiptBody {
+  format: string;
+  receipt_id: string;
+  subject_hash: string;
+  deadline: DeadlineData;
+  planned_at: number;
+  started_at: number | null;
+  finished_at: number;
+  on_time: boolean;
+  counts: JobCounts;
+  operations: ReceiptOperation[];
+}
+
+/** The Ed25519 signature of a receipt (hex). */
+export interface ReceiptSignature {
+  algorithm: string;
+  public_key: string;
+  value: string;
+}
+
+/** A signed receipt: JSON-serialisable; `verifyReceipt` checks it. */
+export interface Receipt {
+  receipt: ReceiptBody;
+  signature: ReceiptSignature;
+}
+
+/** What `run` needs of a ledger to checkpoint and to forget the subject when done. */
+export interface JobLedger {
+  saveJob(jobId: string, subject: string, state: string, snapshot: string): unknown;
+  forget(subject: string, receipt: Receipt): unknown;
+}
+
+/** What `planErasure` and `resumeJob` need of a ledger (the package's `Ledger` has it all). */
+export interface ErasureLedger extends JobLedger {
+  entries(subject: string): LedgerEntry[] | Promise<LedgerEntry[]>;
+  readonly subjectKey: Uint8Array | Promise<Uint8Array> | (() => Uint8Array | Promise<Uint8Array>);
+  loadJob(jobId: string): { snapshot: string } | null | undefined | Promise<{ snapshot: string } | null | undefined>;
+}
+
+/** Options of `job.run(...)`. */
+export interface RunOptions {
+  credentials: Credentials | CredentialsInput;
+  /** Sends each call; `globalThis.fetch` when absent. */
+  fetch?(url: string, init: FetchInit & { signal: AbortSignal }): Promise<ResponseLike>;
+  baseUrl?: BaseUrl;
+  /** Stops the job cleanly: in-flight calls are aborted and `run` rejects with an `AbortedError`. */
+  signal?: AbortSignal;
+  /** Called with every event of the job. */
+  onProgress?(event: JobEvent): void;
+  /** Checkpoints go to `ledger.saveJob(...)`; `ledger.forget(subject, receipt)` once finished. */
+  ledger?: JobLedger;
+  /** Checkpoint every this many answers (and on stop). Default 100. */
+  checkpointEvery?: number;
+  /** The 32-byte Ed25519 seed the receipt is signed with. */
+  signingKey: Uint8Array;
+  /** Per-call timeout, after which the call is aborted and reported as a timeout. Default 30000. */
+  timeoutMs?: number;
+}
+
+/** How `run` rejects when its `signal` aborts: the job's snapshot continues it. */
+export interface AbortedError extends Error {
+  code: "aborted";
+  /** `ErasureJob.restore(err.snapshot)` continues the job; in-flight calls are sent again. */
+  snapshot: string;
+  jobId: string;
+}
+
+/** Options of `planErasure(ledger, subject, options)`. */
+export interface PlanErasureOptions {
+  /** Default `Date.now()`. */
+  now?: number;
+  receivedAt?: number | null;
+  options?: PlanOptionsInput;
+}
+
+export interface ErasureJob {
+  /**
+   * Runs the job to the end with the host's `fetch`: up to `maxInFlight` calls at once, each
+   * aborted after `timeoutMs`, sleeping until the job wants to act. Resolves to the signed
+   * receipt; rejects with an `AbortedError` when `signal` aborts.
+   */
+  run(options: RunOptions): Promise<Receipt>;
+}
+"#;

@@ -1,0 +1,422 @@
+// ErasurePlan, ErasureJob, receipts and the `run` driver in Node, with stub `fetch`es and a
+// small in-test ledger: the API shapes, errors, no secret in snapshots, signatures, the
+// concurrency bound, per-call timeouts, abort with a snapshot, checkpoints and resume.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as erasekit from "erasekit";
+import { ErasureJob, ErasurePlan, Deadline, verifyReceipt, receiptPublicKey } from "erasekit";
+import { SIGNING_KEY, SUBJECT_KEY } from "./erasure_cases.mjs";
+
+const vectorsDir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
+const PEM = readFileSync(vectorsDir + "keys/app_private.pem", "utf8");
+const SECRET = "s3cr3t-value";
+const NOW = 1_700_000_000_000;
+const HOUR = 3_600_000;
+
+/** `n` SMS entries created two hours before `now`, as the ledger hands them out. */
+function smsEntries(n, { now = NOW, prefix = "SMS" } = {}) {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: "transaction",
+    product: "sms",
+    direction: "outbound",
+    id: `${prefix}-${i}`,
+    created_at: now - 2 * HOUR,
+    source: "sms_send",
+    extra: {},
+  }));
+}
+
+function plan(entries, extra = {}) {
+  return new ErasurePlan({ subject: "user-42", subjectKey: SUBJECT_KEY, entries, now: NOW, ...extra });
+}
+
+const credentials = { apiKey: "abcd1234", apiSecret: SECRET };
+
+/** A stub fetch answering 204 after `delayMs`, counting calls and the most at once. */
+function stubFetch({ delayMs = 0, answer = () => ({ status: 204 }) } = {}) {
+  const stats = { calls: 0, inFlight: 0, maxInFlight: 0, bodies: [] };
+  const fetch = async (url, init) => {
+    stats.calls += 1;
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    stats.bodies.push(init.body ? JSON.parse(new TextDecoder().decode(init.body)) : null);
+    try {
+      if (delayMs > 0) {
+        await new Promise((resolve, reject) => {
+          const t = setTimeout(resolve, delayMs);
+          init.signal?.addEventListener("abort", () => {
+            clearTimeout(t);
+            reject(new DOMException("aborted", "AbortError"));
+          });
+        });
+      }
+      const a = answer(url, init, stats.calls);
+      return new Response(a.body ?? null, { status: a.status, headers: a.headers ?? {} });
+    } finally {
+      stats.inFlight -= 1;
+    }
+  };
+  return { fetch, stats };
+}
+
+/** A ledger in a Map: what `run`, `planErasure` and `resumeJob` use of the package's Ledger. */
+function fakeLedger(entries = []) {
+  const jobs = new Map();
+  const saves = [];
+  const forgotten = [];
+  return {
+    subjectKey: SUBJECT_KEY,
+    jobs,
+    saves,
+    forgotten,
+    async entries() {
+      return entries;
+    },
+    async saveJob(jobId, subject, state, snapshot) {
+      saves.push(state);
+      jobs.set(jobId, { job_id: jobId, subject, state, snapshot });
+    },
+    async loadJob(jobId) {
+      return jobs.get(jobId) ?? null;
+    },
+    async forget(subject, receipt) {
+      forgotten.push({ subject, receipt });
+    },
+  };
+}
+
+test("a plan lists its operations, deadline, keyed hash and dry run", () => {
+  const p = plan(smsEntries(2), { receivedAt: NOW - 1000 });
+  assert.equal(p.subject, "user-42");
+  assert.match(p.subjectHash, /^[0-9a-f]{64}$/);
+  assert.equal(p.plannedAt, NOW);
+  assert.equal(p.operations.length, 2);
+  assert.deepStrictEqual(p.operations[0], {
+    op: 0,
+    target: "SMS-0",
+    action: "redact",
+    product: "sms",
+    direction: "outbound",
+    created_at: NOW - 2 * HOUR,
+    not_before: NOW - HOUR,
+    initial: "pending",
+  });
+  assert.ok(p.deadline instanceof Deadline);
+  assert.equal(p.deadline.receivedAt, NOW - 1000);
+  const extended = p.extendDeadline(2, "many records");
+  assert.equal(extended.extensionMonths, 2);
+  assert.equal(p.deadline.extensionReason, "many records");
+  const dry = p.describe("http://127.0.0.1:9");
+  assert.deepStrictEqual(dry[1], {
+    op: 1,
+    target: "SMS-1",
+    action: "redact",
+    product: "sms",
+    direction: "outbound",
+    method: "POST",
+    url: "http://127.0.0.1:9/v1/redact/transaction",
+    not_before: NOW - HOUR,
+    initial: "pending",
+  });
+  assert.equal(p.describe()[0].url, "https://api.nexmo.com/v1/redact/transaction");
+  assert.equal(JSON.parse(JSON.stringify(p)).operations.length, 2);
+  assert.deepStrictEqual(p.options, {
+    user_action: "delete",
+    delete_legs: false,
+    delete_conversations: false,
+    conversation_api: "v1",
+    retention_months: 13,
+  });
+});
+
+test("plan options are camelCase; old records are expired up front", () => {
+  const entries = [
+    ...smsEntries(1),
+    { kind: "user", product: null, direction: null, id: "USR-1", created_at: NOW - 20 * 30 * 24 * HOUR, source: "conversation_user", extra: {} },
+    { kind: "user", product: null, direction: null, id: "USR-2", created_at: NOW - HOUR, source: "conversation_user", extra: {} },
+  ];
+  const p = plan(entries, { options: { userAction: "scrub", retentionMonths: 13, conversationApi: "v0.1" } });
+  assert.deepStrictEqual(p.operations.map((o) => [o.action, o.initial]), [
+    ["redact", "pending"],
+    ["scrub_user", "expired"],
+    ["scrub_user", "pending"],
+  ]);
+  assert.equal(p.describe()[2].method, "PUT");
+});
+
+test("bad plan and job input throws ErasekitErrors naming the field", () => {
+  const code = (fn) => {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof Error);
+      assert.equal(err.name, "ErasekitError");
+      return [err.code, err.details.field ?? null];
+    }
+    assert.fail("did not throw");
+  };
+  assert.deepStrictEqual(code(() => plan(smsEntries(1), { subjectKey: new Uint8Array(4) })), ["invalid_argument", "key"]);
+  assert.deepStrictEqual(code(() => plan(smsEntries(1), { subjectKey: "0123456789abcdef" })), ["invalid_argument", "subjectKey"]);
+  assert.deepStrictEqual(code(() => plan([{ ...smsEntries(1)[0], id: "" }])), ["invalid_argument", "entries[0].id"]);
+  assert.deepStrictEqual(code(() => plan(smsEntries(1), { options: { userAction: "shred" } })), ["invalid_argument", "options.userAction"]);
+  assert.deepStrictEqual(code(() => plan(smsEntries(1), { colour: 1 })), ["invalid_argument", "input"]);
+  assert.deepStrictEqual(code(() => plan(smsEntries(1)).extendDeadline(3, "x")), ["invalid_argument", "months"]);
+  const p = plan(smsEntries(1));
+  assert.deepStrictEqual(code(() => new ErasureJob(p, { ratePerSecond: 0 })), ["invalid_argument", "rate_per_second"]);
+  assert.deepStrictEqual(code(() => new ErasureJob(p, { speed: 1 })), ["invalid_argument", "speed"]);
+  assert.deepStrictEqual(code(() => new ErasureJob(p, { seed: 2 ** 53 })), ["invalid_argument", "seed"]);
+  assert.deepStrictEqual(code(() => new ErasureJob(p, { seed: -1n })), ["invalid_argument", "seed"]);
+  const job = new ErasureJob(p, { seed: 1 });
+  assert.deepStrictEqual(code(() => job.handleResponse(99, { status: 204 }, NOW)), ["invalid_argument", "call_id"]);
+  assert.deepStrictEqual(code(() => job.handleFailure(1, "reset", NOW)), ["invalid_argument", "failure"]);
+  assert.deepStrictEqual(code(() => job.receipt(SIGNING_KEY)), ["job_not_finished", null]);
+  assert.deepStrictEqual(code(() => ErasureJob.restore("{}")), ["storage", null]);
+});
+
+test("seeds: a number, a 64-bit BigInt, or random; the job id derives from it", () => {
+  const p = plan(smsEntries(1));
+  const a = new ErasureJob(p, { seed: 42 });
+  const b = new ErasureJob(p, { seed: 42n });
+  assert.equal(a.jobId, b.jobId);
+  assert.match(a.jobId, /^job-[0-9a-f]{16}$/);
+  const big = new ErasureJob(p, { seed: 2n ** 64n - 1n });
+  assert.notEqual(big.jobId, a.jobId);
+  const r1 = new ErasureJob(p);
+  const r2 = new ErasureJob(p, {});
+  assert.notEqual(r1.jobId, r2.jobId);
+  assert.equal(new ErasureJob(p, { jobId: "erase-user-42" }).jobId, "erase-user-42");
+  assert.equal(a.subject, "user-42");
+  assert.equal(a.plan.operations.length, 1);
+});
+
+test("raw sans-IO: pollRequest, handleResponse, events, pollTimeout, counts, receipt", () => {
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 1, maxInFlight: 2, ratePerSecond: 100 });
+  const auth = { credentials, baseUrl: "http://127.0.0.1:9" };
+  const first = job.pollRequest(NOW, auth);
+  assert.equal(first.call_id, 1);
+  assert.equal(first.op, 0);
+  assert.equal(first.request.method, "POST");
+  assert.equal(first.request.url, "http://127.0.0.1:9/v1/redact/transaction");
+  assert.ok(first.request.body instanceof Uint8Array);
+  assert.equal(first.request.headers.authorization, "Basic YWJjZDEyMzQ6czNjcjN0LXZhbHVl");
+  const second = job.pollRequest(NOW, auth);
+  assert.equal(second.op, 1);
+  assert.equal(job.pollRequest(NOW, auth), null, "maxInFlight is 2");
+  assert.equal(job.pollTimeout(NOW), null, "two in flight: waits on answers only");
+  assert.deepStrictEqual(job.counts().in_flight, 2);
+  job.handleResponse(first.call_id, { status: 204 }, NOW + 20);
+  job.handleFailure(second.call_id, "connection", NOW + 20);
+  const events = [];
+  for (let e = job.pollEvent(); e !== null; e = job.pollEvent()) events.push(e);
+  assert.deepStrictEqual(events.map((e) => e.event), ["started", "operation_finished", "retrying"]);
+  assert.equal(events[2].reason, "connection failed");
+  let now = NOW + 20;
+  while (!job.isFinished()) {
+    for (let c = job.pollRequest(now, auth); c !== null; c = job.pollRequest(now, auth)) {
+      job.handleResponse(c.call_id, { status: 204, headers: {}, body: "" }, now);
+    }
+    now = job.pollTimeout(now) ?? now;
+  }
+  assert.deepStrictEqual(job.counts(), {
+    total: 3, done: 3, not_found: 0, expired: 0, failed: 0, skipped: 0, in_flight: 0, retries: 1, rate_limited: 0,
+  });
+  const receipt = job.receipt(SIGNING_KEY);
+  assert.equal(receipt.receipt.operations[1].attempts, 2);
+  assert.equal(receipt.signature.public_key, receiptPublicKey(SIGNING_KEY));
+});
+
+test("receipts verify; any edit is bad_signature; another key is refused", () => {
+  const job = new ErasureJob(plan(smsEntries(2)), { seed: 3 });
+  let now = NOW;
+  while (!job.isFinished()) {
+    for (let c = job.pollRequest(now, { credentials }); c !== null; c = job.pollRequest(now, { credentials })) {
+      job.handleResponse(c.call_id, { status: 204 }, now);
+    }
+    now = job.pollTimeout(now) ?? now;
+  }
+  const receipt = job.receipt(SIGNING_KEY);
+  const publicKey = receiptPublicKey(SIGNING_KEY);
+  const body = verifyReceipt(receipt, publicKey);
+  assert.deepStrictEqual(body, receipt.receipt);
+  assert.deepStrictEqual(verifyReceipt(JSON.stringify(receipt)), receipt.receipt);
+  assert.equal(body.subject_hash, plan(smsEntries(0)).subjectHash);
+  assert.ok(!JSON.stringify(receipt).includes("user-42"), "the subject appears only as its keyed hash");
+  const failsWith = (edit, code) => {
+    const copy = structuredClone(receipt);
+    edit(copy);
+    assert.throws(() => verifyReceipt(copy, publicKey), (err) => err instanceof Error && err.code === code);
+  };
+  failsWith((r) => (r.receipt.operations[0].state = "failed"), "bad_signature");
+  failsWith((r) => (r.receipt.counts.done = 1), "bad_signature");
+  failsWith((r) => (r.receipt.finished_at += 1), "bad_signature");
+  failsWith((r) => (r.receipt.subject_hash = "0".repeat(64)), "bad_signature");
+  failsWith((r) => (r.receipt.operations[1].extra_field = 1), "bad_signature");
+  failsWith((r) => (r.signature.value = "00" + r.signature.value.slice(2)), "bad_signature");
+  failsWith((r) => delete r.signature, "invalid_receipt");
+  const other = new Uint8Array(32).fill(2);
+  assert.throws(() => verifyReceipt(receipt, receiptPublicKey(other)), (err) => err.code === "bad_signature");
+  assert.throws(() => verifyReceipt("not json"), (err) => err.code === "invalid_receipt");
+  assert.throws(() => receiptPublicKey(new Uint8Array(31)), (err) => err.code === "invalid_argument");
+});
+
+test("a snapshot holds no secret, and restores a job with calls in flight", () => {
+  const entries = [
+    ...smsEntries(2),
+    { kind: "recording", product: null, direction: null, id: "bbbbbbbb-aaaa-cccc-dddd-0123456789ab", created_at: NOW - 2 * HOUR, source: "voice_recording", extra: {} },
+  ];
+  const full = { ...credentials, applicationId: "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab", privateKey: PEM };
+  const job = new ErasureJob(plan(entries), { seed: 5, ratePerSecond: 1000 });
+  const calls = [];
+  for (let now = NOW; calls.length < 3; now += 1) {
+    const c = job.pollRequest(now, { credentials: full });
+    if (c !== null) calls.push(c);
+  }
+  const bearer = calls.find((c) => c.request.headers.authorization.startsWith("Bearer ")).request.headers.authorization;
+  const snapshot = job.snapshot();
+  assert.equal(typeof snapshot, "string");
+  for (const secret of [SECRET, "YWJjZDEyMzQ6czNjcjN0LXZhbHVl", bearer.slice(7), bearer.slice(7).split(".")[2], "PRIVATE KEY", PEM.split("\n")[1]]) {
+    assert.ok(!snapshot.includes(secret), `snapshot contains ${secret.slice(0, 20)}`);
+  }
+  const restored = ErasureJob.restore(snapshot);
+  assert.equal(restored.jobId, job.jobId);
+  assert.equal(restored.counts().in_flight, 0);
+  let now = NOW + 10;
+  const resent = [];
+  while (!restored.isFinished()) {
+    for (let c = restored.pollRequest(now, { credentials: full }); c !== null; c = restored.pollRequest(now, { credentials: full })) {
+      resent.push(c.op);
+      restored.handleResponse(c.call_id, { status: 204 }, now);
+    }
+    now = restored.pollTimeout(now) ?? now;
+  }
+  assert.deepStrictEqual(resent.sort(), [0, 1, 2], "every call in flight is sent again");
+  const ops = restored.receipt(SIGNING_KEY).receipt.operations;
+  assert.deepStrictEqual(ops.map((o) => [o.state, o.attempts]), [["done", 2], ["done", 2], ["done", 2]]);
+});
+
+test("run(): every call through fetch, never more than maxInFlight at once, a verified receipt", async () => {
+  const { fetch, stats } = stubFetch({ delayMs: 5 });
+  const job = new ErasureJob(plan(smsEntries(60)), { seed: 9, maxInFlight: 4, ratePerSecond: 5000 });
+  const events = [];
+  const receipt = await job.run({
+    credentials,
+    fetch,
+    baseUrl: "http://127.0.0.1:9",
+    signingKey: SIGNING_KEY,
+    onProgress: (e) => events.push(e.event),
+  });
+  assert.equal(stats.calls, 60);
+  assert.ok(stats.maxInFlight <= 4 && stats.maxInFlight >= 2, String(stats.maxInFlight));
+  assert.deepStrictEqual(new Set(stats.bodies.map((b) => b.id)).size, 60);
+  assert.equal(receipt.receipt.counts.done, 60);
+  assert.deepStrictEqual(verifyReceipt(receipt, receiptPublicKey(SIGNING_KEY)), receipt.receipt);
+  assert.equal(events[0], "started");
+  assert.equal(events.at(-1), "finished");
+  assert.equal(events.filter((e) => e === "operation_finished").length, 60);
+});
+
+test("run(): answers and transport failures reach the core; it retries, the driver does not decide", async () => {
+  const { fetch, stats } = stubFetch({
+    answer: (url, init, n) => {
+      const id = JSON.parse(new TextDecoder().decode(init.body)).id;
+      if (id === "SMS-0" && n < 3) throw new TypeError("fetch failed");
+      if (id === "SMS-1") return { status: 404, body: JSON.stringify({ type: "https://developer.nexmo.com/api-errors#invalid-id", title: "Invalid ID", detail: "x", instance: "i-1" }) };
+      return { status: 204 };
+    },
+  });
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 2, backoffBaseMs: 10, backoffMaxMs: 20, maxInFlight: 1 });
+  const receipt = await job.run({ credentials, fetch, signingKey: SIGNING_KEY });
+  const ops = receipt.receipt.operations;
+  assert.deepStrictEqual(ops.map((o) => o.state), ["done", "not_found", "done"]);
+  assert.equal(ops[0].attempts, 2);
+  assert.equal(ops[1].instance, "i-1");
+  assert.equal(stats.calls, 4);
+});
+
+test("run(): a call slower than timeoutMs is aborted and reported as a timeout", async () => {
+  let calls = 0;
+  const fetch = (url, init) => {
+    calls += 1;
+    if (calls === 1) {
+      return new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    }
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  const job = new ErasureJob(plan(smsEntries(1)), { seed: 4, backoffBaseMs: 10, backoffMaxMs: 20 });
+  const reasons = [];
+  const receipt = await job.run({
+    credentials,
+    fetch,
+    signingKey: SIGNING_KEY,
+    timeoutMs: 50,
+    onProgress: (e) => e.event === "retrying" && reasons.push(e.reason),
+  });
+  assert.deepStrictEqual(reasons, ["timeout"]);
+  assert.equal(receipt.receipt.operations[0].attempts, 2);
+});
+
+test("run(): checkpoints into the ledger every N answers and forgets the subject after", async () => {
+  const ledger = fakeLedger();
+  const { fetch } = stubFetch();
+  const job = new ErasureJob(plan(smsEntries(25)), { seed: 6, maxInFlight: 1, ratePerSecond: 10000 });
+  const receipt = await job.run({ credentials, fetch, ledger, checkpointEvery: 10, signingKey: SIGNING_KEY });
+  assert.deepStrictEqual(ledger.saves, ["running", "running", "running", "finished"]);
+  assert.equal(ledger.jobs.get(job.jobId).state, "finished");
+  assert.deepStrictEqual(ledger.forgotten, [{ subject: "user-42", receipt }]);
+});
+
+test("run(): an AbortSignal stops cleanly with a snapshot in the error and the ledger; resumeJob completes", async () => {
+  const ledger = fakeLedger(smsEntries(40));
+  const p = await erasekit.planErasure(ledger, "user-42", { now: NOW });
+  assert.equal(p.operations.length, 40);
+  const { fetch, stats } = stubFetch({ delayMs: 20 });
+  const job = new ErasureJob(p, { seed: 8, maxInFlight: 4, ratePerSecond: 10000 });
+  const controller = new AbortController();
+  let finished = 0;
+  const run = job.run({
+    credentials,
+    fetch,
+    ledger,
+    signal: controller.signal,
+    signingKey: SIGNING_KEY,
+    onProgress: (e) => {
+      if (e.event === "operation_finished" && ++finished === 10) controller.abort();
+    },
+  });
+  const err = await run.then(() => assert.fail("resolved"), (e) => e);
+  assert.ok(err instanceof Error);
+  assert.equal(err.code, "aborted");
+  assert.equal(err.jobId, job.jobId);
+  assert.equal(typeof err.snapshot, "string");
+  assert.equal(ledger.jobs.get(job.jobId).state, "stopped");
+  assert.equal(ledger.jobs.get(job.jobId).snapshot, err.snapshot);
+  await new Promise((r) => setTimeout(r, 50));
+  const sentBeforeStop = stats.calls;
+  assert.ok(sentBeforeStop < 40 && stats.inFlight === 0, `${sentBeforeStop} sent, ${stats.inFlight} in flight`);
+  const receipt = await erasekit.resumeJob(ledger, job.jobId, { credentials, fetch, signingKey: SIGNING_KEY });
+  assert.equal(receipt.receipt.counts.done, 40);
+  assert.equal(receipt.receipt.receipt_id, job.jobId);
+  assert.ok(stats.calls >= 40 && stats.calls <= sentBeforeStop + 40 - 10 + 4, String(stats.calls));
+  assert.equal(ledger.jobs.get(job.jobId).state, "finished");
+  assert.equal(ledger.forgotten.length, 1);
+  const aborted = new AbortController();
+  aborted.abort();
+  const again = new ErasureJob(p, { seed: 8 });
+  await assert.rejects(again.run({ credentials, fetch, signal: aborted.signal, signingKey: SIGNING_KEY }), (e) => e.code === "aborted");
+  await assert.rejects(erasekit.resumeJob(ledger, "no-such-job", { credentials, signingKey: SIGNING_KEY }), (e) => e.code === "storage");
+});
+
+test("run(): bad options are refused before anything is sent", async () => {
+  const { fetch, stats } = stubFetch();
+  const job = new ErasureJob(plan(smsEntries(1)), { seed: 1 });
+  const code = async (options) => job.run(options).then(() => null, (e) => [e.code, e.details?.field]);
+  assert.deepStrictEqual(await code({ credentials, fetch }), ["invalid_argument", "signingKey"]);
+  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: new Uint8Array(8) }), ["invalid_argument", "signing_key"]);
+  assert.deepStrictEqual(await code({ credentials: { apiKey: "k" }, fetch, signingKey: SIGNING_KEY }), ["invalid_credentials", undefined]);
+  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, retries: 3 }), ["invalid_argument", "retries"]);
+  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, ledger: {} }), ["invalid_argument", "ledger"]);
+  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, checkpointEvery: 0 }), ["invalid_argument", "checkpointEvery"]);
+  assert.equal(stats.calls, 0);
+});
