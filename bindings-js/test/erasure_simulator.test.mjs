@@ -5,10 +5,12 @@
 // Loopback only; every test is bounded in time and in the number of calls.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../../tests/simulator/clients/sim.mjs";
-import { Credentials, ErasureJob, ErasurePlan, planErasure, receiptPublicKey, resumeJob, verifyReceipt } from "erasekit";
+import { Credentials, ErasureJob, ErasurePlan, Ledger, capture, receiptPublicKey, verifyReceipt } from "erasekit";
 import { SIGNING_KEY, SUBJECT_KEY } from "./erasure_cases.mjs";
 
 const PEM = readFileSync(fileURLToPath(new URL("../../tests/vectors/keys/app_private.pem", import.meta.url)), "utf8");
@@ -198,21 +200,6 @@ test("a record younger than an hour on the simulator's clock is erased once that
   assert.equal(record.redactions, 1);
 });
 
-/** A ledger in a Map with the methods `run`, `planErasure` and `resumeJob` use. */
-function mapLedger(entries) {
-  const jobs = new Map();
-  const forgotten = [];
-  return {
-    subjectKey: SUBJECT_KEY,
-    jobs,
-    forgotten,
-    entries: async () => entries,
-    saveJob: async (jobId, subject, state, snapshot) => void jobs.set(jobId, { subject, state, snapshot }),
-    loadJob: async (jobId) => jobs.get(jobId) ?? null,
-    forget: async (subject, receipt) => void forgotten.push({ subject, receipt }),
-  };
-}
-
 test("abort mid-run, then resume from the ledger: complete, nothing lost", { timeout: 60_000 }, async (t) => {
   const now = Date.now();
   await sim.control.setClock(now);
@@ -220,8 +207,10 @@ test("abort mid-run, then resume from the ledger: complete, nothing lost", { tim
   await sim.control.seed({ records });
   await sim.control.setFaults({ seed: 1, rules: [{ route: "POST /v1/redact/transaction", latency_ms: 20 }] });
   t.after(() => sim.control.clearFaults());
-  const ledger = mapLedger(records.map((r) => entry("transaction", r.id, now - 2 * HOUR, "voice", "outbound")));
-  const plan = await planErasure(ledger, "user-resume", {});
+  const ledger = await Ledger.memory();
+  t.after(() => ledger.close());
+  await ledger.record("user-resume", records.map((r) => entry("transaction", r.id, now - 2 * HOUR, "voice", "outbound")));
+  const plan = await ledger.planErasure("user-resume", {});
   const job = new ErasureJob(plan, { seed: 4, maxInFlight: 8 });
   const controller = new AbortController();
   let finished = 0;
@@ -237,19 +226,66 @@ test("abort mid-run, then resume from the ledger: complete, nothing lost", { tim
     })
     .then(() => assert.fail("the run was not aborted"), (e) => e);
   assert.equal(err.code, "aborted");
-  assert.equal(ledger.jobs.get(job.jobId).state, "stopped");
+  assert.equal((await ledger.loadJob(job.jobId)).state, "stopped");
+  assert.equal((await ledger.loadJob(job.jobId)).snapshot, err.snapshot);
   const midway = (await redactionCounts()).counts;
   const before = [...midway.keys()].filter((k) => k.includes("/RESUME-")).length;
   assert.ok(before >= 40 && before < 120, String(before));
-  const receipt = await resumeJob(ledger, job.jobId, { credentials, baseUrl: sim.baseUrl, signingKey: SIGNING_KEY });
+  const receipt = await ledger.resume(job.jobId, { credentials, baseUrl: sim.baseUrl, signingKey: SIGNING_KEY });
   assert.equal(receipt.receipt.counts.done, 120);
   const { counts } = await redactionCounts();
   for (const op of receipt.receipt.operations) {
     const count = counts.get(`voice/outbound/${op.target}`);
     assert.ok(count >= 1 && count <= op.attempts, `${op.target}: ${count} for ${op.attempts}`);
   }
-  assert.equal(ledger.jobs.get(job.jobId).state, "finished");
-  assert.equal(ledger.forgotten.length, 1);
-  assert.equal(ledger.forgotten[0].subject, "user-resume");
+  assert.deepStrictEqual(await ledger.entries("user-resume"), [], "the ledger forgot the subject");
+  assert.equal(await ledger.loadJob(job.jobId), null, "and its job");
   assert.deepStrictEqual(verifyReceipt(receipt, PUBLIC_KEY), receipt.receipt);
+});
+
+test("Ledger.sqlite: captured SMS and calls, ledger.planErasure, run with checkpoints, subject forgotten", { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "erasekit-erasure-"));
+  const ledger = await Ledger.sqlite(join(dir, "ledger.db"));
+  t.after(() => {
+    ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const now = Date.now();
+  await sim.control.setClock(now);
+  await sim.control.seed({
+    records: [
+      { product: "sms", type: "outbound", id: "SQL-SMS-1", to: "447700900001", body: "code 1234", age_ms: 2 * HOUR },
+      { product: "sms", type: "outbound", id: "SQL-SMS-2", to: "447700900001", body: "code 1234", age_ms: 2 * HOUR },
+      { product: "voice", id: "aaaaaaaa-1111-4111-8111-000000000001", age_ms: 2 * HOUR },
+    ],
+  });
+  const at = now - 2 * HOUR;
+  await ledger.record("user-sql", [
+    ...capture.smsSend({ "message-count": "2", messages: [{ "message-id": "SQL-SMS-1", status: "0" }, { "message-id": "SQL-SMS-2", status: "0" }] }, { at }),
+    ...capture.voiceCall({ uuid: "aaaaaaaa-1111-4111-8111-000000000001", conversation_uuid: "CON-SQL", direction: "outbound", status: "started" }, { at }),
+  ]);
+  const plan = await ledger.planErasure("user-sql", {});
+  assert.deepStrictEqual(plan.operations.map((o) => [o.target, o.action, o.initial]).sort(), [
+    ["SQL-SMS-1", "redact", "pending"],
+    ["SQL-SMS-2", "redact", "pending"],
+    ["aaaaaaaa-1111-4111-8111-000000000001", "delete_leg", "skipped"],
+    ["aaaaaaaa-1111-4111-8111-000000000001", "redact", "pending"],
+  ].sort());
+  const job = new ErasureJob(plan, { seed: 6 });
+  const states = [];
+  const saveJob = ledger.saveJob.bind(ledger);
+  ledger.saveJob = async (id, subject, state, snapshot) => {
+    states.push(state);
+    return saveJob(id, subject, state, snapshot);
+  };
+  const receipt = await job.run({ credentials, baseUrl: sim.baseUrl, ledger, checkpointEvery: 1, signingKey: SIGNING_KEY });
+  assert.deepStrictEqual(receipt.receipt.operations.map((o) => o.state).sort(), ["done", "done", "done", "skipped"]);
+  assert.equal(states[0], "running");
+  assert.equal(states.at(-1), "finished");
+  assert.ok(states.length >= 4, states.join());
+  for (const [product, id] of [["sms", "SQL-SMS-1"], ["sms", "SQL-SMS-2"], ["voice", "aaaaaaaa-1111-4111-8111-000000000001"]]) {
+    assert.equal((await sim.control.record(product, id, "outbound")).redactions, 1, id);
+  }
+  assert.deepStrictEqual(await ledger.entries("user-sql"), [], "the ledger forgot the subject");
+  assert.equal(receipt.receipt.subject_hash, plan.subjectHash);
 });
