@@ -41,6 +41,7 @@ const page = `<!doctype html>
 <script type="module">
   import init, * as erasekit from "/js/web.mjs";
   import { keyFiles, runCase } from "/test/vector_cases.mjs";
+  import { SIGNING_KEY, entriesOf, runErasureCase, vectorCredentials } from "/test/erasure_cases.mjs";
 
   window.replayVectors = async () => {
     const doc = await (await fetch("/vectors/redact.json")).json();
@@ -83,6 +84,55 @@ const page = `<!doctype html>
     } catch (err) {
       return { rejected: String(err), code: err.code, cause: String(err.cause) };
     }
+  };
+
+  window.replayErasureVectors = async () => {
+    const doc = await (await fetch("/vectors/erasure.json")).json();
+    const pem = await (await fetch("/vectors/keys/app_private.pem")).text();
+    const credentials = vectorCredentials(erasekit, pem);
+    const publicKey = erasekit.receiptPublicKey(SIGNING_KEY);
+    return doc.cases.map((c) => {
+      const { result, receipt } = runErasureCase(erasekit, c, entriesOf(erasekit, c), credentials);
+      return { name: c.name, expect: c.expect, got: result, verified: erasekit.verifyReceipt(receipt, publicKey).receipt_id };
+    });
+  };
+
+  window.runErasure = async (baseUrl, credentials, ids) => {
+    const now = Date.now();
+    const entries = ids.map((id) => ({
+      kind: "transaction", product: "sms", direction: "outbound", id, created_at: now - 7_200_000, source: "sms_send", extra: {},
+    }));
+    const subjectKey = new TextEncoder().encode("0123456789abcdef");
+    const plan = new erasekit.ErasurePlan({ subject: "browser-user", subjectKey, entries, now });
+    const job = new erasekit.ErasureJob(plan, { maxInFlight: 4 });
+    const events = [];
+    const receipt = await job.run({ credentials, baseUrl, signingKey: SIGNING_KEY, onProgress: (e) => events.push(e.event) });
+    const body = erasekit.verifyReceipt(JSON.stringify(receipt), erasekit.receiptPublicKey(SIGNING_KEY));
+    let tampered;
+    try {
+      receipt.receipt.operations[0].state = "failed";
+      erasekit.verifyReceipt(receipt);
+    } catch (err) {
+      tampered = err.code;
+    }
+    return { counts: body.counts, states: body.operations.map((o) => [o.target, o.state]), events, tampered };
+  };
+
+  window.abortErasure = async (baseUrl, credentials, ids) => {
+    const now = Date.now();
+    const entries = ids.map((id) => ({
+      kind: "transaction", product: "sms", direction: "outbound", id, created_at: now - 7_200_000, source: "sms_send", extra: {},
+    }));
+    const ledger = await erasekit.Ledger.memory();
+    await ledger.record("browser-user", entries);
+    const plan = await ledger.planErasure("browser-user", { now });
+    const job = new erasekit.ErasureJob(plan, { maxInFlight: 2, ratePerSecond: 20 });
+    const controller = new AbortController();
+    let finished = 0;
+    const onProgress = (e) => e.event === "operation_finished" && ++finished === 3 && controller.abort();
+    const err = await job.run({ credentials, baseUrl, ledger, signal: controller.signal, signingKey: SIGNING_KEY, onProgress }).catch((e) => e);
+    const receipt = await ledger.resume(job.jobId, { credentials, baseUrl, signingKey: SIGNING_KEY });
+    return { code: err.code, hasSnapshot: typeof err.snapshot === "string", done: receipt.receipt.counts.done, left: (await ledger.entries("browser-user")).length };
   };
 
   await init();
@@ -233,6 +283,38 @@ test("Chromium: redact() against the Vonage simulator (cross-origin, CORS)", asy
     assert.equal((await sim.control.record("sms", "BROWSER-1", "inbound")).redacted, true);
     const missing = await tab.evaluate(([base, c]) => window.sendRedact(base, c, { id: "NOPE", product: "voice" }), [sim.baseUrl, creds]);
     assert.equal(missing.outcome, "not_found");
+  } finally {
+    await sim.stop();
+  }
+});
+
+test("Chromium: every erasure.json vector gives the expected sends, states and counts", async () => {
+  const results = await tab.evaluate(() => window.replayErasureVectors());
+  assert.ok(results.length >= 6);
+  for (const r of results) {
+    assert.deepStrictEqual(r.got, r.expect, r.name);
+    assert.match(r.verified, /^job-vectors-/);
+  }
+});
+
+test("Chromium: job.run() erases from the page against the simulator; the receipt verifies", async () => {
+  const sim = await startSimulator();
+  try {
+    const ids = Array.from({ length: 12 }, (_, i) => `BROWSER-JOB-${i}`);
+    await sim.control.seed({ records: ids.map((id) => ({ product: "sms", type: "outbound", id, age_ms: 7_200_000 })) });
+    const creds = { apiKey: sim.apiKey, apiSecret: sim.apiSecret };
+    const r = await tab.evaluate(([base, c, i]) => window.runErasure(base, c, i), [sim.baseUrl, creds, ids]);
+    assert.equal(r.counts.done, 12);
+    assert.ok(r.states.every(([, state]) => state === "done"));
+    assert.equal(r.events[0], "started");
+    assert.equal(r.events.at(-1), "finished");
+    assert.equal(r.tampered, "bad_signature");
+    for (const id of ids) assert.equal((await sim.control.record("sms", id, "outbound")).redactions, 1, id);
+    const more = Array.from({ length: 8 }, (_, i) => `BROWSER-ABORT-${i}`);
+    await sim.control.seed({ records: more.map((id) => ({ product: "sms", type: "outbound", id, age_ms: 7_200_000 })) });
+    const a = await tab.evaluate(([base, c, i]) => window.abortErasure(base, c, i), [sim.baseUrl, creds, more]);
+    assert.deepStrictEqual(a, { code: "aborted", hasSnapshot: true, done: 8, left: 0 });
+    for (const id of more) assert.ok((await sim.control.record("sms", id, "outbound")).redactions >= 1, id);
   } finally {
     await sim.stop();
   }
