@@ -174,7 +174,7 @@ impl ErasureJob {
     #[wasm_bindgen(constructor)]
     pub fn new(
         plan: &ErasurePlan,
-        #[wasm_bindgen(unchecked_param_type = "JobOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: Option<Object>,
     ) -> Result<ErasureJob, JsValue> {
         let config = job_config(options)?;
         erasekit_core::ErasureJob::new(plan.0.clone(), config)

@@ -117,3 +117,125 @@ export function refused(credentials: Credentials): void {
   // @ts-expect-error retry_at only exists once narrowed to rate_limited
   void outcome.retry_at;
 }
+
+// Erasure: plans, jobs, events, receipts and the run() driver.
+import {
+  Deadline,
+  ErasureJob,
+  ErasurePlan,
+  Ledger,
+  planErasure,
+  receiptPublicKey,
+  resumeJob,
+  verifyReceipt,
+  type AbortedError,
+  type JobCall,
+  type JobCounts,
+  type JobEvent,
+  type LedgerEntry,
+  type Operation,
+  type PlannedCall,
+  type Receipt,
+  type ReceiptBody,
+  type RunOptions,
+  type TerminalState,
+} from "erasekit";
+
+export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): Promise<ReceiptBody> {
+  const plan = new ErasurePlan({
+    subject: "user-42",
+    subjectKey: new Uint8Array(32),
+    entries,
+    now: Date.now(),
+    options: { userAction: "scrub", deleteLegs: true, conversationApi: "v0.1", retentionMonths: 13 },
+  });
+  const operations: Operation[] = plan.operations;
+  const first = operations[0];
+  if (first?.action === "redact") {
+    const product: string = first.product;
+    void product;
+  }
+  const dry: PlannedCall[] = plan.describe("http://127.0.0.1:1");
+  const deadline: Deadline = plan.extendDeadline(1, "many records");
+  const due: number = deadline.dueAt;
+  const job = new ErasureJob(plan, { ratePerSecond: 170, maxInFlight: 32, seed: 7n, jobId: "job-1" });
+  const call: JobCall | null = job.pollRequest(Date.now(), { credentials: { apiKey: "k", apiSecret: "s" } });
+  if (call !== null) {
+    job.handleResponse(call.call_id, { status: 204 }, Date.now());
+  }
+  job.handleFailure(2, "timeout", Date.now());
+  job.handleFailure(3, { message: "DNS" }, Date.now());
+  const event: JobEvent | null = job.pollEvent();
+  if (event !== null) {
+    switch (event.event) {
+      case "retrying": {
+        const reason: string = event.reason;
+        void reason;
+        break;
+      }
+      case "operation_finished": {
+        assertType<Equal<typeof event.state, TerminalState>>();
+        break;
+      }
+      case "throttled": {
+        const pace: number = event.pace;
+        void pace;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const timeout: number | null = job.pollTimeout(Date.now());
+  const counts: JobCounts = job.counts();
+  const snapshot: string = job.snapshot();
+  const restored: ErasureJob = ErasureJob.restore(snapshot);
+  const controller = new AbortController();
+  const options: RunOptions = {
+    credentials: new Credentials({ apiKey: "k", apiSecret: "s" }),
+    fetch: (url, init) => fetch(url, init),
+    baseUrl: "http://127.0.0.1:1",
+    signal: controller.signal,
+    onProgress: (e) => void e.event,
+    checkpointEvery: 100,
+    signingKey,
+    timeoutMs: 30_000,
+  };
+  let receipt: Receipt;
+  try {
+    receipt = await restored.run(options);
+  } catch (e) {
+    const aborted = e as AbortedError;
+    receipt = await ErasureJob.restore(aborted.snapshot).run(options);
+  }
+  const ledger = await Ledger.memory();
+  const planned: ErasurePlan = await planErasure(ledger, "user-42", { now: Date.now() });
+  const resumed: Receipt = await resumeJob(ledger, "job-1", { credentials: { apiKey: "k", apiSecret: "s" }, signingKey });
+  void dry, due, timeout, counts, planned, resumed;
+  const key: string = receiptPublicKey(signingKey);
+  return verifyReceipt(receipt, key);
+}
+
+assertType<Equal<IsAny<ReturnType<ErasureJob["pollEvent"]>>, false>>();
+assertType<Equal<IsAny<ReturnType<ErasureJob["pollRequest"]>>, false>>();
+assertType<Equal<IsAny<ReturnType<ErasureJob["receipt"]>>, false>>();
+assertType<Equal<IsAny<Parameters<ErasureJob["run"]>[0]>, false>>();
+assertType<Equal<Awaited<ReturnType<ErasureJob["run"]>>, Receipt>>();
+assertType<Equal<IsAny<ConstructorParameters<typeof ErasurePlan>[0]>, false>>();
+assertType<Equal<IsAny<ReturnType<typeof verifyReceipt>>, false>>();
+
+export function erasureRefused(job: ErasureJob, plan: ErasurePlan): void {
+  // @ts-expect-error failures are "timeout", "connection" or { message }
+  job.handleFailure(1, "reset", 0);
+  // @ts-expect-error the signing key is bytes
+  void job.run({ credentials: { apiKey: "k", apiSecret: "s" }, signingKey: "01" });
+  // @ts-expect-error the signing key is required
+  void job.run({ credentials: { apiKey: "k", apiSecret: "s" } });
+  // @ts-expect-error unknown user action
+  new ErasurePlan({ subject: "s", subjectKey: new Uint8Array(16), entries: [], now: 0, options: { userAction: "shred" } });
+  // @ts-expect-error seed is a number or a BigInt
+  new ErasureJob(plan, { seed: "7" });
+  const event = {} as JobEvent;
+  // @ts-expect-error reason only exists once narrowed
+  void event.reason;
+}
