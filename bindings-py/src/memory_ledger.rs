@@ -73,8 +73,11 @@ impl MemoryLedger {
         let json = if data.is_instance_of::<PyString>() {
             text(FIELD, data)?
         } else if data.is_instance_of::<PyBytes>() || data.is_instance_of::<PyByteArray>() {
-            String::from_utf8(binary(FIELD, data)?)
-                .map_err(|_| invalid_argument(FIELD, "bytes that are not UTF-8 JSON"))?
+            String::from_utf8(binary(FIELD, data)?).map_err(|_| {
+                raise(Error::Storage {
+                    reason: "not an exported erasekit ledger: the bytes are not UTF-8".into(),
+                })
+            })?
         } else {
             return Err(invalid_argument(
                 FIELD,

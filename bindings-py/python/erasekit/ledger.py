@@ -305,8 +305,12 @@ class _SqlStore(_Store):
 
     def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
         statements, tombstone = self.sql.forget(subject, self.key, receipt, _now_ms())
-        self._write(statements)
-        return tombstone
+        with self.driver.transaction() as tx:
+            tx.run(statements)
+            rows = tx.query(self.sql.select_tombstones(subject, self.key))
+        # Forgetting again with the same receipt keeps the first tombstone: return what is stored.
+        stored = self.sql.decode_tombstones(subject, self.key, rows)
+        return next((t for t in stored if t["receipt_id"] == tombstone["receipt_id"]), tombstone)
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         rows = self.driver.query(self.sql.select_tombstones(subject, self.key))

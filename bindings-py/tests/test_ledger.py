@@ -1,0 +1,849 @@
+"""The ledger suite, run on every backend: an SQLite file, SQLite ``:memory:``, the core's memory
+ledger and PostgreSQL (``ERASEKIT_PG_DSN``, else ``scripts/pg.sh start``; never skipped).
+
+Each PostgreSQL test gets a schema of its own (through the DSN's ``search_path``), so the suite
+can share a server with the Node suite and with itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import types
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import psycopg
+import pytest
+from psycopg import sql as pgsql
+from psycopg.conninfo import make_conninfo
+
+import erasekit
+from conftest import REPO
+from test_ledger_ed25519 import signed_receipt
+
+BACKENDS = ["sqlite-file", "sqlite-memory", "memory", "postgres"]
+SQL_BACKENDS = ["sqlite-file", "sqlite-memory", "postgres"]
+SHARED_BACKENDS = ["sqlite-file", "postgres"]  # those two processes can open at once
+
+AT = 1_700_000_000_000
+ODD_SUBJECTS = [
+    "user-42",
+    "o'brien \"quoted\"",
+    "x'); DROP TABLE erasekit_entries; --",
+    "Robert'); DELETE FROM erasekit_tombstones WHERE ('1'='1",
+    "%s $1 ? :name",
+    "Zoë 👩‍💻 ユーザー",
+    "é" * 128,  # 256 bytes: the longest subject
+    " leading and trailing spaces ",
+]
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> str:
+    """The server's DSN: from ``ERASEKIT_PG_DSN``, else started here with ``scripts/pg.sh``."""
+    dsn = os.environ.get("ERASEKIT_PG_DSN")
+    if not dsn:
+        started = subprocess.run(
+            [str(REPO / "scripts" / "pg.sh"), "start"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        dsn = started.stdout.strip().splitlines()[-1]
+    return dsn
+
+
+class Backend:
+    """One place a ledger lives, opened as many times as a test needs."""
+
+    def __init__(self, name: str, tmp_path: Path, pg_dsn: str | None) -> None:
+        self.name = name
+        self.path = tmp_path / "ledger.db"
+        self.schema = f"erasekit_py_{uuid.uuid4().hex[:12]}"
+        self.admin_dsn = pg_dsn
+        self.dsn = ""
+        self.opened: list[erasekit.Ledger] = []
+        if name == "postgres":
+            assert pg_dsn
+            with psycopg.connect(pg_dsn, autocommit=True) as conn:
+                conn.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(self.schema)))
+            self.dsn = make_conninfo(pg_dsn, options=f"-c search_path={self.schema}")
+
+    @property
+    def shared(self) -> bool:
+        """Whether a second open sees the same data."""
+        return self.name in SHARED_BACKENDS
+
+    def open(self) -> erasekit.Ledger:
+        if self.name == "sqlite-file":
+            ledger = erasekit.Ledger.sqlite(self.path)
+        elif self.name == "sqlite-memory":
+            ledger = erasekit.Ledger.sqlite(":memory:")
+        elif self.name == "memory":
+            ledger = erasekit.Ledger.memory()
+        else:
+            ledger = erasekit.Ledger.postgres(self.dsn)
+        self.opened.append(ledger)
+        return ledger
+
+    def _sqlite(self, ledger: erasekit.Ledger) -> Any:
+        if self.name == "sqlite-memory":
+            # The only connection to a private in-memory database is the ledger's own.
+            return getattr(getattr(ledger, "_store"), "driver")._conn
+        import sqlite3
+
+        return sqlite3.connect(self.path)
+
+    def execute(self, ledger: erasekit.Ledger, statement: str) -> None:
+        """Runs raw SQL next to the ledger (to damage it on purpose)."""
+        if self.name == "postgres":
+            with psycopg.connect(self.dsn, autocommit=True) as conn:
+                conn.execute(statement.encode())
+        else:
+            conn = self._sqlite(ledger)
+            conn.execute(statement)
+            if self.name == "sqlite-file":
+                conn.commit()
+                conn.close()
+
+    def tables(self, ledger: erasekit.Ledger) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table the ledger's database holds."""
+        if self.name == "memory":
+            return {"export": [(ledger.export(),)]}
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        if self.name == "postgres":
+            with psycopg.connect(self.dsn, autocommit=True) as conn:
+                names = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                        [self.schema],
+                    )
+                ]
+                for name in names:
+                    query = pgsql.SQL("SELECT * FROM {}").format(pgsql.Identifier(name))
+                    out[name] = list(conn.execute(query).fetchall())
+            return out
+        conn = self._sqlite(ledger)
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for name in names:
+            out[name] = conn.execute(f'SELECT * FROM "{name}"').fetchall()
+        if self.name == "sqlite-file":
+            conn.close()
+        return out
+
+    def cleanup(self) -> None:
+        for ledger in self.opened:
+            ledger.close()
+        if self.name == "postgres" and self.admin_dsn:
+            with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+                conn.execute(
+                    pgsql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                        pgsql.Identifier(self.schema)
+                    )
+                )
+
+
+def make_backend(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> Backend:
+    dsn = request.getfixturevalue("pg_dsn") if name == "postgres" else None
+    backend = Backend(name, tmp_path, dsn)
+    request.addfinalizer(backend.cleanup)
+    return backend
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    return make_backend(request.param, tmp_path, request)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    return make_backend(request.param, tmp_path, request)
+
+
+@pytest.fixture(params=SHARED_BACKENDS)
+def shared_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    return make_backend(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def ledger(backend: Backend) -> erasekit.Ledger:
+    return backend.open()
+
+
+def every_source() -> list[erasekit.LedgerEntry]:
+    """One capture per kind of entry, all at distinct times."""
+    c = erasekit.capture
+    return [
+        *c.sms_send(
+            {"messages": [{"message-id": "0A01", "status": "0"}, {"message-id": "0A02", "status": "0"}]},
+            at=AT,
+        ),
+        *c.sms_inbound({"messageId": "0B01", "message-timestamp": "2023-11-14 22:13:21"}),
+        *c.voice_call({"uuid": "63f61863-4a51-4f6b-86e1-46edebcf9356"}, at=AT + 2000),
+        *c.voice_recording(
+            {
+                "recording_url": "https://api.nexmo.com/v1/files/aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+                "start_time": "2023-11-14T22:13:23Z",
+            }
+        ),
+        *c.verify({"request_id": "abcdef0123456789abcdef0123456789", "status": "0"}, at=AT + 4000),
+        *c.messages_inbound(
+            {"message_uuid": "aaaaaaaa-bbbb-cccc-dddd-0123456789ac", "timestamp": "2023-11-14T22:13:25Z"}
+        ),
+        *c.conversation_user({"id": "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"}, at=AT + 6000),
+        *c.conversation_event({"id": 5, "conversation_id": "CON-1"}, at=AT + 7000),
+    ]
+
+
+def key(entry: erasekit.LedgerEntry) -> tuple[Any, ...]:
+    return (entry["created_at"], entry["kind"], entry["product"] or "", entry["id"])
+
+
+def sms(n: int, prefix: str = "M", at: int = AT) -> list[erasekit.LedgerEntry]:
+    parts = [{"message-id": f"{prefix}{i:06d}", "status": "0"} for i in range(n)]
+    return erasekit.capture.sms_send({"messages": parts}, at=at)
+
+
+# --- record and read back ---------------------------------------------------------------------
+
+
+def test_record_reads_back_every_kind_exactly(ledger: erasekit.Ledger) -> None:
+    entries = every_source()
+    assert ledger.record("user-42", entries) == len(entries)
+    back = ledger.entries("user-42")
+    # Oldest first; entries of one capture share a time and may come in either order.
+    assert [e["created_at"] for e in back] == sorted(e["created_at"] for e in entries)
+    assert sorted(back, key=key) == sorted(entries, key=key)
+    assert ledger.subjects() == ["user-42"]
+    assert ledger.entries("nobody") == []
+
+
+def test_the_same_webhook_twice_is_recorded_once(ledger: erasekit.Ledger) -> None:
+    body = '{"message_uuid": "aaaaaaaa-bbbb-cccc-dddd-0123456789ac", "timestamp": "2023-11-14T22:13:25Z"}'
+    assert ledger.record("user-42", erasekit.capture.messages_inbound(body)) == 1
+    assert ledger.record("user-42", erasekit.capture.messages_inbound(body.encode())) == 0
+    assert ledger.record("user-42", erasekit.capture.messages_inbound(json.loads(body))) == 0
+    assert len(ledger.entries("user-42")) == 1
+    # The same id for another subject is that subject's own entry.
+    assert ledger.record("user-43", erasekit.capture.messages_inbound(body)) == 1
+
+
+def test_record_counts_only_new_entries_in_a_batch(ledger: erasekit.Ledger) -> None:
+    assert ledger.record("s", sms(150)) == 150
+    assert ledger.record("s", sms(300)) == 150
+    assert ledger.record("s", []) == 0
+    assert len(ledger.entries("s")) == 300
+
+
+def test_many_entries_are_batched_and_read_back(ledger: erasekit.Ledger) -> None:
+    entries = sms(2345)
+    assert ledger.record("big", entries) == 2345
+    assert ledger.entries("big") == sorted(entries, key=key)
+
+
+@pytest.mark.parametrize("subject", ODD_SUBJECTS)
+def test_odd_subjects_are_stored_and_found_exactly(ledger: erasekit.Ledger, subject: str) -> None:
+    entries = every_source()
+    ledger.record(subject, entries)
+    ledger.record("neighbour", sms(1))
+    ledger.link(subject, ["+44 7700 900123"])
+    assert sorted(ledger.entries(subject), key=key) == sorted(entries, key=key)
+    assert ledger.identifiers(subject) == [{"kind": "phone", "value": "+447700900123"}]
+    assert ledger.subjects() == sorted([subject, "neighbour"])
+    assert len(ledger.entries("neighbour")) == 1
+    tombstone = ledger.forget(subject, "receipt-1")
+    assert ledger.tombstones(subject) == [tombstone]
+    assert ledger.subjects() == ["neighbour"]
+
+
+def test_subjects_differ_by_a_single_character(ledger: erasekit.Ledger) -> None:
+    for subject in ["a", "A", "a ", "á", "a\u0301"]:
+        ledger.record(subject, sms(1, prefix=f"{len(subject)}{ord(subject[-1])}"))
+    assert sorted(ledger.subjects()) == sorted(["a", "A", "a ", "á", "a\u0301"])
+    assert all(len(ledger.entries(s)) == 1 for s in ["a", "A", "a ", "á", "a\u0301"])
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+SUBJECT_CALLS: dict[str, Callable[[erasekit.Ledger, Any], object]] = {
+    "record": lambda l, s: l.record(s, sms(1)),
+    "link": lambda l, s: l.link(s, ["+447700900123"]),
+    "entries": lambda l, s: l.entries(s),
+    "identifiers": lambda l, s: l.identifiers(s),
+    "forget": lambda l, s: l.forget(s, "receipt-1"),
+    "tombstones": lambda l, s: l.tombstones(s),
+    "save_job": lambda l, s: l.save_job("job-1", s, "running", "{}"),
+}
+
+
+@pytest.mark.parametrize("call", sorted(SUBJECT_CALLS))
+@pytest.mark.parametrize("subject", ["", "x" * 257, "é" * 129])
+def test_bad_subjects_are_invalid_subject(ledger: erasekit.Ledger, call: str, subject: str) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        SUBJECT_CALLS[call](ledger, subject)
+    assert info.value.code == "invalid_subject"
+    assert ledger.subjects() == []
+
+
+@pytest.mark.parametrize("call", sorted(SUBJECT_CALLS))
+@pytest.mark.parametrize("subject", [None, 42, b"user-42", ["user-42"], "\ud800"])
+def test_subjects_that_are_not_text(ledger: erasekit.Ledger, call: str, subject: Any) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        SUBJECT_CALLS[call](ledger, subject)
+    assert info.value.code == "invalid_argument"
+    assert info.value.details["field"] == "subject"
+
+
+GOOD = sms(1)[0]
+BAD_ENTRIES: list[tuple[str, Any]] = [
+    ("entries", "0A01"),
+    ("entries", GOOD),
+    ("entries", None),
+    ("entries", iter([GOOD])),
+    ("entries[0]", [42]),
+    ("entries[1]", [GOOD, "0A01"]),
+    ("entries[1]", [GOOD, {**GOOD, "kind": "sms"}]),
+    ("entries[0]", [{**GOOD, "product": "SMS"}]),
+    ("entries[0]", [{**GOOD, "created_at": "yesterday"}]),
+    ("entries[0]", [{**GOOD, "created_at": -1}]),
+    ("entries[0]", [{k: v for k, v in GOOD.items() if k != "source"}]),
+    ("entries[0]", [{**GOOD, "extra": {"when": object()}}]),
+    ("entries[2].id", [GOOD, GOOD, {**GOOD, "id": "a\nb"}]),
+    ("entries[0].id", [{**GOOD, "id": ""}]),
+    ("entries[0].product", [{**GOOD, "product": None}]),
+    ("entries[0].product", [{**GOOD, "kind": "recording"}]),
+]
+
+
+@pytest.mark.parametrize(("field", "entries"), BAD_ENTRIES, ids=[f for f, _ in BAD_ENTRIES])
+def test_entries_of_the_wrong_shape(ledger: erasekit.Ledger, field: str, entries: Any) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.record("user-42", entries)
+    assert info.value.code == "invalid_argument"
+    assert info.value.details["field"] == field
+    assert field in str(info.value)
+    assert ledger.entries("user-42") == []  # nothing of a refused batch is kept
+
+
+def test_entries_from_json_round_trip(ledger: erasekit.Ledger) -> None:
+    entries = json.loads(json.dumps(every_source()))
+    assert ledger.record("user-42", tuple(entries)) == len(entries)
+
+
+# --- identifiers ------------------------------------------------------------------------------
+
+USER = "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"
+
+
+def test_link_normalises_phones_and_keeps_users(ledger: erasekit.Ledger) -> None:
+    ledger.link("user-42", ["+44 7700 900123", "0044-7700-900123", USER, "(+1) 202.555.0100"])
+    ledger.link("user-42", ["447700900123"])  # idempotent
+    got = ledger.identifiers("user-42")
+    assert sorted(got, key=lambda i: (i["kind"], i["value"])) == [
+        {"kind": "conversation_user", "value": USER},
+        {"kind": "phone", "value": "+12025550100"},
+        {"kind": "phone", "value": "+447700900123"},
+    ]
+    # What identifiers() returns can be linked again as is.
+    ledger.link("user-43", got)
+    assert sorted(map(str, ledger.identifiers("user-43"))) == sorted(map(str, got))
+    # A subject with identifiers only is a subject.
+    assert ledger.subjects() == ["user-42", "user-43"]
+    assert ledger.entries("user-42") == []
+
+
+@pytest.mark.parametrize("raw", ["07700 900123", "abc", "+1234", "USR", "tel:+447700900123"])
+def test_link_refuses_garbage_phones(ledger: erasekit.Ledger, raw: str) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.link("user-42", ["+447700900123", raw])
+    assert info.value.code == "invalid_phone"
+    assert info.value.details["given"] == raw
+    assert ledger.identifiers("user-42") == []
+
+
+BAD_IDENTIFIERS: list[tuple[str, Any]] = [
+    ("identifiers", "+447700900123"),
+    ("identifiers", {"kind": "phone", "value": "+447700900123"}),
+    ("identifiers[0]", [447700900123]),
+    ("identifiers[1]", ["+447700900123", None]),
+    ("identifiers[0].value", [{"kind": "phone"}]),
+    ("identifiers[0].kind", [{"kind": 1, "value": "+447700900123"}]),
+    ("kind", [{"kind": "email", "value": "a@example.com"}]),
+]
+
+
+@pytest.mark.parametrize(("field", "identifiers"), BAD_IDENTIFIERS, ids=[f for f, _ in BAD_IDENTIFIERS])
+def test_identifiers_of_the_wrong_shape(
+    ledger: erasekit.Ledger, field: str, identifiers: Any
+) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.link("user-42", identifiers)
+    assert info.value.code == "invalid_argument"
+    assert info.value.details["field"] == field
+
+
+def test_a_bad_conversation_user_id(ledger: erasekit.Ledger) -> None:
+    with pytest.raises(erasekit.InputError):
+        ledger.link("user-42", ["USR-a\nb"])
+
+
+# --- forget -----------------------------------------------------------------------------------
+
+
+def fill(ledger: erasekit.Ledger, subject: str) -> None:
+    ledger.record(subject, every_source())
+    ledger.link(subject, ["+447700900123", USER])
+    ledger.save_job(f"job-{subject}", subject, "finished", json.dumps({"subject": subject}))
+
+
+def test_forget_leaves_only_a_tombstone(backend: Backend) -> None:
+    ledger = backend.open()
+    subject = "Zoë O'Brien <zoe@example.com>"
+    fill(ledger, subject)
+    fill(ledger, "user-43")
+    before = json.dumps(backend.tables(ledger), default=str, ensure_ascii=False)
+    assert subject in before or json.dumps(subject)[1:-1] in before
+
+    tombstone = ledger.forget(subject, "job-zoe")
+    assert tombstone["receipt_id"] == "job-zoe"
+    assert len(tombstone["subject_hash"]) == 64
+    assert abs(tombstone["forgotten_at"] - time.time() * 1000) < 60_000
+    assert ledger.entries(subject) == []
+    assert ledger.identifiers(subject) == []
+    assert ledger.load_job(f"job-{subject}") is None
+    assert ledger.subjects() == ["user-43"]
+    assert ledger.tombstones(subject) == [tombstone]
+    assert ledger.tombstones("user-43") == []
+
+    # Scan every table: nothing names the subject, or any part of it, any more.
+    after = json.dumps(backend.tables(ledger), default=str, ensure_ascii=False)
+    for part in ["Zoë", "O'Brien", "zoe@example.com", json.dumps(subject)[1:-1]]:
+        assert part not in after, part
+    assert tombstone["subject_hash"] in after
+    # The other subject is untouched.
+    assert len(ledger.entries("user-43")) == len(every_source())
+    assert ledger.load_job("job-user-43") is not None
+
+
+def test_forget_twice_and_forget_an_unknown_subject(ledger: erasekit.Ledger) -> None:
+    fill(ledger, "user-42")
+    first = ledger.forget("user-42", "receipt-1")
+    second = ledger.forget("user-42", "receipt-2")
+    assert sorted(t["receipt_id"] for t in ledger.tombstones("user-42")) == ["receipt-1", "receipt-2"]
+    assert first["subject_hash"] == second["subject_hash"]
+    stone = ledger.forget("never-seen", "receipt-3")
+    assert ledger.tombstones("never-seen") == [stone]
+
+
+def test_tombstone_hash_is_keyed_by_the_ledger_key(ledger: erasekit.Ledger) -> None:
+    import hashlib
+    import hmac
+
+    stone = ledger.forget("user-42", "receipt-1")
+    expected = hmac.new(ledger.subject_key, b"user-42", hashlib.sha256).hexdigest()
+    assert stone["subject_hash"] == expected
+    assert len(ledger.subject_key) == 32
+
+
+def test_the_same_receipt_again_keeps_one_tombstone(
+    backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    if backend.name == "memory":
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="core: MemoryLedger keeps one tombstone per (hash, receipt, time); "
+                "the SQL ledger one per (hash, receipt), the first",
+            )
+        )
+    ledger = backend.open()
+    first = ledger.forget("user-42", "receipt-1")
+    time.sleep(0.005)
+    again = ledger.forget("user-42", "receipt-1")
+    assert again == first
+    assert ledger.tombstones("user-42") == [first]
+
+
+def test_forget_with_a_signed_receipt(ledger: erasekit.Ledger) -> None:
+    forms: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "dict": lambda r: r,
+        "json": lambda r: json.dumps(r),
+        "bytes": lambda r: json.dumps(r, indent=2).encode(),
+    }
+    for name, form in forms.items():
+        fill(ledger, f"user-{name}")
+        receipt = signed_receipt(f"job-{name}", ledger.subject_key, f"user-{name}")
+        stone = ledger.forget(f"user-{name}", form(receipt))
+        assert stone["receipt_id"] == f"job-{name}"
+        assert ledger.tombstones(f"user-{name}") == [stone]
+        assert ledger.entries(f"user-{name}") == []
+
+
+def test_forget_refuses_a_tampered_receipt(ledger: erasekit.Ledger) -> None:
+    fill(ledger, "user-42")
+    receipt = signed_receipt("job-7f3a", ledger.subject_key, "user-42")
+    receipt["receipt"]["receipt_id"] = "job-other"
+    with pytest.raises(erasekit.ReceiptError) as info:
+        ledger.forget("user-42", receipt)
+    assert info.value.code == "bad_signature"
+    with pytest.raises(erasekit.ReceiptError) as info:
+        ledger.forget("user-42", '{"receipt": {"receipt_id": "x"}}')
+    assert info.value.code == "invalid_receipt"
+    assert len(ledger.entries("user-42")) == len(every_source())  # nothing was forgotten
+
+
+def test_forget_refuses_a_receipt_of_the_wrong_type(ledger: erasekit.Ledger) -> None:
+    for receipt in (None, 42, ["receipt-1"]):
+        with pytest.raises(erasekit.InputError) as info:
+            ledger.forget("user-42", receipt)  # type: ignore[arg-type]
+        assert info.value.details["field"] == "receipt"
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def test_jobs_are_saved_replaced_and_listed(ledger: erasekit.Ledger) -> None:
+    assert ledger.load_job("job-1") is None
+    assert ledger.jobs() == []
+    ledger.save_job("job-1", "user-42", "running", '{"ops": []}')
+    time.sleep(0.005)  # updated_at is in milliseconds
+    ledger.save_job("job-2", "user-43", "stopped", "{}")
+    time.sleep(0.005)
+    ledger.save_job("job-1", "user-42", "finished", '{"ops": [1]}')
+    job = ledger.load_job("job-1")
+    assert job is not None
+    assert {k: v for k, v in job.items() if k != "updated_at"} == {
+        "job_id": "job-1",
+        "subject": "user-42",
+        "state": "finished",
+        "snapshot": '{"ops": [1]}',
+    }
+    assert isinstance(job["updated_at"], int)
+    assert [j["job_id"] for j in ledger.jobs()] == ["job-2", "job-1"]  # least recently saved first
+
+
+def test_job_arguments_are_checked(ledger: erasekit.Ledger) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.save_job("job-1", "user-42", "running", {"ops": []})  # type: ignore[arg-type]
+    assert info.value.details["field"] == "snapshot"
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.load_job(1)  # type: ignore[arg-type]
+    assert info.value.details["field"] == "job_id"
+
+
+# --- opening, reopening, schema ---------------------------------------------------------------
+
+
+def test_reopening_keeps_the_data_and_the_key(shared_backend: Backend) -> None:
+    first = shared_backend.open()
+    fill(first, "user-42")
+    second = shared_backend.open()
+    assert second.subject_key == first.subject_key
+    assert second.entries("user-42") == first.entries("user-42")
+    assert second.identifiers("user-42") == first.identifiers("user-42")
+    assert second.jobs() == first.jobs()
+
+
+def test_every_ledger_gets_its_own_key(tmp_path: Path) -> None:
+    keys = {
+        erasekit.Ledger.memory().subject_key,
+        erasekit.Ledger.memory().subject_key,
+        erasekit.Ledger.sqlite(":memory:").subject_key,
+        erasekit.Ledger.sqlite(tmp_path / "a.db").subject_key,
+        erasekit.Ledger.sqlite(tmp_path / "b.db").subject_key,
+    }
+    assert len(keys) == 5
+
+
+def test_sqlite_uses_wal(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "wal.db"
+    erasekit.Ledger.sqlite(str(path)).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_a_newer_schema_is_a_storage_error(sql_backend: Backend) -> None:
+    ledger = sql_backend.open()
+    fill(ledger, "user-42")
+    sql_backend.execute(
+        ledger, "UPDATE erasekit_meta SET value = '99' WHERE name = 'schema_version'"
+    )
+    if sql_backend.shared:
+        with pytest.raises(erasekit.StorageError) as info:
+            sql_backend.open()
+    else:  # the private database: run the open conversation again on the same connection
+        sql = erasekit._native.LedgerSql("sqlite")
+        conn = sql_backend._sqlite(ledger)
+        meta = conn.execute(sql.read_meta()["sql"]).fetchall()
+        with pytest.raises(erasekit.StorageError) as info:
+            sql.open(meta, os.urandom(32))
+    assert info.value.code == "storage"
+    assert "99" in str(info.value)
+
+
+def test_a_damaged_row_is_a_storage_error(sql_backend: Backend) -> None:
+    ledger = sql_backend.open()
+    ledger.record("user-42", sms(1))
+    sql_backend.execute(ledger, "UPDATE erasekit_entries SET kind = 'bogus'")
+    with pytest.raises(erasekit.StorageError) as info:
+        ledger.entries("user-42")
+    assert info.value.code == "storage"
+
+
+def test_a_newer_export_format_is_a_storage_error() -> None:
+    exported = json.loads(erasekit.Ledger.memory().export())
+    exported["format"] = 2
+    with pytest.raises(erasekit.StorageError):
+        erasekit.Ledger.import_(json.dumps(exported))
+    for junk in ("", "{}", "[]", b"\xff", "not json"):
+        with pytest.raises(erasekit.StorageError):
+            erasekit.Ledger.from_export(junk)
+    with pytest.raises(erasekit.InputError):
+        erasekit.Ledger.import_(42)  # type: ignore[arg-type]
+
+
+def test_export_import_round_trip() -> None:
+    ledger = erasekit.Ledger.memory()
+    fill(ledger, "user-42")
+    fill(ledger, "Zoë 👩‍💻")
+    stone = ledger.forget("user-42", "receipt-1")
+    text = ledger.export()
+    for data in (text, text.encode()):
+        copy = erasekit.Ledger.import_(data)
+        assert copy.export() == text
+        assert copy.subject_key == ledger.subject_key
+        assert copy.subjects() == ["Zoë 👩‍💻"]
+        assert copy.entries("Zoë 👩‍💻") == ledger.entries("Zoë 👩‍💻")
+        assert copy.identifiers("Zoë 👩‍💻") == ledger.identifiers("Zoë 👩‍💻")
+        assert copy.jobs() == ledger.jobs()
+        assert copy.tombstones("user-42") == [stone]
+    assert erasekit.Ledger.from_export(text).export() == text
+
+
+def test_export_is_for_memory_ledgers(sql_backend: Backend) -> None:
+    with pytest.raises(TypeError):
+        sql_backend.open().export()
+
+
+def test_backend_names(backend: Backend) -> None:
+    expected = {"sqlite-file": "sqlite", "sqlite-memory": "sqlite"}.get(backend.name, backend.name)
+    assert backend.open().backend == expected
+
+
+# --- lifecycle and errors of the driver -------------------------------------------------------
+
+
+def test_close_and_context_manager(backend: Backend) -> None:
+    with backend.open() as ledger:
+        ledger.record("user-42", sms(1))
+        assert not ledger.closed
+    assert ledger.closed
+    assert "closed" in repr(ledger)
+    ledger.close()  # idempotent
+    for call in (lambda: ledger.entries("user-42"), lambda: ledger.subject_key):
+        with pytest.raises(erasekit.StorageError) as info:
+            call()
+        assert info.value.code == "storage"
+
+
+def test_the_constructor_is_not_public() -> None:
+    with pytest.raises(TypeError):
+        erasekit.Ledger()
+
+
+def test_repr_never_shows_the_dsn(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    backend = make_backend("postgres", tmp_path, request)
+    # trust authentication ignores the password; it must still never show.
+    dsn = make_conninfo(backend.dsn, application_name="erasekit-test", password="s3cr3t")
+    with erasekit.Ledger.postgres(dsn) as ledger:
+        assert repr(ledger) == "<erasekit.Ledger postgres>"
+        assert ledger.backend == "postgres"
+
+
+def test_driver_errors_are_storage_errors(tmp_path: Path) -> None:
+    with pytest.raises(erasekit.StorageError) as info:
+        erasekit.Ledger.sqlite(tmp_path / "missing" / "dir" / "ledger.db")
+    assert info.value.code == "storage"
+    assert isinstance(info.value.__cause__, __import__("sqlite3").Error)
+    with pytest.raises(erasekit.StorageError) as info:
+        erasekit.Ledger.postgres("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert isinstance(info.value.__cause__, psycopg.Error)
+
+
+def test_a_lost_connection_is_a_storage_error(shared_backend: Backend) -> None:
+    ledger = shared_backend.open()
+    getattr(getattr(ledger, "_store"), "driver")._conn.close()  # the database goes away
+    with pytest.raises(erasekit.StorageError):
+        ledger.record("user-42", sms(1))
+
+
+def test_threads_share_one_ledger(backend: Backend) -> None:
+    ledger = backend.open()
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for r in range(20):
+                ledger.record(f"t{n}", sms(10, prefix=f"T{n}R{r:02d}"))
+                ledger.entries(f"t{n}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [len(ledger.entries(f"t{n}")) for n in range(4)] == [200] * 4
+
+
+# --- two processes at once --------------------------------------------------------------------
+
+WORKER = """
+import sys
+import erasekit
+
+backend, where, worker, rounds, per = sys.argv[1:6]
+open_ledger = erasekit.Ledger.sqlite if backend == "sqlite-file" else erasekit.Ledger.postgres
+with open_ledger(where) as ledger:
+    print(ledger.subject_key.hex(), flush=True)
+    for r in range(int(rounds)):
+        parts = [{"message-id": f"W{worker}R{r:04d}P{i:03d}", "status": "0"} for i in range(int(per))]
+        entries = erasekit.capture.sms_send({"messages": parts}, at=1_700_000_000_000 + r)
+        ledger.record("shared", entries)
+        ledger.record(f"worker-{worker}", entries)
+        ledger.link("shared", [f"+4477009{int(worker):02d}{r:03d}"])
+"""
+
+
+def test_two_processes_recording_at_once_lose_nothing(shared_backend: Backend) -> None:
+    rounds, per = 120, 25
+    where = str(shared_backend.path) if shared_backend.name == "sqlite-file" else shared_backend.dsn
+    # Both open a ledger that does not exist yet, so the first open races too.
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, shared_backend.name, where, str(w), str(rounds), str(per)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in (1, 2)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outputs):
+        assert p.returncode == 0, err
+    keys = {out.strip() for out, _ in outputs}
+    assert len(keys) == 1, "both processes must read back the same subject key"
+
+    ledger = shared_backend.open()
+    assert ledger.subject_key.hex() in keys
+    assert len(ledger.entries("shared")) == 2 * rounds * per
+    assert len(ledger.entries("worker-1")) == rounds * per
+    assert len(ledger.entries("worker-2")) == rounds * per
+    assert len(ledger.identifiers("shared")) == 2 * rounds
+    assert ledger.subjects() == ["shared", "worker-1", "worker-2"]
+
+
+# --- delegation to erasekit.job ---------------------------------------------------------------
+
+
+def test_plan_erasure_and_resume_delegate_to_the_job_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, Any, str, dict[str, Any]]] = []
+
+    def plan_erasure(ledger: Any, subject: str, **kwargs: Any) -> str:
+        calls.append(("plan", ledger, subject, kwargs))
+        return "plan"
+
+    def resume_job(ledger: Any, job_id: str, **kwargs: Any) -> str:
+        calls.append(("resume", ledger, job_id, kwargs))
+        return "job"
+
+    fake = types.ModuleType("erasekit.job")
+    setattr(fake, "plan_erasure", plan_erasure)
+    setattr(fake, "resume_job", resume_job)
+    monkeypatch.setitem(sys.modules, "erasekit.job", fake)
+    ledger = erasekit.Ledger.memory()
+    assert ledger.plan_erasure("user-42", now=5) == "plan"
+    assert ledger.resume("job-1", credentials=None) == "job"
+    assert calls == [
+        ("plan", ledger, "user-42", {"now": 5}),
+        ("resume", ledger, "job-1", {"credentials": None}),
+    ]
+
+
+def test_plan_erasure_without_the_job_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "erasekit.job", None)
+    with pytest.raises(NotImplementedError, match="erasekit.job"):
+        erasekit.Ledger.memory().plan_erasure("user-42")
+
+
+# --- the statements themselves ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_no_value_is_spliced_into_sql(dialect: str) -> None:
+    sql = erasekit._native.LedgerSql(dialect)
+    subject = "x'); DROP TABLE erasekit_entries; --"
+    statements = [
+        *sql.record(subject, every_source(), AT),
+        *sql.link(subject, ["+447700900123", USER]),
+        sql.select_entries(subject),
+        *sql.forget(subject, bytes(32), "receipt-1", AT)[0],
+        sql.save_job("job-1", subject, "running", "{}", AT),
+    ]
+    for statement in statements:
+        assert "DROP TABLE" not in statement["sql"]
+        assert "0A01" not in statement["sql"] and "receipt-1" not in statement["sql"]
+        assert all(p is None or isinstance(p, (int, str)) for p in statement["params"])
+    assert subject in statements[0]["params"]
+    placeholder = "$1" if dialect == "postgres" else "?"
+    assert placeholder in statements[0]["sql"]
+
+
+def test_unknown_dialect() -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        erasekit._native.LedgerSql("mysql")
+    assert info.value.details["field"] == "dialect"
+
+
+def test_rows_of_the_wrong_shape_are_refused() -> None:
+    sql = erasekit._native.LedgerSql("sqlite")
+    with pytest.raises(erasekit.StorageError):
+        sql.decode_entries([[b"bytes", None, None, "id", 1, "s", "{}"]])
+    with pytest.raises(erasekit.InputError):
+        sql.decode_subjects(42)  # type: ignore[arg-type]
+    with pytest.raises(erasekit.StorageError):
+        sql.decode_tombstones("user-42", bytes(32), [["receipt-1", "not a time"]])
+
+
+
+# --- the codes capture and the ledger raise ---------------------------------------------------
+
+REACHABLE: dict[str, Callable[[], object]] = {
+    "invalid_payload": lambda: erasekit.capture.sms_send({}),
+    "invalid_subject": lambda: erasekit.Ledger.memory().entries(""),
+    "invalid_phone": lambda: erasekit.phone("07700 900123"),
+    "storage": lambda: erasekit.Ledger.import_("{}"),
+    "invalid_receipt": lambda: erasekit.Ledger.memory().forget("user-42", "{}"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(REACHABLE))
+def test_capture_and_ledger_codes_raise_their_class(code: str) -> None:
+    with pytest.raises(erasekit.ErasekitError) as info:
+        REACHABLE[code]()
+    assert type(info.value) is erasekit._native._exception_class(code)
+    assert info.value.code == code
+    assert info.value.details["code"] == code
