@@ -39,6 +39,16 @@ export function defineLedger(native, host = {}) {
     return wrapped;
   }
 
+  /** Opens a driver: argument and missing-package errors stay as they are; the rest is `storage`. */
+  async function openDriver(open) {
+    try {
+      return await open();
+    } catch (err) {
+      if (err?.code === "ERR_INVALID_ARG_TYPE" || err?.code === "ERR_MODULE_NOT_FOUND") throw err;
+      throw storageError(err);
+    }
+  }
+
   /** Runs `fn`, turning driver errors into `storage` errors. */
   async function guarded(fn) {
     try {
@@ -207,7 +217,7 @@ export function defineLedger(native, host = {}) {
       if (typeof host.sqlite !== "function") {
         throw new Error("Ledger.sqlite() is for Node; in browsers use Ledger.memory()");
       }
-      const driver = await host.sqlite(path, options);
+      const driver = await openDriver(() => host.sqlite(path, options));
       return Ledger.#openSql(driver, `sqlite ${JSON.stringify(String(path))}`);
     }
 
@@ -220,7 +230,7 @@ export function defineLedger(native, host = {}) {
       if (typeof host.postgres !== "function") {
         throw new Error("Ledger.postgres() is for Node; in browsers use Ledger.memory()");
       }
-      const driver = await host.postgres(poolOrUrl);
+      const driver = await openDriver(() => host.postgres(poolOrUrl));
       return Ledger.#openSql(driver, "postgres");
     }
 

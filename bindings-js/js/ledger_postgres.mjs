@@ -30,7 +30,9 @@ export async function openPostgres(target) {
   if (target !== null && typeof target === "object" && typeof target.connect === "function" && "totalCount" in target) {
     return new PostgresDriver(target, false);
   }
-  throw new TypeError("Ledger.postgres(poolOrUrl): expected a pg.Pool or a postgresql:// connection URL");
+  const error = new TypeError("Ledger.postgres(poolOrUrl): expected a pg.Pool or a postgresql:// connection URL");
+  error.code = "ERR_INVALID_ARG_TYPE";
+  throw error;
 }
 
 /** Concurrent creation of the same schema: PostgreSQL reports it as one of these. */

@@ -25,18 +25,38 @@ async function loadDriver() {
 /** Opens `path` (a file, created if missing, or `":memory:"`). */
 export async function openSqlite(path, options = {}) {
   if (typeof path !== "string" || path === "") {
-    throw new TypeError('Ledger.sqlite(path): path must be a file name or ":memory:"');
+    const error = new TypeError('Ledger.sqlite(path): path must be a file name or ":memory:"');
+    error.code = "ERR_INVALID_ARG_TYPE";
+    throw error;
   }
   const timeout = options?.timeoutMs ?? 30_000;
   const Database = await loadDriver();
   const db = new Database(path, { timeout });
   try {
-    db.pragma("journal_mode = WAL");
+    await useWal(db, timeout);
   } catch (err) {
     db.close();
     throw err;
   }
   return new SqliteDriver(db);
+}
+
+/**
+ * Switches a new file to WAL (once set, it is the file's mode). The switch needs the file to
+ * itself, and SQLite answers SQLITE_BUSY at once rather than wait when another process opens
+ * it at the same moment: retried until the busy timeout.
+ */
+async function useWal(db, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      return;
+    } catch (err) {
+      if (!String(err?.code).startsWith("SQLITE_BUSY") || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
 }
 
 class SqliteDriver {

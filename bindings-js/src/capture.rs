@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 /// Reads `payload` as the body of `source` (e.g. `sms_send`) and returns its ledger entries.
 ///
 /// `payload` is the body as received (a JSON string or its UTF-8 bytes) or parsed (a plain
-/// object); `options.at` is when the host received it (milliseconds since the epoch or a
+/// object; the core refuses anything but a JSON object); `options.at` is when the host received it (milliseconds since the epoch or a
 /// `Date`), used when the payload carries no time of its own.
 #[wasm_bindgen(js_name = captureSource, unchecked_return_type = "LedgerEntry[]")]
 pub fn capture_source(
@@ -32,7 +32,7 @@ pub fn capture_source(
         erasekit_core::capture_json(&source, text.as_bytes(), at)
     } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
         erasekit_core::capture_json(&source, &bytes.to_vec(), at)
-    } else if payload.is_object() && !js_sys::Array::is_array(&payload) {
+    } else if payload.is_object() {
         erasekit_core::capture(&source, &json_value(payload, "payload")?, at)
     } else {
         return Err(invalid_argument(

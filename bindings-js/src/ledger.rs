@@ -13,13 +13,9 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The subject argument: a string (length is checked by the core: 1 to 256 bytes).
+/// The subject argument: a string (its length is checked by the core: 1 to 256 bytes).
 pub(crate) fn subject_arg(value: &JsValue) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| {
-        to_js_error(&Error::InvalidSubject {
-            reason: "must be a string".into(),
-        })
-    })
+    text_arg(value, "subject")
 }
 
 /// A required string argument.

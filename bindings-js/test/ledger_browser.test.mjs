@@ -1,0 +1,202 @@
+// The ledger in headless Chromium, as test/browser.test.mjs runs the web build: a page served
+// from 127.0.0.1 loads js/web.mjs, runs `await init()`, replays tests/vectors/capture.json,
+// captures Vonage bodies into `Ledger.memory()`, exports and imports it, and forgets a subject.
+// Results are asserted here, in Node.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { chromium } from "playwright-core";
+import { Ledger } from "erasekit";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const vectorsDir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+const served = [
+  ["/js/", join(packageDir, "js")],
+  ["/pkg/web/", join(packageDir, "pkg", "web")],
+  ["/vectors/", vectorsDir],
+];
+const types = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>erasekit ledger in Chromium</title>
+<script type="module">
+  import init, * as erasekit from "/js/web.mjs";
+  const { Ledger, capture, captureSource, captureSources } = erasekit;
+  const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+  window.replayCapture = async () => {
+    const doc = await (await fetch("/vectors/capture.json")).json();
+    return doc.cases.map((c) => {
+      const options = c.at === undefined ? undefined : { at: c.at };
+      let got;
+      try {
+        const fn = capture[camel(c.source)];
+        got = { entries: fn ? fn(c.payload, options) : captureSource(c.source, c.payload, options) };
+      } catch (err) {
+        got = { error: err.code, field: err.details?.field ?? null };
+      }
+      return { name: c.name, expect: c.expect, got };
+    });
+  };
+
+  window.recordAndExport = async () => {
+    const ledger = await Ledger.memory();
+    const at = 1700000000000;
+    const sms = capture.smsSend(JSON.stringify({ messages: [{ "message-id": "B1", status: "0" }, { "message-id": "B2", status: "0" }] }), { at });
+    const call = capture.voiceCall(new TextEncoder().encode(JSON.stringify({ uuid: "63f61863-4a51-4f6b-86e1-46edebcf9356", conversation_uuid: "CON-f972836a" })), { at: new Date(at + 1000) });
+    const added = await ledger.record("Zoë 👩‍💻", [...sms, ...call]);
+    const again = await ledger.record("Zoë 👩‍💻", sms);
+    await ledger.link("Zoë 👩‍💻", ["+44 7700 900123", "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]);
+    await ledger.saveJob("job-1", "Zoë 👩‍💻", "running", "{}");
+    const json = await ledger.export();
+    const copy = await Ledger.import(json);
+    const entries = await copy.entries("Zoë 👩‍💻");
+    const identifiers = await copy.identifiers("Zoë 👩‍💻");
+    const keysMatch = copy.subjectKey.length === 32 && copy.subjectKey.every((b, i) => b === ledger.subjectKey[i]);
+    const stone = await copy.forget("Zoë 👩‍💻", "receipt-1");
+    const after = await copy.export();
+    let sqlite;
+    try {
+      await Ledger.sqlite("ledger.db");
+    } catch (err) {
+      sqlite = err.message;
+    }
+    let subjectError;
+    try {
+      await copy.record("", sms);
+    } catch (err) {
+      subjectError = { isError: err instanceof Error, name: err.name, code: err.code };
+    }
+    return {
+      sources: captureSources().length,
+      added, again, entries, identifiers, keysMatch, stone, sqlite, subjectError,
+      exported: JSON.parse(json),
+      afterNamesSubject: after.includes("Zoë") || after.includes("B1"),
+      subjectsAfter: await copy.subjects(),
+      tombstones: await copy.tombstones("Zoë 👩‍💻"),
+      backend: copy.backend,
+    };
+  };
+
+  await init();
+  window.ready = true;
+</script>`;
+
+let server;
+let origin;
+let context;
+let tab;
+let profile;
+
+async function serve(req, res) {
+  const url = new URL(req.url, "http://127.0.0.1");
+  if (url.pathname === "/") {
+    res.writeHead(200, { "content-type": "text/html" }).end(page);
+    return;
+  }
+  for (const [prefix, dir] of served) {
+    if (!url.pathname.startsWith(prefix)) continue;
+    const file = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
+    if (!file.startsWith(dir)) break;
+    try {
+      const bytes = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(bytes);
+    } catch {
+      res.writeHead(404).end();
+    }
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+before(async () => {
+  server = createServer((req, res) => serve(req, res).catch(() => res.writeHead(500).end()));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  profile = await mkdtemp(join(tmpdir(), "erasekit-chromium-ledger-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  tab = await context.newPage();
+  const problems = [];
+  tab.on("pageerror", (err) => problems.push(String(err)));
+  await tab.goto(origin + "/");
+  await tab.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((err) => {
+    throw new Error(`page did not load the wasm: ${problems.join("; ") || err}`);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+});
+
+test("Chromium: every capture.json case gives the expected result", async () => {
+  const results = await tab.evaluate(() => window.replayCapture());
+  assert.ok(results.length >= 40);
+  const failing = results.filter((r) => !isDeepStrictEqual(r.got, r.expect)).map((r) => r.name);
+  assert.deepStrictEqual(failing, []);
+});
+
+test("Chromium: captures into Ledger.memory(), exports, imports and forgets", async () => {
+  const r = await tab.evaluate(() => window.recordAndExport());
+  assert.equal(r.sources, 16);
+  assert.equal(r.added, 4);
+  assert.equal(r.again, 0);
+  assert.equal(r.backend, "memory");
+  assert.deepStrictEqual(
+    r.entries.map((e) => [e.kind, e.product, e.id, e.created_at]),
+    [
+      ["transaction", "sms", "B1", 1700000000000],
+      ["transaction", "sms", "B2", 1700000000000],
+      ["transaction", "voice", "63f61863-4a51-4f6b-86e1-46edebcf9356", 1700000001000],
+      ["leg", null, "63f61863-4a51-4f6b-86e1-46edebcf9356", 1700000001000],
+    ],
+  );
+  assert.equal(r.identifiers.length, 2);
+  assert.equal(r.keysMatch, true);
+  assert.equal(r.exported.format, 1);
+  assert.match(r.exported.key, /^[0-9a-f]{64}$/);
+  assert.ok("Zoë 👩‍💻" in r.exported.subjects);
+  assert.equal(r.stone.receipt_id, "receipt-1");
+  assert.deepStrictEqual(r.tombstones, [r.stone]);
+  assert.equal(r.afterNamesSubject, false);
+  assert.deepStrictEqual(r.subjectsAfter, []);
+  assert.match(r.sqlite, /Node/);
+  assert.deepStrictEqual(r.subjectError, { isError: true, name: "ErasekitError", code: "invalid_subject" });
+});
+
+test("Chromium's export imports in Node, and Node's in Chromium", async () => {
+  const node = await Ledger.memory();
+  await node.record("user-42", []);
+  await node.link("user-42", ["+447700900123"]);
+  const json = await node.export();
+  const back = await tab.evaluate(async (text) => {
+    const { Ledger } = await import("/js/web.mjs");
+    const ledger = await Ledger.import(text);
+    return { identifiers: await ledger.identifiers("user-42"), exported: await ledger.export() };
+  }, json);
+  assert.deepStrictEqual(back.identifiers, [{ kind: "phone", value: "+447700900123" }]);
+  const again = await Ledger.import(back.exported);
+  assert.deepStrictEqual(again.subjectKey, node.subjectKey);
+});
