@@ -19,7 +19,7 @@ case "${1:-}" in
     fi
     rm -rf "$DIR"; mkdir -p "$DIR"
     [ "$(id -u)" = 0 ] && chown postgres "$DIR"
-    as_pg "$BIN/initdb" -D "$DIR/data" -U erasekit --auth=trust -E UTF8 >"$DIR/../pg-init.log" 2>&1
+    as_pg "$BIN/initdb" -D "$DIR/data" -U erasekit --auth=trust -E UTF8 --no-sync >"$DIR/../pg-init.log" 2>&1
     as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=50" start >/dev/null
     as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U erasekit erasekit
