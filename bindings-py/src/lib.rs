@@ -9,9 +9,12 @@ mod capture;
 mod credentials;
 mod errors;
 mod http;
+mod job;
 mod ledger;
 mod ledger_sql;
 mod memory_ledger;
+mod plan;
+mod receipt;
 mod redact;
 mod time;
 
@@ -48,6 +51,12 @@ mod _native {
     use super::memory_ledger::MemoryLedger;
     #[pymodule_export]
     use super::redact::RedactRequest;
+    #[pymodule_export]
+    use super::job::ErasureJob;
+    #[pymodule_export]
+    use super::plan::{Deadline, ErasurePlan};
+    #[pymodule_export]
+    use super::receipt::{receipt_public_key, verify_receipt};
 
     /// The `User-Agent` every request carries.
     #[pymodule_export]

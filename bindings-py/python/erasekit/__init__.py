@@ -17,9 +17,14 @@ too). Errors are under ``erasekit.ErasekitError``, each with a stable ``.code``.
 
 from ._native import USER_AGENT as USER_AGENT
 from ._native import Credentials as Credentials
+from ._native import Deadline as Deadline
+from ._native import ErasureJob as ErasureJob
+from ._native import ErasurePlan as ErasurePlan
 from ._native import RedactRequest as RedactRequest
 from ._native import __version__ as __version__
 from ._native import error_codes as error_codes
+from ._native import receipt_public_key as receipt_public_key
+from ._native import verify_receipt as verify_receipt
 from ._native import phone as phone
 from . import capture as capture
 from ._redact import redact as redact
@@ -32,18 +37,41 @@ from .exceptions import PayloadError as PayloadError
 from .exceptions import ReceiptError as ReceiptError
 from .exceptions import StorageError as StorageError
 from .exceptions import TransportError as TransportError
+from .job import plan_erasure as plan_erasure
+from .job import resume_job as resume_job
 from .ledger import Ledger as Ledger
+from .types import Call as Call
+from .types import Counts as Counts
 from .types import HttpRequest as HttpRequest
 from .types import HttpResponse as HttpResponse
 from .types import Identifier as Identifier
 from .types import LedgerEntry as LedgerEntry
+from .types import JobEvent as JobEvent
+from .types import PlannedCall as PlannedCall
+from .types import PlanOperation as PlanOperation
 from .types import Problem as Problem
+from .types import Receipt as Receipt
+from .types import ReceiptBody as ReceiptBody
 from .types import RedactOutcome as RedactOutcome
 from .types import StoredJob as StoredJob
 from .types import Tombstone as Tombstone
 
 __all__ = [
     "USER_AGENT",
+    "Call",
+    "Counts",
+    "Deadline",
+    "ErasureJob",
+    "ErasurePlan",
+    "JobEvent",
+    "PlanOperation",
+    "PlannedCall",
+    "Receipt",
+    "ReceiptBody",
+    "plan_erasure",
+    "receipt_public_key",
+    "resume_job",
+    "verify_receipt",
     "Credentials",
     "CredentialsError",
     "ErasekitError",

@@ -1,10 +1,26 @@
 """Native core of erasekit (Vonage redaction without I/O). Import from ``erasekit`` instead."""
 
 from datetime import datetime
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, final
+
+import httpx
 
 from erasekit.types import ApiBaseUrls, ErrorCode, HttpRequest, HttpResponse, RedactOutcome
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
+from erasekit.job import JobLedger
+from erasekit.types import (
+    Call,
+    Counts,
+    JobConfig,
+    JobEvent,
+    LedgerEntry,
+    PlannedCall,
+    PlanOperation,
+    PlanOptions,
+    Receipt,
+    ReceiptBody,
+)
 
 __all__ = [
     "Credentials",
@@ -16,6 +32,11 @@ __all__ = [
     "JobError",
     "ReceiptError",
     "RedactRequest",
+    "Deadline",
+    "ErasureJob",
+    "ErasurePlan",
+    "receipt_public_key",
+    "verify_receipt",
     "USER_AGENT",
     "__version__",
     "InputError",
@@ -156,6 +177,235 @@ def error_codes() -> list[ErrorCode]:
 
 def _exception_class(code: str) -> type[ErasekitError] | None:
     """The class raised for ``code`` (``None`` if unknown). Private: for erasekit's tests."""
+
+@final
+class Deadline:
+    """When an erasure request must be answered (GDPR Art. 12(3)): one calendar month after
+    receipt (the same day number, clamped to the month's last day, same UTC time of day),
+    extendable by one or two further months with a reason."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __new__(cls, received_at: _Time) -> Deadline: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    @property
+    def received_at(self) -> int:
+        """When the request was received (ms since the epoch)."""
+
+    @property
+    def due_at(self) -> int:
+        """When the answer is due (ms since the epoch)."""
+
+    @property
+    def extension_months(self) -> int:
+        """Months of extension granted: 0, 1 or 2."""
+
+    @property
+    def extension_reason(self) -> str | None:
+        """Why the deadline was extended, if it was."""
+
+    def extend(self, months: int, reason: str) -> Deadline:
+        """This deadline extended to 1 + ``months`` months after receipt (``months`` 1 or 2);
+        the reason is required. Raises ``InputError`` otherwise."""
+
+    def is_overdue(self, now: _Time) -> bool:
+        """Whether ``now`` is past the deadline."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"received_at", "due_at", "extension_months", "extension_reason"}``."""
+
+@final
+class ErasurePlan:
+    """Every call needed to erase one subject from Vonage, and when.
+
+    Built from the subject's ledger entries (``Ledger.entries(subject)``) and the ledger's
+    subject key (at least 16 bytes; the receipt names the subject only by its keyed hash).
+    One ``redact`` per transaction, ``delete_recording`` per recording, ``delete_event`` per
+    Conversation event, ``delete_user`` (or ``scrub_user`` with ``user_action="scrub"``) per
+    user; conversations and legs only with ``delete_conversations``/``delete_legs`` (else
+    ``skipped``). Each operation waits until ``created_at`` + 60 minutes; anything older than
+    ``retention_months`` (13) is ``expired`` up front. ``received_at`` (default ``now``) sets
+    the deadline. Raises ``InputError`` for bad entries or options.
+    """
+
+    def __new__(
+        cls,
+        subject: str,
+        subject_key: bytes,
+        entries: Iterable[LedgerEntry],
+        now: _Time,
+        received_at: _Time | None = None,
+        *,
+        user_action: str | None = None,
+        delete_legs: bool | None = None,
+        delete_conversations: bool | None = None,
+        conversation_api: str | None = None,
+        retention_months: int | None = None,
+    ) -> ErasurePlan: ...
+    @property
+    def subject(self) -> str:
+        """The subject (personal data; the receipt never contains it)."""
+
+    @property
+    def subject_hash(self) -> str:
+        """HMAC-SHA256 of the subject under the ledger key, hex."""
+
+    @property
+    def planned_at(self) -> int:
+        """When the plan was made (ms since the epoch)."""
+
+    @property
+    def deadline(self) -> Deadline:
+        """The GDPR deadline."""
+
+    @property
+    def options(self) -> PlanOptions:
+        """The options the plan was made with."""
+
+    @property
+    def operations(self) -> list[PlanOperation]:
+        """Every operation, in plan order."""
+
+    @property
+    def earliest_finish(self) -> int | None:
+        """The latest ``not_before`` of the pending operations (at least the plan time): the
+        earliest the job can finish. ``None`` when nothing is pending."""
+
+    def extend_deadline(self, months: int, reason: str) -> Deadline:
+        """Extends this plan's deadline by ``months`` (1 or 2) with the reason; returns it."""
+
+    def describe(self, base_url: str | ApiBaseUrls | None = None) -> list[PlannedCall]:
+        """The dry run: each operation with the method and URL it would call, ``not_before``
+        and ``initial``. Needs no credentials and sends nothing."""
+
+    def __len__(self) -> int: ...
+
+@final
+class ErasureJob:
+    """A sans-IO erasure job: drives a plan at Vonage's limits, resumable from a snapshot.
+
+    Drive it yourself (``poll_request`` → send → ``handle_response``/``handle_failure`` →
+    ``poll_event`` → sleep until ``poll_timeout``) or let ``run()``/``run_async()`` do it.
+    Settings left at ``None`` take the core's defaults: ``rate_per_second`` 170 (Redact's
+    limit), ``max_in_flight`` 32, ``max_attempts`` 8, ``max_premature`` 10,
+    ``max_rate_limited`` 100, ``backoff_base_ms`` 500, ``backoff_max_ms`` 60000. ``seed``
+    (jitter and JWT ids) defaults to 8 bytes of ``os.urandom``; ``job_id`` to one derived
+    from the seed.
+    """
+
+    def __new__(
+        cls,
+        plan: ErasurePlan,
+        *,
+        rate_per_second: int | None = None,
+        max_in_flight: int | None = None,
+        max_attempts: int | None = None,
+        max_premature: int | None = None,
+        max_rate_limited: int | None = None,
+        backoff_base_ms: int | None = None,
+        backoff_max_ms: int | None = None,
+        seed: int | None = None,
+        job_id: str | None = None,
+    ) -> ErasureJob: ...
+    @staticmethod
+    def restore(snapshot: str) -> ErasureJob:
+        """A job from ``snapshot()`` output. Calls in flight at snapshot time are sent again.
+        Raises ``StorageError`` for anything that is not a snapshot."""
+
+    @property
+    def job_id(self) -> str:
+        """The job id, also the receipt id."""
+
+    @property
+    def plan(self) -> ErasurePlan:
+        """A copy of the plan this job runs."""
+
+    @property
+    def config(self) -> JobConfig:
+        """The job's settings."""
+
+    def poll_request(
+        self,
+        now: _Time,
+        credentials: Credentials,
+        base_url: str | ApiBaseUrls | None = None,
+    ) -> Call | None:
+        """The next call to send at ``now``, or ``None`` when the schedule, the rate limit or
+        ``max_in_flight`` says wait. Poll until ``None`` after construction, after every
+        ``handle_*`` and when ``poll_timeout`` is reached. The request carries credentials:
+        never log its ``authorization`` header."""
+
+    def handle_response(self, call_id: int, response: HttpResponse, now: _Time) -> None:
+        """Feeds the answer to call ``call_id``. Raises ``InputError`` for a call id that is
+        not in flight."""
+
+    def handle_failure(self, call_id: int, failure: str, now: _Time) -> None:
+        """Reports that call ``call_id`` got no answer: ``"timeout"``, ``"connection"``
+        (refused, reset, closed early) or any other text describing it."""
+
+    def poll_event(self) -> JobEvent | None:
+        """The next event, or ``None``. Poll after every ``poll_request`` and ``handle_*``."""
+
+    def poll_timeout(self, now: _Time) -> int | None:
+        """When to call ``poll_request`` next (ms since the epoch); ``None`` while the job
+        waits only on answers, or is finished."""
+
+    def is_finished(self) -> bool:
+        """True when every operation has reached its terminal state."""
+
+    def counts(self) -> Counts:
+        """Operations by state, plus ``in_flight``, ``retries`` and ``rate_limited``."""
+
+    def snapshot(self) -> str:
+        """The job as JSON text (plan, progress, limiter). Never credentials or tokens."""
+
+    def receipt(self, signing_key: bytes) -> Receipt:
+        """The Ed25519-signed receipt of a finished job (``signing_key``: a 32-byte seed).
+        Raises ``JobError`` (``job_not_finished``) before the job finished."""
+
+    def run(
+        self,
+        *,
+        credentials: Credentials,
+        client: httpx.Client | None = None,
+        base_url: str | ApiBaseUrls | None = None,
+        on_progress: Callable[[JobEvent], object] | None = None,
+        ledger: JobLedger | None = None,
+        checkpoint_every: int = 100,
+        signing_key: bytes | str | None = None,
+        timeout: float = 30.0,
+    ) -> Receipt:
+        """Runs the job to the end over HTTP and returns the signed receipt.
+
+        Up to ``max_in_flight`` calls at once from a thread pool over one ``httpx.Client``
+        (``client``, or a new one). ``timeout`` bounds each call (seconds). ``on_progress``
+        gets every event. With ``ledger``, checkpoints are saved every ``checkpoint_every``
+        answers and on stop, and the subject is forgotten after a job without failures.
+        The signing key is ``signing_key``, ``$ERASEKIT_SIGNING_KEY`` or the key file
+        ``erasekit-signing.key`` next to the ledger. See ``erasekit.job``.
+        """
+
+    def run_async(
+        self,
+        *,
+        credentials: Credentials,
+        client: httpx.AsyncClient | None = None,
+        base_url: str | ApiBaseUrls | None = None,
+        on_progress: Callable[[JobEvent], object] | None = None,
+        ledger: JobLedger | None = None,
+        checkpoint_every: int = 100,
+        signing_key: bytes | str | None = None,
+        timeout: float = 30.0,
+    ) -> Coroutine[Any, Any, Receipt]:
+        """``run()`` for asyncio over one ``httpx.AsyncClient``; await the result.
+        Cancelling saves a ``"stopped"`` checkpoint."""
+
+def verify_receipt(receipt: str | Receipt | dict[str, Any], public_key: str | None = None) -> ReceiptBody:
+    """Checks a receipt's Ed25519 signature and returns its content. With ``public_key``
+    (hex), it must also be signed by that key. Raises ``ReceiptError``: ``invalid_receipt``
+    (not a receipt) or ``bad_signature`` (any edit, unsigned fields, another key)."""
+
+def receipt_public_key(signing_key: bytes) -> str:
+    """The hex public key of a 32-byte Ed25519 signing key: publish it for verifiers."""
 
 
 # --- capture and ledger -------------------------------------------------------------------

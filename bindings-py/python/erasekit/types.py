@@ -18,6 +18,26 @@ from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
 __all__ = [
     "ApiBaseUrls",
+    "Action",
+    "Call",
+    "Counts",
+    "DeadlineDict",
+    "Finished",
+    "GroupStopped",
+    "JobConfig",
+    "JobEvent",
+    "OperationFinished",
+    "PlanOperation",
+    "PlanOptions",
+    "PlannedCall",
+    "Receipt",
+    "ReceiptBody",
+    "ReceiptOperation",
+    "ReceiptSignature",
+    "Retrying",
+    "Started",
+    "TerminalState",
+    "Throttled",
     "ErrorCode",
     "HttpRequest",
     "HttpResponse",
@@ -248,3 +268,224 @@ class SqlStatement(TypedDict):
 
     sql: str
     params: list[Union[int, str, None]]
+
+
+# ---- erasure: plans, jobs, events, receipts -----------------------------------------------
+
+Action = Literal[
+    "redact",
+    "delete_recording",
+    "delete_user",
+    "scrub_user",
+    "delete_event",
+    "delete_conversation",
+    "delete_leg",
+]
+"""The call an operation makes: ``redact`` (``POST /v1/redact/transaction``),
+``delete_recording`` (``DELETE /v3/media/{id}``), ``delete_user``/``scrub_user``
+(``DELETE``/``PATCH /v1/users/{id}``), ``delete_event``, ``delete_conversation``, ``delete_leg``."""
+
+TerminalState = Literal["done", "not_found", "expired", "failed", "skipped"]
+"""How an operation ended. ``not_found`` (404) is recorded as such, never as ``done``."""
+
+
+class _PlanOperationBase(TypedDict):
+    op: int
+    """Position in the plan; the job's operation id."""
+    target: str
+    """The resource id (transaction id, media id, user id, ``CON-…:<event id>``, ...)."""
+    action: Action
+    created_at: int
+    """When the resource was created (ms since the epoch)."""
+    not_before: int
+    """``created_at`` + 60 minutes: Vonage refuses earlier redactions."""
+    initial: Literal["pending", "expired", "skipped"]
+    """``expired``: older than the retention window; ``skipped``: left out by an option."""
+
+
+class PlanOperation(_PlanOperationBase, total=False):
+    """One operation of ``ErasurePlan.operations``."""
+
+    product: str
+    """For ``redact``: the Redact API product."""
+    direction: Literal["inbound", "outbound"]
+    """For ``redact``: the Redact API ``type``."""
+
+
+class PlannedCall(PlanOperation):
+    """One row of the dry run, ``ErasurePlan.describe()``: the operation and its call."""
+
+    method: str
+    """``POST``, ``DELETE``, ``PATCH`` or ``PUT``."""
+    url: str
+    """The full URL that would be called."""
+
+
+class PlanOptions(TypedDict):
+    """``ErasurePlan.options``."""
+
+    user_action: Literal["delete", "scrub"]
+    delete_legs: bool
+    delete_conversations: bool
+    conversation_api: Literal["v1", "v0.1"]
+    retention_months: int
+
+
+class DeadlineDict(TypedDict):
+    """``Deadline.to_dict()`` and the receipt's ``deadline``."""
+
+    received_at: int
+    due_at: int
+    extension_months: int
+    extension_reason: Optional[str]
+
+
+class JobConfig(TypedDict):
+    """``ErasureJob.config``: the job's settings."""
+
+    job_id: str
+    rate_per_second: int
+    max_in_flight: int
+    max_attempts: int
+    max_premature: int
+    max_rate_limited: int
+    backoff_base_ms: int
+    backoff_max_ms: int
+    seed: int
+
+
+class Counts(TypedDict):
+    """Operations by state, as ``ErasureJob.counts()`` and events report them."""
+
+    total: int
+    done: int
+    not_found: int
+    expired: int
+    failed: int
+    skipped: int
+    in_flight: int
+    """Sent and not yet answered."""
+    retries: int
+    """Calls sent again after a failure, a 429 or a premature answer."""
+    rate_limited: int
+    """429 answers received."""
+
+
+class Call(TypedDict):
+    """A call to send, from ``ErasureJob.poll_request()``."""
+
+    call_id: int
+    """Pass it back to ``handle_response`` or ``handle_failure``."""
+    op: int
+    """The operation it belongs to."""
+    request: HttpRequest
+
+
+class Started(TypedDict):
+    """The first call is about to go out."""
+
+    event: Literal["started"]
+    at: int
+    counts: Counts
+
+
+class Retrying(TypedDict):
+    """An operation will be sent again at ``at``."""
+
+    event: Literal["retrying"]
+    op: int
+    attempt: int
+    at: int
+    reason: str
+    """E.g. ``server error 503``, ``timeout``, ``premature``, ``rate limited``."""
+
+
+class Throttled(TypedDict):
+    """Vonage answered 429: nothing is sent before ``until`` and the pace drops."""
+
+    event: Literal["throttled"]
+    until: int
+    pace: float
+    """The new pace in requests per second."""
+
+
+class GroupStopped(TypedDict):
+    """A 401 or 403 stopped every remaining operation of a group (a product, ``media``,
+    ``conversation``)."""
+
+    event: Literal["group_stopped"]
+    group: str
+    reason: str
+    stopped: int
+
+
+class OperationFinished(TypedDict):
+    """An operation reached its terminal state."""
+
+    event: Literal["operation_finished"]
+    op: int
+    state: TerminalState
+    counts: Counts
+
+
+class Finished(TypedDict):
+    """Every operation is terminal; the receipt can be made."""
+
+    event: Literal["finished"]
+    at: int
+    counts: Counts
+
+
+JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished]
+"""An event from ``ErasureJob.poll_event()``, keyed by ``"event"``."""
+
+
+class ReceiptOperation(PlanOperation):
+    """One operation as the receipt reports it."""
+
+    state: TerminalState
+    attempts: int
+    first_attempt_at: Optional[int]
+    last_attempt_at: Optional[int]
+    status: Optional[int]
+    """The last HTTP status."""
+    instance: Optional[str]
+    """Vonage's trace id from the last problem body."""
+    problem: Optional[str]
+    """The last problem, for anything not ``done``."""
+
+
+class ReceiptBody(TypedDict):
+    """The signed content of a receipt (what ``verify_receipt`` returns)."""
+
+    format: str
+    """``erasekit-receipt/1``."""
+    receipt_id: str
+    """The job id."""
+    subject_hash: str
+    """HMAC-SHA256 of the subject under the ledger key: the subject is never named."""
+    deadline: DeadlineDict
+    planned_at: int
+    started_at: Optional[int]
+    finished_at: int
+    on_time: bool
+    counts: Counts
+    operations: list[ReceiptOperation]
+
+
+class ReceiptSignature(TypedDict):
+    """The receipt's signature block."""
+
+    algorithm: str
+    """``ed25519``."""
+    public_key: str
+    """The signer's public key, hex."""
+    value: str
+    """The signature over the canonical JSON of ``receipt``, hex."""
+
+
+class Receipt(TypedDict):
+    """A signed erasure receipt, as ``ErasureJob.receipt()`` and ``run()`` return it."""
+
+    receipt: ReceiptBody
+    signature: ReceiptSignature

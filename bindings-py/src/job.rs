@@ -1,0 +1,334 @@
+//! `erasekit.ErasureJob`: the core's sans-IO erasure job, method for method.
+//!
+//! The raw protocol (`poll_request`, `handle_response`, `handle_failure`, `poll_event`,
+//! `poll_timeout`, `snapshot`, `restore`, `receipt`) maps one-to-one onto the core; calls,
+//! events and counts are dicts with the core's field names. `run()` and `run_async()` are the
+//! Python drivers of `erasekit/job.py`, reached from here so that they are methods of the one
+//! class; they only move bytes, sleep and checkpoint.
+
+use crate::arguments::{api_base, binary, optional_text, text, type_name};
+use crate::credentials::Credentials;
+use crate::errors::{invalid_argument, raise};
+use crate::http::response_from_dict;
+use crate::plan::{integer, optional_integer, ErasurePlan};
+use crate::time::unix_millis;
+use erasekit_core::{Auth, JobConfig, TransportFailure};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+/// An erasure job: drives a plan at Vonage's limits; resumable from a snapshot.
+#[pyclass(module = "erasekit._native", name = "ErasureJob")]
+#[repr(transparent)]
+pub struct ErasureJob(erasekit_core::ErasureJob);
+
+/// Eight random bytes from `os.urandom`, for a job built without a seed.
+fn random_seed(py: Python<'_>) -> PyResult<u64> {
+    let bytes: Vec<u8> = py
+        .import("os")?
+        .call_method1("urandom", (8,))?
+        .extract()?;
+    let mut seed = [0u8; 8];
+    seed.copy_from_slice(&bytes[..8]);
+    Ok(u64::from_le_bytes(seed))
+}
+
+/// The Python driver module.
+const DRIVER: &str = "erasekit.job";
+
+#[pymethods]
+impl ErasureJob {
+    /// A job for `plan`. Settings left at `None` take the core's defaults (170/s, 32 in flight,
+    /// 8 attempts, ...); `seed` defaults to 8 bytes of `os.urandom`, `job_id` to one derived
+    /// from the seed.
+    #[new]
+    #[pyo3(signature = (
+        plan, *, rate_per_second=None, max_in_flight=None, max_attempts=None,
+        max_premature=None, max_rate_limited=None, backoff_base_ms=None, backoff_max_ms=None,
+        seed=None, job_id=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        plan: &Bound<'_, PyAny>,
+        rate_per_second: Option<&Bound<'_, PyAny>>,
+        max_in_flight: Option<&Bound<'_, PyAny>>,
+        max_attempts: Option<&Bound<'_, PyAny>>,
+        max_premature: Option<&Bound<'_, PyAny>>,
+        max_rate_limited: Option<&Bound<'_, PyAny>>,
+        backoff_base_ms: Option<&Bound<'_, PyAny>>,
+        backoff_max_ms: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
+        job_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let plan = plan.cast::<ErasurePlan>().map_err(|_| {
+            invalid_argument(
+                "plan",
+                format!("expected erasekit.ErasurePlan, got {}", type_name(plan)),
+            )
+        })?;
+        let mut config = JobConfig::default();
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = optional_integer(stringify!($field), $field)? {
+                    config.$field = v;
+                }
+            )*};
+        }
+        set!(
+            rate_per_second,
+            max_in_flight,
+            max_attempts,
+            max_premature,
+            max_rate_limited,
+            backoff_base_ms,
+            backoff_max_ms
+        );
+        config.seed = match optional_integer("seed", seed)? {
+            Some(s) => s,
+            None => random_seed(py)?,
+        };
+        if let Some(id) = optional_text("job_id", job_id)? {
+            config.job_id = id;
+        }
+        let plan = plan.borrow().0.clone();
+        erasekit_core::ErasureJob::new(plan, config)
+            .map(ErasureJob)
+            .map_err(raise)
+    }
+
+    /// A job from `snapshot()` output; in-flight calls of the snapshot are sent again.
+    #[staticmethod]
+    fn restore(snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let snapshot = text("snapshot", snapshot)?;
+        erasekit_core::ErasureJob::restore(&snapshot)
+            .map(ErasureJob)
+            .map_err(raise)
+    }
+
+    /// The job id (also the receipt id).
+    #[getter]
+    fn job_id(&self) -> &str {
+        self.0.job_id()
+    }
+
+    /// A copy of the plan this job runs.
+    #[getter]
+    fn plan(&self) -> ErasurePlan {
+        ErasurePlan(self.0.plan().clone())
+    }
+
+    /// The settings, as a dict (`rate_per_second`, `max_in_flight`, ..., `seed`, `job_id`).
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, self.0.config())?)
+    }
+
+    /// The next call to send now, or `None`: `{"call_id", "op", "request"}`. Poll until
+    /// `None` after construction, after every `handle_*` and when `poll_timeout` is reached.
+    #[pyo3(signature = (now, credentials, base_url=None))]
+    fn poll_request<'py>(
+        &mut self,
+        py: Python<'py>,
+        now: &Bound<'py, PyAny>,
+        credentials: &Bound<'py, PyAny>,
+        base_url: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let now = unix_millis("now", now)?;
+        let credentials = credentials.cast::<Credentials>().map_err(|_| {
+            invalid_argument(
+                "credentials",
+                format!(
+                    "expected erasekit.Credentials, got {}",
+                    type_name(credentials)
+                ),
+            )
+        })?;
+        let base = api_base(base_url)?;
+        let auth = Auth {
+            credentials: &credentials.get().0,
+            base: &base,
+        };
+        match self.0.poll_request(now, auth) {
+            Some(call) => Ok(Some(pythonize::pythonize(py, &call)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Feeds the response to call `call_id` (a dict with `status`, `headers`, `body`).
+    fn handle_response(
+        &mut self,
+        call_id: &Bound<'_, PyAny>,
+        response: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let call_id: u64 = integer("call_id", call_id)?;
+        let response = response_from_dict(response)?;
+        let now = unix_millis("now", now)?;
+        self.0
+            .handle_response(call_id, &response, now)
+            .map_err(raise)
+    }
+
+    /// Reports that call `call_id` got no answer: `"timeout"`, `"connection"`, or any other
+    /// text describing the failure (DNS, TLS, ...).
+    fn handle_failure(
+        &mut self,
+        call_id: &Bound<'_, PyAny>,
+        failure: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let call_id: u64 = integer("call_id", call_id)?;
+        let failure = match text("failure", failure)?.as_str() {
+            "timeout" => TransportFailure::Timeout,
+            "connection" => TransportFailure::Connection,
+            other => TransportFailure::Other {
+                message: other.to_owned(),
+            },
+        };
+        let now = unix_millis("now", now)?;
+        self.0
+            .handle_failure(call_id, &failure, now)
+            .map_err(raise)
+    }
+
+    /// The next event (a dict keyed by `"event"`), or `None`. Poll after every
+    /// `poll_request` and `handle_*`.
+    fn poll_event<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.0.poll_event() {
+            Some(event) => Ok(Some(pythonize::pythonize(py, &event)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// When the job next wants `poll_request` called (ms since the epoch); `None` while it
+    /// waits only on answers, or is finished.
+    fn poll_timeout(&mut self, now: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+        Ok(self.0.poll_timeout(unix_millis("now", now)?))
+    }
+
+    /// True when every operation has reached its terminal state.
+    fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+
+    /// Counts of operations by state, plus `in_flight`, `retries` and `rate_limited`.
+    fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.counts())?)
+    }
+
+    /// The job as JSON text: plan, progress, limiter. Never credentials or tokens.
+    fn snapshot(&self) -> String {
+        self.0.snapshot()
+    }
+
+    /// The signed receipt of a finished job, as a dict `{"receipt": ..., "signature": ...}`.
+    /// `signing_key` is a 32-byte Ed25519 seed. Raises `JobError` before the job finished.
+    fn receipt<'py>(
+        &self,
+        py: Python<'py>,
+        signing_key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let key = binary("signing_key", signing_key)?;
+        let receipt = self.0.receipt(&key).map_err(raise)?;
+        Ok(pythonize::pythonize(py, &receipt)?)
+    }
+
+    /// Runs the job to the end over HTTP (httpx, a thread pool) and returns the signed
+    /// receipt. See `erasekit.job.run`.
+    #[pyo3(signature = (
+        *, credentials, client=None, base_url=None, on_progress=None, ledger=None,
+        checkpoint_every=100, signing_key=None, timeout=30.0
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn run<'py>(
+        slf: &Bound<'py, Self>,
+        credentials: &Bound<'py, PyAny>,
+        client: Option<&Bound<'py, PyAny>>,
+        base_url: Option<&Bound<'py, PyAny>>,
+        on_progress: Option<&Bound<'py, PyAny>>,
+        ledger: Option<&Bound<'py, PyAny>>,
+        checkpoint_every: usize,
+        signing_key: Option<&Bound<'py, PyAny>>,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        drive(
+            slf,
+            "run",
+            [
+                ("credentials", Some(credentials)),
+                ("client", client),
+                ("base_url", base_url),
+                ("on_progress", on_progress),
+                ("ledger", ledger),
+                ("signing_key", signing_key),
+            ],
+            checkpoint_every,
+            timeout,
+        )
+    }
+
+    /// `run()` for asyncio with an `httpx.AsyncClient`: returns a coroutine. See
+    /// `erasekit.job.run_async`.
+    #[pyo3(signature = (
+        *, credentials, client=None, base_url=None, on_progress=None, ledger=None,
+        checkpoint_every=100, signing_key=None, timeout=30.0
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn run_async<'py>(
+        slf: &Bound<'py, Self>,
+        credentials: &Bound<'py, PyAny>,
+        client: Option<&Bound<'py, PyAny>>,
+        base_url: Option<&Bound<'py, PyAny>>,
+        on_progress: Option<&Bound<'py, PyAny>>,
+        ledger: Option<&Bound<'py, PyAny>>,
+        checkpoint_every: usize,
+        signing_key: Option<&Bound<'py, PyAny>>,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        drive(
+            slf,
+            "run_async",
+            [
+                ("credentials", Some(credentials)),
+                ("client", client),
+                ("base_url", base_url),
+                ("on_progress", on_progress),
+                ("ledger", ledger),
+                ("signing_key", signing_key),
+            ],
+            checkpoint_every,
+            timeout,
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.0.counts();
+        format!(
+            "ErasureJob(job_id={:?}, total={}, finished={}, in_flight={})",
+            self.0.job_id(),
+            c.total,
+            c.finished(),
+            c.in_flight
+        )
+    }
+}
+
+/// Calls `erasekit.job.<function>(job, **kwargs)`.
+fn drive<'py, const N: usize>(
+    job: &Bound<'py, ErasureJob>,
+    function: &str,
+    args: [(&str, Option<&Bound<'py, PyAny>>); N],
+    checkpoint_every: usize,
+    timeout: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = job.py();
+    let kwargs = PyDict::new(py);
+    for (name, value) in args {
+        kwargs.set_item(PyString::new(py, name), value)?;
+    }
+    kwargs.set_item("checkpoint_every", checkpoint_every)?;
+    kwargs.set_item("timeout", timeout)?;
+    py.import(DRIVER)?
+        .getattr(function)?
+        .call((job,), Some(&kwargs))
+}
