@@ -23,10 +23,7 @@ pub struct ErasureJob(erasekit_core::ErasureJob);
 
 /// Eight random bytes from `os.urandom`, for a job built without a seed.
 fn random_seed(py: Python<'_>) -> PyResult<u64> {
-    let bytes: Vec<u8> = py
-        .import("os")?
-        .call_method1("urandom", (8,))?
-        .extract()?;
+    let bytes: Vec<u8> = py.import("os")?.call_method1("urandom", (8,))?.extract()?;
     let mut seed = [0u8; 8];
     seed.copy_from_slice(&bytes[..8]);
     Ok(u64::from_le_bytes(seed))
@@ -186,9 +183,7 @@ impl ErasureJob {
             },
         };
         let now = unix_millis("now", now)?;
-        self.0
-            .handle_failure(call_id, &failure, now)
-            .map_err(raise)
+        self.0.handle_failure(call_id, &failure, now).map_err(raise)
     }
 
     /// The next event (a dict keyed by `"event"`), or `None`. Poll after every

@@ -8,8 +8,8 @@ use crate::arguments::{api_base, binary, text, type_name};
 use crate::errors::{invalid_argument, raise};
 use crate::time::{optional_unix_millis, unix_millis};
 use erasekit_core::{LedgerEntry, PlanOptions};
-use pyo3::prelude::*;
 use pyo3::conversion::FromPyObjectOwned;
+use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 
 /// Every call needed to erase one subject from Vonage, with the GDPR deadline.
@@ -82,7 +82,10 @@ fn entries(value: &Bound<'_, PyAny>) -> PyResult<Vec<LedgerEntry>> {
     let expected = || {
         invalid_argument(
             "entries",
-            format!("expected a list of ledger entry dicts, got {}", type_name(value)),
+            format!(
+                "expected a list of ledger entry dicts, got {}",
+                type_name(value)
+            ),
         )
     };
     if value.is_instance_of::<PyString>() || value.is_instance_of::<PyDict>() {
