@@ -388,3 +388,23 @@ test("postgres: an unreachable server is a storage error with the driver's error
   const err = await rejects(Ledger.postgres("postgresql://nobody@127.0.0.1:1/none"), "storage");
   assert.ok(err.cause instanceof Error);
 });
+
+test("the README's ledger example runs as documented", async () => {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const { fileURLToPath } = await import("node:url");
+  const { readmeBlock } = await import("./readme_blocks.mjs");
+  const [dir, remove] = tempDir();
+  try {
+    const block = readmeBlock("Ledger", "js");
+    assert.ok(block.includes('Ledger.sqlite("ledger.db")'));
+    const code = block.replace('"ledger.db"', JSON.stringify(join(dir, "ledger.db")));
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", code], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+    });
+    assert.equal(stdout, "[ 'sms 0A0000000123ABCD1' ]\n[] receipt-0001\n");
+    assert.ok(existsSync(join(dir, "ledger.db")));
+  } finally {
+    remove();
+  }
+});

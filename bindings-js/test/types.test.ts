@@ -239,3 +239,76 @@ export function erasureRefused(job: ErasureJob, plan: ErasurePlan): void {
   // @ts-expect-error reason only exists once narrowed
   void event.reason;
 }
+
+// The ledger: capture functions, the Ledger class and their data types (Ledger and
+// LedgerEntry are imported with the erasure block above).
+import {
+  capture,
+  captureSource,
+  captureSources,
+  phone,
+  type CaptureSource,
+  type Identifier,
+  type StoredJob,
+  type Tombstone,
+} from "erasekit";
+
+export async function ledgerUsage(body: string, bytes: Uint8Array): Promise<void> {
+  const ledger = await Ledger.sqlite("ledger.db", { timeoutMs: 5000 });
+  const entries: LedgerEntry[] = [
+    ...capture.smsSend(body, { at: Date.now() }),
+    ...capture.voiceRecording(bytes),
+    ...capture.conversationEvent({ id: 5, conversation_id: "CON-1" }, { at: new Date() }),
+    ...captureSource("verify_v2", { request_id: "r" }, { at: 1 }),
+  ];
+  const added: number = await ledger.record("user-42", entries);
+  await ledger.link("user-42", ["+44 7700 900123", { kind: "conversation_user", value: "USR-1" }]);
+  const identifiers: Identifier[] = await ledger.identifiers("user-42");
+  const subjects: string[] = await ledger.subjects();
+  const stone: Tombstone = await ledger.forget("user-42", "receipt-id");
+  const stones: Tombstone[] = await ledger.tombstones("user-42");
+  const key: Uint8Array = ledger.subjectKey;
+  await ledger.saveJob("job-1", "user-42", "running", "{}");
+  const job: StoredJob | null = await ledger.loadJob("job-1");
+  const jobs: StoredJob[] = await ledger.jobs();
+  const backend: "sqlite" | "postgres" | "memory" = ledger.backend;
+  const sources: CaptureSource[] = captureSources();
+  const e164: string = phone("+44 7700 900123");
+  const memory = await Ledger.memory();
+  const copy: Ledger = await Ledger.import(await memory.export());
+  const postgres = await Ledger.postgres("postgresql://erasekit@127.0.0.1/erasekit");
+  await Promise.all([ledger.close(), copy.close(), postgres.close()]);
+  for (const entry of entries) {
+    if (entry.kind === "transaction") {
+      const product: string | null = entry.product;
+      void product;
+    }
+    const at: number = entry.created_at;
+    const extra: unknown = entry.extra["recording_url"];
+    void at, extra;
+  }
+  void added, identifiers, subjects, stone, stones, key, job, jobs, backend, sources, e164;
+}
+
+assertType<Equal<Awaited<ReturnType<Ledger["entries"]>>, LedgerEntry[]>>();
+assertType<Equal<Awaited<ReturnType<Ledger["record"]>>, number>>();
+assertType<Equal<IsAny<Parameters<Ledger["record"]>[1]>, false>>();
+assertType<Equal<IsAny<Parameters<typeof capture.smsSend>[0]>, false>>();
+assertType<Equal<ReturnType<typeof capture.messagesInbound>, LedgerEntry[]>>();
+
+export async function ledgerRefused(ledger: Ledger): Promise<void> {
+  // @ts-expect-error the constructor is private: Ledger.sqlite(), .postgres(), .memory()
+  new Ledger();
+  // @ts-expect-error capture functions are camelCase
+  capture.sms_send("{}");
+  // @ts-expect-error record takes entries, not a payload
+  await ledger.record("user-42", "{}");
+  // @ts-expect-error at is milliseconds or a Date
+  capture.smsSend("{}", { at: "2024-01-01" });
+  // @ts-expect-error an identifier object has kind and value
+  await ledger.link("user-42", [{ phone: "+447700900123" }]);
+  // @ts-expect-error the subject key is read-only
+  ledger.subjectKey = new Uint8Array(32);
+  // @ts-expect-error not a capture source
+  captureSource("sms_outbound", "{}");
+}
