@@ -130,11 +130,25 @@ class _Sqlite(_Driver):
         except sqlite3.Error as exc:
             raise _driver_error(exc) from exc
         try:
-            # WAL: readers never block the writer, and two processes can share the file.
-            self._conn.execute("PRAGMA journal_mode=WAL").fetchall()
+            self._wal(timeout)
         except sqlite3.Error as exc:
             self._conn.close()
             raise _driver_error(exc) from exc
+
+    def _wal(self, timeout: float) -> None:
+        """WAL mode: readers never block the writer, and processes share the file. Switching
+        needs the file to itself and SQLite may answer "locked" at once instead of waiting
+        while another process is opening it: retry until the busy timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL").fetchall()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextmanager
     def transaction(self) -> Iterator[_Transaction]:
