@@ -18,8 +18,10 @@ so that a new plan can try again once the cause (credentials, provisioning) is f
 
 The signing key (32 bytes, Ed25519) for the receipt is, in order: the ``signing_key``
 argument (``bytes`` or 64 hex digits), the environment variable ``ERASEKIT_SIGNING_KEY`` (64 hex
-digits), or the file ``erasekit-signing.key`` next to the ledger's SQLite file (in the current
-directory for other ledgers or none), created on first use from ``os.urandom`` with mode 0600.
+digits), or the file ``erasekit-signing.key`` (64 hex digits), created on first use from
+``os.urandom`` with mode 0600: the ``erasekit`` command keeps it next to the SQLite ledger file
+(in the current directory for PostgreSQL); ``run()`` looks next to ``ledger.path`` when the
+ledger has one, else in the current directory.
 Publish ``receipt_public_key(key)`` so that receipts can be verified against it; keep the file
 safe and back it up.
 """
@@ -152,9 +154,16 @@ def _key_file(ledger: object) -> Path:
     return Path.cwd() / SIGNING_KEY_FILE
 
 
-def signing_key(key: bytes | str | None = None, ledger: object = None) -> bytes:
+def signing_key(
+    key: bytes | str | None = None,
+    ledger: object = None,
+    *,
+    key_file: str | os.PathLike[str] | None = None,
+) -> bytes:
     """The receipt signing key: ``key`` (32 bytes or 64 hex digits), else
-    ``$ERASEKIT_SIGNING_KEY``, else the key file next to the ledger (created if missing)."""
+    ``$ERASEKIT_SIGNING_KEY``, else the key file (created with a fresh key if missing):
+    ``key_file`` when given, else ``erasekit-signing.key`` next to the ledger's file when the
+    ledger has a ``path``, else in the current directory."""
     if isinstance(key, (bytes, bytearray)):
         if len(key) != 32:
             raise _invalid_argument("signing_key", f"must be 32 bytes, got {len(key)}")
@@ -166,7 +175,7 @@ def signing_key(key: bytes | str | None = None, ledger: object = None) -> bytes:
     env = os.environ.get(SIGNING_KEY_ENV)
     if env:
         return _key_from_hex(env, SIGNING_KEY_ENV)
-    path = _key_file(ledger)
+    path = Path(key_file) if key_file is not None else _key_file(ledger)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -1,0 +1,120 @@
+"""The CLI's progress display: a live bar on a terminal, plain lines otherwise.
+
+It only reads the job's events and counts; it never changes what the job does.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable, Optional, TextIO
+
+if TYPE_CHECKING:
+    from ._native import ErasureJob
+    from .types import Counts, JobEvent
+
+__all__ = ["Progress", "format_duration"]
+
+BAR_WIDTH = 24
+
+
+def format_duration(seconds: float) -> str:
+    """``1:02:03`` or ``2:03``."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _finished(c: Counts) -> int:
+    return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
+
+
+class Progress:
+    """An ``on_progress`` callback that shows done/total, rate per second, retries and ETA.
+
+    On a terminal (``tty=True``) one line is redrawn at most every ``interval`` seconds
+    (default 0.1); otherwise a plain line is printed every ``interval`` seconds (default 2)
+    and at the end. Expired and skipped operations, settled before anything is sent, count
+    towards ``done`` but not towards the rate.
+    """
+
+    def __init__(
+        self,
+        job: ErasureJob,
+        stream: TextIO,
+        *,
+        tty: Optional[bool] = None,
+        interval: Optional[float] = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.job = job
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.interval = interval if interval is not None else (0.1 if self.tty else 2.0)
+        self.clock = clock
+        counts = job.counts()
+        self.settled = _finished(counts)  # finished before this run started
+        self.started = clock()
+        self.last_drawn = float("-inf")
+        self.note = ""
+        self.closed = False
+
+    def line(self, counts: Counts) -> str:
+        total = counts["total"]
+        finished = _finished(counts)
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = (finished - self.settled) / elapsed
+        remaining = total - finished
+        if remaining == 0:
+            eta = "done"
+        elif rate > 0:
+            eta = format_duration(remaining / rate)
+        else:
+            eta = "--:--"
+        share = finished / total if total else 1.0
+        parts = [
+            f"{finished}/{total}",
+            f"{share:4.0%}",
+            f"{rate:6.1f}/s",
+            f"retries {counts['retries']}",
+            f"429s {counts['rate_limited']}",
+            f"failed {counts['failed']}",
+            f"ETA {eta}",
+        ]
+        if self.note:
+            parts.append(self.note)
+        text = "  ".join(parts)
+        if self.tty:
+            filled = int(BAR_WIDTH * share)
+            return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {text}"
+        return text
+
+    def __call__(self, event: JobEvent) -> None:
+        if event["event"] == "throttled":
+            self.note = f"throttled to {event['pace']:.0f}/s"
+        elif event["event"] == "retrying" and event["reason"] == "premature":
+            self.note = "waiting for the 60-minute rule"
+        elif event["event"] == "operation_finished":
+            self.note = ""
+        final = event["event"] == "finished"
+        now = self.clock()
+        if final or now - self.last_drawn >= self.interval:
+            self.draw(final=final)
+
+    def draw(self, *, final: bool = False) -> None:
+        if self.closed:
+            return
+        self.last_drawn = self.clock()
+        text = self.line(self.job.counts())
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + text + ("\n" if final else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+        if final:
+            self.closed = True
+
+    def close(self) -> None:
+        """Ends the display (draws the last state once if the job did not finish)."""
+        if not self.closed:
+            self.draw(final=True)
