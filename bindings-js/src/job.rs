@@ -9,16 +9,126 @@ use crate::error::{invalid_argument, to_js_error};
 use crate::options::{get, options_object, RequestOptions};
 use crate::plan::ErasurePlan;
 use crate::wire::{bytes_arg, from_js_bytes, from_js_plain, time_arg, to_js};
-use erasekit_core::{Auth, HttpResponse, JobConfig, TransportFailure};
+use erasekit_core::{Auth, Call, HttpResponse, JobConfig, TransportFailure};
 use js_sys::{Function, Object, Reflect, Uint8Array};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// An erasure job: drives a plan at Vonage's limits, resumable, ending in a signed receipt.
 #[wasm_bindgen]
-#[repr(transparent)]
-pub struct ErasureJob(erasekit_core::ErasureJob);
+pub struct ErasureJob {
+    inner: erasekit_core::ErasureJob,
+    /// The last `pollRequest` options read, reused while the host passes the very same object
+    /// with the very same `credentials` and `baseUrl` values (the driver does): reading them
+    /// again costs more than building the request. Held in memory only, never in a snapshot.
+    auth: Option<AuthCache>,
+}
+
+/// `pollRequest` options already read, keyed by the identity of the JS values they came from.
+struct AuthCache {
+    options: JsValue,
+    credentials: JsValue,
+    base_url: JsValue,
+    read: RequestOptions,
+}
+
+thread_local! {
+    /// Property names read on every call, made into JS strings once: crossing a string is
+    /// what costs most on the hot path.
+    static KEYS: [JsValue; 5] = ["credentials", "baseUrl", "status", "headers", "body"].map(JsValue::from_str);
+}
+
+/// `object[KEYS[index]]`, or `undefined`.
+fn get_key(object: &JsValue, index: usize) -> JsValue {
+    KEYS.with(|keys| Reflect::get(object, &keys[index]).unwrap_or(JsValue::UNDEFINED))
+}
+
+/// A call as the hot path sends it: everything but the body, as one JSON text.
+#[derive(Serialize)]
+struct CallHead<'a> {
+    call_id: u64,
+    op: u32,
+    request: RequestHead<'a>,
+}
+
+#[derive(Serialize)]
+struct RequestHead<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a BTreeMap<String, String>,
+}
+
+/// Plain data as JSON text parsed by `JSON.parse`: one string crossing instead of one per
+/// field name and value (serde-wasm-bindgen's way), several times faster for small objects.
+fn json_to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| invalid_argument("result", &format!("cannot be written as JSON: {e}")))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// `{ call_id, op, request: { method, url, headers, body } }` with `body` a `Uint8Array`.
+fn call_to_js(call: &Call) -> Result<JsValue, JsValue> {
+    let head = json_to_js(&CallHead {
+        call_id: call.call_id,
+        op: call.op,
+        request: RequestHead {
+            method: &call.request.method,
+            url: &call.request.url,
+            headers: &call.request.headers,
+        },
+    })?;
+    let request = get(&head, "request");
+    let body = Uint8Array::from(&call.request.body[..]);
+    KEYS.with(|keys| Reflect::set(&request, &keys[4], &body))?;
+    Ok(head)
+}
+
+/// `{ status, headers?, body? }` read field by field when it has the usual shape (a whole
+/// status, headers as a plain object of strings, body a `Uint8Array`, a string or absent);
+/// anything else goes through the general reader, which names what is wrong.
+fn response_arg(response: JsValue) -> Result<HttpResponse, JsValue> {
+    let fast = || -> Option<HttpResponse> {
+        if !response.is_object() {
+            return None;
+        }
+        let status = get_key(&response, 2).as_f64()?;
+        if status.fract() != 0.0 || !(0.0..=65535.0).contains(&status) {
+            return None;
+        }
+        let mut headers = BTreeMap::new();
+        let given = get_key(&response, 3);
+        if !(given.is_undefined() || given.is_null()) {
+            if !given.is_object() || js_sys::Array::is_array(&given) {
+                return None;
+            }
+            for pair in Object::entries(given.unchecked_ref()).iter() {
+                let pair: js_sys::Array = pair.unchecked_into();
+                let name = pair.get(0).as_string()?;
+                let value = pair.get(1).as_string()?;
+                headers.entry(name).or_insert(value);
+            }
+        }
+        let body = get_key(&response, 4);
+        let body = if body.is_undefined() || body.is_null() {
+            Vec::new()
+        } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+            bytes.to_vec()
+        } else {
+            body.as_string()?.into_bytes()
+        };
+        Some(HttpResponse {
+            status: status as u16,
+            headers,
+            body,
+        })
+    };
+    match fast() {
+        Some(response) => Ok(response),
+        None => from_js_bytes(response, "response"),
+    }
+}
 
 /// The options of `new ErasureJob(plan, options)` other than `seed`: camelCase names of the
 /// core's `JobConfig`.
@@ -165,6 +275,35 @@ fn failure_arg(value: &JsValue) -> Result<TransportFailure, JsValue> {
     ))
 }
 
+impl ErasureJob {
+    fn wrap(inner: erasekit_core::ErasureJob) -> Self {
+        ErasureJob { inner, auth: None }
+    }
+
+    /// Reads `{ credentials, baseUrl? }` into the cache, unless it holds these very values.
+    fn read_auth(&mut self, options: JsValue) -> Result<(), JsValue> {
+        let credentials = get_key(&options, 0);
+        let base_url = get_key(&options, 1);
+        if let Some(cache) = &self.auth {
+            if Object::is(&cache.options, &options)
+                && Object::is(&cache.credentials, &credentials)
+                && Object::is(&cache.base_url, &base_url)
+            {
+                return Ok(());
+            }
+        }
+        self.auth = None;
+        let read = RequestOptions::from_js(&options)?;
+        self.auth = Some(AuthCache {
+            options,
+            credentials,
+            base_url,
+            read,
+        });
+        Ok(())
+    }
+}
+
 #[wasm_bindgen]
 impl ErasureJob {
     /// A job for `plan` (which stays usable): `{ ratePerSecond = 170, maxInFlight = 32,
@@ -178,33 +317,33 @@ impl ErasureJob {
     ) -> Result<ErasureJob, JsValue> {
         let config = job_config(options)?;
         erasekit_core::ErasureJob::new(plan.0.clone(), config)
-            .map(ErasureJob)
+            .map(ErasureJob::wrap)
             .map_err(|e| to_js_error(&e))
     }
 
     /// A job from `snapshot()` output; a call that was in flight is sent again.
     pub fn restore(snapshot: &str) -> Result<ErasureJob, JsValue> {
         erasekit_core::ErasureJob::restore(snapshot)
-            .map(ErasureJob)
+            .map(ErasureJob::wrap)
             .map_err(|e| to_js_error(&e))
     }
 
     /// The job id (also the receipt id).
     #[wasm_bindgen(getter = jobId)]
     pub fn job_id(&self) -> String {
-        self.0.job_id().to_owned()
+        self.inner.job_id().to_owned()
     }
 
     /// The subject the plan erases (personal data; the receipt names it only by its hash).
     #[wasm_bindgen(getter)]
     pub fn subject(&self) -> String {
-        self.0.plan().subject.clone()
+        self.inner.plan().subject.clone()
     }
 
     /// A copy of the plan this job runs.
     #[wasm_bindgen(getter)]
     pub fn plan(&self) -> ErasurePlan {
-        ErasurePlan(self.0.plan().clone())
+        ErasurePlan(self.inner.plan().clone())
     }
 
     /// The next call to send at `now`, or `null` when the schedule, the rate limit or
@@ -218,13 +357,16 @@ impl ErasureJob {
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let now = time_arg(&now, "now")?;
-        let options = RequestOptions::from_js(&options)?;
-        let auth = Auth {
-            credentials: &options.credentials,
-            base: &options.base,
+        self.read_auth(options)?;
+        let Some(read) = self.auth.as_ref().map(|cache| &cache.read) else {
+            return Ok(JsValue::NULL);
         };
-        match self.0.poll_request(now, auth) {
-            Some(call) => to_js(&call, "now"),
+        let auth = Auth {
+            credentials: &read.credentials,
+            base: &read.base,
+        };
+        match self.inner.poll_request(now, auth) {
+            Some(call) => call_to_js(&call),
             None => Ok(JsValue::NULL),
         }
     }
@@ -238,9 +380,9 @@ impl ErasureJob {
         #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<(), JsValue> {
         let call_id = call_id_arg(&call_id)?;
-        let response: HttpResponse = from_js_bytes(response, "response")?;
+        let response = response_arg(response)?;
         let now = time_arg(&now, "now")?;
-        self.0
+        self.inner
             .handle_response(call_id, &response, now)
             .map_err(|e| to_js_error(&e))
     }
@@ -257,7 +399,7 @@ impl ErasureJob {
         let call_id = call_id_arg(&call_id)?;
         let failure = failure_arg(&failure)?;
         let now = time_arg(&now, "now")?;
-        self.0
+        self.inner
             .handle_failure(call_id, &failure, now)
             .map_err(|e| to_js_error(&e))
     }
@@ -265,8 +407,8 @@ impl ErasureJob {
     /// The next progress event, or `null`. Poll after every `pollRequest` and `handle*` call.
     #[wasm_bindgen(js_name = pollEvent, unchecked_return_type = "JobEvent | null")]
     pub fn poll_event(&mut self) -> Result<JsValue, JsValue> {
-        match self.0.poll_event() {
-            Some(event) => to_js(&event, "now"),
+        match self.inner.poll_event() {
+            Some(event) => json_to_js(&event),
             None => Ok(JsValue::NULL),
         }
     }
@@ -279,25 +421,25 @@ impl ErasureJob {
         #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, JsValue> {
         let now = time_arg(&now, "now")?;
-        to_js(&self.0.poll_timeout(now), "now")
+        to_js(&self.inner.poll_timeout(now), "now")
     }
 
     /// True when every operation is terminal.
     #[wasm_bindgen(js_name = isFinished)]
     pub fn is_finished(&self) -> bool {
-        self.0.is_finished()
+        self.inner.is_finished()
     }
 
     /// Operations by state, calls in flight, retries and 429s so far.
     #[wasm_bindgen(unchecked_return_type = "JobCounts")]
     pub fn counts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0.counts(), "counts")
+        to_js(&self.inner.counts(), "counts")
     }
 
     /// The job as JSON text (plan, progress, limiter), with no credential or token in it.
     /// `ErasureJob.restore(text)` continues it.
     pub fn snapshot(&self) -> String {
-        self.0.snapshot()
+        self.inner.snapshot()
     }
 
     /// The signed receipt of a finished job; `signingKey` is a 32-byte Ed25519 seed.
@@ -309,7 +451,7 @@ impl ErasureJob {
         signing_key: JsValue,
     ) -> Result<JsValue, JsValue> {
         let key = bytes_arg(&signing_key, "signingKey")?;
-        let receipt = self.0.receipt(&key).map_err(|e| to_js_error(&e))?;
+        let receipt = self.inner.receipt(&key).map_err(|e| to_js_error(&e))?;
         to_js(&receipt, "receipt")
     }
 }
