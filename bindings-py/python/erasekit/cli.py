@@ -317,22 +317,31 @@ def _jobs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops like Ctrl-C: the driver saves a checkpoint on the way out."""
+def _stop_on_sigterm() -> Any:
+    """SIGTERM stops like Ctrl-C: the driver saves a checkpoint on the way out. Returns the
+    previous handler (``None`` when not on the main thread, where handlers cannot be set)."""
 
     def handler(signum: int, frame: Optional[FrameType]) -> None:
         raise KeyboardInterrupt
 
     try:
-        signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (e.g. main() called from a test thread)
-        pass
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        return None
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The ``erasekit`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    _stop_on_sigterm()
+    previous = _stop_on_sigterm()
+    try:
+        return _dispatch(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "erase":
             return _erase(args)

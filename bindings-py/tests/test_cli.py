@@ -1,0 +1,344 @@
+"""The ``erasekit`` command: dry run, erase, verify, jobs, exit codes and the progress display,
+in-process against the simulator; and as a process killed with SIGKILL (or stopped with
+SIGTERM) mid-job, then ``erasekit resume`` to the end with nothing lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import erasekit
+from erasekit._progress import Progress, format_duration
+from erasekit.cli import main
+from conftest import KEYS, REPO
+
+sys.path.insert(0, str(REPO / "tests" / "simulator" / "clients"))
+from sim import Simulator  # noqa: E402
+
+HOUR = 3_600_000
+SUBJECT = "user-42"
+SIGNING = bytes([5]) * 32
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@pytest.fixture(scope="module")
+def running() -> Iterator[Simulator]:
+    with Simulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(running: Simulator) -> Simulator:
+    running.reset()
+    running.clear_faults()
+    running.set_clock(now_ms())
+    return running
+
+
+@pytest.fixture
+def env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {
+        "VONAGE_API_KEY": sim.api_key,
+        "VONAGE_API_SECRET": sim.api_secret,
+        "VONAGE_APPLICATION_ID": sim.application_id,
+        "VONAGE_PRIVATE_KEY_PATH": str(KEYS / "app_private.pem"),
+        "ERASEKIT_SIGNING_KEY": SIGNING.hex(),
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def seed(sim: Simulator, db: Path, n: int, *, products: tuple[str, ...] = ("sms",), users: int = 0) -> None:
+    """``n`` records per product in the simulator and the ledger, two hours old."""
+    created = now_ms() - 2 * HOUR
+    records = [{"product": p, "id": f"{p}-{i}", "age_ms": 2 * HOUR} for p in products for i in range(n)]
+    entries: list[dict[str, Any]] = [
+        {"kind": "transaction", "product": r["product"], "direction": None, "id": r["id"],
+         "created_at": created, "source": "test", "extra": {}}
+        for r in records
+    ]
+    entries += [{"kind": "user", "product": None, "direction": None, "id": f"USR-{i}",
+                 "created_at": created, "source": "test", "extra": {}} for i in range(users)]
+    sim.seed({"records": records, "users": [{"id": f"USR-{i}", "name": f"u{i}"} for i in range(users)]})
+    with erasekit.Ledger.sqlite(db) as ledger:
+        ledger.record(SUBJECT, entries)  # type: ignore[arg-type]
+
+
+def redactions(sim: Simulator) -> dict[str, int]:
+    return {r["id"]: r["count"] for r in sim.state()["redactions"]}
+
+
+# ---- in process -------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_the_plan_and_sends_nothing(
+    sim: Simulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 2, users=1)
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--dry-run",
+                 "--received-at", "2026-01-31T10:00:00Z"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "dry run: 3 operations, 3 to send, nothing sent" in out
+    assert "deadline 2026-02-28T10:00:00Z (received 2026-01-31T10:00:00Z)" in out
+    assert f"DELETE {sim.base_url}/v1/users/USR-0  [now]" in out
+    assert out.count(f"POST   {sim.base_url}/v1/redact/transaction  [now]") == 2
+    assert SUBJECT not in out
+    assert sim.state()["routes"] == {}
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--dry-run", "--json", "--delete-legs"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [c["url"] for c in doc["calls"]][:1] == ["https://api.nexmo.com/v1/redact/transaction"]
+    assert doc["deadline"]["extension_months"] == 0
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert len(ledger.entries(SUBJECT)) == 3 and ledger.jobs() == []
+
+
+def test_erase_then_verify(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 20, products=("sms", "voice"), users=2)
+    out_path = tmp_path / "receipt.json"
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--receipt-out", str(out_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "42 operations: 42 done, 0 not found" in captured.out
+    assert f"receipt written to {out_path}" in captured.out
+    assert f"signed by {erasekit.receipt_public_key(SIGNING)}" in captured.out
+    assert "42/42" in captured.err and "ETA done" in captured.err  # plain progress lines
+    assert len(redactions(sim)) == 40
+    receipt = json.loads(out_path.read_text())
+    assert erasekit.verify_receipt(receipt)["counts"]["done"] == 42
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert ledger.entries(SUBJECT) == []
+        assert [t["receipt_id"] for t in ledger.tombstones(SUBJECT)] == [receipt["receipt"]["receipt_id"]]
+
+    assert main(["verify", str(out_path)]) == 0
+    assert "signature valid" in capsys.readouterr().out
+    assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(SIGNING)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(bytes(32))]) == 1
+    assert "bad_signature" in capsys.readouterr().err
+    receipt["receipt"]["operations"][0]["state"] = "not_found"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(receipt))
+    assert main(["verify", str(edited)]) == 1
+    assert "NOT VALID (bad_signature)" in capsys.readouterr().err
+    edited.write_text("{}")
+    assert main(["verify", str(edited)]) == 1
+    assert "invalid_receipt" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "missing.json")]) == 2
+
+
+def test_failures_exit_1_with_a_summary(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 3, products=("sms", "verify"))
+    sim.settings({"unprovisioned_products": ["verify"]})
+    try:
+        code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet",
+                     "--max-in-flight", "1", "--receipt-out", str(tmp_path / "r.json")])
+    finally:
+        sim.settings({"unprovisioned_products": []})
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "6 operations: 3 done, 0 not found, 0 expired, 0 skipped, 3 failed" in captured.out
+    assert "3 operations failed; the subject stays in the ledger" in captured.err
+    assert "failed #3 redact verify-0: HTTP 403" in captured.err
+    assert "stopped: verify answered 403 not provisioned" in captured.err
+    assert captured.err.count("failed #") == 3
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert len(ledger.entries(SUBJECT)) == 6
+        (job,) = ledger.jobs()
+        assert job["state"] == "finished"
+    assert main(["jobs", "--ledger", str(db)]) == 0
+    assert f"{job['job_id']}  finished  6/6  failed 3" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 1)
+    assert main(["resume", "no-such-job", "--ledger", str(db)]) == 2
+    assert "no job 'no-such-job'" in capsys.readouterr().err
+    monkeypatch.delenv("VONAGE_API_SECRET")
+    assert main(["erase", SUBJECT, "--ledger", str(db)]) == 2
+    assert "VONAGE_API_KEY and VONAGE_API_SECRET" in capsys.readouterr().err
+    monkeypatch.setenv("VONAGE_API_SECRET", "x")
+    monkeypatch.setenv("VONAGE_PRIVATE_KEY_PATH", str(tmp_path / "missing.pem"))
+    assert main(["erase", SUBJECT, "--ledger", str(db)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    monkeypatch.setenv("ERASEKIT_SIGNING_KEY", "not hex")
+    monkeypatch.delenv("VONAGE_PRIVATE_KEY_PATH")
+    monkeypatch.delenv("VONAGE_APPLICATION_ID")
+    assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url]) == 2
+    assert "ERASEKIT_SIGNING_KEY must be 64 hex digits" in capsys.readouterr().err
+    assert sim.state()["routes"] == {}
+    with pytest.raises(SystemExit) as exit_info:
+        main(["erase", SUBJECT])  # --ledger is required
+    assert exit_info.value.code == 2
+    assert main(["erase", SUBJECT, "--ledger", str(tmp_path / "no-dir" / "x.db")]) == 2
+
+
+def test_the_signing_key_file_is_created_next_to_the_ledger(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("ERASEKIT_SIGNING_KEY")
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 1)
+    assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet",
+                 "--receipt-out", str(tmp_path / "r.json")]) == 0
+    key = bytes.fromhex((tmp_path / "erasekit-signing.key").read_text())
+    assert f"signed by {erasekit.receipt_public_key(key)}" in capsys.readouterr().out
+
+
+# ---- the progress display ---------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    t = now_ms()
+    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [
+        {"kind": "transaction", "product": "sms", "direction": None, "id": f"S{i}",
+         "created_at": t - 2 * HOUR, "source": "t", "extra": {}} for i in range(4)
+    ], t)
+    job = erasekit.ErasureJob(plan, seed=1)
+    clock = Clock()
+    stream = Tty()
+    bar = Progress(job, stream, clock=clock)
+    assert bar.tty and bar.interval == 0.1
+    creds = erasekit.Credentials(api_key="k", api_secret="s")
+    calls = []
+    while (call := job.poll_request(t, creds)) is not None:
+        calls.append(call)
+    clock.t += 2.0
+    job.handle_response(calls[0]["call_id"], {"status": 204}, t)
+    job.handle_response(calls[1]["call_id"], {"status": 503}, t)
+    while (event := job.poll_event()) is not None:
+        bar(event)
+    text = stream.getvalue()
+    assert "\r\x1b[2K[" in text
+    last = text.rsplit("\r\x1b[2K", 1)[1]
+    assert last.startswith("[######------------------] 1/4   25%")
+    assert "0.5/s" in last and "retries 1" in last and "ETA 0:06" in last
+    bar.close()
+    assert stream.getvalue().endswith("\n")
+
+
+def test_progress_lines_without_a_terminal() -> None:
+    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], now_ms()), seed=1)
+    stream = io.StringIO()
+    bar = Progress(job, stream)
+    assert not bar.tty and bar.interval == 2.0
+    bar.close()
+    assert stream.getvalue() == "0/0  100%     0.0/s  retries 0  429s 0  failed 0  ETA done\n"
+    assert format_duration(3723) == "1:02:03" and format_duration(61.4) == "1:01"
+
+
+# ---- as a process: SIGKILL, SIGTERM, resume ---------------------------------------------------
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).parent / "erasekit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "erasekit.cli"]
+
+
+def test_the_console_script_is_installed() -> None:
+    script = shutil.which("erasekit", path=str(Path(sys.executable).parent))
+    assert script is not None
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "erase" in result.stdout and "VONAGE_API_KEY" in result.stdout
+
+
+def wait_for(predicate: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM"])
+def test_a_stopped_process_resumes_to_the_end_with_nothing_lost(
+    stop: str, sim: Simulator, env: dict[str, str], tmp_path: Path
+) -> None:
+    n, checkpoint_every, in_flight = 300, 10, 4
+    db = tmp_path / "ledger.db"
+    seed(sim, db, n)
+    base = ["--ledger", str(db), "--base-url", sim.base_url]
+    log = (tmp_path / "erase.log").open("w")
+    proc = subprocess.Popen(
+        command() + ["erase", SUBJECT, *base, "--rate", "40", "--max-in-flight", str(in_flight),
+                     "--checkpoint-every", str(checkpoint_every), "--receipt-out", str(tmp_path / "first.json")],
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ), cwd=tmp_path,
+    )
+    try:
+        wait_for(lambda: len(redactions(sim)) >= 80, 60)
+        proc.send_signal(signal.SIGKILL if stop == "SIGKILL" else signal.SIGTERM)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+    output = (tmp_path / "erase.log").read_text()
+    assert code == (-signal.SIGKILL if stop == "SIGKILL" else 130), output
+    assert not (tmp_path / "first.json").exists()
+    before = redactions(sim)
+    assert 80 <= len(before) < n
+    with erasekit.Ledger.sqlite(db) as ledger:
+        (job,) = ledger.jobs()
+    assert job["state"] == ("running" if stop == "SIGKILL" else "stopped")
+    if stop == "SIGTERM":
+        assert f"erasekit resume {job['job_id']} --ledger {db}" in output
+
+    result = subprocess.run(
+        command() + ["resume", job["job_id"], *base, "--receipt-out", str(tmp_path / "receipt.json")],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ), cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{n} operations: {n} done" in result.stdout
+    receipt = json.loads((tmp_path / "receipt.json").read_text())
+    body = erasekit.verify_receipt(receipt, erasekit.receipt_public_key(SIGNING))
+    assert body["receipt_id"] == job["job_id"] and body["counts"]["done"] == n
+    after = redactions(sim)
+    assert set(after) == {f"sms-{i}" for i in range(n)}  # nothing lost
+    duplicates = sum(count - 1 for count in after.values())
+    # Only what was answered after the last checkpoint, or in flight, is sent again.
+    assert duplicates <= checkpoint_every + in_flight, duplicates
+    if stop == "SIGTERM":
+        assert duplicates <= in_flight  # the stop saved the exact state but for calls in flight
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert ledger.entries(SUBJECT) == [] and ledger.jobs() == []
