@@ -44,19 +44,19 @@ mod _native {
     #[pymodule_export]
     use super::errors::StorageError;
     #[pymodule_export]
+    use super::job::ErasureJob;
+    #[pymodule_export]
     use super::ledger::_storage_error;
     #[pymodule_export]
     use super::ledger_sql::LedgerSql;
     #[pymodule_export]
     use super::memory_ledger::MemoryLedger;
     #[pymodule_export]
-    use super::redact::RedactRequest;
-    #[pymodule_export]
-    use super::job::ErasureJob;
-    #[pymodule_export]
     use super::plan::{Deadline, ErasurePlan};
     #[pymodule_export]
     use super::receipt::{receipt_public_key, verify_receipt};
+    #[pymodule_export]
+    use super::redact::RedactRequest;
 
     /// The `User-Agent` every request carries.
     #[pymodule_export]
