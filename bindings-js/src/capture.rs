@@ -5,11 +5,11 @@
 //! error, come from the core; this file only reads the JS arguments.
 
 use crate::error::{invalid_argument, to_js_error};
+use crate::ledger::{bulk_to_js, stringify};
 use crate::options::get;
 use crate::wire::{time_arg, to_js};
 use erasekit_core::{Identifier, UnixMillis};
 use js_sys::{Object, Uint8Array};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -33,14 +33,15 @@ pub fn capture_source(
     } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
         erasekit_core::capture_json(&source, &bytes.to_vec(), at)
     } else if payload.is_object() {
-        erasekit_core::capture(&source, &json_value(payload, "payload")?, at)
+        // Through JSON text: much faster than walking a 10,000-part response property by property.
+        erasekit_core::capture_json(&source, stringify(&payload, "payload")?.as_bytes(), at)
     } else {
         return Err(invalid_argument(
             "payload",
             "expected the body as a string or Uint8Array, or parsed as an object",
         ));
     };
-    to_js(&entries.map_err(|e| to_js_error(&e))?, "at")
+    bulk_to_js(&entries.map_err(|e| to_js_error(&e))?)
 }
 
 /// The names of every capture source, in the core's order (`sms_send`, `sms_receipt`, ...).
@@ -93,10 +94,4 @@ pub(crate) fn time_or_date(
         return time_arg(&date.get_time().into(), field).map(Some);
     }
     time_arg(value, field).map(Some)
-}
-
-/// Any plain JS data (objects, arrays, strings, numbers, booleans, null) as JSON data.
-pub(crate) fn json_value(value: JsValue, field: &str) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| invalid_argument(field, &format!("is not plain JSON data: {e}")))
 }

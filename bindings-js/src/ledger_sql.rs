@@ -6,7 +6,7 @@
 
 use crate::error::to_js_error;
 use crate::ledger::{
-    entries_arg, identifiers_arg, receipt_id_arg, rows_arg, subject_arg, text_arg,
+    bulk_to_js, entries_arg, identifiers_arg, receipt_id_arg, rows_arg, subject_arg, text_arg,
 };
 use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::{subject_hash, Dialect, Error, LedgerSchema, StoredJob, Tombstone};
@@ -64,13 +64,13 @@ impl LedgerSql {
     /// Creates the meta table if missing; safe on every open.
     #[wasm_bindgen(unchecked_return_type = "SqlStatement[]")]
     pub fn bootstrap(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.schema.bootstrap(), "sql")
+        bulk_to_js(&self.schema.bootstrap())
     }
 
     /// Reads the meta table.
     #[wasm_bindgen(js_name = readMeta, unchecked_return_type = "SqlStatement")]
     pub fn read_meta(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.schema.read_meta(), "sql")
+        bulk_to_js(&self.schema.read_meta())
     }
 
     /// Migrations and the new subject key (from 32 bytes of `entropy`), to run in one transaction.
@@ -86,7 +86,7 @@ impl LedgerSql {
             .schema
             .open(&meta, &entropy)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statements, "sql")
+        bulk_to_js(&statements)
     }
 
     /// The subject key from the meta rows read after `open`.
@@ -117,7 +117,7 @@ impl LedgerSql {
             .sql
             .record(&subject, &entries, recorded_at)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statements, "recordedAt")
+        bulk_to_js(&statements)
     }
 
     /// Links identifiers to `subject` (idempotent).
@@ -133,7 +133,7 @@ impl LedgerSql {
             .sql
             .link(&subject, &identifiers)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statements, "sql")
+        bulk_to_js(&statements)
     }
 
     /// Selects a subject's entries, oldest first.
@@ -146,7 +146,7 @@ impl LedgerSql {
             .sql
             .select_entries(&subject_arg(&subject)?)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statement, "sql")
+        bulk_to_js(&statement)
     }
 
     /// Decodes the rows of `selectEntries`.
@@ -159,7 +159,7 @@ impl LedgerSql {
             .sql
             .decode_entries(&rows_arg(&rows)?)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&entries, "created_at")
+        bulk_to_js(&entries)
     }
 
     /// Selects a subject's identifiers.
@@ -172,7 +172,7 @@ impl LedgerSql {
             .sql
             .select_identifiers(&subject_arg(&subject)?)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statement, "sql")
+        bulk_to_js(&statement)
     }
 
     /// Decodes the rows of `selectIdentifiers`.
@@ -191,7 +191,7 @@ impl LedgerSql {
     /// Selects every subject with entries or identifiers.
     #[wasm_bindgen(js_name = selectSubjects, unchecked_return_type = "SqlStatement")]
     pub fn select_subjects(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.sql.select_subjects(), "sql")
+        bulk_to_js(&self.sql.select_subjects())
     }
 
     /// Decodes the rows of `selectSubjects`.
@@ -251,7 +251,7 @@ impl LedgerSql {
             .sql
             .select_tombstones(&subject_arg(&subject)?, &bytes_arg(&key, "key")?)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&statement, "sql")
+        bulk_to_js(&statement)
     }
 
     /// Decodes the rows of `selectTombstones` (`receipt_id`, `forgotten_at`; drivers that
@@ -300,10 +300,7 @@ impl LedgerSql {
         #[wasm_bindgen(js_name = updatedAt, unchecked_param_type = "number")] updated_at: JsValue,
     ) -> Result<JsValue, JsValue> {
         let job = stored_job(&job_id, &subject, &state, &snapshot, &updated_at)?;
-        to_js(
-            &self.sql.save_job(&job).map_err(|e| to_js_error(&e))?,
-            "updatedAt",
-        )
+        bulk_to_js(&self.sql.save_job(&job).map_err(|e| to_js_error(&e))?)
     }
 
     /// Selects one job.
@@ -312,13 +309,13 @@ impl LedgerSql {
         &self,
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.sql.select_job(&text_arg(&job_id, "jobId")?), "sql")
+        bulk_to_js(&self.sql.select_job(&text_arg(&job_id, "jobId")?))
     }
 
     /// Selects every job, oldest first.
     #[wasm_bindgen(js_name = selectJobs, unchecked_return_type = "SqlStatement")]
     pub fn select_jobs(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.sql.select_jobs(), "sql")
+        bulk_to_js(&self.sql.select_jobs())
     }
 
     /// Decodes the rows of `selectJob` / `selectJobs`.

@@ -3,7 +3,9 @@
 //! is the core's; this file only converts arguments and results.
 
 use crate::error::{invalid_argument, to_js_error};
-use crate::ledger::{entries_arg, identifiers_arg, receipt_id_arg, subject_arg, text_arg};
+use crate::ledger::{
+    bulk_to_js, entries_arg, identifiers_arg, receipt_id_arg, subject_arg, text_arg,
+};
 use crate::ledger_sql::stored_job;
 use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::Error;
@@ -120,7 +122,7 @@ impl MemoryLedger {
             .ledger
             .entries(&subject_arg(&subject)?)
             .map_err(|e| to_js_error(&e))?;
-        to_js(&entries, "created_at")
+        bulk_to_js(&entries)
     }
 
     /// A subject's identifiers, sorted.
