@@ -754,6 +754,49 @@ def test_two_processes_recording_at_once_lose_nothing(shared_backend: Backend) -
     assert ledger.subjects() == ["shared", "worker-1", "worker-2"]
 
 
+OVERLAP_WORKER = """
+import sys
+import erasekit
+
+backend, where, worker = sys.argv[1:4]
+open_ledger = erasekit.Ledger.sqlite if backend == "sqlite-file" else erasekit.Ledger.postgres
+with open_ledger(where) as ledger:
+    new = 0
+    rounds = list(range(40))
+    if worker == "2":
+        rounds.reverse()  # the same entries in the opposite order: the two meet half way
+    for r in rounds:
+        ids = [f"R{r:03d}P{i:03d}" for i in range(50)]
+        if worker == "2":
+            ids.reverse()
+        parts = [{"message-id": i, "status": "0"} for i in ids]
+        new += ledger.record("shared", erasekit.capture.sms_send({"messages": parts}, at=1))
+    print(new)
+"""
+
+
+def test_two_processes_recording_the_same_entries_in_opposite_orders(
+    shared_backend: Backend,
+) -> None:
+    shared_backend.open()  # the schema exists: this test is about the writes
+    where = str(shared_backend.path) if shared_backend.name == "sqlite-file" else shared_backend.dsn
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OVERLAP_WORKER, shared_backend.name, where, str(w)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in (1, 2)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, outputs):
+        assert p.returncode == 0, err
+    # Every entry was recorded exactly once, by one process or the other.
+    assert sum(int(out) for out, _ in outputs) == 40 * 50
+    assert len(shared_backend.open().entries("shared")) == 40 * 50
+
+
 # --- delegation to erasekit.job ---------------------------------------------------------------
 
 

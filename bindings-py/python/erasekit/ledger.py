@@ -49,8 +49,10 @@ Backend = Literal["sqlite", "postgres", "memory"]
 _Rows = list[Sequence[Any]]
 
 # How often a first open is retried when another process creates the same schema at that moment
-# (PostgreSQL reports a concurrent CREATE TABLE IF NOT EXISTS as a unique violation).
+# (PostgreSQL reports a concurrent CREATE TABLE IF NOT EXISTS as a unique violation), and a write
+# that PostgreSQL aborted as a deadlock with another writer.
 _OPEN_ATTEMPTS = 5
+_WRITE_ATTEMPTS = 5
 
 
 def _now_ms() -> int:
@@ -88,6 +90,7 @@ class _Driver:
     dialect: Literal["sqlite", "postgres"]
     errors: tuple[type[BaseException], ...]
     retry_open: tuple[type[BaseException], ...] = ()
+    retry_write: tuple[type[BaseException], ...] = ()
 
     @contextmanager
     def transaction(self) -> Iterator[_Transaction]:
@@ -208,6 +211,9 @@ class _Postgres(_Driver):
             psycopg.errors.DuplicateTable,
             psycopg.errors.DuplicateObject,
         )
+        # Two writers inserting overlapping entries in different orders can deadlock; PostgreSQL
+        # then aborts one transaction, which is run again (every ledger write is idempotent).
+        self.retry_write = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
         # RawCursor: the core's statements use PostgreSQL's own $1 placeholders. Autocommit,
         # with explicit transactions around every write.
         try:
@@ -298,8 +304,15 @@ class _SqlStore(_Store):
     def _write(self, statements: Sequence[SqlStatement]) -> int:
         if not statements:
             return 0
-        with self.driver.transaction() as tx:
-            return tx.run(statements)
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.driver.transaction() as tx:
+                    return tx.run(statements)
+            except self.driver.retry_write:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
         return self._write(self.sql.record(subject, entries, _now_ms()))
@@ -319,9 +332,8 @@ class _SqlStore(_Store):
 
     def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
         statements, tombstone = self.sql.forget(subject, self.key, receipt, _now_ms())
-        with self.driver.transaction() as tx:
-            tx.run(statements)
-            rows = tx.query(self.sql.select_tombstones(subject, self.key))
+        self._write(statements)
+        rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
         # Forgetting again with the same receipt keeps the first tombstone: return what is stored.
         stored = self.sql.decode_tombstones(subject, self.key, rows)
         return next((t for t in stored if t["receipt_id"] == tombstone["receipt_id"]), tombstone)
