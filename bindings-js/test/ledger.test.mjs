@@ -408,3 +408,49 @@ test("the README's ledger example runs as documented", async () => {
     remove();
   }
 });
+
+test("without better-sqlite3 or pg installed, opening says which package to install", async () => {
+  const { execFile } = await import("node:child_process");
+  const { writeFileSync } = await import("node:fs");
+  const { promisify } = await import("node:util");
+  const { fileURLToPath, pathToFileURL } = await import("node:url");
+  const [dir, remove] = tempDir();
+  try {
+    // A resolve hook that hides both drivers, as in a project that installed neither.
+    writeFileSync(
+      join(dir, "hooks.mjs"),
+      `export async function resolve(specifier, context, next) {
+        if (specifier === "better-sqlite3" || specifier === "pg") {
+          const err = new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL);
+          err.code = "ERR_MODULE_NOT_FOUND";
+          throw err;
+        }
+        return next(specifier, context);
+      }`,
+    );
+    writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
+    const code = `
+      import { Ledger } from "erasekit";
+      const out = [];
+      for (const open of [() => Ledger.sqlite(":memory:"), () => Ledger.postgres("postgresql://127.0.0.1/x")]) {
+        try { await open(); out.push("opened"); } catch (err) { out.push([err.code, err.message]); }
+      }
+      const memory = await Ledger.memory();
+      out.push(memory.backend);
+      console.log(JSON.stringify(out));
+    `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", pathToFileURL(join(dir, "register.mjs")).href, "--input-type=module", "-e", code],
+      { cwd: fileURLToPath(new URL("..", import.meta.url)) },
+    );
+    const [sqlite, postgres, memory] = JSON.parse(stdout);
+    assert.equal(sqlite[0], "ERR_MODULE_NOT_FOUND");
+    assert.match(sqlite[1], /npm install better-sqlite3@12/);
+    assert.equal(postgres[0], "ERR_MODULE_NOT_FOUND");
+    assert.match(postgres[1], /npm install pg/);
+    assert.equal(memory, "memory");
+  } finally {
+    remove();
+  }
+});
