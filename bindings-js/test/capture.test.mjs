@@ -129,3 +129,13 @@ test("phone() normalises common forms to E.164 and refuses garbage", () => {
   }
   assert.equal(thrown(() => phone(447700900123)).code, "invalid_argument");
 });
+
+test("js/index.d.ts re-exports every type of src/ledger_types.rs, and the JS layer's types", () => {
+  const custom = readFileSync(new URL("../src/ledger_types.rs", import.meta.url), "utf8");
+  const entry = readFileSync(new URL("../js/index.d.ts", import.meta.url), "utf8");
+  const names = [...custom.matchAll(/export (?:type|interface) (\w+)/g)].map((m) => m[1]);
+  assert.ok(names.length >= 12);
+  for (const name of [...names, "Ledger", "capture", "Capture", "CaptureFunction", "SqliteOptions", "PgPoolLike"]) {
+    assert.match(entry, new RegExp(`\\b${name}\\b`), name);
+  }
+});
