@@ -9,7 +9,8 @@ use crate::errors::{invalid_argument, raise};
 use erasekit_core::{verify_receipt, Error, Identifier, LedgerEntry, SqlValue, Statement};
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
+    PyTuple,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -19,14 +20,20 @@ pub(crate) fn subject(value: &Bound<'_, PyAny>) -> PyResult<String> {
     text("subject", value)
 }
 
-/// Items of a list or tuple argument; anything else (a lone `str`, a dict, a generator) is refused
-/// so that `link("u", "+4477…")` cannot silently iterate characters.
+/// Items of a list, tuple or other sequence. Anything else (a lone `str`, a dict, a generator) is
+/// refused, so that `link("u", "+4477…")` cannot silently iterate characters.
 fn sequence_items<'py>(field: &str, value: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if let Ok(list) = value.cast::<PyList>() {
         return Ok(list.iter().collect());
     }
     if let Ok(tuple) = value.cast::<PyTuple>() {
         return Ok(tuple.iter().collect());
+    }
+    let text_like = value.is_instance_of::<PyString>()
+        || value.is_instance_of::<PyBytes>()
+        || value.is_instance_of::<PyByteArray>();
+    if let (false, Ok(sequence)) = (text_like, value.cast::<PySequence>()) {
+        return sequence.try_iter()?.collect();
     }
     Err(invalid_argument(
         field,

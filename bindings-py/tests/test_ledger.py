@@ -331,9 +331,15 @@ def test_entries_of_the_wrong_shape(ledger: erasekit.Ledger, field: str, entries
     assert ledger.entries("user-42") == []  # nothing of a refused batch is kept
 
 
-def test_entries_from_json_round_trip(ledger: erasekit.Ledger) -> None:
+def test_entries_and_identifiers_in_any_sequence(ledger: erasekit.Ledger) -> None:
+    from collections import UserList
+
     entries = json.loads(json.dumps(every_source()))
     assert ledger.record("user-42", tuple(entries)) == len(entries)
+    assert ledger.record("user-43", UserList(entries)) == len(entries)
+    ledger.link("user-42", ("+447700900123",))
+    ledger.link("user-43", UserList([USER]))
+    assert len(ledger.identifiers("user-42")) == len(ledger.identifiers("user-43")) == 1
 
 
 # --- identifiers ------------------------------------------------------------------------------
