@@ -62,7 +62,7 @@ struct RequestHead<'a> {
 
 /// Plain data as JSON text parsed by `JSON.parse`: one string crossing instead of one per
 /// field name and value (serde-wasm-bindgen's way), several times faster for small objects.
-fn json_to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn json_to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| invalid_argument("result", &format!("cannot be written as JSON: {e}")))?;
     js_sys::JSON::parse(&text)
@@ -433,7 +433,7 @@ impl ErasureJob {
     /// Operations by state, calls in flight, retries and 429s so far.
     #[wasm_bindgen(unchecked_return_type = "JobCounts")]
     pub fn counts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.counts(), "counts")
+        json_to_js(&self.inner.counts())
     }
 
     /// The job as JSON text (plan, progress, limiter), with no credential or token in it.
@@ -452,6 +452,6 @@ impl ErasureJob {
     ) -> Result<JsValue, JsValue> {
         let key = bytes_arg(&signing_key, "signingKey")?;
         let receipt = self.inner.receipt(&key).map_err(|e| to_js_error(&e))?;
-        to_js(&receipt, "receipt")
+        json_to_js(&receipt)
     }
 }

@@ -5,6 +5,7 @@
 //! deadline come back as wire data with the core's snake_case field names.
 
 use crate::error::{invalid_argument, to_js_error};
+use crate::job::json_to_js;
 use crate::options::{base_url_arg, get, options_object};
 use crate::wire::{bytes_arg, from_js_plain, time_arg, to_js};
 use erasekit_core::{ConversationApi, LedgerEntry, PlanOptions, UnixMillis, UserAction};
@@ -141,13 +142,13 @@ impl ErasurePlan {
     /// The options the plan was made with, as wire data.
     #[wasm_bindgen(getter, unchecked_return_type = "PlanOptionsData")]
     pub fn options(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0.options, "options")
+        json_to_js(&self.0.options)
     }
 
     /// Every operation, in order: `{ op, target, action, ..., created_at, not_before, initial }`.
     #[wasm_bindgen(getter, unchecked_return_type = "Operation[]")]
     pub fn operations(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0.operations, "createdAt")
+        json_to_js(&self.0.operations)
     }
 
     /// The latest `not_before` of the pending operations (the earliest the job can finish),
@@ -184,13 +185,13 @@ impl ErasurePlan {
     ) -> Result<JsValue, JsValue> {
         let base = base_url_arg(base_url)?;
         let calls = self.0.describe(&base).map_err(|e| to_js_error(&e))?;
-        to_js(&calls, "createdAt")
+        json_to_js(&calls)
     }
 
     /// The plan as wire data (what `JSON.stringify` shows).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ErasurePlanData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0, "createdAt")
+        json_to_js(&self.0)
     }
 }
 
@@ -263,6 +264,6 @@ impl Deadline {
     /// The deadline as wire data: `{ received_at, due_at, extension_months, extension_reason }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DeadlineData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0, "receivedAt")
+        json_to_js(&self.0)
     }
 }

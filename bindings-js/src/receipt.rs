@@ -1,7 +1,8 @@
 //! `verifyReceipt` and `receiptPublicKey`: checking the Ed25519 signature of an erasure receipt.
 
 use crate::error::{invalid_argument, to_js_error};
-use crate::wire::{bytes_arg, to_js};
+use crate::job::json_to_js;
+use crate::wire::bytes_arg;
 use wasm_bindgen::prelude::*;
 
 /// Verifies a receipt (the object `job.receipt(...)` or `job.run(...)` gave, or its JSON text)
@@ -28,7 +29,7 @@ pub fn verify_receipt(
     };
     let body =
         erasekit_core::verify_receipt(&json, public_key.as_deref()).map_err(|e| to_js_error(&e))?;
-    to_js(&body, "receipt")
+    json_to_js(&body)
 }
 
 /// The public key (hex) of a 32-byte Ed25519 signing key: publish it so others can verify
