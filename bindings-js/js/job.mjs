@@ -194,8 +194,9 @@ export async function runJob(job, options) {
         await stop();
         throw failure;
       }
-      const now = Date.now();
-      for (let call = job.pollRequest(now, auth); call !== null; call = job.pollRequest(now, auth)) {
+      // The clock is read again for every call: handing a call to `fetch` can take a while
+      // (the first one loads Node's HTTP client), and the job must know when each one left.
+      for (let call = job.pollRequest(Date.now(), auth); call !== null; call = job.pollRequest(Date.now(), auth)) {
         dispatch(call);
       }
       drainEvents();
@@ -205,6 +206,7 @@ export async function runJob(job, options) {
         await save("running");
         continue;
       }
+      const now = Date.now();
       const at = job.pollTimeout(now);
       await new Promise((resolve) => {
         let timer;
