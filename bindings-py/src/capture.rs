@@ -5,7 +5,8 @@
 
 use crate::arguments::{binary, text, type_name};
 use crate::errors::{invalid_argument, raise};
-use crate::ledger::{json_value, to_python};
+use crate::json_values::entries_to_python;
+use crate::ledger::json_value;
 use crate::time::optional_unix_millis;
 use erasekit_core::Identifier;
 use pyo3::prelude::*;
@@ -44,7 +45,7 @@ pub(crate) fn capture<'py>(
             ),
         ));
     };
-    to_python(py, &entries.map_err(raise)?)
+    Ok(entries_to_python(py, &entries.map_err(raise)?)?.into_any())
 }
 
 /// The names of every capture source, in the core's order.

@@ -43,12 +43,7 @@ fn sequence_items<'py>(field: &str, value: &Bound<'py, PyAny>) -> PyResult<Vec<B
 
 /// Any JSON-like Python value (dict, list, str, int, float, bool, None) as a JSON value.
 pub(crate) fn json_value(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    pythonize::depythonize::<Value>(value).map_err(|e| {
-        invalid_argument(
-            field,
-            format!("is not JSON-like data ({e}); use dict, list, str, int, float, bool and None"),
-        )
-    })
+    crate::json_values::from_python(field, value)
 }
 
 /// Ledger entries as captured (a list of dicts with the core's field names), checked by the core;
@@ -63,7 +58,10 @@ pub(crate) fn entries(value: &Bound<'_, PyAny>) -> PyResult<Vec<LedgerEntry>> {
                 format!("expected a ledger entry dict, got {}", type_name(item)),
             ));
         }
-        values.push(json_value(&format!("entries[{i}]"), item)?);
+        values.push(crate::json_values::from_python(
+            &format!("entries[{i}]"),
+            item,
+        )?);
     }
     LedgerEntry::list_from_value(&Value::Array(values)).map_err(raise)
 }

@@ -6,6 +6,7 @@
 
 use crate::arguments::{binary, text};
 use crate::errors::raise;
+use crate::json_values::entries_to_python;
 use crate::ledger::{
     entries, identifiers, receipt_id, rows, statement, statements, subject, to_python,
 };
@@ -136,10 +137,8 @@ impl LedgerSql {
         py: Python<'py>,
         rows: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        to_python(
-            py,
-            &self.sql.decode_entries(&self::rows(rows)?).map_err(raise)?,
-        )
+        let entries = self.sql.decode_entries(&self::rows(rows)?).map_err(raise)?;
+        Ok(entries_to_python(py, &entries)?.into_any())
     }
 
     /// Selects a subject's identifiers.

@@ -10,6 +10,7 @@ mod credentials;
 mod errors;
 mod http;
 mod job;
+mod json_values;
 mod ledger;
 mod ledger_sql;
 mod memory_ledger;

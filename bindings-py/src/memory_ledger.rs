@@ -4,6 +4,7 @@
 
 use crate::arguments::{binary, text, type_name};
 use crate::errors::{invalid_argument, raise};
+use crate::json_values::entries_to_python;
 use crate::ledger::{entries, identifiers, receipt_id, subject, to_python};
 use crate::ledger_sql::stored_job;
 use crate::time::unix_millis;
@@ -124,13 +125,11 @@ impl MemoryLedger {
         py: Python<'py>,
         subject: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        to_python(
-            py,
-            &self
-                .ledger
-                .entries(&self::subject(subject)?)
-                .map_err(raise)?,
-        )
+        let entries = self
+            .ledger
+            .entries(&self::subject(subject)?)
+            .map_err(raise)?;
+        Ok(entries_to_python(py, &entries)?.into_any())
     }
 
     /// A subject's identifiers, sorted.
