@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,47 @@ def test_the_signing_key_file_is_created_next_to_the_ledger(
                  "--receipt-out", str(tmp_path / "r.json")]) == 0
     key = bytes.fromhex((tmp_path / "erasekit-signing.key").read_text())
     assert f"signed by {erasekit.receipt_public_key(key)}" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    """A ``postgresql://`` URL to the throwaway server (``ERASEKIT_PG_DSN`` or scripts/pg.sh)."""
+    dsn = os.environ.get("ERASEKIT_PG_DSN")
+    if not dsn:
+        started = subprocess.run(
+            [str(REPO / "scripts" / "pg.sh"), "start"], check=True, capture_output=True, text=True, timeout=120
+        )
+        dsn = started.stdout.strip().splitlines()[-1]
+    assert dsn.startswith("postgresql://"), dsn
+    return dsn
+
+
+def test_erase_with_a_postgresql_ledger(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import psycopg
+
+    schema = f"erasekit_cli_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}".encode())
+    url = f"{pg_url}?options=-c%20search_path%3D{schema}"
+    created = now_ms() - 2 * HOUR
+    sim.seed({"records": [{"product": "voice", "id": f"call-{i}", "age_ms": 2 * HOUR} for i in range(5)]})
+    with erasekit.Ledger.postgres(url) as ledger:
+        ledger.record(SUBJECT, [{"kind": "transaction", "product": "voice", "direction": None, "id": f"call-{i}",
+                                 "created_at": created, "source": "test", "extra": {}} for i in range(5)])
+    monkeypatch.chdir(tmp_path)
+    assert main(["erase", SUBJECT, "--ledger", url, "--base-url", sim.base_url, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "5 operations: 5 done" in out
+    (receipt_file,) = tmp_path.glob("erasekit-receipt-*.json")
+    assert erasekit.verify_receipt(receipt_file.read_text())["counts"]["done"] == 5
+    assert len(redactions(sim)) == 5
+    with erasekit.Ledger.postgres(url) as ledger:
+        assert ledger.entries(SUBJECT) == [] and len(ledger.tombstones(SUBJECT)) == 1
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE".encode())
 
 
 # ---- the progress display ---------------------------------------------------------------------
