@@ -10,8 +10,13 @@
 // Environment-neutral: the Node entry and the browser entry each call `defineLedger` with
 // their native module and what their environment can open (browsers: memory only).
 
-/** How often a first open is retried when another process creates the same schema at once. */
+/**
+ * How often a first open is retried when another process creates the same schema at that
+ * moment, and a write that PostgreSQL aborted as a deadlock with another writer (every ledger
+ * write is idempotent, so it is simply run again).
+ */
 const OPEN_ATTEMPTS = 5;
+const WRITE_ATTEMPTS = 5;
 
 const TOKEN = Symbol("erasekit.Ledger");
 
@@ -84,12 +89,24 @@ export function defineLedger(native, host = {}) {
       return new SqlStore(driver, sql, key);
     }
 
+    /** Runs `statements` in one transaction, again if the database aborted it as a deadlock. */
+    async write(statements) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.driver.write(statements);
+        } catch (err) {
+          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryWrite(err)) throw err;
+          await sleep(10 * attempt);
+        }
+      }
+    }
+
     async record(subject, entries) {
-      return this.driver.write(this.sql.record(subject, entries, Date.now()));
+      return this.write(this.sql.record(subject, entries, Date.now()));
     }
 
     async link(subject, identifiers) {
-      await this.driver.write(this.sql.link(subject, identifiers));
+      await this.write(this.sql.link(subject, identifiers));
     }
 
     async entries(subject) {
@@ -108,8 +125,10 @@ export function defineLedger(native, host = {}) {
 
     async forget(subject, receipt) {
       const { statements, tombstone } = this.sql.forget(subject, this.key, receipt, Date.now());
-      await this.driver.write(statements);
-      return tombstone;
+      await this.write(statements);
+      // Forgetting again with the same receipt keeps the first tombstone: return what is stored.
+      const stored = await this.tombstones(subject);
+      return stored.find((t) => t.receipt_id === tombstone.receipt_id) ?? tombstone;
     }
 
     async tombstones(subject) {
@@ -118,7 +137,7 @@ export function defineLedger(native, host = {}) {
     }
 
     async saveJob(jobId, subject, state, snapshot) {
-      await this.driver.write([this.sql.saveJob(jobId, subject, state, snapshot, Date.now())]);
+      await this.write([this.sql.saveJob(jobId, subject, state, snapshot, Date.now())]);
     }
 
     async loadJob(jobId) {

@@ -37,6 +37,8 @@ export async function openPostgres(target) {
 
 /** Concurrent creation of the same schema: PostgreSQL reports it as one of these. */
 const RETRY_OPEN = new Set(["23505", "42P07", "42710"]);
+/** A write aborted for another writer's sake: deadlock_detected, serialization_failure. */
+const RETRY_WRITE = new Set(["40P01", "40001"]);
 
 /** A 53-bit hash of `text` (cyrb53), for prepared statement names. */
 function hash53(text) {
@@ -123,6 +125,11 @@ class PostgresDriver {
   /** Another process created the same tables at the same moment: opening again succeeds. */
   retryOpen(err) {
     return RETRY_OPEN.has(err?.code);
+  }
+
+  /** Two writers inserting overlapping entries in different orders can deadlock: run it again. */
+  retryWrite(err) {
+    return RETRY_WRITE.has(err?.code);
   }
 
   async close() {

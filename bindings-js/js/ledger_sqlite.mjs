@@ -110,8 +110,12 @@ class SqliteDriver {
       .immediate();
   }
 
-  /** SQLite serialises openers with its write lock: nothing to retry. */
+  /** SQLite serialises openers and writers with its write lock: nothing to retry. */
   retryOpen() {
+    return false;
+  }
+
+  retryWrite() {
     return false;
   }
 

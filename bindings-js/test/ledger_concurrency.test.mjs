@@ -15,16 +15,17 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const COUNT = 1500;
 const BATCH = 10;
 
-/** Runs two children on `target` at once; resolves to what each added. */
-async function twoWriters(target) {
+/** Runs two children (`tags`) on `target` at once; resolves to what each added. */
+async function twoWriters(target, tags = ["a", "b"], batch = BATCH) {
+  const startAt = String(Date.now() + 1500);
   const run = (tag) =>
-    promisify(execFile)(process.execPath, [child, target, tag, String(COUNT), String(BATCH)], { cwd: packageDir }).then(
+    promisify(execFile)(process.execPath, [child, target, tag, String(COUNT), String(batch), startAt], { cwd: packageDir }).then(
       ({ stdout }) => JSON.parse(stdout).added,
       (err) => {
         throw new Error(`writer ${tag} failed: ${err.stderr || err.message}`);
       },
     );
-  return Promise.all([run("a"), run("b")]);
+  return Promise.all(tags.map(run));
 }
 
 async function check(ledger) {
@@ -56,6 +57,39 @@ test("two processes record into one PostgreSQL database at once and lose nothing
     const ledger = await Ledger.postgres(db.url);
     await check(ledger);
     await ledger.close();
+  } finally {
+    await db.drop();
+  }
+});
+
+/** The same entries from both processes, in opposite orders: each is recorded exactly once. */
+async function contended(target, open) {
+  const added = await twoWriters(target, ["forward", "backward"], 100);
+  assert.equal(added[0] + added[1], COUNT, "every entry was recorded by exactly one process");
+  const ledger = await open();
+  try {
+    const entries = await ledger.entries("contended-subject");
+    assert.equal(entries.length, COUNT);
+    assert.equal(new Set(entries.map((e) => e.id)).size, COUNT);
+  } finally {
+    await ledger.close();
+  }
+}
+
+test("two processes recording the same entries in opposite orders: SQLite", async () => {
+  const [dir, remove] = tempDir();
+  try {
+    const path = join(dir, "ledger.db");
+    await contended(path, () => Ledger.sqlite(path));
+  } finally {
+    remove();
+  }
+});
+
+test("two processes recording the same entries in opposite orders: PostgreSQL (deadlocks are run again)", async () => {
+  const db = await pgSchema();
+  try {
+    await contended(db.url, () => Ledger.postgres(db.url));
   } finally {
     await db.drop();
   }
