@@ -33,8 +33,11 @@ T = TypeVar("T")
 
 def bounded(fn: Callable[[], T], seconds: float) -> T:
     """Runs ``fn`` in a thread and fails the test if it takes longer than ``seconds``."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         return pool.submit(fn).result(timeout=seconds)
+    finally:
+        pool.shutdown(wait=False)  # on a timeout, fail now; the stuck thread is left behind
 
 
 def now_ms() -> int:
