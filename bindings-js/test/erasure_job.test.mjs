@@ -201,10 +201,13 @@ test("raw sans-IO: pollRequest, handleResponse, events, pollTimeout, counts, rec
   assert.equal(first.request.url, "http://127.0.0.1:9/v1/redact/transaction");
   assert.ok(first.request.body instanceof Uint8Array);
   assert.equal(first.request.headers.authorization, "Basic YWJjZDEyMzQ6czNjcjN0LXZhbHVl");
-  const second = job.pollRequest(NOW, auth);
+  assert.equal(job.pollRequest(NOW, auth), null, "paced: one call per 10 ms at 100/s");
+  const next = job.pollTimeout(NOW);
+  assert.ok(next > NOW && next <= NOW + 10, String(next - NOW));
+  const second = job.pollRequest(next, auth);
   assert.equal(second.op, 1);
-  assert.equal(job.pollRequest(NOW, auth), null, "maxInFlight is 2");
-  assert.equal(job.pollTimeout(NOW), null, "two in flight: waits on answers only");
+  assert.equal(job.pollRequest(NOW + 100, auth), null, "maxInFlight is 2");
+  assert.equal(job.pollTimeout(NOW + 100), null, "two in flight: waits on answers only");
   assert.deepStrictEqual(job.counts().in_flight, 2);
   job.handleResponse(first.call_id, { status: 204 }, NOW + 20);
   job.handleFailure(second.call_id, "connection", NOW + 20);
