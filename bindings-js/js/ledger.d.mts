@@ -85,4 +85,6 @@ export declare class Ledger {
   resume(jobId: string, options: Omit<RunOptions, "ledger">): Promise<Receipt>;
   /** Closes the connection (a pool you passed in stays open). Idempotent. */
   close(): Promise<void>;
+  /** `await using ledger = await Ledger.sqlite(path)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

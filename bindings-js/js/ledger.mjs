@@ -393,6 +393,14 @@ export function defineLedger(native, host = {}) {
       return this.toString();
     },
   });
+  // `await using ledger = await Ledger.sqlite(path)` closes it at the end of the block.
+  if (typeof Symbol.asyncDispose === "symbol") {
+    Object.defineProperty(Ledger.prototype, Symbol.asyncDispose, {
+      value() {
+        return this.close();
+      },
+    });
+  }
 
   return Ledger;
 }

@@ -340,6 +340,12 @@ test("export() is for memory ledgers only", async () => {
   await ledger.close();
 });
 
+test("Symbol.asyncDispose closes the ledger (await using)", async () => {
+  const ledger = await Ledger.memory();
+  await ledger[Symbol.asyncDispose]();
+  assert.equal(ledger.closed, true);
+});
+
 test("the constructor is not public", () => {
   assert.throws(() => new Ledger(), TypeError);
 });
