@@ -132,7 +132,8 @@ async function main(ledger) {
       if (call.initial !== "pending") console.log(`  #${String(call.op).padEnd(3)} ${call.action.padEnd(17)} ${call.target}: ${call.initial}`);
       else {
         const when = call.not_before > plan.plannedAt ? ` not before ${iso(call.not_before)}` : "";
-        console.log(`  #${String(call.op).padEnd(3)} ${call.method.padEnd(6)} ${call.url}${when}`);
+        const what = [call.product, call.direction, call.target].filter(Boolean).join(" ");
+        console.log(`  #${String(call.op).padEnd(3)} ${call.method.padEnd(6)} ${call.url}  ${what}${when}`);
       }
     }
     if (args["dry-run"]) return 0;

@@ -58,7 +58,8 @@ def print_plan(plan: ErasurePlan, base_url: Optional[str]) -> None:
         if call["initial"] != "pending":
             print(f"  #{call['op']:<3} {call['action']:<17} {call['target']}: {call['initial']}")
         else:
-            print(f"  #{call['op']:<3} {call['method']:<6} {call['url']}{when}")
+            what = " ".join(str(x) for x in (call.get("product"), call.get("direction"), call["target"]) if x)
+            print(f"  #{call['op']:<3} {call['method']:<6} {call['url']}  {what}{when}")
 
 
 def finished(c: Counts) -> int:
