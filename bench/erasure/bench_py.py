@@ -3,7 +3,7 @@ bench/erasure/README.md for what each figure means and the recorded results.
 
     .venv/bin/python bench/erasure/bench_py.py [--part all|overhead|sdk|throughput]
         [--count 10000] [--limit 170] [--latency 50] [--baseline 200] [--ops 100000]
-        [--calls 5000] [--driver sync|async|both]
+        [--calls 5000] [--driver sync|async|both] [--factors 0.97,1]
 
 overhead    erasekit core cost per operation from Python: poll_request + handle_response with
             stub answers and virtual time (no HTTP, no sleeping), over --ops operations.
@@ -12,8 +12,8 @@ sdk         the official ``vonage`` 3.x client (``pip install "vonage>=3,<4"`` i
             ``requests`` transport, next to erasekit's poll + handle, ``erasekit.redact()`` and
             the whole ``job.run()`` driver over ``httpx.MockTransport`` (wall and CPU time).
 throughput  --count redactions against the simulator with its Redact limit set to --limit and
-            --latency ms added to every call: ``job.run()`` (and ``run_async()``) rate / limit
-            and % of 429s, then the one-call-at-a-time loop (what the official SDKs do) over
+            --latency ms added to every call: ``job.run()`` (and ``run_async()``) with
+            ``rate_per_second`` at each of --factors × limit: rate / limit and % of 429s, then the one-call-at-a-time loop (what the official SDKs do) over
             --baseline records, in the same run.
 
 Loopback only; every loop is bounded by its count.
@@ -221,31 +221,34 @@ def part_throughput(args: argparse.Namespace) -> dict[str, Any]:
     route = "POST /v1/redact/transaction"
     with Simulator({"rate_limits": {"redact": limit}}) as sim:
         creds = erasekit.Credentials(api_key=sim.api_key, api_secret=sim.api_secret)
-        for driver in drivers:
-            sim.reset()
-            now = sim.set_clock(now_ms())
-            prefix = f"T{driver}-"
-            sim.seed({"records": [{"product": "sms", "id": f"{prefix}{i}", "age_ms": 2 * HOUR} for i in range(count)]})
-            sim.set_faults({"rules": [{"route": route, "latency_ms": latency}]})
-            job = erasekit.ErasureJob(plan_of(count, prefix, now), rate_per_second=limit, max_in_flight=32)
-            if driver == "sync":
-                wall, cpu, receipt = timed(lambda: job.run(credentials=creds, base_url=sim.base_url, signing_key=SIGNING_KEY))
-            else:
-                wall, cpu, receipt = timed(lambda: asyncio.run(
-                    job.run_async(credentials=creds, base_url=sim.base_url, signing_key=SIGNING_KEY)))
-            body = receipt["receipt"]
-            assert body["counts"]["done"] == count, body["counts"]
-            elapsed = (body["finished_at"] - body["started_at"]) / 1000
-            state = sim.state()["routes"][route]
-            total = state["total"]
-            limited = state["statuses"].get("429", 0)
-            rate = count / elapsed
-            row = {"elapsed_s": elapsed, "rate": rate, "ratio": rate / limit, "requests": total,
-                   "429": limited, "429_pct": 100 * limited / total, "cpu_s": cpu}
-            out[driver] = row
-            print(f"job.run{'_async' if driver == 'async' else ''}(): {count} redactions in {elapsed:.1f} s = "
-                  f"{rate:.1f}/s = {row['ratio']:.3f} of L={limit}; {limited} of {total} requests answered 429 "
-                  f"({row['429_pct']:.2f}%); CPU {cpu:.1f} s")
+        for factor in args.factors:
+            for driver in drivers:
+                sim.reset()
+                now = sim.set_clock(now_ms())
+                prefix = f"T{driver}-"
+                sim.seed({"records": [{"product": "sms", "id": f"{prefix}{i}", "age_ms": 2 * HOUR} for i in range(count)]})
+                sim.set_faults({"rules": [{"route": route, "latency_ms": latency}]})
+                rate_setting = max(1, int(limit * factor))
+                job = erasekit.ErasureJob(plan_of(count, prefix, now), rate_per_second=rate_setting, max_in_flight=32)
+                if driver == "sync":
+                    wall, cpu, receipt = timed(lambda: job.run(credentials=creds, base_url=sim.base_url, signing_key=SIGNING_KEY))
+                else:
+                    wall, cpu, receipt = timed(lambda: asyncio.run(
+                        job.run_async(credentials=creds, base_url=sim.base_url, signing_key=SIGNING_KEY)))
+                body = receipt["receipt"]
+                assert body["counts"]["done"] == count, body["counts"]
+                elapsed = (body["finished_at"] - body["started_at"]) / 1000
+                state = sim.state()["routes"][route]
+                total = state["total"]
+                limited = state["statuses"].get("429", 0)
+                rate = count / elapsed
+                row = {"rate_per_second": rate_setting, "elapsed_s": elapsed, "rate": rate, "ratio": rate / limit,
+                       "requests": total, "429": limited, "429_pct": 100 * limited / total, "cpu_s": cpu}
+                out[f"{driver}@{rate_setting}"] = row
+                print(f"job.run{'_async' if driver == 'async' else ''}(), rate_per_second={rate_setting}: "
+                      f"{count} redactions in {elapsed:.1f} s = "
+                      f"{rate:.1f}/s = {row['ratio']:.3f} of L={limit}; {limited} of {total} requests answered 429 "
+                      f"({row['429_pct']:.2f}%); CPU {cpu:.1f} s")
         sim.reset()
         now = sim.set_clock(now_ms())
         sim.seed({"records": [{"product": "sms", "id": f"B-{i}", "age_ms": 2 * HOUR} for i in range(baseline)]})
@@ -273,6 +276,8 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=5_000)
     parser.add_argument("--driver", default="both", choices=["sync", "async", "both"])
+    parser.add_argument("--factors", type=lambda t: [float(x) for x in t.split(",")], default=[0.97, 1.0],
+                        help="job rate_per_second as fractions of --limit (default 0.97,1)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     print(f"erasekit {erasekit.__version__}, Python {sys.version.split()[0]}")

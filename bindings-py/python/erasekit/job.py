@@ -307,10 +307,11 @@ def run(
     try:
         checkpoints.save("running")
         while True:
-            now = _clock()
-            while (call := job.poll_request(now, credentials, base_url)) is not None:
+            # A fresh time for every call: a stale one would stamp sends earlier than they go out.
+            while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
                 pool.submit(_send, http, call, timeout, answers)
                 in_flight += 1
+            now = _clock()
             _drain_events(job, on_progress)
             if job.is_finished():
                 break
@@ -402,10 +403,10 @@ async def run_async(
     try:
         checkpoints.save("running")
         while True:
-            now = _clock()
-            while (call := job.poll_request(now, credentials, base_url)) is not None:
+            while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
                 task = asyncio.ensure_future(_send_async(http, call, timeout))
                 tasks[task] = call["call_id"]
+            now = _clock()
             _drain_events(job, on_progress)
             if job.is_finished():
                 break
