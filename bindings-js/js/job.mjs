@@ -125,7 +125,8 @@ export async function runJob(job, options) {
   let checkpointed = 0;
 
   const drainEvents = () => {
-    for (let event = job.pollEvent(); event !== null; event = job.pollEvent()) onProgress?.(event);
+    const events = job.pollEvents();
+    if (onProgress !== undefined) for (const event of events) onProgress(event);
   };
 
   const dispatch = async (call) => {

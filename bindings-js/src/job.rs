@@ -413,6 +413,17 @@ impl ErasureJob {
         }
     }
 
+    /// Every pending progress event at once, oldest first (empty when none): the same events
+    /// as `pollEvent`, in one crossing. Call after `pollRequest` and `handle*` calls.
+    #[wasm_bindgen(js_name = pollEvents, unchecked_return_type = "JobEvent[]")]
+    pub fn poll_events(&mut self) -> Result<JsValue, JsValue> {
+        let mut events = Vec::new();
+        while let Some(event) = self.inner.poll_event() {
+            events.push(event);
+        }
+        json_to_js(&events)
+    }
+
     /// When the job next wants `pollRequest` called (milliseconds since the epoch), or `null`
     /// while it waits only on answers (or is finished).
     #[wasm_bindgen(js_name = pollTimeout, unchecked_return_type = "number | null")]

@@ -211,9 +211,10 @@ test("raw sans-IO: pollRequest, handleResponse, events, pollTimeout, counts, rec
   assert.deepStrictEqual(job.counts().in_flight, 2);
   job.handleResponse(first.call_id, { status: 204 }, NOW + 20);
   job.handleFailure(second.call_id, "connection", NOW + 20);
-  const events = [];
-  for (let e = job.pollEvent(); e !== null; e = job.pollEvent()) events.push(e);
+  const events = [job.pollEvent(), ...job.pollEvents()];
   assert.deepStrictEqual(events.map((e) => e.event), ["started", "operation_finished", "retrying"]);
+  assert.equal(job.pollEvent(), null);
+  assert.deepStrictEqual(job.pollEvents(), []);
   assert.equal(events[2].reason, "connection failed");
   let now = NOW + 20;
   while (!job.isFinished()) {

@@ -186,6 +186,7 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
         break;
     }
   }
+  const pending: JobEvent[] = job.pollEvents();
   const timeout: number | null = job.pollTimeout(Date.now());
   const counts: JobCounts = job.counts();
   const snapshot: string = job.snapshot();
@@ -211,7 +212,7 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
   const ledger = await Ledger.memory();
   const planned: ErasurePlan = await planErasure(ledger, "user-42", { now: Date.now() });
   const resumed: Receipt = await resumeJob(ledger, "job-1", { credentials: { apiKey: "k", apiSecret: "s" }, signingKey });
-  void dry, due, timeout, counts, planned, resumed;
+  void dry, due, pending, timeout, counts, planned, resumed;
   const key: string = receiptPublicKey(signingKey);
   return verifyReceipt(receipt, key);
 }
