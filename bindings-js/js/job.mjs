@@ -156,7 +156,6 @@ export async function runJob(job, options) {
       if (failed === undefined) job.handleResponse(call.call_id, answer, Date.now());
       else job.handleFailure(call.call_id, failed, Date.now());
       answered += 1;
-      drainEvents();
     } catch (err) {
       failure ??= err;
     }
