@@ -3,7 +3,10 @@
 //! The bindings translate and never decide: inputs are read into the core's plain input
 //! types, core values are serialised back with one serde-wasm-bindgen configuration
 //! ([`wire`]), and core errors become real JS `Error`s ([`error`]). One file per exported
-//! class. The hand-written JS entries in `bindings-js/js/` add `init()` and `USER_AGENT`.
+//! class. The erasure job's hot path and its large results (calls, events, plans, receipts)
+//! leave as JSON text parsed by `JSON.parse` instead (`job::json_to_js`): one string crossing
+//! per value rather than one per field. The hand-written JS entries in `bindings-js/js/` add
+//! `init()`, `USER_AGENT` and the erasure driver `job.run(...)` (`js/job.mjs`).
 
 mod capture;
 mod credentials;
