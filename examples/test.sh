@@ -269,6 +269,11 @@ def main(cmd, *args):
             i = ids(prefix)
             hits = [k for k in counts if k[2] in i.values()]
             check(not hits and i["media"] not in deleted, f"simulator: nothing of {prefix} redacted or deleted")
+    elif cmd == "partial":  # partial SIM PREFIX: a stopped job did some of the work, not all
+        counts, deleted = redaction_counts(args[0])
+        i = ids(args[1])
+        n = sum(counts.get((p, t if p == "sms" else "*", i[k]), 0) for p, t, k in REDACTED) + (i["media"] in deleted)
+        check(0 < n < 6, f"simulator: the stopped job had done {n} of {args[1]}'s 6 calls")
     elif cmd == "erased":  # erased SIM PREFIX...: each id redacted exactly once, recording deleted
         counts, deleted = redaction_counts(args[0])
         for prefix in args[1:]:
@@ -348,7 +353,7 @@ SIM=$URL
 SIM_PID=$LAST_PID
 if [ -z "$SIM" ]; then echo "examples: $PASS checks passed, $FAIL failed"; exit 1; fi
 run_helper "seed" "$TMP/seed.log" "$FX" seed "$SIM" PY42:447700900123 PY43:447700900124 PY44:447700900125 PY99:447700900126 \
-  JS42:447700900223 JS99:447700900226 WEB7:447700900323
+  JS42:447700900223 JS43:447700900224 JS99:447700900226 WEB7:447700900323
 
 # ---- Python ---------------------------------------------------------------------------------
 step "python: webhook_capture.py, erase_user.py, erase_user_async.py"
@@ -413,7 +418,7 @@ check "mypy --strict examples/python" "$TMP/mypy.log" "$ROOT/.venv/bin/mypy" --s
 step "node: webhook-capture.mjs, erase-user.mjs"
 mkdir -p "$TMP/js"
 cat >"$TMP/js/users.json" <<'EOF'
-{"+447700900223": "user-42", "+44 7700 900226": "user-99"}
+{"+447700900223": "user-42", "+447700900224": "user-43", "+44 7700 900226": "user-99"}
 EOF
 start "webhook-capture.mjs" "$TMP/js/capture.log" "$NODE" examples/node/webhook-capture.mjs \
   --ledger "$TMP/js/ledger.db" --users "$TMP/js/users.json" --port 0
@@ -422,6 +427,7 @@ JS_APP_PID=$LAST_PID
 if [ -n "$JS_APP" ]; then
   run_helper "node webhooks" "$TMP/js/post.log" bash -c "
     '$PY' '$TMP/fixtures.py' post '$JS_APP' JS42 447700900223 &&
+    '$PY' '$TMP/fixtures.py' post '$JS_APP' JS43 447700900224 &&
     '$PY' '$TMP/fixtures.py' post '$JS_APP' JS99 447700900226 &&
     '$PY' '$TMP/fixtures.py' strangers '$JS_APP'"
   stop "$JS_APP_PID"
@@ -429,7 +435,7 @@ if [ -n "$JS_APP" ]; then
   [ "$rc" -eq 0 ] && pass "webhook-capture.mjs stops cleanly on SIGTERM" || fail "webhook-capture.mjs exit $rc on SIGTERM"
 fi
 # The SQLite file Node wrote, read by the Python package: one schema, from the core.
-run_helper "node ledger" "$TMP/js/ledger.log" "$FX" ledger "$TMP/js/ledger.db" user-42:JS42 user-99:JS99
+run_helper "node ledger" "$TMP/js/ledger.log" "$FX" ledger "$TMP/js/ledger.db" user-42:JS42 user-43:JS43 user-99:JS99
 
 check "erase-user.mjs --dry-run prints the plan and deadline" "$TMP/js/dry-run.log" \
   "$NODE" examples/node/erase-user.mjs user-42 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --dry-run
@@ -450,6 +456,26 @@ else
 fi
 run_helper "node erased" "$TMP/js/erased.log" "$FX" erased "$SIM" JS42
 run_helper "node forgotten" "$TMP/js/forgotten.log" "$FX" forgotten "$TMP/js/ledger.db" user-42
+
+# Stopped half way (SIGTERM, as Ctrl-C), then continued with --resume from the ledger's checkpoint.
+"$NODE" examples/node/erase-user.mjs user-43 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --rate 1 \
+  >"$TMP/js/stopped.log" 2>&1 &
+STOP_PID=$!
+PIDS+=("$STOP_PID")
+for _ in $(seq 1 100); do grep -q '^job job-' "$TMP/js/stopped.log" && break; sleep 0.1; done
+sleep 2.5
+stop "$STOP_PID"
+rc=$?
+JOB=$(sed -n 's/.*--resume \(job-[0-9a-f]*\) .*/\1/p' "$TMP/js/stopped.log" | tail -n 1)
+[ "$rc" -eq 130 ] && [ -n "$JOB" ] && pass "erase-user.mjs stops cleanly (exit 130) and names the job to resume: $JOB" \
+  || { fail "erase-user.mjs stop: exit $rc ($TMP/js/stopped.log)"; tail -n 5 "$TMP/js/stopped.log"; }
+run_helper "node partial" "$TMP/js/partial.log" "$FX" partial "$SIM" JS43
+check "erase-user.mjs --resume $JOB finishes the job" "$TMP/js/resume.log" \
+  "$NODE" examples/node/erase-user.mjs --resume "$JOB" --ledger "$TMP/js/ledger.db" --base-url "$SIM" \
+  --receipt-out "$TMP/js/receipt-user-43.json"
+run_helper "node resumed erased" "$TMP/js/erased-43.log" "$FX" erased "$SIM" JS43
+[ -f "$TMP/js/receipt-user-43.json" ] && run_helper "node resumed receipt" "$TMP/js/receipt-43.log" "$FX" receipt "$TMP/js/receipt-user-43.json" "$JS_PUB" 6 1 user-43
+run_helper "node resumed forgotten" "$TMP/js/forgotten-43.log" "$FX" forgotten "$TMP/js/ledger.db" user-43
 run_helper "node bystander" "$TMP/js/bystander.log" "$FX" untouched "$SIM" JS99
 
 # ---- browser-admin --------------------------------------------------------------------------
@@ -626,8 +652,8 @@ step "simulator: every redaction accounted for"
 import json, sys, urllib.request
 state = json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/state", timeout=10))
 counts = [r["count"] for r in state["redactions"]]
-# 5 per erased user (PY42, PY43, PY44, JS42, WEB7) plus the SMS pasted in the browser.
-ok = len(counts) == 26 and set(counts) == {1} and len(state["deleted"]["media"]) == 5
+# 5 per erased user (PY42, PY43, PY44, JS42, JS43, WEB7) plus the SMS pasted in the browser.
+ok = len(counts) == 31 and set(counts) == {1} and len(state["deleted"]["media"]) == 6
 print(("ok - " if ok else "not ok - ") + f"simulator: {len(counts)} records redacted once each, {len(state['deleted']['media'])} recordings deleted, nothing else")
 routes = {k: v.get("statuses") for k, v in state["routes"].items()}
 bad = {k: s for k, s in routes.items() if any(not c.startswith("2") for c in s)}

@@ -218,7 +218,7 @@ $("erase-btn").addEventListener("click", async () => {
   } finally {
     creds?.free();
     $("abort-btn").disabled = true;
-    $("plan-btn").disabled = false;
+    $("plan-btn").disabled = $("subject").options.length === 0;
   }
 });
 

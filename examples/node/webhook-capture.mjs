@@ -77,11 +77,12 @@ async function handle(path, body) {
   const entries = captureFn(body, { at: Date.now() }); // throws invalid_payload naming the field
   const number = numberFrom(body);
   const conversation = typeof body.conversation_uuid === "string" ? body.conversation_uuid : null;
-  const subject = (number !== null && users.get(e164(number))) || (conversation && calls.get(conversation));
-  if (!subject) return `${path}: ${entries.length} id(s) of nobody we know, not recorded`;
+  const owner = number === null ? undefined : users.get(e164(number));
+  const subject = owner ?? (conversation ? calls.get(conversation) : undefined);
+  if (subject === undefined) return `${path}: ${entries.length} id(s) of nobody we know, not recorded`;
   if (conversation) calls.set(conversation, subject);
   const added = await ledger.record(subject, entries);
-  if (number !== null && e164(number)) await ledger.link(subject, [number]); // for access requests later
+  if (owner !== undefined) await ledger.link(subject, [number]); // for access requests later
   return `${path}: ${subject} <- ${entries.map((e) => `${e.kind}:${e.id}`).join(", ")} (${added} new)`;
 }
 

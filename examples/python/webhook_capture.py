@@ -96,7 +96,8 @@ class CaptureApp:
         number = number_of(body)
         conversation = body.get("conversation_uuid")
         with self.lock:
-            subject = self.subject_of(number)
+            owner = self.subject_of(number)
+            subject = owner
             if subject is None and isinstance(conversation, str):
                 subject = self.calls.get(conversation)
             if subject is None:
@@ -104,7 +105,7 @@ class CaptureApp:
             if isinstance(conversation, str):
                 self.calls[conversation] = subject
             added = self.ledger.record(subject, entries)
-            if number is not None:
+            if owner is not None and number is not None:
                 self.ledger.link(subject, [number])  # for subject-access requests later
         ids = ", ".join(f"{e['kind']}:{e['id']}" for e in entries)
         return f"{path}: {subject} <- {ids} ({added} new)"
