@@ -32,6 +32,7 @@ import asyncio
 import os
 import queue
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -400,27 +401,42 @@ async def run_async(
         httpx.AsyncClient(limits=_pool_limits(width), timeout=timeout) if client is None else client
     )
     tasks: dict[asyncio.Task[Union[HttpResponse, str]], int] = {}
+    # Finished calls are queued by a done-callback and the loop sleeps on one Event, woken by
+    # an answer or by a timer at poll_timeout: cheaper per wake-up than asyncio.wait() over
+    # every task in flight, which kept the loop late for its next send.
+    loop = asyncio.get_running_loop()
+    done: deque[asyncio.Task[Union[HttpResponse, str]]] = deque()
+    woken = asyncio.Event()
+
+    def finished(task: asyncio.Task[Union[HttpResponse, str]]) -> None:
+        done.append(task)
+        woken.set()
+
     try:
         checkpoints.save("running")
         while True:
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
                 task = asyncio.ensure_future(_send_async(http, call, timeout))
                 tasks[task] = call["call_id"]
+                task.add_done_callback(finished)
             now = _clock()
             _drain_events(job, on_progress)
             if job.is_finished():
                 break
             wake = job.poll_timeout(now)
             wait = None if wake is None else max(0.0, (wake - _clock()) / 1000)
-            if not tasks:
-                if wait is None:
+            if not done:
+                if wait is None and not tasks:
                     raise _stalled(job)
-                await asyncio.sleep(wait)
-                continue
-            done, _ = await asyncio.wait(
-                tasks, timeout=wait, return_when=asyncio.FIRST_COMPLETED
-            )
-            for task in done:
+                woken.clear()
+                timer = None if wait is None else loop.call_later(wait, woken.set)
+                try:
+                    await woken.wait()
+                finally:
+                    if timer is not None:
+                        timer.cancel()
+            while done:
+                task = done.popleft()
                 call_id = tasks.pop(task)
                 result = task.result()
                 if isinstance(result, str):
