@@ -269,6 +269,14 @@ def main(cmd, *args):
             i = ids(prefix)
             hits = [k for k in counts if k[2] in i.values()]
             check(not hits and i["media"] not in deleted, f"simulator: nothing of {prefix} redacted or deleted")
+    elif cmd == "wait-some":  # wait-some SIM PREFIX: until at least one call of the user is done (10 s)
+        i = ids(args[1])
+        for _ in range(100):
+            counts, deleted = redaction_counts(args[0])
+            if i["media"] in deleted or any(k[2] in i.values() for k in counts):
+                return 0
+            time.sleep(0.1)
+        return 1
     elif cmd == "partial":  # partial SIM PREFIX: a stopped job did some of the work, not all
         counts, deleted = redaction_counts(args[0])
         i = ids(args[1])
@@ -462,8 +470,7 @@ run_helper "node forgotten" "$TMP/js/forgotten.log" "$FX" forgotten "$TMP/js/led
   >"$TMP/js/stopped.log" 2>&1 &
 STOP_PID=$!
 PIDS+=("$STOP_PID")
-for _ in $(seq 1 100); do grep -q '^job job-' "$TMP/js/stopped.log" && break; sleep 0.1; done
-sleep 2.5
+"$FX" wait-some "$SIM" JS43 >/dev/null # until the job has done at least one call
 stop "$STOP_PID"
 rc=$?
 JOB=$(sed -n 's/.*--resume \(job-[0-9a-f]*\) .*/\1/p' "$TMP/js/stopped.log" | tail -n 1)
