@@ -106,8 +106,8 @@ export async function runJob(job, options) {
   }
   mod.receiptPublicKey(signingKey); // checks the key before anything is sent
   // Validated once: a plain object becomes a Credentials for the whole run.
-  const credentials =
-    options.credentials instanceof mod.Credentials ? options.credentials : new mod.Credentials(options.credentials);
+  const given = options.credentials instanceof mod.Credentials;
+  const credentials = given ? options.credentials : new mod.Credentials(options.credentials);
   const auth = baseUrl === undefined ? { credentials } : { credentials, baseUrl };
   const jobId = job.jobId;
   const subject = job.subject;
@@ -167,7 +167,7 @@ export async function runJob(job, options) {
     await ledger.saveJob(jobId, subject, state, job.snapshot());
   };
 
-  const stop = async (cause) => {
+  const stop = async () => {
     stopping = true;
     for (const controller of inFlight.values()) controller.abort();
     inFlight.clear();
@@ -234,6 +234,7 @@ export async function runJob(job, options) {
     throw err;
   } finally {
     signal?.removeEventListener("abort", onAbort);
+    if (!given) credentials.free();
   }
   const receipt = job.receipt(signingKey);
   if (ledger !== undefined) {
