@@ -360,14 +360,15 @@ start "simulator" "$TMP/sim.log" "$SIM_BIN" --listen 127.0.0.1:0
 SIM=$URL
 SIM_PID=$LAST_PID
 if [ -z "$SIM" ]; then echo "examples: $PASS checks passed, $FAIL failed"; exit 1; fi
-run_helper "seed" "$TMP/seed.log" "$FX" seed "$SIM" PY42:447700900123 PY43:447700900124 PY44:447700900125 PY99:447700900126 \
+run_helper "seed" "$TMP/seed.log" "$FX" seed "$SIM" PY42:447700900123 PY43:447700900124 PY44:447700900125 PY45:447700900127 PY99:447700900126 \
   JS42:447700900223 JS43:447700900224 JS99:447700900226 WEB7:447700900323
 
 # ---- Python ---------------------------------------------------------------------------------
 step "python: webhook_capture.py, erase_user.py, erase_user_async.py"
 mkdir -p "$TMP/py"
 cat >"$TMP/py/users.json" <<'EOF'
-{"+44 7700 900123": "user-42", "447700900124": "user-43", "+447700900125": "user-44", "+447700900126": "user-99"}
+{"+44 7700 900123": "user-42", "447700900124": "user-43", "+447700900125": "user-44", "+447700900127": "user-45",
+ "+447700900126": "user-99"}
 EOF
 start "webhook_capture.py" "$TMP/py/capture.log" "$PY" -u examples/python/webhook_capture.py \
   --ledger "$TMP/py/ledger.db" --users "$TMP/py/users.json" --port 0
@@ -378,13 +379,14 @@ if [ -n "$PY_APP" ]; then
     '$PY' '$TMP/fixtures.py' post '$PY_APP' PY42 447700900123 &&
     '$PY' '$TMP/fixtures.py' post '$PY_APP' PY43 +447700900124 &&
     '$PY' '$TMP/fixtures.py' post '$PY_APP' PY44 447700900125 &&
+    '$PY' '$TMP/fixtures.py' post '$PY_APP' PY45 447700900127 &&
     '$PY' '$TMP/fixtures.py' post '$PY_APP' PY99 447700900126 &&
     '$PY' '$TMP/fixtures.py' strangers '$PY_APP'"
   stop "$PY_APP_PID"
   rc=$?
   [ "$rc" -eq 0 ] && pass "webhook_capture.py stops cleanly on SIGTERM" || fail "webhook_capture.py exit $rc on SIGTERM"
 fi
-run_helper "python ledger" "$TMP/py/ledger.log" "$FX" ledger "$TMP/py/ledger.db" user-42:PY42 user-43:PY43 user-44:PY44 user-99:PY99
+run_helper "python ledger" "$TMP/py/ledger.log" "$FX" ledger "$TMP/py/ledger.db" user-42:PY42 user-43:PY43 user-44:PY44 user-45:PY45 user-99:PY99
 
 PY_KEY=$("$PY" -c "import os; print(os.urandom(32).hex())")
 PY_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.receipt_public_key(bytes.fromhex(sys.argv[1])))" "$PY_KEY")
@@ -416,6 +418,26 @@ for f in "$TMP"/py/receipts/receipt-*.json; do
 done
 [ "$n" -eq 2 ] && pass "erase_user_async.py saved 2 receipts" || fail "erase_user_async.py saved $n receipts, not 2"
 run_helper "python async forgotten" "$TMP/py/forgotten-async.log" "$FX" forgotten "$TMP/py/ledger.db" user-43 user-44
+
+# Stopped half way (SIGTERM, as Ctrl-C), then continued with --resume from the ledger's checkpoint.
+env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py user-45 --ledger "$TMP/py/ledger.db" \
+  --base-url "$SIM" --rate 1 >"$TMP/py/stopped.log" 2>&1 &
+STOP_PID=$!
+PIDS+=("$STOP_PID")
+"$FX" wait-some "$SIM" PY45 >/dev/null # until the job has done at least one call
+stop "$STOP_PID"
+rc=$?
+JOB=$(sed -n 's/.*--resume \(job-[0-9a-f]*\) .*/\1/p' "$TMP/py/stopped.log" | tail -n 1)
+[ "$rc" -eq 130 ] && [ -n "$JOB" ] && pass "erase_user.py stops cleanly (exit 130) and names the job to resume: $JOB" \
+  || { fail "erase_user.py stop: exit $rc ($TMP/py/stopped.log)"; tail -n 5 "$TMP/py/stopped.log"; }
+run_helper "python partial" "$TMP/py/partial.log" "$FX" partial "$SIM" PY45
+check "erase_user.py --resume $JOB finishes the job" "$TMP/py/resume.log" \
+  env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py --resume "$JOB" --ledger "$TMP/py/ledger.db" \
+  --base-url "$SIM" --receipt-out "$TMP/py/receipt-user-45.json"
+run_helper "python resumed erased" "$TMP/py/erased-45.log" "$FX" erased "$SIM" PY45
+[ -f "$TMP/py/receipt-user-45.json" ] && run_helper "python resumed receipt" "$TMP/py/receipt-45.log" "$FX" receipt "$TMP/py/receipt-user-45.json" "$PY_PUB" 6 1 user-45
+run_helper "python resumed forgotten" "$TMP/py/forgotten-45.log" "$FX" forgotten "$TMP/py/ledger.db" user-45
+
 run_helper "python bystander" "$TMP/py/bystander.log" "$FX" ledger "$TMP/py/ledger.db" user-99:PY99
 run_helper "python bystander at vonage" "$TMP/py/bystander-sim.log" "$FX" untouched "$SIM" PY99
 
@@ -659,8 +681,8 @@ step "simulator: every redaction accounted for"
 import json, sys, urllib.request
 state = json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/state", timeout=10))
 counts = [r["count"] for r in state["redactions"]]
-# 5 per erased user (PY42, PY43, PY44, JS42, JS43, WEB7) plus the SMS pasted in the browser.
-ok = len(counts) == 31 and set(counts) == {1} and len(state["deleted"]["media"]) == 6
+# 5 per erased user (PY42, PY43, PY44, PY45, JS42, JS43, WEB7) plus the SMS pasted in the browser.
+ok = len(counts) == 36 and set(counts) == {1} and len(state["deleted"]["media"]) == 7
 print(("ok - " if ok else "not ok - ") + f"simulator: {len(counts)} records redacted once each, {len(state['deleted']['media'])} recordings deleted, nothing else")
 routes = {k: v.get("statuses") for k, v in state["routes"].items()}
 bad = {k: s for k, s in routes.items() if any(not c.startswith("2") for c in s)}

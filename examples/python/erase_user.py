@@ -3,12 +3,14 @@
     export VONAGE_API_KEY=... VONAGE_API_SECRET=...              # Redact (and Media) API
     export VONAGE_APPLICATION_ID=... VONAGE_PRIVATE_KEY_PATH=...  # Media, Conversation API
     .venv/bin/python examples/python/erase_user.py user-42 --ledger ledger.db \\
-        [--base-url http://127.0.0.1:8765] [--dry-run] [--receipt-out receipt.json]
+        [--base-url http://127.0.0.1:8765] [--dry-run] [--rate 170] [--receipt-out receipt.json]
+    .venv/bin/python examples/python/erase_user.py --resume JOB_ID --ledger ledger.db
 
 1. Plans every call needed to erase the subject's ids recorded in the ledger (see
    webhook_capture.py) and prints it with the GDPR deadline: that is the dry run.
-2. Runs the job with ``job.run()``: Vonage's rate limit, retries, the one-hour rule and a
-   checkpoint in the ledger, with a progress line.
+2. Runs the job with ``job.run()``: Vonage's rate limit, retries, the one-hour rule and
+   checkpoints in the ledger, with a progress line. Ctrl-C (or SIGTERM) stops it cleanly;
+   ``--resume JOB_ID`` continues where it stopped.
 3. Saves the Ed25519-signed receipt, verifies it against our public key, and checks that the
    ledger forgot the subject (only a tombstone with a keyed hash remains).
 
@@ -16,7 +18,8 @@
 the local simulator (``make sim``; its credentials are sim-key / sim-secret). The receipt is
 signed with ``ERASEKIT_SIGNING_KEY`` (64 hex digits) or the key in ``erasekit-signing.key``
 next to the ledger, created on first use: back it up and publish its public key.
-Exit status: 0 when every operation ended done, not found, expired or skipped; 1 otherwise.
+Exit status: 0 when every operation ended done, not found, expired or skipped; 1 otherwise;
+130 when stopped.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Optional
 
 import erasekit
@@ -108,35 +113,54 @@ def check_receipt(receipt: Receipt, path: Path, key: bytes) -> None:
     print(f"  subject hash {body['subject_hash']}, on time: {body['on_time']}, counts {body['counts']}")
 
 
+def interrupt(signum: int, frame: Optional[FrameType]) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("subject", help="the user to erase, as recorded in the ledger")
+    parser.add_argument("subject", nargs="?", help="the user to erase, as recorded in the ledger")
     parser.add_argument("--ledger", default="ledger.db", help="SQLite ledger file (default ledger.db)")
     parser.add_argument("--base-url", default=os.environ.get("VONAGE_BASE_URL"))
     parser.add_argument("--dry-run", action="store_true", help="print the plan and stop")
     parser.add_argument("--rate", type=int, default=170, help="requests per second (default 170)")
     parser.add_argument("--receipt-out", help="where to save the receipt (default receipt-<id>.json)")
+    parser.add_argument("--resume", metavar="JOB_ID", help="continue a stopped job from its checkpoint")
     args = parser.parse_args(argv)
+    if (args.subject is None) == (args.resume is None):
+        parser.error("give a SUBJECT or --resume JOB_ID")
 
     with erasekit.Ledger.sqlite(args.ledger) as ledger:
-        plan = erasekit.plan_erasure(ledger, args.subject)
-        if len(plan) == 0:
-            print(f"the ledger has nothing for {args.subject}")
-            return 1
-        print_plan(plan, args.base_url)
-        if args.dry_run:
-            return 0
+        if args.resume:
+            job = erasekit.resume_job(ledger, args.resume)  # the plan and progress, no secrets
+            args.subject = job.plan.subject
+            print(f"resuming job {job.job_id} for {args.subject}: {job.counts()}")
+        else:
+            plan = erasekit.plan_erasure(ledger, args.subject)
+            if len(plan) == 0:
+                print(f"the ledger has nothing for {args.subject}")
+                return 1
+            print_plan(plan, args.base_url)
+            if args.dry_run:
+                return 0
+            job = erasekit.ErasureJob(plan, rate_per_second=args.rate)
+            print(f"job {job.job_id}: erasing at up to {args.rate} requests/s", flush=True)
 
         key = signing_key(None, ledger)  # $ERASEKIT_SIGNING_KEY, else erasekit-signing.key
-        job = erasekit.ErasureJob(plan, rate_per_second=args.rate)
-        print(f"job {job.job_id}: erasing at up to {args.rate} requests/s", flush=True)
-        receipt = job.run(
-            credentials=credentials_from_env(),
-            base_url=args.base_url,
-            ledger=ledger,  # checkpoints; forgets the subject when nothing failed
-            on_progress=ProgressLine(),
-            signing_key=key,
-        )
+        signal.signal(signal.SIGTERM, interrupt)  # SIGTERM stops as cleanly as Ctrl-C
+        try:
+            receipt = job.run(
+                credentials=credentials_from_env(),
+                base_url=args.base_url,
+                ledger=ledger,  # checkpoints; forgets the subject when nothing failed
+                on_progress=ProgressLine(),
+                signing_key=key,
+            )
+        except KeyboardInterrupt:
+            # run() saved a "stopped" checkpoint; calls in flight are sent again on resume.
+            print(f"\nstopped; the checkpoint is in the ledger: erase_user.py --resume {job.job_id}"
+                  f" --ledger {args.ledger}", file=sys.stderr)
+            return 130
         check_receipt(receipt, Path(args.receipt_out or f"receipt-{job.job_id}.json"), key)
 
         counts = receipt["receipt"]["counts"]
