@@ -424,3 +424,12 @@ test("run(): bad options are refused before anything is sent", async () => {
   assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, checkpointEvery: 0 }), ["invalid_argument", "checkpointEvery"]);
   assert.equal(stats.calls, 0);
 });
+
+test("js/index.d.ts re-exports every erasure type of src/erasure_types.rs", () => {
+  const custom = readFileSync(new URL("../src/erasure_types.rs", import.meta.url), "utf8");
+  const entry = readFileSync(new URL("../js/index.d.ts", import.meta.url), "utf8");
+  // `ErasureJob` is the class's `run` declaration merged into the generated class.
+  const names = [...custom.matchAll(/export (?:type|interface) (\w+)/g)].map((m) => m[1]).filter((n) => n !== "ErasureJob");
+  assert.ok(names.length > 20, String(names.length));
+  for (const name of names) assert.match(entry, new RegExp(`\\b${name},`), name);
+});
