@@ -2,9 +2,11 @@
 # examples/test.sh: runs every example for real against a freshly started local Vonage
 # simulator and checks what they did. Loopback only; every step is bounded in time.
 #
-#   python  webhook_capture.py captures webhooks for four users; erase_user.py (dry run, then
-#           for real) erases one; erase_user_async.py erases two more at once
-#   node    webhook-capture.mjs captures webhooks for two users; erase-user.mjs erases one
+#   python  webhook_capture.py captures webhooks for five users; erase_user.py (dry run, then
+#           for real) erases one and stops another half way, then resumes it; erase_user_async.py
+#           erases two more at once
+#   node    webhook-capture.mjs captures webhooks for three users; erase-user.mjs erases one,
+#           stops another half way and resumes it
 #   browser browser-admin/ in headless Chromium (playwright-core): import a ledger export,
 #           paste a webhook body, plan, erase, download the receipt, verify it (and a forgery)
 #   mypy    --strict on examples/python

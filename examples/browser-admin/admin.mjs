@@ -141,9 +141,10 @@ $("plan-btn").addEventListener("click", async () => {
     return;
   }
   const due = plan.deadline.dueAt;
-  const days = Math.floor((due - Date.now()) / DAY);
-  text($("deadline"), `GDPR deadline: ${iso(due)} (${days} days left; extendable by up to two months with a reason).`,
-    plan.deadline.isOverdue(Date.now()) ? "bad" : "ok");
+  const days = Math.ceil((due - Date.now()) / DAY);
+  const overdue = plan.deadline.isOverdue(Date.now());
+  text($("deadline"), `GDPR deadline: ${iso(due)} (${overdue ? `overdue by ${-days} days` : `${days} days left`}; ` +
+    "extendable by up to two months with a reason).", overdue ? "bad" : "ok");
   const calls = plan.describe(baseUrl());
   const table = document.createElement("table");
   table.innerHTML = "<thead><tr><th>#</th><th>what</th><th>call</th><th>not before</th></tr></thead>";
