@@ -457,17 +457,7 @@ def test_tombstone_hash_is_keyed_by_the_ledger_key(ledger: erasekit.Ledger) -> N
     assert len(ledger.subject_key) == 32
 
 
-def test_the_same_receipt_again_keeps_one_tombstone(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    if backend.name == "memory":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="core: MemoryLedger keeps one tombstone per (hash, receipt, time); "
-                "the SQL ledger one per (hash, receipt), the first",
-            )
-        )
+def test_the_same_receipt_again_keeps_one_tombstone(backend: Backend) -> None:
     ledger = backend.open()
     first = ledger.forget("user-42", "receipt-1")
     time.sleep(0.005)

@@ -100,8 +100,9 @@ impl LedgerSql {
         check_subject(subject)?;
         Ok(Statement {
             sql: format!(
-                "SELECT kind, product, direction, id, created_at, source, extra FROM erasekit_entries WHERE subject = {} ORDER BY created_at, kind, product, id",
-                self.dialect.placeholder(1)
+                "SELECT kind, product, direction, id, created_at, source, extra FROM erasekit_entries WHERE subject = {} ORDER BY created_at, kind{c}, product{c}, id{c}",
+                self.dialect.placeholder(1),
+                c = self.byte_order()
             ),
             params: vec![subject.into()],
         })
@@ -117,8 +118,9 @@ impl LedgerSql {
         check_subject(subject)?;
         Ok(Statement {
             sql: format!(
-                "SELECT kind, value FROM erasekit_identifiers WHERE subject = {} ORDER BY kind, value",
-                self.dialect.placeholder(1)
+                "SELECT kind, value FROM erasekit_identifiers WHERE subject = {} ORDER BY kind{c}, value{c}",
+                self.dialect.placeholder(1),
+                c = self.byte_order()
             ),
             params: vec![subject.into()],
         })
@@ -139,9 +141,19 @@ impl LedgerSql {
 
     /// Selects every subject that has entries or identifiers, sorted.
     pub fn select_subjects(&self) -> Statement {
-        Statement::plain(
-            "SELECT subject FROM erasekit_entries UNION SELECT subject FROM erasekit_identifiers ORDER BY 1",
-        )
+        Statement::plain(format!(
+            "SELECT subject FROM (SELECT subject FROM erasekit_entries UNION SELECT subject FROM erasekit_identifiers) AS s ORDER BY subject{}",
+            self.byte_order()
+        ))
+    }
+
+    /// Text ordering by bytes in every deployment (PostgreSQL's default follows the locale),
+    /// so both backends and the memory ledger list things in the same order.
+    fn byte_order(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " COLLATE \"C\"",
+        }
     }
 
     /// Decodes rows of [`LedgerSql::select_subjects`].
@@ -162,12 +174,7 @@ impl LedgerSql {
     ) -> Result<Vec<Statement>> {
         let hash = subject_hash(key, subject)?;
         check_time("at", at)?;
-        if receipt_id.is_empty() || receipt_id.len() > 256 {
-            return Err(Error::InvalidArgument {
-                field: "receipt_id".into(),
-                reason: "must be 1 to 256 bytes".into(),
-            });
-        }
+        check_receipt_id(receipt_id)?;
         let p1 = self.dialect.placeholder(1);
         let delete = |table: &str| Statement {
             sql: format!("DELETE FROM {table} WHERE subject = {p1}"),
@@ -272,4 +279,15 @@ fn decode_entry(row: &[Value]) -> Result<LedgerEntry> {
         source: column_text(row, 5, "source")?,
         extra: serde_json::from_str(&extra).map_err(|_| bad("extra"))?,
     })
+}
+
+/// Checks a receipt id: 1 to 256 bytes.
+pub(crate) fn check_receipt_id(receipt_id: &str) -> Result<&str> {
+    if receipt_id.is_empty() || receipt_id.len() > 256 {
+        return Err(Error::InvalidArgument {
+            field: "receipt_id".into(),
+            reason: "must be 1 to 256 bytes".into(),
+        });
+    }
+    Ok(receipt_id)
 }

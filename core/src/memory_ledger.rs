@@ -3,11 +3,11 @@
 use crate::error::{Error, Result};
 use crate::identifier::Identifier;
 use crate::ledger_entry::LedgerEntry;
-use crate::ledger_sql::StoredJob;
+use crate::ledger_sql::{check_receipt_id, StoredJob};
 use crate::subject::{check_subject, subject_hash};
 use crate::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// A ledger held in memory; `export`/`import` move it as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -61,19 +61,23 @@ impl MemoryLedger {
     /// Returns how many were new.
     pub fn record(&mut self, subject: &str, entries: &[LedgerEntry]) -> Result<usize> {
         check_subject(subject)?;
-        let record = self.subjects.entry(subject.to_owned()).or_default();
-        let mut added = 0;
         for entry in entries {
             check_time("created_at", entry.created_at)?;
-            if !record.entries.iter().any(|e| e.key() == entry.key()) {
+        }
+        let record = self.subjects.entry(subject.to_owned()).or_default();
+        let mut seen: HashSet<(String, String, String)> =
+            record.entries.iter().map(stored_key).collect();
+        let before = record.entries.len();
+        for entry in entries {
+            if seen.insert(stored_key(entry)) {
                 record.entries.push(entry.clone());
-                added += 1;
             }
         }
+        // The SQL ledger's order: created_at, then kind, product and id as text.
         record
             .entries
-            .sort_by(|a, b| (a.created_at, a.key()).cmp(&(b.created_at, b.key())));
-        Ok(added)
+            .sort_by_cached_key(|e| (e.created_at, stored_key(e)));
+        Ok(record.entries.len() - before)
     }
 
     /// Links identifiers (idempotent).
@@ -85,7 +89,10 @@ impl MemoryLedger {
                 record.identifiers.push(ident.clone());
             }
         }
-        record.identifiers.sort();
+        // The SQL ledger's order: kind, then value, as text.
+        record
+            .identifiers
+            .sort_by(|a, b| (a.kind(), a.value()).cmp(&(b.kind(), b.value())));
         Ok(())
     }
 
@@ -115,18 +122,35 @@ impl MemoryLedger {
     }
 
     /// Deletes everything about `subject` and keeps a tombstone; returns it.
+    /// Forgetting again with the same receipt keeps the first tombstone, as the SQL ledger does.
     pub fn forget(&mut self, subject: &str, receipt_id: &str, at: UnixMillis) -> Result<Tombstone> {
         let tombstone = Tombstone {
             subject_hash: subject_hash(&self.key_bytes()?, subject)?,
-            receipt_id: receipt_id.to_owned(),
+            receipt_id: check_receipt_id(receipt_id)?.to_owned(),
             forgotten_at: check_time("at", at)?,
         };
         self.subjects.remove(subject);
         self.jobs.retain(|_, job| job.subject != subject);
-        if !self.tombstones.contains(&tombstone) {
-            self.tombstones.push(tombstone.clone());
+        let same = |t: &&Tombstone| {
+            t.subject_hash == tombstone.subject_hash && t.receipt_id == tombstone.receipt_id
+        };
+        if let Some(existing) = self.tombstones.iter().find(same) {
+            return Ok(existing.clone());
         }
+        self.tombstones.push(tombstone.clone());
         Ok(tombstone)
+    }
+
+    /// The subject key bytes, e.g. to plan an erasure from this ledger.
+    pub fn key(&self) -> Result<Vec<u8>> {
+        self.key_bytes()
+    }
+
+    /// Every saved job, oldest first.
+    pub fn jobs(&self) -> Vec<StoredJob> {
+        let mut jobs: Vec<StoredJob> = self.jobs.keys().filter_map(|id| self.job(id)).collect();
+        jobs.sort_by(|a, b| (a.updated_at, &a.job_id).cmp(&(b.updated_at, &b.job_id)));
+        jobs
     }
 
     /// The tombstones of `subject` (found by recomputing its keyed hash).
@@ -196,4 +220,10 @@ impl MemoryLedger {
                 reason: "the ledger key is not hex of at least 16 bytes".into(),
             })
     }
+}
+
+/// An entry's de-duplication key as the SQL ledger stores it: kind, product, id as text.
+fn stored_key(entry: &LedgerEntry) -> (String, String, String) {
+    let (kind, product, id) = entry.key();
+    (kind.as_str().to_owned(), product.to_owned(), id.to_owned())
 }

@@ -7,7 +7,7 @@ use sha2::Sha256;
 /// The longest subject accepted, in bytes.
 pub const MAX_SUBJECT_LEN: usize = 256;
 
-/// Checks a subject: non-empty and at most [`MAX_SUBJECT_LEN`] bytes. Anything else (quotes, SQL,
+/// Checks a subject: non-empty, at most [`MAX_SUBJECT_LEN`] bytes, no NUL. Anything else (quotes, SQL,
 /// unicode) is stored exactly as given; statements are parameterised.
 pub fn check_subject(subject: &str) -> Result<&str> {
     if subject.is_empty() {
@@ -21,6 +21,12 @@ pub fn check_subject(subject: &str) -> Result<&str> {
                 "longer than {MAX_SUBJECT_LEN} bytes ({} bytes)",
                 subject.len()
             ),
+        });
+    }
+    if subject.contains('\0') {
+        // PostgreSQL cannot store NUL in text; refuse it everywhere so every backend agrees.
+        return Err(Error::InvalidSubject {
+            reason: "must not contain a NUL character".into(),
         });
     }
     Ok(subject)

@@ -208,3 +208,66 @@ fn postgres_statements_number_their_placeholders() {
     assert_eq!(s.params.len(), 27);
     assert!(!s.sql.contains('?'));
 }
+
+#[test]
+fn memory_and_sqlite_ledgers_agree() {
+    use erasekit_core::MemoryLedger;
+    let conn = Connection::open_in_memory().unwrap();
+    let key = open(&conn);
+    let sql = LedgerSql::new(Dialect::Sqlite);
+    let mut memory = MemoryLedger::new(&key).unwrap();
+    // Same created_at for all: the order falls to kind, product and id as text.
+    let mut entries = sample_entries();
+    entries.extend(
+        capture(
+            "conversation_user",
+            &json!({"id": "USR-b"}),
+            Some(1_700_000_000_000),
+        )
+        .unwrap(),
+    );
+    entries.extend(
+        capture(
+            "voice_recording",
+            &json!({"recording_url": "https://x/v1/files/F1"}),
+            Some(1_700_000_000_000),
+        )
+        .unwrap(),
+    );
+    entries.iter_mut().for_each(|e| e.created_at = 1);
+    let idents = [
+        Identifier::conversation_user("USR-z").unwrap(),
+        Identifier::phone("+447700900123").unwrap(),
+    ];
+    exec(&conn, &sql.record("s", &entries, 1).unwrap());
+    exec(&conn, &sql.link("s", &idents).unwrap());
+    assert_eq!(memory.record("s", &entries).unwrap(), entries.len());
+    assert_eq!(memory.record("s", &entries).unwrap(), 0);
+    memory.link("s", &idents).unwrap();
+    let sql_entries = sql
+        .decode_entries(&query(&conn, &sql.select_entries("s").unwrap()))
+        .unwrap();
+    assert_eq!(memory.entries("s").unwrap(), sql_entries);
+    let sql_idents = sql
+        .decode_identifiers(&query(&conn, &sql.select_identifiers("s").unwrap()))
+        .unwrap();
+    assert_eq!(memory.identifiers("s").unwrap(), sql_idents);
+    // Forgetting twice with one receipt keeps one tombstone, the first, in both.
+    let first = memory.forget("s", "r-1", 10).unwrap();
+    assert_eq!(memory.forget("s", "r-1", 20).unwrap(), first);
+    assert_eq!(memory.tombstones("s").unwrap(), vec![first]);
+    exec(&conn, &sql.forget("s", &key, "r-1", 10).unwrap());
+    exec(&conn, &sql.forget("s", &key, "r-1", 20).unwrap());
+    assert_eq!(
+        query(&conn, &sql.select_tombstones("s", &key).unwrap()),
+        vec![vec![json!("r-1"), json!(10)]]
+    );
+    assert_eq!(
+        memory.forget("s", "", 1).unwrap_err().code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        sql.record("a\0b", &[], 1).unwrap_err().code(),
+        "invalid_subject"
+    );
+}
