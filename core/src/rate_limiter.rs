@@ -15,6 +15,11 @@ const US_PER_S: u64 = 1_000_000;
 /// How late a host may wake and still catch up, in microseconds (about one interval at the
 /// Redact limit: no bursts).
 const TOLERANCE_US: u64 = 5_000;
+/// Sends are paced at 97% of the limit: the hard cap stays at the limit, but arrival jitter on
+/// the way to Vonage must not push limit + 1 calls into one of its windows (each 429 pauses the
+/// whole job for `Retry-After`). Measured: at 100% pace 0.3–0.5% of calls got 429 and the job
+/// reached 0.56–0.72 of the limit; at 97% none did and it reached 0.95–0.96.
+const PACE_PERCENT: u64 = 97;
 
 /// Rate limiter state; serialisable so a restored job keeps its window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,11 +39,15 @@ impl RateLimiter {
         let limit = limit.max(1);
         RateLimiter {
             limit,
-            pace_milli: u64::from(limit) * 1000,
+            pace_milli: Self::full_pace(limit),
             tat_us: 0,
             paused_until: 0,
             window: VecDeque::with_capacity(limit as usize),
         }
+    }
+
+    fn full_pace(limit: u32) -> u64 {
+        (u64::from(limit) * 1000 * PACE_PERCENT / 100).max(1000)
     }
 
     fn interval_us(&self) -> u64 {
@@ -73,7 +82,7 @@ impl RateLimiter {
 
     /// A success: creep back towards the configured pace (2% of it per success).
     pub(crate) fn recover(&mut self) {
-        let full = u64::from(self.limit) * 1000;
+        let full = Self::full_pace(self.limit);
         self.pace_milli = (self.pace_milli + full / 50).min(full);
     }
 
@@ -140,7 +149,8 @@ mod tests {
                 sent.push(now);
             }
         }
-        assert!(sent.len() >= 500, "{} sends in 3 s", sent.len());
+        // 3 s at 97% of 170/s is 494.7.
+        assert!(sent.len() >= 490, "{} sends in 3 s", sent.len());
         for (i, t) in sent.iter().enumerate() {
             let clump = sent[i..].iter().take_while(|s| **s < t + 20).count();
             assert!(clump <= 5, "{clump} sends in the 20 ms from {t}");

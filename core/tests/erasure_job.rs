@@ -405,9 +405,11 @@ fn snapshots_hold_no_secret() {
     assert!(!snap.contains(&token) && !snap.contains("secret-value") && !snap.contains("PRIVATE"));
     // The in-flight call is sent again after a restore.
     let mut restored = ErasureJob::restore(&snap).unwrap();
+    let at = restored.poll_timeout(T0).unwrap();
+    assert!(at < T0 + 100, "re-sent as soon as the restored limiter allows");
     let again = restored
         .poll_request(
-            T0 + 1,
+            at,
             Auth {
                 credentials: &creds,
                 base: &base,
