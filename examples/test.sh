@@ -109,6 +109,8 @@ missing=()
 [ -x "$PY" ] && "$PY" -c "import erasekit" 2>/dev/null || missing+=("erasekit in .venv (bindings-py/scripts/build.sh)")
 [ -f bindings-js/pkg/node/erasekit_js.js ] && [ -f bindings-js/pkg/web/erasekit_js.js ] || missing+=("bindings-js/pkg (bindings-js/scripts/build.sh)")
 [ -e examples/node/node_modules/erasekit ] && [ -e examples/node/node_modules/better-sqlite3 ] || missing+=("examples/node/node_modules (cd examples/node && npm ci)")
+[ -e examples/node/node_modules/erasekit ] && ! (cd examples/node && "$NODE" -e 'require("erasekit")' >/dev/null 2>&1) \
+  && missing+=("a loadable bindings-js/pkg/node (being rebuilt? run bindings-js/scripts/build.sh)")
 [ -d bindings-js/node_modules/playwright-core ] || missing+=("bindings-js/node_modules/playwright-core (cd bindings-js && npm ci)")
 [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium (make setup)")
 SIM_BIN=${ERASEKIT_SIM_BIN:-$(ls -t target/debug/erasekit-sim target/release/erasekit-sim 2>/dev/null | head -n 1)}
@@ -205,6 +207,9 @@ def webhooks(prefix, number):
         ("POST", "/webhooks/messages-status", "application/json", {
             "message_uuid": i["msg_out"], "to": number, "from": VONAGE_NUMBER, "timestamp": iso,
             "status": "delivered", "channel": "whatsapp"}),
+        # The same call again as an answer webhook (no direction, the user as "from"): kept once.
+        ("GET", "/webhooks/voice-event?" + urllib.parse.urlencode({
+            "from": number, "to": VONAGE_NUMBER, "uuid": i["call"], "conversation_uuid": i["conversation"]}), None, None),
     ]
 
 
@@ -245,7 +250,7 @@ def main(cmd, *args):
     elif cmd == "post":  # post APP PREFIX NUMBER: every webhook of one user -> 204
         app, prefix, number = args
         statuses = [send(app, *w)[0] for w in webhooks(prefix, number)]
-        check(statuses == [204] * 6, f"6 webhooks for {prefix} ({number}) answered 204: {statuses}")
+        check(statuses == [204] * 7, f"7 webhooks for {prefix} ({number}) answered 204: {statuses}")
     elif cmd == "strangers":  # strangers APP: a body of nobody we know, and a malformed one
         app = args[0]
         method, path, ctype, body = webhooks("NOBODY", "447700900777")[0]

@@ -45,15 +45,15 @@ function numberOf(value) {
   return typeof value === "string" || typeof value === "number" ? String(value) : null;
 }
 
-// Each route: the capture function, and where the user's phone number is in the body.
+// Each route: the capture function, and where the user's phone number may be in the body.
 const ROUTES = {
-  "/webhooks/inbound-sms": [capture.smsInbound, (b) => numberOf(b.msisdn)],
-  "/webhooks/delivery-receipt": [capture.smsReceipt, (b) => numberOf(b.msisdn)],
-  // The user's side of a call: the caller when inbound, the callee when outbound.
-  "/webhooks/voice-event": [capture.voiceWebhook, (b) => numberOf(b.direction === "inbound" ? b.from : b.to)],
-  "/webhooks/recording": [capture.voiceRecording, () => null],
-  "/webhooks/messages-inbound": [capture.messagesInbound, (b) => numberOf(b.from)],
-  "/webhooks/messages-status": [capture.messagesStatus, (b) => numberOf(b.to)],
+  "/webhooks/inbound-sms": [capture.smsInbound, (b) => [b.msisdn]],
+  "/webhooks/delivery-receipt": [capture.smsReceipt, (b) => [b.msisdn]],
+  // Either side of a call may be the user (answer webhooks carry no direction).
+  "/webhooks/voice-event": [capture.voiceWebhook, (b) => [b.from, b.to]],
+  "/webhooks/recording": [capture.voiceRecording, () => []],
+  "/webhooks/messages-inbound": [capture.messagesInbound, (b) => [b.from]],
+  "/webhooks/messages-status": [capture.messagesStatus, (b) => [b.to]],
 };
 
 /** E.164 for a number, or null for a sender id such as "AcmeInc" that is nobody's number. */
@@ -73,9 +73,10 @@ const ledger = await Ledger.sqlite(args.ledger);
 
 /** Captures one webhook body; resolves to a line for the log. Throws on a malformed body. */
 async function handle(path, body) {
-  const [captureFn, numberFrom] = ROUTES[path];
+  const [captureFn, numbersIn] = ROUTES[path];
   const entries = captureFn(body, { at: Date.now() }); // throws invalid_payload naming the field
-  const number = numberFrom(body);
+  // The first number in the body that belongs to one of our users.
+  const number = numbersIn(body).map(numberOf).find((n) => n !== null && users.has(e164(n))) ?? null;
   const conversation = typeof body.conversation_uuid === "string" ? body.conversation_uuid : null;
   const owner = number === null ? undefined : users.get(e164(number));
   const subject = owner ?? (conversation ? calls.get(conversation) : undefined);

@@ -55,19 +55,15 @@ def _number(value: object) -> Optional[str]:
     return None
 
 
-def _voice_number(body: dict[str, Any]) -> Optional[str]:
-    """The user's side of a call: the caller when inbound, the callee when outbound."""
-    return _number(body.get("from") if body.get("direction") == "inbound" else body.get("to"))
-
-
-# Each route: the capture function, and where the user's phone number is in the body.
-ROUTES: dict[str, tuple[Capture, Callable[[dict[str, Any]], Optional[str]]]] = {
-    "/webhooks/inbound-sms": (erasekit.capture.sms_inbound, lambda b: _number(b.get("msisdn"))),
-    "/webhooks/delivery-receipt": (erasekit.capture.sms_receipt, lambda b: _number(b.get("msisdn"))),
-    "/webhooks/voice-event": (erasekit.capture.voice_webhook, _voice_number),
-    "/webhooks/recording": (erasekit.capture.voice_recording, lambda b: None),
-    "/webhooks/messages-inbound": (erasekit.capture.messages_inbound, lambda b: _number(b.get("from"))),
-    "/webhooks/messages-status": (erasekit.capture.messages_status, lambda b: _number(b.get("to"))),
+# Each route: the capture function, and the fields where the user's phone number may be.
+# Either side of a call may be the user (answer webhooks carry no direction).
+ROUTES: dict[str, tuple[Capture, tuple[str, ...]]] = {
+    "/webhooks/inbound-sms": (erasekit.capture.sms_inbound, ("msisdn",)),
+    "/webhooks/delivery-receipt": (erasekit.capture.sms_receipt, ("msisdn",)),
+    "/webhooks/voice-event": (erasekit.capture.voice_webhook, ("from", "to")),
+    "/webhooks/recording": (erasekit.capture.voice_recording, ()),
+    "/webhooks/messages-inbound": (erasekit.capture.messages_inbound, ("from",)),
+    "/webhooks/messages-status": (erasekit.capture.messages_status, ("to",)),
 }
 
 
@@ -91,12 +87,13 @@ class CaptureApp:
 
     def handle(self, path: str, body: dict[str, Any]) -> str:
         """Captures one webhook body; returns a line for the log. Raises ``PayloadError``."""
-        capture, number_of = ROUTES[path]
+        capture, fields = ROUTES[path]
         entries = capture(body, at=time.time_ns() // 1_000_000)
-        number = number_of(body)
         conversation = body.get("conversation_uuid")
         with self.lock:
-            owner = self.subject_of(number)
+            # The first number in the body that belongs to one of our users.
+            owned = [(n, s) for n in map(_number, map(body.get, fields)) if (s := self.subject_of(n))]
+            number, owner = owned[0] if owned else (None, None)
             subject = owner
             if subject is None and isinstance(conversation, str):
                 subject = self.calls.get(conversation)
