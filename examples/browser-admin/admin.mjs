@@ -195,7 +195,7 @@ $("erase-btn").addEventListener("click", async () => {
       signal: controller.signal,
       signingKey: signingKey(),
       onProgress(e) {
-        if (e.counts) {
+        if ("counts" in e) {
           const c = e.counts;
           progress.max = Math.max(c.total, 1);
           progress.value = c.done + c.not_found + c.expired + c.failed + c.skipped;

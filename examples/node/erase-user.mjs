@@ -83,7 +83,7 @@ function progressLine() {
     if (e.event === "retrying") write(`retrying #${e.op} (attempt ${e.attempt}): ${e.reason}`, true);
     else if (e.event === "throttled") write(`Vonage said 429: slowing to ${Math.round(e.pace)}/s`, true);
     else if (e.event === "group_stopped") write(`stopped ${e.stopped} ${e.group} operation(s): ${e.reason}`, true);
-    else if (e.counts) {
+    else if ("counts" in e) {
       const c = e.counts;
       const settled = c.done + c.not_found + c.expired + c.failed + c.skipped;
       const bar = "#".repeat(Math.floor((24 * settled) / Math.max(c.total, 1))).padEnd(24);
