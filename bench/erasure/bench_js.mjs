@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     baseline: { type: "string", default: "300" },
     ops: { type: "string", default: "100000" },
     calls: { type: "string", default: "20000" },
-    factors: { type: "string", default: "1,0.97" },
+    factors: { type: "string", default: "1" },
   },
 });
 const num = (name) => Number.parseInt(args[name], 10);
