@@ -109,8 +109,6 @@ missing=()
 [ -x "$PY" ] && "$PY" -c "import erasekit" 2>/dev/null || missing+=("erasekit in .venv (bindings-py/scripts/build.sh)")
 [ -f bindings-js/pkg/node/erasekit_js.js ] && [ -f bindings-js/pkg/web/erasekit_js.js ] || missing+=("bindings-js/pkg (bindings-js/scripts/build.sh)")
 [ -e examples/node/node_modules/erasekit ] && [ -e examples/node/node_modules/better-sqlite3 ] || missing+=("examples/node/node_modules (cd examples/node && npm ci)")
-[ -e examples/node/node_modules/erasekit ] && ! (cd examples/node && "$NODE" -e 'require("erasekit")' >/dev/null 2>&1) \
-  && missing+=("a loadable bindings-js/pkg/node (being rebuilt? run bindings-js/scripts/build.sh)")
 [ -d bindings-js/node_modules/playwright-core ] || missing+=("bindings-js/node_modules/playwright-core (cd bindings-js && npm ci)")
 [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium (make setup)")
 SIM_BIN=${ERASEKIT_SIM_BIN:-$(ls -t target/debug/erasekit-sim target/release/erasekit-sim 2>/dev/null | head -n 1)}
@@ -121,6 +119,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 pass "prerequisites present (simulator $SIM_BIN)"
+
+# The Node examples and the page run against a snapshot of the erasekit npm package, taken once
+# it loads: a rebuild of bindings-js/pkg during the run cannot mix two builds. NODE_DIR is
+# examples/node as `npm ci` leaves it, with that snapshot as node_modules/erasekit.
+NODE_DIR=$TMP/node-examples
+for attempt in $(seq 1 12); do
+  rm -rf "$NODE_DIR"
+  mkdir -p "$NODE_DIR/node_modules/erasekit"
+  cp examples/node/*.mjs examples/node/package.json "$NODE_DIR/"
+  cp -r bindings-js/package.json bindings-js/js bindings-js/pkg "$NODE_DIR/node_modules/erasekit/"
+  for dep in examples/node/node_modules/*; do
+    [ "${dep##*/}" = erasekit ] || ln -s "$ROOT/$dep" "$NODE_DIR/node_modules/${dep##*/}"
+  done
+  (cd "$NODE_DIR" && "$NODE" -e 'require("erasekit")' >/dev/null 2>&1) && break
+  [ "$attempt" -eq 12 ] || sleep 10 # bindings-js/pkg is being rebuilt: wait for the build to end
+done
+if (cd "$NODE_DIR" && "$NODE" -e 'require("erasekit").ErasureJob.prototype.run' >/dev/null 2>&1); then
+  pass "the erasekit npm package loads (snapshot of bindings-js/js and bindings-js/pkg)"
+else
+  fail "bindings-js/pkg does not load (run bindings-js/scripts/build.sh)"
+  echo "examples: $PASS checks passed, $FAIL failed"
+  exit 1
+fi
 
 # ---- shared fixtures: what Vonage holds for a user, and the webhooks the app received ------
 
@@ -457,7 +478,7 @@ mkdir -p "$TMP/js"
 cat >"$TMP/js/users.json" <<'EOF'
 {"+447700900223": "user-42", "+447700900224": "user-43", "+44 7700 900226": "user-99"}
 EOF
-start "webhook-capture.mjs" "$TMP/js/capture.log" "$NODE" examples/node/webhook-capture.mjs \
+start "webhook-capture.mjs" "$TMP/js/capture.log" "$NODE" "$NODE_DIR/webhook-capture.mjs" \
   --ledger "$TMP/js/ledger.db" --users "$TMP/js/users.json" --port 0
 JS_APP=$URL
 JS_APP_PID=$LAST_PID
@@ -475,12 +496,12 @@ fi
 run_helper "node ledger" "$TMP/js/ledger.log" "$FX" ledger "$TMP/js/ledger.db" user-42:JS42 user-43:JS43 user-99:JS99
 
 check "erase-user.mjs --dry-run prints the plan and deadline" "$TMP/js/dry-run.log" \
-  "$NODE" examples/node/erase-user.mjs user-42 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --dry-run
+  "$NODE" "$NODE_DIR/erase-user.mjs" user-42 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --dry-run
 grep -q "due 20" "$TMP/js/dry-run.log" && grep -q "POST   $SIM/v1/redact/transaction" "$TMP/js/dry-run.log" \
   && pass "the Node dry run shows the deadline and the calls" || fail "Node dry run output ($TMP/js/dry-run.log)"
 run_helper "node untouched" "$TMP/js/untouched.log" "$FX" untouched "$SIM" JS42
 check "erase-user.mjs user-42 erases and verifies its receipt" "$TMP/js/erase.log" \
-  "$NODE" examples/node/erase-user.mjs user-42 --ledger "$TMP/js/ledger.db" --base-url "$SIM" \
+  "$NODE" "$NODE_DIR/erase-user.mjs" user-42 --ledger "$TMP/js/ledger.db" --base-url "$SIM" \
   --receipt-out "$TMP/js/receipt-user-42.json"
 grep -q "signature verified" "$TMP/js/erase.log" && grep -q '\[########################\] 7/7' "$TMP/js/erase.log" \
   && pass "erase-user.mjs printed its progress line to 7/7 and verified the receipt" || fail "erase-user.mjs output ($TMP/js/erase.log)"
@@ -495,7 +516,7 @@ run_helper "node erased" "$TMP/js/erased.log" "$FX" erased "$SIM" JS42
 run_helper "node forgotten" "$TMP/js/forgotten.log" "$FX" forgotten "$TMP/js/ledger.db" user-42
 
 # Stopped half way (SIGTERM, as Ctrl-C), then continued with --resume from the ledger's checkpoint.
-"$NODE" examples/node/erase-user.mjs user-43 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --rate 1 \
+"$NODE" "$NODE_DIR/erase-user.mjs" user-43 --ledger "$TMP/js/ledger.db" --base-url "$SIM" --rate 1 \
   >"$TMP/js/stopped.log" 2>&1 &
 STOP_PID=$!
 PIDS+=("$STOP_PID")
@@ -507,7 +528,7 @@ JOB=$(sed -n 's/.*--resume \(job-[0-9a-f]*\) .*/\1/p' "$TMP/js/stopped.log" | ta
   || { fail "erase-user.mjs stop: exit $rc ($TMP/js/stopped.log)"; tail -n 5 "$TMP/js/stopped.log"; }
 run_helper "node partial" "$TMP/js/partial.log" "$FX" partial "$SIM" JS43
 check "erase-user.mjs --resume $JOB finishes the job" "$TMP/js/resume.log" \
-  "$NODE" examples/node/erase-user.mjs --resume "$JOB" --ledger "$TMP/js/ledger.db" --base-url "$SIM" \
+  "$NODE" "$NODE_DIR/erase-user.mjs" --resume "$JOB" --ledger "$TMP/js/ledger.db" --base-url "$SIM" \
   --receipt-out "$TMP/js/receipt-user-43.json"
 run_helper "node resumed erased" "$TMP/js/erased-43.log" "$FX" erased "$SIM" JS43
 [ -f "$TMP/js/receipt-user-43.json" ] && run_helper "node resumed receipt" "$TMP/js/receipt-43.log" "$FX" receipt "$TMP/js/receipt-user-43.json" "$JS_PUB" 6 1 user-43
@@ -533,9 +554,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { tmpdir } from "node:os";
 
-const [root, tmp, sim, signingKey, publicKey, pastedBody, appId, keyPath] = process.argv.slice(2);
+const [root, tmp, sim, signingKey, publicKey, pastedBody, appId, keyPath, nodeDir] = process.argv.slice(2);
 const { chromium } = createRequire(join(root, "bindings-js", "package.json"))("playwright-core");
-const { Ledger, verifyReceipt } = createRequire(join(root, "examples", "node", "package.json"))("erasekit");
+const { Ledger, verifyReceipt } = createRequire(join(nodeDir, "package.json"))("erasekit");
 
 let failures = 0;
 const check = (ok, what) => {
@@ -546,7 +567,7 @@ const check = (ok, what) => {
 const TYPES = { ".html": "text/html; charset=utf-8", ".mjs": "text/javascript", ".js": "text/javascript",
   ".wasm": "application/wasm", ".json": "application/json" };
 const page_dir = join(root, "examples", "browser-admin");
-const pkg_dir = join(root, "bindings-js");
+const pkg_dir = join(nodeDir, "node_modules", "erasekit");
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
   let file = null;
@@ -677,7 +698,7 @@ try {
 process.exit(failures ? 1 : 0);
 JSEOF
 LIMIT=180 run_helper "browser-admin" "$TMP/web/drive.log" "$NODE" "$TMP/web/drive.mjs" "$ROOT" "$TMP/web" "$SIM" \
-  "$WEB_KEY" "$WEB_PUB" "$PASTED" "$VONAGE_APPLICATION_ID" "$VONAGE_PRIVATE_KEY_PATH"
+  "$WEB_KEY" "$WEB_PUB" "$PASTED" "$VONAGE_APPLICATION_ID" "$VONAGE_PRIVATE_KEY_PATH" "$NODE_DIR"
 run_helper "browser erased" "$TMP/web/erased.log" "$FX" erased "$SIM" WEB7
 run_helper "browser pasted" "$TMP/web/pasted.log" "$FX" redacted-once "$SIM" sms inbound "$PASTED_ID"
 [ -f "$TMP/web/receipt-web-7.json" ] && run_helper "browser receipt" "$TMP/web/receipt.log" "$FX" receipt "$TMP/web/receipt-web-7.json" "$WEB_PUB" 7 1 web-7
