@@ -239,7 +239,8 @@ export async function runJob(job, options) {
   const receipt = job.receipt(signingKey);
   if (ledger !== undefined) {
     await ledger.saveJob(jobId, subject, "finished", job.snapshot());
-    await ledger.forget(subject, receipt);
+    // With failed operations the entries stay, so a new job can retry them (as in Python).
+    if (receipt.receipt.counts.failed === 0) await ledger.forget(subject, receipt);
   }
   return receipt;
 }
