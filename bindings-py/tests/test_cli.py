@@ -370,6 +370,11 @@ def test_a_stopped_process_resumes_to_the_end_with_nothing_lost(
     assert job["state"] == ("running" if stop == "SIGKILL" else "stopped")
     if stop == "SIGTERM":
         assert f"erasekit resume {job['job_id']} --ledger {db}" in output
+    # A second erase of the same subject points at the unfinished job instead of starting over.
+    again = subprocess.run(command() + ["erase", SUBJECT, *base], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ), cwd=tmp_path)
+    assert again.returncode == 2 and f"erasekit resume {job['job_id']}" in again.stderr
+    assert redactions(sim) == before
 
     result = subprocess.run(
         command() + ["resume", job["job_id"], *base, "--receipt-out", str(tmp_path / "receipt.json")],

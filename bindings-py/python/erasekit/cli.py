@@ -2,7 +2,7 @@
 a receipt.
 
     erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run] [--rate N]
-                                              [--receipt-out PATH]
+                                              [--receipt-out PATH] [--new-job]
     erasekit resume JOB_ID --ledger ledger.db [--base-url URL] [--receipt-out PATH]
     erasekit verify receipt.json [--public-key HEX]
     erasekit jobs --ledger ledger.db
@@ -141,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--delete-legs", action="store_true", help="also delete voice call legs")
     erase.add_argument("--delete-conversations", action="store_true", help="also delete conversations")
     erase.add_argument("--conversation-api", choices=["v1", "v0.1"], help="Conversation API version")
+    erase.add_argument("--new-job", action="store_true",
+                       help="start a new job even if an unfinished one exists for SUBJECT")
 
     resume = commands.add_parser("resume", help="continue a stopped or crashed erasure")
     resume.add_argument("job_id", metavar="JOB_ID")
@@ -271,6 +273,12 @@ def _erase(args: argparse.Namespace) -> int:
         options["conversation_api"] = args.conversation_api
     credentials = None if args.dry_run else _credentials(dict(os.environ))
     with _open_ledger(args.ledger) as ledger:
+        unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
+        if unfinished and not args.dry_run and not args.new_job:
+            raise _Usage(
+                f"job {unfinished[-1]} for this subject did not finish; continue it with "
+                f"`erasekit resume {unfinished[-1]} --ledger {args.ledger}` (or pass --new-job)"
+            )
         plan = plan_erasure(ledger, args.subject, received_at=args.received_at, **options)
         job = ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight)
         if args.dry_run:
