@@ -406,7 +406,10 @@ fn snapshots_hold_no_secret() {
     // The in-flight call is sent again after a restore.
     let mut restored = ErasureJob::restore(&snap).unwrap();
     let at = restored.poll_timeout(T0).unwrap();
-    assert!(at < T0 + 100, "re-sent as soon as the restored limiter allows");
+    assert!(
+        at < T0 + 100,
+        "re-sent as soon as the restored limiter allows"
+    );
     let again = restored
         .poll_request(
             at,
