@@ -37,7 +37,7 @@ if ! cmp -s requirements-dev.txt .venv/.requirements-installed 2>/dev/null; then
 fi
 
 step "node: npm ci"
-for dir in bindings-js; do
+for dir in bindings-js examples/node; do
   if [ -f "$dir/package-lock.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock-installed" 2>/dev/null; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$dir/package-lock.json" "$dir/node_modules/.package-lock-installed"

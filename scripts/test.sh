@@ -32,9 +32,13 @@ step "python: wheel build, pytest, stubtest, mypy"
 bindings-py/scripts/build.sh
 bindings-py/scripts/test.sh 2>&1 | tee "$logs/py.log"
 
+step "examples: Node, Python and the browser admin page, run for real against the simulator"
+examples/test.sh 2>&1 | tee "$logs/examples.log"
+
 sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
 step "summary"
 printf 'rust:       %s passed\n' "$(sum 'test result: ok\. [0-9]+ passed' "$logs/rust.log")"
 printf 'javascript: %s passed\n' "$(sum '^# pass [0-9]+' "$logs/js.log")"
 printf 'simulator clients: %s passed (node), %s passed (python)\n' "$(sum '^# pass [0-9]+' "$logs/sim-clients.log")" "$(grep -oE '[0-9]+ passed' "$logs/sim-clients.log" | tail -1 | grep -oE '[0-9]+')"
+printf "examples:   %s\n" "$(grep -E '[0-9]+ checks? passed' "$logs/examples.log" | tail -1)"
 printf "python:     %s passed\n" "$(grep -oE "[0-9]+ passed" "$logs/py.log" | tail -1 | grep -oE "[0-9]+")"
