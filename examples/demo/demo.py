@@ -88,6 +88,19 @@ def main() -> int:
         seed, captures = user_activity(activity_at)
         sim.seed(seed)
 
+        say("one redaction by hand: the request erasekit builds (secret masked) and what came back")
+        sim.seed({"records": [{"product": "sms", "type": "outbound", "id": "0C000000SINGLE",
+                               "created_ms": activity_at, "to": "447700900999", "body": "hello"}]})
+        creds = erasekit.Credentials(api_key=sim.api_key, api_secret=sim.api_secret)
+        request = erasekit.RedactRequest("0C000000SINGLE", "sms", type="outbound").to_http(creds, sim.base_url)
+        masked = dict(request["headers"], authorization=request["headers"]["authorization"].split(" ")[0] + " ***")
+        print(f"  {request['method']} {request['url']}")
+        for name, value in sorted(masked.items()):
+            print(f"  {name}: {value}")
+        print(f"  {request['body'].decode()}")
+        outcome = erasekit.redact("0C000000SINGLE", "sms", type="outbound", credentials=creds, base_url=sim.base_url)
+        print(f"  -> {outcome}")
+
         say(f"recording {SUBJECT}'s Vonage ids into {LEDGER.name} (SQLite) with capture functions")
         with erasekit.Ledger.sqlite(str(LEDGER)) as ledger:
             for source, payload in captures:
