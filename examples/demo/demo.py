@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import erasekit
 
@@ -35,11 +36,11 @@ def say(text: str) -> None:
     print(f"\n\033[1m== {text}\033[0m", flush=True)
 
 
-def user_activity(t: int) -> tuple[dict, list[tuple[str, dict]]]:
+def user_activity(t: int) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     """What Vonage holds (simulator seed) and what the app received (capture payloads), at time t."""
     iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t / 1000))
     plain = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t / 1000))
-    seed = {
+    seed: dict[str, Any] = {
         "records": [
             {"product": "sms", "type": "outbound", "id": f"0A00000{i}DEMO", "created_ms": t, "to": PHONE,
              "from": "AcmeInc", "body": f"Your code is 12345 (part {i})"} for i in (1, 2, 3)
@@ -57,7 +58,7 @@ def user_activity(t: int) -> tuple[dict, list[tuple[str, dict]]]:
         "media": [{"id": "cccccccc-aaaa-cccc-dddd-0123456789ab", "created_ms": t, "original_file_name": "call.mp3"}],
         "users": [{"id": "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab", "name": "ada", "display_name": "Ada Lovelace"}],
     }
-    captures = [
+    captures: list[tuple[str, dict[str, Any]]] = [
         ("sms_send", {"message-count": "3", "messages": [
             {"to": PHONE, "message-id": f"0A00000{i}DEMO", "status": "0", "network": "23410"} for i in (1, 2, 3)]}),
         ("sms_inbound", {"msisdn": PHONE, "to": "447700900000", "messageId": "0B000000DEMOIN", "text": "STOP",
