@@ -36,13 +36,12 @@ function sampleEntries(prefix = "A") {
 }
 
 /**
- * Entries as a backend gives them, in a canonical order: the backends agree on oldest first
- * but not on ties (SQL sorts kinds by name, the memory ledger by the core's kind order).
+ * Entries as a backend gives them, checked to be in the one order every backend uses:
+ * oldest first, ties by kind, product and id as text.
  */
 function canonical(entries) {
-  const times = entries.map((e) => e.created_at);
-  assert.deepStrictEqual(times, [...times].sort((a, b) => a - b), "oldest first");
-  return ordered(entries);
+  assert.deepStrictEqual(entries, ordered(entries), "oldest first, then kind, product, id");
+  return entries;
 }
 
 /** Sorted by created_at, then kind, product, id. */

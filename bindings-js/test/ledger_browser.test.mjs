@@ -169,8 +169,9 @@ test("Chromium: captures into Ledger.memory(), exports, imports and forgets", as
     [
       ["transaction", "sms", "B1", 1700000000000],
       ["transaction", "sms", "B2", 1700000000000],
-      ["transaction", "voice", "63f61863-4a51-4f6b-86e1-46edebcf9356", 1700000001000],
+      // Same time: by kind as text ("leg" < "transaction"), as every backend orders them.
       ["leg", null, "63f61863-4a51-4f6b-86e1-46edebcf9356", 1700000001000],
+      ["transaction", "voice", "63f61863-4a51-4f6b-86e1-46edebcf9356", 1700000001000],
     ],
   );
   assert.equal(r.identifiers.length, 2);
