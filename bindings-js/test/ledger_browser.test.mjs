@@ -4,25 +4,20 @@
 // Results are asserted here, in Node.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { chromium } from "playwright-core";
+import { openPage } from "./chromium_page.mjs";
 import { Ledger } from "erasekit";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const vectorsDir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const served = [
   ["/js/", join(packageDir, "js")],
   ["/pkg/web/", join(packageDir, "pkg", "web")],
   ["/vectors/", vectorsDir],
 ];
-const types = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -90,65 +85,15 @@ const page = `<!doctype html>
   window.ready = true;
 </script>`;
 
-let server;
-let origin;
-let context;
 let tab;
-let profile;
-
-async function serve(req, res) {
-  const url = new URL(req.url, "http://127.0.0.1");
-  if (url.pathname === "/") {
-    res.writeHead(200, { "content-type": "text/html" }).end(page);
-    return;
-  }
-  for (const [prefix, dir] of served) {
-    if (!url.pathname.startsWith(prefix)) continue;
-    const file = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
-    if (!file.startsWith(dir)) break;
-    try {
-      const bytes = await readFile(file);
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(bytes);
-    } catch {
-      res.writeHead(404).end();
-    }
-    return;
-  }
-  res.writeHead(404).end();
-}
+let close;
 
 before(async () => {
-  server = createServer((req, res) => serve(req, res).catch(() => res.writeHead(500).end()));
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  profile = await mkdtemp(join(tmpdir(), "erasekit-chromium-ledger-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  tab = await context.newPage();
-  const problems = [];
-  tab.on("pageerror", (err) => problems.push(String(err)));
-  await tab.goto(origin + "/");
-  await tab.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((err) => {
-    throw new Error(`page did not load the wasm: ${problems.join("; ") || err}`);
-  });
+  ({ tab, close } = await openPage({ page, served, profilePrefix: "erasekit-chromium-ledger-" }));
 });
 
 after(async () => {
-  await context?.close();
-  server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  await close?.();
 });
 
 test("Chromium: every capture.json case gives the expected result", async () => {
