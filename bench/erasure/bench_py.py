@@ -3,7 +3,7 @@ bench/erasure/README.md for what each figure means and the recorded results.
 
     .venv/bin/python bench/erasure/bench_py.py [--part all|overhead|sdk|throughput]
         [--count 10000] [--limit 170] [--latency 50] [--baseline 200] [--ops 100000]
-        [--calls 5000] [--driver sync|async|both] [--factors 0.97,1]
+        [--calls 5000] [--driver sync|async|both] [--factors 1]
 
 overhead    erasekit core cost per operation from Python: poll_request + handle_response with
             stub answers and virtual time (no HTTP, no sleeping), over --ops operations.
@@ -276,8 +276,8 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=5_000)
     parser.add_argument("--driver", default="both", choices=["sync", "async", "both"])
-    parser.add_argument("--factors", type=lambda t: [float(x) for x in t.split(",")], default=[0.97, 1.0],
-                        help="job rate_per_second as fractions of --limit (default 0.97,1)")
+    parser.add_argument("--factors", type=lambda t: [float(x) for x in t.split(",")], default=[1.0],
+                        help="job rate_per_second as fractions of --limit (default 1)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     print(f"erasekit {erasekit.__version__}, Python {sys.version.split()[0]}")
