@@ -13,8 +13,9 @@ sdk         the official ``vonage`` 3.x client (``pip install "vonage>=3,<4"`` i
             the whole ``job.run()`` driver over ``httpx.MockTransport`` (wall and CPU time).
 throughput  --count redactions against the simulator with its Redact limit set to --limit and
             --latency ms added to every call: ``job.run()`` (and ``run_async()``) with
-            ``rate_per_second`` at each of --factors × limit: rate / limit and % of 429s, then the one-call-at-a-time loop (what the official SDKs do) over
-            --baseline records, in the same run.
+            ``rate_per_second`` at each of --factors × limit: rate / limit and % of 429s,
+            then the one-call-at-a-time loop (what the official SDKs do) over --baseline
+            records, in the same run.
 
 Loopback only; every loop is bounded by its count.
 """
