@@ -319,7 +319,7 @@ def run(
             wake = job.poll_timeout(now)
             if wake is None and in_flight == 0:
                 raise _stalled(job)
-            wait = None if wake is None else max(0.0, (wake - _clock()) / 1000)
+            wait = None if wake is None else max(0.0, wake / 1000 - time.time())
             try:
                 answer = answers.get(timeout=wait)
             except queue.Empty:
@@ -424,7 +424,7 @@ async def run_async(
             if job.is_finished():
                 break
             wake = job.poll_timeout(now)
-            wait = None if wake is None else max(0.0, (wake - _clock()) / 1000)
+            wait = None if wake is None else max(0.0, wake / 1000 - time.time())
             if not done:
                 if wait is None and not tasks:
                     raise _stalled(job)
