@@ -20,9 +20,9 @@ step "rust tests"
 cargo build -p erasekit-sim --quiet
 cargo test --workspace 2>&1 | tee "$logs/rust.log"
 
-step "simulator client helpers (Node and Python)"
+step "simulator client helpers, the simulator against the OpenAPI files, the README examples"
 node --test tests/simulator/clients/sim.test.mjs 2>&1 | tee "$logs/sim-clients.log"
-.venv/bin/python -m pytest -q -p no:cacheprovider tests/simulator/clients/test_sim.py tests/simulator/clients/test_openapi.py 2>&1 | tee -a "$logs/sim-clients.log"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/simulator/clients/test_sim.py tests/simulator/clients/test_openapi.py tests/readme/test_readme.py 2>&1 | tee -a "$logs/sim-clients.log"
 
 step "javascript: wasm build, node tests, chromium test, types"
 bindings-js/scripts/build.sh
