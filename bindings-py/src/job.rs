@@ -228,17 +228,18 @@ impl ErasureJob {
         Ok(pythonize::pythonize(py, &receipt)?)
     }
 
-    /// Runs the job to the end over HTTP (httpx, a thread pool) and returns the signed
-    /// receipt. See `erasekit.job.run`.
+    /// Runs the job to the end over HTTP (httpx: a client or a transport, from threads) and
+    /// returns the signed receipt. See `erasekit.job.run`.
     #[pyo3(signature = (
-        *, credentials, client=None, base_url=None, on_progress=None, ledger=None,
-        checkpoint_every=100, signing_key=None, timeout=30.0
+        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run<'py>(
         slf: &Bound<'py, Self>,
         credentials: &Bound<'py, PyAny>,
         client: Option<&Bound<'py, PyAny>>,
+        transport: Option<&Bound<'py, PyAny>>,
         base_url: Option<&Bound<'py, PyAny>>,
         on_progress: Option<&Bound<'py, PyAny>>,
         ledger: Option<&Bound<'py, PyAny>>,
@@ -252,6 +253,7 @@ impl ErasureJob {
             [
                 ("credentials", Some(credentials)),
                 ("client", client),
+                ("transport", transport),
                 ("base_url", base_url),
                 ("on_progress", on_progress),
                 ("ledger", ledger),
@@ -262,17 +264,18 @@ impl ErasureJob {
         )
     }
 
-    /// `run()` for asyncio with an `httpx.AsyncClient`: returns a coroutine. See
-    /// `erasekit.job.run_async`.
+    /// `run()` for asyncio over an `httpx.AsyncClient` or an async transport: returns a
+    /// coroutine. See `erasekit.job.run_async`.
     #[pyo3(signature = (
-        *, credentials, client=None, base_url=None, on_progress=None, ledger=None,
-        checkpoint_every=100, signing_key=None, timeout=30.0
+        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run_async<'py>(
         slf: &Bound<'py, Self>,
         credentials: &Bound<'py, PyAny>,
         client: Option<&Bound<'py, PyAny>>,
+        transport: Option<&Bound<'py, PyAny>>,
         base_url: Option<&Bound<'py, PyAny>>,
         on_progress: Option<&Bound<'py, PyAny>>,
         ledger: Option<&Bound<'py, PyAny>>,
@@ -286,6 +289,7 @@ impl ErasureJob {
             [
                 ("credentials", Some(credentials)),
                 ("client", client),
+                ("transport", transport),
                 ("base_url", base_url),
                 ("on_progress", on_progress),
                 ("ledger", ledger),

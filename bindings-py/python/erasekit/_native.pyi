@@ -367,6 +367,7 @@ class ErasureJob:
         *,
         credentials: Credentials,
         client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
         base_url: str | ApiBaseUrls | None = None,
         on_progress: Callable[[JobEvent], object] | None = None,
         ledger: JobLedger | None = None,
@@ -376,8 +377,10 @@ class ErasureJob:
     ) -> Receipt:
         """Runs the job to the end over HTTP and returns the signed receipt.
 
-        Up to ``max_in_flight`` calls at once from a thread pool over one ``httpx.Client``
-        (``client``, or a new one). ``timeout`` bounds each call (seconds). ``on_progress``
+        Up to ``max_in_flight`` calls at once from threads over ``client`` (your
+        ``httpx.Client``, all its settings applied), ``transport`` (an ``httpx.BaseTransport``
+        called directly: the fast path, no client layer) or a new ``httpx.Client``; not both
+        ``client`` and ``transport``. ``timeout`` bounds each call (seconds). ``on_progress``
         gets every event. With ``ledger``, checkpoints are saved every ``checkpoint_every``
         answers and on stop, and the subject is forgotten after a job without failures.
         The signing key is ``signing_key``, ``$ERASEKIT_SIGNING_KEY`` or the key file
@@ -389,6 +392,7 @@ class ErasureJob:
         *,
         credentials: Credentials,
         client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         base_url: str | ApiBaseUrls | None = None,
         on_progress: Callable[[JobEvent], object] | None = None,
         ledger: JobLedger | None = None,
@@ -396,8 +400,9 @@ class ErasureJob:
         signing_key: bytes | str | None = None,
         timeout: float = 30.0,
     ) -> Coroutine[Any, Any, Receipt]:
-        """``run()`` for asyncio over one ``httpx.AsyncClient``; await the result.
-        Cancelling saves a ``"stopped"`` checkpoint."""
+        """``run()`` for asyncio over ``client`` (an ``httpx.AsyncClient``), ``transport`` (an
+        ``httpx.AsyncBaseTransport``, called directly) or a new ``httpx.AsyncClient``; await
+        the result. Cancelling saves a ``"stopped"`` checkpoint."""
 
 def verify_receipt(receipt: str | Receipt | dict[str, Any], public_key: str | None = None) -> ReceiptBody:
     """Checks a receipt's Ed25519 signature and returns its content. With ``public_key``

@@ -31,17 +31,17 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Protocol, Union
 
 import httpx
 
 from ._native import Credentials, ErasurePlan, InputError
-from .types import ApiBaseUrls, Call, HttpResponse, JobEvent, Receipt
+from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, JobEvent, Receipt
 
 if TYPE_CHECKING:
     from ._native import ErasureJob
@@ -203,6 +203,62 @@ def _received(response: httpx.Response) -> HttpResponse:
     return {"status": response.status_code, "headers": response.headers, "body": response.content}
 
 
+class _RequestBuilder:
+    """``httpx.Request``s for a transport, as ``Client.request(method, url, headers=...,
+    content=body or None, timeout=...)`` builds them from a client without defaults: the same
+    ``Host`` / headers / ``Content-Length`` in the same order, the body already read, the
+    timeout in ``extensions["timeout"]``. It skips what costs most there: parsing the URL
+    (cached per URL text: a redaction job sends most calls to one URL) and encoding the
+    content (a prebuilt ``ByteStream`` with its headers)."""
+
+    _BODY_METHODS = ("POST", "PUT", "PATCH")
+    _MAX_URLS = 512
+
+    def __init__(self, timeout: float) -> None:
+        self.urls: dict[str, httpx.URL] = {}
+        self.extensions = {
+            "timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+        }
+
+    def build(self, request: HttpRequest) -> httpx.Request:
+        text = request["url"]
+        url = self.urls.get(text)
+        if url is None:
+            url = httpx.URL(text)
+            if len(self.urls) >= self._MAX_URLS:
+                self.urls.clear()
+            self.urls[text] = url
+        method = request["method"]
+        body = request["body"]
+        headers = [("Host", url.netloc.decode("ascii"))]
+        headers.extend(request["headers"].items())
+        if body:
+            headers.append(("Content-Length", str(len(body))))
+        elif method in self._BODY_METHODS:
+            headers.append(("Content-Length", "0"))
+        built = httpx.Request(
+            method,
+            url,
+            headers=headers,
+            stream=httpx.ByteStream(body or b""),
+            extensions=self.extensions,
+        )
+        built.read()  # as Request(content=...) does: request.content works in any transport
+        return built
+
+
+def _check_http(
+    client: object, transport: object, transport_type: type[object], name: str
+) -> None:
+    if client is not None and transport is not None:
+        raise _invalid_argument("transport", "give client= or transport=, not both")
+    if transport is not None and not isinstance(transport, transport_type):
+        raise _invalid_argument(
+            "transport",
+            f"{name}() needs an httpx.{transport_type.__name__}, got {type(transport).__name__}",
+        )
+
+
 class _Checkpoints:
     """Saves the job's snapshot into the ledger (when there is one)."""
 
@@ -255,13 +311,11 @@ def _stalled(job: ErasureJob) -> RuntimeError:
 # ---- synchronous driver --------------------------------------------------------------------
 
 _Answer = tuple[int, Union[HttpResponse, str, BaseException]]
+_Sender = Callable[[HttpRequest], HttpResponse]
 
 
-def _send(
-    client: httpx.Client, call: Call, timeout: float, answers: queue.SimpleQueue[_Answer]
-) -> None:
-    request = call["request"]
-    try:
+def _client_sender(client: httpx.Client, timeout: float) -> _Sender:
+    def send(request: HttpRequest) -> HttpResponse:
         response = client.request(
             request["method"],
             request["url"],
@@ -269,11 +323,81 @@ def _send(
             content=request["body"] or None,
             timeout=timeout,
         )
-        answers.put((call["call_id"], _received(response)))
-    except httpx.HTTPError as exc:
-        answers.put((call["call_id"], _failure(exc)))
-    except BaseException as exc:  # a bug, not a transport failure: the main loop re-raises it
-        answers.put((call["call_id"], exc))
+        return _received(response)
+
+    return send
+
+
+def _transport_sender(transport: httpx.BaseTransport, timeout: float) -> _Sender:
+    build = _RequestBuilder(timeout).build
+
+    def send(request: HttpRequest) -> HttpResponse:
+        response = transport.handle_request(build(request))
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        return {"status": response.status_code, "headers": response.headers, "body": body}
+
+    return send
+
+
+def _worker(
+    send: _Sender,
+    calls: queue.SimpleQueue[Optional[Call]],
+    answers: queue.SimpleQueue[_Answer],
+    idle: queue.SimpleQueue[None],
+) -> None:
+    """One sending thread: calls in, answers out, until ``None``; one ``idle`` token after
+    each call (the thread is free again)."""
+    while (call := calls.get()) is not None:
+        answer: Union[HttpResponse, str, BaseException]
+        try:
+            answer = send(call["request"])
+        except httpx.HTTPError as exc:
+            answer = _failure(exc)
+        except BaseException as exc:  # a bug, not a transport failure: the main loop re-raises it
+            answer = exc
+        idle.put(None)
+        answers.put((call["call_id"], answer))
+
+
+class _Senders:
+    """Up to ``width`` daemon threads taking calls from one queue, cheaper per call than a
+    ``ThreadPoolExecutor`` (no ``Future`` per call) with its policy: a new thread only when
+    no thread is free, so quick calls keep to a few threads (fewer GIL hand-offs)."""
+
+    def __init__(self, send: _Sender, width: int) -> None:
+        self.send = send
+        self.width = width
+        self.calls: queue.SimpleQueue[Optional[Call]] = queue.SimpleQueue()
+        self.answers: queue.SimpleQueue[_Answer] = queue.SimpleQueue()
+        # One token per free thread, taken back by each call submitted.
+        self.idle: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self.threads = 0
+
+    def submit(self, call: Call) -> None:
+        self.calls.put(call)
+        if self.idle.qsize():
+            self.idle.get_nowait()  # only this thread takes tokens: one is there
+        elif self.threads < self.width:
+            threading.Thread(
+                target=_worker,
+                args=(self.send, self.calls, self.answers, self.idle),
+                name=f"erasekit-job-{self.threads}",
+                daemon=True,
+            ).start()
+            self.threads += 1
+
+    def stop(self) -> None:
+        """Drops the calls not started yet; the threads end after the call they are on."""
+        try:
+            while True:
+                self.calls.get_nowait()
+        except queue.Empty:
+            pass
+        for _ in range(self.threads):
+            self.calls.put(None)
 
 
 def run(
@@ -281,6 +405,7 @@ def run(
     *,
     credentials: Credentials,
     client: httpx.Client | None = None,
+    transport: httpx.BaseTransport | None = None,
     base_url: BaseUrl = None,
     on_progress: ProgressCallback | None = None,
     ledger: JobLedger | None = None,
@@ -290,27 +415,45 @@ def run(
 ) -> Receipt:
     """Runs ``job`` to the end and returns the signed receipt (see the module docs).
 
-    Up to ``max_in_flight`` calls go out at once from a thread pool sharing one
-    ``httpx.Client`` (``client``, or a new one whose pool holds ``max_in_flight``
-    connections). ``timeout`` bounds each call in seconds; a timeout, a refused or dropped
-    connection or any other httpx error is reported to the job, which decides whether to
-    retry. ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling
-    thread. Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates.
+    Up to ``max_in_flight`` calls go out at once from as many threads, over one of:
+
+    - ``client``: your ``httpx.Client``, with everything it applies (base headers, cookies,
+      auth, event hooks, redirects, proxies, mounts);
+    - ``transport``: an ``httpx.BaseTransport`` (``httpx.HTTPTransport(...)``,
+      ``httpx.MockTransport(...)``, your own) called directly with ``handle_request`` and
+      prebuilt ``httpx.Request``s: no client layer, several times less CPU per call. The
+      request carries only the job's headers (and ``Host``, ``Content-Length``): nothing
+      from the environment (proxies, ``SSL_CERT_FILE``) unless the transport was built with
+      it. Not closed by the driver;
+    - neither: a new ``httpx.Client`` (environment proxies and certificates honoured) whose
+      pool holds ``max_in_flight`` connections, closed at the end.
+
+    Giving both ``client`` and ``transport`` raises ``InputError`` (``invalid_argument``).
+    ``timeout`` bounds each call in seconds; a timeout, a refused or dropped connection or
+    any other httpx error is reported to the job, which decides whether to retry.
+    ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
+    Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates.
     """
+    _check_http(client, transport, httpx.BaseTransport, "run")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
     checkpoints = _Checkpoints(job, ledger, checkpoint_every)
-    own = client is None
-    http = httpx.Client(limits=_pool_limits(width), timeout=timeout) if client is None else client
-    answers: queue.SimpleQueue[_Answer] = queue.SimpleQueue()
-    pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="erasekit-job")
+    own: httpx.Client | None = None
+    if transport is not None:
+        send = _transport_sender(transport, timeout)
+    else:
+        if client is None:
+            client = own = httpx.Client(limits=_pool_limits(width), timeout=timeout)
+        send = _client_sender(client, timeout)
+    senders = _Senders(send, width)
+    answers = senders.answers
     in_flight = 0
     try:
         checkpoints.save("running")
         while True:
             # A fresh time for every call: a stale one would stamp sends earlier than they go out.
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
-                pool.submit(_send, http, call, timeout, answers)
+                senders.submit(call)
                 in_flight += 1
             now = _clock()
             _drain_events(job, on_progress)
@@ -345,9 +488,9 @@ def run(
         checkpoints.stopped()
         raise
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        if own:
-            http.close()
+        senders.stop()
+        if own is not None:
+            own.close()
 
 
 def _resolve_key(key: bytes | str | None, ledger: object) -> bytes:
@@ -357,12 +500,11 @@ def _resolve_key(key: bytes | str | None, ledger: object) -> bytes:
 
 # ---- asynchronous driver -------------------------------------------------------------------
 
+_AsyncSender = Callable[[HttpRequest], Awaitable[HttpResponse]]
 
-async def _send_async(
-    client: httpx.AsyncClient, call: Call, timeout: float
-) -> Union[HttpResponse, str]:
-    request = call["request"]
-    try:
+
+def _async_client_sender(client: httpx.AsyncClient, timeout: float) -> _AsyncSender:
+    async def send(request: HttpRequest) -> HttpResponse:
         response = await client.request(
             request["method"],
             request["url"],
@@ -370,9 +512,30 @@ async def _send_async(
             content=request["body"] or None,
             timeout=timeout,
         )
+        return _received(response)
+
+    return send
+
+
+def _async_transport_sender(transport: httpx.AsyncBaseTransport, timeout: float) -> _AsyncSender:
+    build = _RequestBuilder(timeout).build
+
+    async def send(request: HttpRequest) -> HttpResponse:
+        response = await transport.handle_async_request(build(request))
+        try:
+            body = await response.aread()
+        finally:
+            await response.aclose()
+        return {"status": response.status_code, "headers": response.headers, "body": body}
+
+    return send
+
+
+async def _send_async(send: _AsyncSender, request: HttpRequest) -> Union[HttpResponse, str]:
+    try:
+        return await send(request)
     except httpx.HTTPError as exc:
         return _failure(exc)
-    return _received(response)
 
 
 async def run_async(
@@ -380,6 +543,7 @@ async def run_async(
     *,
     credentials: Credentials,
     client: httpx.AsyncClient | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     base_url: BaseUrl = None,
     on_progress: ProgressCallback | None = None,
     ledger: JobLedger | None = None,
@@ -387,24 +551,32 @@ async def run_async(
     signing_key: bytes | str | None = None,
     timeout: float = 30.0,
 ) -> Receipt:
-    """``run()`` for asyncio: up to ``max_in_flight`` tasks over one ``httpx.AsyncClient``.
+    """``run()`` for asyncio: up to ``max_in_flight`` tasks over ``client`` (an
+    ``httpx.AsyncClient``), ``transport`` (an ``httpx.AsyncBaseTransport`` such as
+    ``httpx.AsyncHTTPTransport(...)``, called directly with ``handle_async_request``) or a
+    new ``httpx.AsyncClient``; see ``run()`` for what each one means.
 
     Cancelling the task saves a ``"stopped"`` checkpoint, cancels the calls in flight (they
     are sent again on resume) and re-raises ``CancelledError``. The ledger's methods are
     called directly (they are quick local writes for SQLite).
     """
+    _check_http(client, transport, httpx.AsyncBaseTransport, "run_async")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
     checkpoints = _Checkpoints(job, ledger, checkpoint_every)
-    own = client is None
-    http = (
-        httpx.AsyncClient(limits=_pool_limits(width), timeout=timeout) if client is None else client
-    )
+    own: httpx.AsyncClient | None = None
+    if transport is not None:
+        send = _async_transport_sender(transport, timeout)
+    else:
+        if client is None:
+            client = own = httpx.AsyncClient(limits=_pool_limits(width), timeout=timeout)
+        send = _async_client_sender(client, timeout)
     tasks: dict[asyncio.Task[Union[HttpResponse, str]], int] = {}
     # Finished calls are queued by a done-callback and the loop sleeps on one Event, woken by
     # an answer or by a timer at poll_timeout: cheaper per wake-up than asyncio.wait() over
     # every task in flight, which kept the loop late for its next send.
     loop = asyncio.get_running_loop()
+    create_task = loop.create_task
     done: deque[asyncio.Task[Union[HttpResponse, str]]] = deque()
     woken = asyncio.Event()
 
@@ -416,7 +588,7 @@ async def run_async(
         checkpoints.save("running")
         while True:
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
-                task = asyncio.ensure_future(_send_async(http, call, timeout))
+                task = create_task(_send_async(send, call["request"]))
                 tasks[task] = call["call_id"]
                 task.add_done_callback(finished)
             now = _clock()
@@ -453,5 +625,5 @@ async def run_async(
         checkpoints.stopped()
         raise
     finally:
-        if own:
-            await http.aclose()
+        if own is not None:
+            await own.aclose()
