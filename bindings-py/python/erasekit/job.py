@@ -1,6 +1,7 @@
-"""Drivers of the sans-IO ``ErasureJob``: ``run()`` (threads over one ``httpx.Client``) and
-``run_async()`` (``httpx.AsyncClient``), plus ``plan_erasure()``, ``resume_job()`` and the
-receipt signing key.
+"""Drivers of the sans-IO ``ErasureJob``: ``run()`` (threads) and ``run_async()`` (asyncio),
+each over an httpx client (``client=``, or one of their own) or directly over an httpx
+transport (``transport=``), plus ``plan_erasure()``, ``resume_job()`` and the receipt
+signing key.
 
 The core's job decides everything: what to send, when, how often to retry, how fast to go.
 These drivers only move bytes, read the clock, sleep until ``poll_timeout()`` and save
@@ -421,10 +422,11 @@ def run(
       auth, event hooks, redirects, proxies, mounts);
     - ``transport``: an ``httpx.BaseTransport`` (``httpx.HTTPTransport(...)``,
       ``httpx.MockTransport(...)``, your own) called directly with ``handle_request`` and
-      prebuilt ``httpx.Request``s: no client layer, several times less CPU per call. The
-      request carries only the job's headers (and ``Host``, ``Content-Length``): nothing
-      from the environment (proxies, ``SSL_CERT_FILE``) unless the transport was built with
-      it. Not closed by the driver;
+      prebuilt ``httpx.Request``s: no client layer, a fraction of the CPU per call. The
+      request carries only the job's headers (and ``Host``, ``Content-Length``) and the
+      timeout in ``extensions["timeout"]``; environment proxies are a client's doing (give
+      ``proxy=`` to the transport). Each response is read and closed. Not closed by the
+      driver;
     - neither: a new ``httpx.Client`` (environment proxies and certificates honoured) whose
       pool holds ``max_in_flight`` connections, closed at the end.
 
