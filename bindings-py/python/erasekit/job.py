@@ -37,7 +37,7 @@ import time
 from collections import deque
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, Protocol, Union
 
 import httpx
 
@@ -231,12 +231,14 @@ class _RequestBuilder:
             self.urls[text] = url
         method = request["method"]
         body = request["body"]
-        headers = [("Host", url.netloc.decode("ascii"))]
-        headers.extend(request["headers"].items())
+        # Encoded as httpx encodes str headers (ASCII), in the order it puts them.
+        headers = [(b"Host", url.netloc)]
+        for name, value in request["headers"].items():
+            headers.append((name.encode("ascii"), value.encode("ascii")))
         if body:
-            headers.append(("Content-Length", str(len(body))))
+            headers.append((b"Content-Length", b"%d" % len(body)))
         elif method in self._BODY_METHODS:
-            headers.append(("Content-Length", "0"))
+            headers.append((b"Content-Length", b"0"))
         built = httpx.Request(
             method,
             url,
@@ -502,18 +504,21 @@ def _resolve_key(key: bytes | str | None, ledger: object) -> bytes:
 
 # ---- asynchronous driver -------------------------------------------------------------------
 
-_AsyncSender = Callable[[HttpRequest], Awaitable[HttpResponse]]
+_AsyncSender = Callable[[HttpRequest], Coroutine[Any, Any, Union[HttpResponse, str]]]
 
 
 def _async_client_sender(client: httpx.AsyncClient, timeout: float) -> _AsyncSender:
-    async def send(request: HttpRequest) -> HttpResponse:
-        response = await client.request(
-            request["method"],
-            request["url"],
-            headers=request["headers"],
-            content=request["body"] or None,
-            timeout=timeout,
-        )
+    async def send(request: HttpRequest) -> Union[HttpResponse, str]:
+        try:
+            response = await client.request(
+                request["method"],
+                request["url"],
+                headers=request["headers"],
+                content=request["body"] or None,
+                timeout=timeout,
+            )
+        except httpx.HTTPError as exc:
+            return _failure(exc)
         return _received(response)
 
     return send
@@ -522,22 +527,18 @@ def _async_client_sender(client: httpx.AsyncClient, timeout: float) -> _AsyncSen
 def _async_transport_sender(transport: httpx.AsyncBaseTransport, timeout: float) -> _AsyncSender:
     build = _RequestBuilder(timeout).build
 
-    async def send(request: HttpRequest) -> HttpResponse:
-        response = await transport.handle_async_request(build(request))
+    async def send(request: HttpRequest) -> Union[HttpResponse, str]:
         try:
-            body = await response.aread()
-        finally:
-            await response.aclose()
+            response = await transport.handle_async_request(build(request))
+            try:
+                body = await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.HTTPError as exc:
+            return _failure(exc)
         return {"status": response.status_code, "headers": response.headers, "body": body}
 
     return send
-
-
-async def _send_async(send: _AsyncSender, request: HttpRequest) -> Union[HttpResponse, str]:
-    try:
-        return await send(request)
-    except httpx.HTTPError as exc:
-        return _failure(exc)
 
 
 async def run_async(
@@ -590,7 +591,7 @@ async def run_async(
         checkpoints.save("running")
         while True:
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
-                task = create_task(_send_async(send, call["request"]))
+                task = create_task(send(call["request"]))
                 tasks[task] = call["call_id"]
                 task.add_done_callback(finished)
             now = _clock()
