@@ -7,18 +7,24 @@
 // and checkpoints snapshots. Retries, backoff, rate and the meaning of every status are the
 // core's.
 
+import { bindCalls } from "./job_calls.mjs";
+
 let native = null;
 let onBound;
 const bound = new Promise((resolve) => {
   onBound = resolve;
 });
 
-/** Installs `run` on the wasm module's `ErasureJob`; the entries call it once, on load. */
+/**
+ * Installs `run` and the hot path (`job_calls.mjs`) on the wasm module's `ErasureJob`; the
+ * entries call it once, on load.
+ */
 export function bindJob(module) {
   if (native === null) {
     native = module;
     onBound(module);
   }
+  bindCalls(module.ErasureJob);
   module.ErasureJob.prototype.run = function run(options) {
     return runJob(this, options);
   };

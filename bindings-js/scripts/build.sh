@@ -12,7 +12,11 @@ WASM_BINDGEN_VERSION=0.2.130 # must equal the `=` pin of wasm-bindgen in binding
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
-wasm="$target_dir/wasm32-unknown-unknown/release/erasekit_js.wasm"
+# Two builds of one crate: Node gets the release profile (opt-level 3, wasm-opt -O3: a
+# backend drives jobs of a million calls), browsers the `web` profile (opt-level "z",
+# wasm-opt -Oz: every kilobyte is downloaded). See [profile.*] in the root Cargo.toml.
+node_wasm="$target_dir/wasm32-unknown-unknown/release/erasekit_js.wasm"
+web_wasm="$target_dir/wasm32-unknown-unknown/web/erasekit_js.wasm"
 pkg="$here/pkg"
 
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
@@ -26,28 +30,35 @@ if [ ! -x "$here/node_modules/.bin/wasm-opt" ]; then
 fi
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 
-(cd "$root" && cargo build -p erasekit-js --target wasm32-unknown-unknown --release)
+(cd "$root" && cargo build -p erasekit-js --target wasm32-unknown-unknown --release \
+  && cargo build -p erasekit-js --target wasm32-unknown-unknown --profile web)
 
 stamp="$pkg/.built"
-if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$stamp" -nt "$wasm" ] \
+if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$stamp" -nt "$node_wasm" ] && [ "$stamp" -nt "$web_wasm" ] \
   && [ -f "$pkg/node/erasekit_js_bg.wasm" ] && [ -f "$pkg/web/erasekit_js_bg.wasm" ]; then
   echo "build.sh: pkg/ is up to date"
 else
-  rm -rf "$pkg"
-  mkdir -p "$pkg"
-  for pair in nodejs:node web:web; do
-    bindgen_target="${pair%%:*}"
-    out="$pkg/${pair##*:}"
-    wasm-bindgen --target "$bindgen_target" --out-dir "$out" "$wasm"
-    "$wasm_opt" -Oz \
+  # Built beside pkg/ and swapped in at the end: a running test or demo never sees half a pkg/.
+  next="$pkg.next"
+  rm -rf "$next"
+  mkdir -p "$next"
+  emit() { # bindgen target, output dir, input wasm, wasm-opt level
+    wasm-bindgen --target "$1" --out-dir "$next/$2" "$3"
+    "$wasm_opt" "$4" \
       --enable-reference-types --enable-multivalue --enable-bulk-memory \
       --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-      "$out/erasekit_js_bg.wasm" -o "$out/erasekit_js_bg.wasm"
-  done
+      "$next/$2/erasekit_js_bg.wasm" -o "$next/$2/erasekit_js_bg.wasm"
+  }
+  emit nodejs node "$node_wasm" -O3
+  emit web web "$web_wasm" -Oz
   # The nearest package.json decides how Node reads a .js file.
-  echo '{ "type": "commonjs" }' > "$pkg/node/package.json"
-  echo '{ "type": "module" }' > "$pkg/web/package.json"
-  touch "$stamp"
+  echo '{ "type": "commonjs" }' > "$next/node/package.json"
+  echo '{ "type": "module" }' > "$next/web/package.json"
+  touch "$next/.built"
+  rm -rf "$pkg.old"
+  if [ -d "$pkg" ]; then mv "$pkg" "$pkg.old"; fi
+  mv "$next" "$pkg"
+  rm -rf "$pkg.old"
 fi
 
 # What a browser downloads: the wasm, the wasm-bindgen glue and the entry, each gzipped.

@@ -6,10 +6,11 @@
 //! host's `fetch`; it moves bytes and sleeps, the core decides everything else.
 
 use crate::error::{invalid_argument, to_js_error};
+use crate::job_wire::CallWire;
 use crate::options::{get, options_object, RequestOptions};
 use crate::plan::ErasurePlan;
 use crate::wire::{bytes_arg, from_js_bytes, from_js_plain, time_arg, to_js};
-use erasekit_core::{Auth, Call, HttpResponse, JobConfig, TransportFailure};
+use erasekit_core::{Auth, Call, HttpResponse, JobConfig, RequestText, TransportFailure};
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,19 +20,21 @@ use wasm_bindgen::JsCast;
 /// An erasure job: drives a plan at Vonage's limits, resumable, ending in a signed receipt.
 #[wasm_bindgen]
 pub struct ErasureJob {
-    inner: erasekit_core::ErasureJob,
+    pub(crate) inner: erasekit_core::ErasureJob,
     /// The last `pollRequest` options read, reused while the host passes the very same object
     /// with the very same `credentials` and `baseUrl` values (the driver does): reading them
     /// again costs more than building the request. Held in memory only, never in a snapshot.
-    auth: Option<AuthCache>,
+    pub(crate) auth: Option<AuthCache>,
+    /// The hot path's state at the boundary (`job_wire.rs`).
+    pub(crate) wire: CallWire,
 }
 
 /// `pollRequest` options already read, keyed by the identity of the JS values they came from.
-struct AuthCache {
+pub(crate) struct AuthCache {
     options: JsValue,
     credentials: JsValue,
     base_url: JsValue,
-    read: RequestOptions,
+    pub(crate) read: RequestOptions,
 }
 
 thread_local! {
@@ -57,7 +60,7 @@ struct CallHead<'a> {
 struct RequestHead<'a> {
     method: &'a str,
     url: &'a str,
-    headers: &'a BTreeMap<String, String>,
+    headers: &'a BTreeMap<RequestText, RequestText>,
 }
 
 /// Plain data as JSON text parsed by `JSON.parse`: one string crossing instead of one per
@@ -277,7 +280,23 @@ fn failure_arg(value: &JsValue) -> Result<TransportFailure, JsValue> {
 
 impl ErasureJob {
     fn wrap(inner: erasekit_core::ErasureJob) -> Self {
-        ErasureJob { inner, auth: None }
+        ErasureJob {
+            inner,
+            auth: None,
+            wire: CallWire::default(),
+        }
+    }
+
+    /// Keeps `read`, the options read from `options`, for the calls that follow.
+    pub(crate) fn remember_auth(&mut self, options: JsValue, read: RequestOptions) {
+        let credentials = get_key(&options, 0);
+        let base_url = get_key(&options, 1);
+        self.auth = Some(AuthCache {
+            options,
+            credentials,
+            base_url,
+            read,
+        });
     }
 
     /// Reads `{ credentials, baseUrl? }` into the cache, unless it holds these very values.
@@ -294,12 +313,7 @@ impl ErasureJob {
         }
         self.auth = None;
         let read = RequestOptions::from_js(&options)?;
-        self.auth = Some(AuthCache {
-            options,
-            credentials,
-            base_url,
-            read,
-        });
+        self.remember_auth(options, read);
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod credentials;
 mod erasure_types;
 mod error;
 mod job;
+mod job_wire;
 mod ledger;
 mod ledger_sql;
 mod ledger_types;
@@ -38,6 +39,12 @@ pub use redact::redact;
 pub use redact_request::RedactRequest;
 
 use wasm_bindgen::prelude::*;
+
+/// Talc instead of dlmalloc: the job's hot path allocates a few strings per call, and Talc
+/// allocates and frees them several times faster, in less code.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// The `User-Agent` every request carries, e.g. `erasekit/0.1.0`.
 #[wasm_bindgen(js_name = userAgent)]

@@ -71,9 +71,9 @@ fn fetch_init(request: &HttpRequest, signal: Option<&JsValue>) -> Result<JsValue
     let init = Object::new();
     let headers = Object::new();
     for (name, value) in &request.headers {
-        Reflect::set(&headers, &name.as_str().into(), &value.as_str().into())?;
+        Reflect::set(&headers, &(**name).into(), &(**value).into())?;
     }
-    Reflect::set(&init, &"method".into(), &request.method.as_str().into())?;
+    Reflect::set(&init, &"method".into(), &(*request.method).into())?;
     Reflect::set(&init, &"headers".into(), &headers)?;
     if !request.body.is_empty() {
         Reflect::set(&init, &"body".into(), &Uint8Array::from(&request.body[..]))?;

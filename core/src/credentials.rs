@@ -42,6 +42,8 @@ impl fmt::Debug for CredentialsInput {
 /// Validated credentials. `Debug` and `Display` never show the secret, the key or a token.
 #[derive(Clone)]
 pub struct Credentials {
+    /// The API key and the whole `Basic ...` header value made from it and the secret (every
+    /// Redact call sends it: encoded once, not per call).
     basic: Option<(String, String)>,
     application: Option<(String, RsaPrivateKey)>,
 }
@@ -76,6 +78,14 @@ impl Credentials {
                 return Err(half("api_key must not contain ':' or control characters"));
             }
         }
+        let basic = basic.map(|(key, secret)| {
+            let raw = format!("{key}:{secret}");
+            let header = format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(raw)
+            );
+            (key, header)
+        });
         Ok(Credentials { basic, application })
     }
 
@@ -91,14 +101,10 @@ impl Credentials {
 
     /// The `Authorization: Basic ...` header value.
     pub fn basic_authorization(&self) -> Result<String> {
-        let (key, secret) = self.basic.as_ref().ok_or(Error::MissingCredentials {
+        let (_, header) = self.basic.as_ref().ok_or(Error::MissingCredentials {
             needed: "api_key+api_secret",
         })?;
-        let raw = format!("{key}:{secret}");
-        Ok(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        ))
+        Ok(header.clone())
     }
 
     /// A signed RS256 application JWT (`iat` from `now`, `jti` from 16 bytes of caller entropy).

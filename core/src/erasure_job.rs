@@ -5,18 +5,19 @@
 //! [`ErasureJob::poll_event`], and sleeps until [`ErasureJob::poll_timeout`].
 
 use crate::api_base::ApiBase;
+use crate::call_table::CallTable;
 use crate::credentials::Credentials;
 use crate::erasure_plan::{ErasurePlan, Initial};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::job_event::{Counts, JobEvent, Terminal};
+use crate::job_schedule::Schedule;
 use crate::jwt::JWT_TTL_SECONDS;
 use crate::operation_call::{self, CallResult, Classified};
 use crate::rate_limiter::{Jitter, RateLimiter};
 use crate::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 pub use crate::job_config::JobConfig;
 use crate::job_state::{OpState, Phase};
@@ -69,8 +70,8 @@ pub struct ErasureJob {
     pub(crate) stopped_groups: BTreeSet<String>,
     pub(crate) started_at: Option<UnixMillis>,
     pub(crate) finished_at: Option<UnixMillis>,
-    queue: BinaryHeap<Reverse<(UnixMillis, u32)>>,
-    in_flight: HashMap<u64, u32>,
+    queue: Schedule,
+    in_flight: CallTable,
     events: VecDeque<JobEvent>,
     token: Option<(String, UnixMillis)>,
 }
@@ -100,8 +101,8 @@ impl ErasureJob {
             stopped_groups: BTreeSet::new(),
             started_at: None,
             finished_at: None,
-            queue: BinaryHeap::new(),
-            in_flight: HashMap::new(),
+            queue: Schedule::default(),
+            in_flight: CallTable::default(),
             events: VecDeque::new(),
             token: None,
         };
@@ -116,13 +117,15 @@ impl ErasureJob {
             job.counts.rate_limited = r.rate_limited;
         }
         job.counts.total = job.ops.len() as u64;
+        let mut first = Vec::new();
         for (i, op) in job.ops.iter().enumerate() {
             match op.phase {
-                Phase::Pending { due } => job.queue.push(Reverse((due, i as u32))),
+                Phase::Pending { due } => first.push((due, i as u32)),
                 Phase::Terminal(t) => job.counts.add(t),
                 Phase::InFlight => {}
             }
         }
+        job.queue = Schedule::new(first);
         if job.is_finished() && job.finished_at.is_none() {
             // Nothing to send (all expired or skipped): finished as planned.
             job.finished_at = Some(job.plan.planned_at);
@@ -249,7 +252,7 @@ impl ErasureJob {
     }
 
     fn peek_due(&mut self) -> Option<(UnixMillis, u32)> {
-        while let Some(Reverse((due, op))) = self.queue.peek().copied() {
+        while let Some((due, op)) = self.queue.peek() {
             if matches!(self.ops[op as usize].phase, Phase::Pending { due: d } if d == due) {
                 return Some((due, op));
             }
@@ -383,7 +386,7 @@ impl ErasureJob {
         let state = &mut self.ops[op as usize];
         state.phase = Phase::Pending { due: at };
         self.counts.retries += 1;
-        self.queue.push(Reverse((at, op)));
+        self.queue.push(at, op);
         self.events.push_back(JobEvent::Retrying {
             op,
             attempt: state.attempts,

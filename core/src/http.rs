@@ -1,8 +1,13 @@
 //! Plain-data HTTP messages: the core builds requests and reads responses, hosts move the bytes.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// Text of a request: a method, header name or header value. Most are fixed (`POST`,
+/// `content-type`, `application/json`) and borrowed; only what varies is allocated per call.
+pub type RequestText = Cow<'static, str>;
 
 /// The `User-Agent` every request carries: erasekit and its version.
 pub const USER_AGENT: &str = concat!("erasekit/", env!("CARGO_PKG_VERSION"));
@@ -11,11 +16,11 @@ pub const USER_AGENT: &str = concat!("erasekit/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
-    pub method: String,
+    pub method: RequestText,
     /// The full URL.
     pub url: String,
     /// Headers, lower-case names, including `authorization`.
-    pub headers: BTreeMap<String, String>,
+    pub headers: BTreeMap<RequestText, RequestText>,
     /// The body bytes (empty for none).
     #[serde(with = "serde_bytes_compat")]
     pub body: Vec<u8>,
@@ -29,11 +34,11 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(k, v)| {
                 (
-                    k.as_str(),
+                    k.as_ref(),
                     if k == "authorization" {
                         mask(v)
                     } else {
-                        v.as_str()
+                        v.as_ref()
                     },
                 )
             })
@@ -52,7 +57,7 @@ impl HttpRequest {
     pub fn redacted(&self) -> HttpRequest {
         let mut copy = self.clone();
         if let Some(v) = copy.headers.get_mut("authorization") {
-            *v = mask(v).to_owned();
+            *v = Cow::Borrowed(mask(v));
         }
         copy
     }

@@ -32,6 +32,7 @@
 #![warn(unreachable_pub)]
 
 mod api_base;
+mod call_table;
 mod capture;
 mod credentials;
 mod deadline;
@@ -42,6 +43,7 @@ mod http;
 mod identifier;
 mod job_config;
 mod job_event;
+mod job_schedule;
 mod job_snapshot;
 mod job_state;
 mod jwt;
@@ -71,7 +73,7 @@ pub use erasure_plan::{
     Action, ConversationApi, ErasurePlan, Initial, Operation, PlanOptions, UserAction,
 };
 pub use error::{Error, ErrorFamily, Result};
-pub use http::{HttpRequest, HttpResponse, USER_AGENT};
+pub use http::{HttpRequest, HttpResponse, RequestText, USER_AGENT};
 pub use identifier::Identifier;
 pub use job_event::{Counts, JobEvent, Terminal};
 pub use jwt::JWT_TTL_SECONDS;

@@ -7,7 +7,7 @@ use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Ini
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
 use crate::problem::Problem;
-use crate::redact::{RedactOutcome, RedactRequest};
+use crate::redact::{RedactOutcome, RedactRequest, PREMATURE_WINDOW_MS};
 use crate::retry_after::retry_at;
 use crate::timestamp::UnixMillis;
 use crate::transaction_id::TransactionId;
@@ -98,7 +98,7 @@ impl ErasurePlan {
                     op: op.op,
                     target: op.target.clone(),
                     action: op.action.clone(),
-                    method: request.method,
+                    method: request.method.into_owned(),
                     url: request.url,
                     not_before: op.not_before,
                     initial: op.initial,
@@ -194,10 +194,15 @@ pub(crate) fn build(
     Ok(request(method, url, bearer()?, body))
 }
 
-fn request(method: &str, url: String, authorization: String, body: Option<Vec<u8>>) -> HttpRequest {
+fn request(
+    method: &'static str,
+    url: String,
+    authorization: String,
+    body: Option<Vec<u8>>,
+) -> HttpRequest {
     let mut headers = BTreeMap::new();
     headers.insert("accept".into(), "application/json".into());
-    headers.insert("authorization".into(), authorization);
+    headers.insert("authorization".into(), authorization.into());
     headers.insert("user-agent".into(), USER_AGENT.into());
     if body.is_some() {
         headers.insert("content-type".into(), "application/json".into());
@@ -229,26 +234,10 @@ fn scrub_body(user_id: &str, api: ConversationApi) -> Vec<u8> {
 /// Classifies a response to `op`.
 pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis) -> Classified {
     let status = response.status;
-    if let Action::Redact { product, direction } = &op.action {
-        let redact = RedactRequest {
-            id: match TransactionId::new(&op.target) {
-                Ok(id) => id,
-                Err(e) => {
-                    return Classified {
-                        result: CallResult::Invalid,
-                        status,
-                        problem: Some(Problem {
-                            detail: Some(e.to_string()),
-                            ..Problem::default()
-                        }),
-                    }
-                }
-            },
-            product: *product,
-            direction: *direction,
-            created_at: Some(op.created_at),
-        };
-        return from_redact(redact.interpret(response, now));
+    if let Action::Redact { .. } = &op.action {
+        // The target was checked when the request was built: no call goes out for a bad id.
+        let not_before = op.created_at.saturating_add(PREMATURE_WINDOW_MS);
+        return from_redact(crate::redact::interpret(response, Some(not_before), now));
     }
     let problem = Problem::parse(&response.body);
     let result = match status {

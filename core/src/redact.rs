@@ -93,7 +93,10 @@ impl RedactRequest {
     pub fn to_http(&self, base: &ApiBase, credentials: &Credentials) -> Result<HttpRequest> {
         let mut headers = BTreeMap::new();
         headers.insert("accept".into(), "application/json".into());
-        headers.insert("authorization".into(), credentials.basic_authorization()?);
+        headers.insert(
+            "authorization".into(),
+            credentials.basic_authorization()?.into(),
+        );
         headers.insert("content-type".into(), "application/json".into());
         headers.insert("user-agent".into(), USER_AGENT.into());
         Ok(HttpRequest {
@@ -212,7 +215,8 @@ impl RedactOutcome {
     }
 }
 
-fn interpret(
+/// What a Redact response means for a transaction that may be redacted from `not_before`.
+pub(crate) fn interpret(
     response: &HttpResponse,
     not_before: Option<UnixMillis>,
     now: UnixMillis,

@@ -128,7 +128,7 @@ fn describe_matches_what_the_job_sends() {
             let d = &described[call.op as usize];
             assert_eq!(
                 (d.method.as_str(), d.url.as_str()),
-                (call.request.method.as_str(), call.request.url.as_str())
+                (call.request.method.as_ref(), call.request.url.as_str())
             );
             sent += 1;
         }

@@ -181,7 +181,7 @@ fn secrets_never_show() {
         format!("{:?}", req.redacted()),
     ] {
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
-        assert!(!shown.contains(&basic), "{shown}");
+        assert!(!shown.contains(basic.as_ref()), "{shown}");
         assert!(!shown.contains("PRIVATE KEY"), "{shown}");
     }
     let err = Credentials::new(CredentialsInput {

@@ -1,0 +1,142 @@
+// The erasure job's hot path in JS: `pollRequest`, `handleResponse`, `pollEvent` and
+// `pollEvents` over the wasm's numeric methods (bindings-js/src/job_wire.rs).
+//
+// Crossing into wasm is cheap; strings and objects crossing are not. So a call's method, URL
+// and headers cross once per change (a numbered "head", parsed once and copied per call), its
+// body as bytes, and `operation_finished` events as numbers. Anything unusual (a BigInt time,
+// a response that is not a plain object of the usual shape) goes to the wasm's general
+// methods, which name what is wrong. The values returned are the same either way.
+
+const STATES = ["done", "not_found", "expired", "failed", "skipped"];
+const EMPTY = new Uint8Array(0);
+const STATE = Symbol("erasekit.jobWire");
+const BOUND = Symbol("erasekit.jobCalls");
+
+/** The per-job cache: the options last read, the head last parsed, events not yet taken. */
+function wireOf(job) {
+  let wire = job[STATE];
+  if (wire === undefined) {
+    wire = { options: null, credentials: undefined, baseUrl: undefined, version: -1, head: null, events: [] };
+    Object.defineProperty(job, STATE, { value: wire });
+  }
+  return wire;
+}
+
+/** `{ ...headers }` when every value is a string, else `undefined`; `""` for none. */
+function headersText(headers) {
+  if (headers === undefined || headers === null) return "";
+  if (typeof headers !== "object") return undefined;
+  const proto = Object.getPrototypeOf(headers);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  let empty = true;
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) return undefined;
+    if (typeof headers[name] !== "string") return undefined;
+    empty = false;
+  }
+  return empty ? "" : JSON.stringify(headers);
+}
+
+/** The events packed by `__wireEvents`, appended to `out` as the objects the core defines. */
+function unpackEvents(job, packed, out) {
+  let others = null;
+  let next = 0;
+  for (let i = 0; i < packed.length; ) {
+    if (packed[i] === 1) {
+      out.push({
+        event: "operation_finished",
+        op: packed[i + 1],
+        state: STATES[packed[i + 2]],
+        counts: {
+          total: packed[i + 3],
+          done: packed[i + 4],
+          not_found: packed[i + 5],
+          expired: packed[i + 6],
+          failed: packed[i + 7],
+          skipped: packed[i + 8],
+          in_flight: packed[i + 9],
+          retries: packed[i + 10],
+          rate_limited: packed[i + 11],
+        },
+      });
+      i += 12;
+    } else {
+      others ??= job.__wireEventsJson();
+      out.push(others[next++]);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Installs the hot path on a wasm module's `ErasureJob` (once per module). */
+export function bindCalls(ErasureJob) {
+  const proto = ErasureJob.prototype;
+  if (Object.hasOwn(proto, BOUND)) return;
+  const general = {
+    pollRequest: proto.pollRequest,
+    handleResponse: proto.handleResponse,
+  };
+  Object.defineProperty(proto, BOUND, { value: general });
+
+  proto.pollRequest = function pollRequest(now, options) {
+    if (typeof now !== "number" || options === null || typeof options !== "object") {
+      // The general method reads (and keeps) its own options: forget the ones read here.
+      wireOf(this).options = null;
+      return general.pollRequest.call(this, now, options);
+    }
+    const wire = wireOf(this);
+    const { credentials, baseUrl } = options;
+    if (options !== wire.options || credentials !== wire.credentials || baseUrl !== wire.baseUrl) {
+      wire.options = null;
+      this.__wireAuth(options);
+      wire.options = options;
+      wire.credentials = credentials;
+      wire.baseUrl = baseUrl;
+    }
+    const callId = this.__wirePoll(now);
+    if (callId === 0) return null;
+    // op · 2^20 + the head's number (mod 2^20): one crossing for both.
+    const meta = this.__wireMeta();
+    const version = meta % 1048576;
+    if (version !== wire.version) {
+      const head = JSON.parse(this.__wireHeadJson());
+      wire.head = head;
+      // One frozen headers object for every call with this head: read-only, copy to change.
+      Object.freeze(head.headers);
+      wire.version = version;
+    }
+    const head = wire.head;
+    return {
+      call_id: callId,
+      op: (meta - version) / 1048576,
+      request: { method: head.method, url: head.url, headers: head.headers, body: this.__wireBody() },
+    };
+  };
+
+  proto.handleResponse = function handleResponse(callId, response, now) {
+    if (typeof callId === "number" && typeof now === "number" && response !== null && typeof response === "object") {
+      const { status, headers, body } = response;
+      if (Number.isInteger(status) && status >= 0 && status <= 65535) {
+        const text = headersText(headers);
+        const bytes = body === undefined || body === null ? EMPTY : body instanceof Uint8Array ? body : undefined;
+        if (text !== undefined && bytes !== undefined) {
+          return this.__wireHandle(callId, status, text, bytes, now);
+        }
+      }
+    }
+    return general.handleResponse.call(this, callId, response, now);
+  };
+
+  proto.pollEvents = function pollEvents() {
+    const wire = wireOf(this);
+    const out = wire.events.length === 0 ? [] : wire.events.splice(0);
+    return unpackEvents(this, this.__wireEvents(), out);
+  };
+
+  proto.pollEvent = function pollEvent() {
+    const wire = wireOf(this);
+    if (wire.events.length === 0) unpackEvents(this, this.__wireEvents(), wire.events);
+    return wire.events.length === 0 ? null : wire.events.shift();
+  };
+}

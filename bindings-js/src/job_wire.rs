@@ -1,0 +1,217 @@
+//! The erasure job's hot path across the wasm boundary: numbers in, numbers out.
+//!
+//! `js/job_calls.mjs` builds the public `pollRequest`, `handleResponse`, `pollEvent` and
+//! `pollEvents` on these methods. What costs at the boundary is strings and objects, not
+//! calls: a call's method, URL and headers repeat from one call to the next (every Redact call
+//! of a job has the same ones), so they cross once per change as a numbered "head" that JS
+//! keeps parsed; each call then crosses as its id, operation, head number and body bytes.
+//! Events that are only numbers (`operation_finished`, one per operation) cross packed in one
+//! `Float64Array`; the rest as JSON text. Inputs the fast path does not cover (a BigInt time,
+//! an unusual response object) go through the general methods of `job.rs`, which name what is
+//! wrong. These methods are not part of the typed API (`skip_typescript`).
+
+use crate::error::{invalid_argument, to_js_error};
+use crate::job::{json_to_js, ErasureJob};
+use crate::options::RequestOptions;
+use crate::wire::millis_from_number;
+use erasekit_core::{check_time, Auth, HttpResponse, JobEvent, RequestText, Terminal, UnixMillis};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+/// 2^53 − 1: the largest whole number a JS number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The last call handed out, minus its head, and the head JS holds.
+#[derive(Default)]
+pub(crate) struct CallWire {
+    op: u32,
+    body: Vec<u8>,
+    /// Bumped whenever a call's method, URL or headers differ from the previous call's.
+    head_version: u32,
+    head: Option<Head>,
+    /// Events that are not packed, in order; each stands for a `0` tag in the packed array.
+    other_events: Vec<JobEvent>,
+}
+
+/// Method, URL and headers of a call: the part repeated from call to call.
+#[derive(Serialize, PartialEq)]
+struct Head {
+    method: RequestText,
+    url: String,
+    headers: BTreeMap<RequestText, RequestText>,
+}
+
+fn time_from_number(n: f64, field: &'static str) -> Result<UnixMillis, JsValue> {
+    let millis = millis_from_number(n).map_err(|reason| invalid_argument(field, reason))?;
+    check_time(field, millis).map_err(|e| to_js_error(&e))
+}
+
+fn call_id_from_number(n: f64) -> Result<u64, JsValue> {
+    if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
+        Ok(n as u64)
+    } else {
+        Err(invalid_argument(
+            "callId",
+            "expected the call_id pollRequest returned",
+        ))
+    }
+}
+
+/// The position of a terminal state in `job_calls.mjs`'s `STATES`.
+fn state_index(state: Terminal) -> f64 {
+    match state {
+        Terminal::Done => 0.0,
+        Terminal::NotFound => 1.0,
+        Terminal::Expired => 2.0,
+        Terminal::Failed => 3.0,
+        Terminal::Skipped => 4.0,
+    }
+}
+
+#[wasm_bindgen]
+impl ErasureJob {
+    /// Reads `{ credentials, baseUrl? }` for the calls that follow (JS checks identity first).
+    #[wasm_bindgen(js_name = __wireAuth, skip_typescript)]
+    pub fn wire_auth(&mut self, options: JsValue) -> Result<(), JsValue> {
+        self.auth = None;
+        let read = RequestOptions::from_js(&options)?;
+        self.remember_auth(options, read);
+        Ok(())
+    }
+
+    /// The next call at `now`: its `call_id`, or 0 for none; the rest through `__wireMeta`,
+    /// `__wireHeadJson` and `__wireBody`.
+    #[wasm_bindgen(js_name = __wirePoll, skip_typescript)]
+    pub fn wire_poll(&mut self, now: f64) -> Result<f64, JsValue> {
+        let now = time_from_number(now, "now")?;
+        let Some(read) = self.auth.as_ref().map(|cache| &cache.read) else {
+            return Err(invalid_argument(
+                "options",
+                "expected { credentials, baseUrl? }",
+            ));
+        };
+        let auth = Auth {
+            credentials: &read.credentials,
+            base: &read.base,
+        };
+        let Some(call) = self.inner.poll_request(now, auth) else {
+            return Ok(0.0);
+        };
+        let request = call.request;
+        let wire = &mut self.wire;
+        let same = wire.head.as_ref().is_some_and(|h| {
+            h.method == request.method && h.url == request.url && h.headers == request.headers
+        });
+        if !same {
+            wire.head = Some(Head {
+                method: request.method,
+                url: request.url,
+                headers: request.headers,
+            });
+            wire.head_version = wire.head_version.wrapping_add(1);
+        }
+        wire.op = call.op;
+        wire.body = request.body;
+        // Call ids count up from 1; a job would need 2^53 calls to pass what a number holds.
+        Ok(call.call_id as f64)
+    }
+
+    /// The operation of the call `__wirePoll` just returned and the number of its head (which
+    /// stays while method, URL and headers repeat), as `op · 2^20 + head mod 2^20`: exact,
+    /// since an op fits 32 bits, and JS compares heads of consecutive calls only.
+    #[wasm_bindgen(js_name = __wireMeta, skip_typescript)]
+    pub fn wire_meta(&self) -> f64 {
+        f64::from(self.wire.op) * 1_048_576.0 + f64::from(self.wire.head_version % 1_048_576)
+    }
+
+    /// That head as JSON text: `{ method, url, headers }`.
+    #[wasm_bindgen(js_name = __wireHeadJson, skip_typescript)]
+    pub fn wire_head_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.wire.head)
+            .map_err(|e| invalid_argument("request", &format!("cannot be written as JSON: {e}")))
+    }
+
+    /// That call's body bytes (taken: asked once per call).
+    #[wasm_bindgen(js_name = __wireBody, skip_typescript)]
+    pub fn wire_body(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.wire.body)
+    }
+
+    /// Feeds an answer: `headers` is `""` for none or a JSON object of strings.
+    #[wasm_bindgen(js_name = __wireHandle, skip_typescript)]
+    pub fn wire_handle(
+        &mut self,
+        call_id: f64,
+        status: f64,
+        headers: &str,
+        body: &[u8],
+        now: f64,
+    ) -> Result<(), JsValue> {
+        let call_id = call_id_from_number(call_id)?;
+        if status.fract() != 0.0 || !(0.0..=65535.0).contains(&status) {
+            return Err(invalid_argument(
+                "response.status",
+                "expected a whole number from 0 to 65535",
+            ));
+        }
+        let headers = if headers.is_empty() {
+            BTreeMap::new()
+        } else {
+            serde_json::from_str(headers).map_err(|e| {
+                invalid_argument("response.headers", &format!("expected strings: {e}"))
+            })?
+        };
+        let response = HttpResponse {
+            status: status as u16,
+            headers,
+            body: body.to_vec(),
+        };
+        let now = time_from_number(now, "now")?;
+        self.inner
+            .handle_response(call_id, &response, now)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Every pending event: an `operation_finished` as 12 numbers (tag 1, op, state index,
+    /// the nine counts), any other as tag 0, standing for the next of `__wireEventsJson`.
+    #[wasm_bindgen(js_name = __wireEvents, skip_typescript)]
+    pub fn wire_events(&mut self) -> Vec<f64> {
+        let mut packed = Vec::new();
+        self.wire.other_events.clear();
+        while let Some(event) = self.inner.poll_event() {
+            match event {
+                JobEvent::OperationFinished { op, state, counts } => {
+                    let c = counts;
+                    // Counts are bounded by the operations a plan holds: far below 2^53.
+                    packed.extend_from_slice(&[
+                        1.0,
+                        f64::from(op),
+                        state_index(state),
+                        c.total as f64,
+                        c.done as f64,
+                        c.not_found as f64,
+                        c.expired as f64,
+                        c.failed as f64,
+                        c.skipped as f64,
+                        c.in_flight as f64,
+                        c.retries as f64,
+                        c.rate_limited as f64,
+                    ]);
+                }
+                other => {
+                    packed.push(0.0);
+                    self.wire.other_events.push(other);
+                }
+            }
+        }
+        packed
+    }
+
+    /// The unpacked events of the last `__wireEvents`, in order, as one array.
+    #[wasm_bindgen(js_name = __wireEventsJson, skip_typescript)]
+    pub fn wire_events_json(&mut self) -> Result<JsValue, JsValue> {
+        let events = std::mem::take(&mut self.wire.other_events);
+        json_to_js(&events)
+    }
+}
