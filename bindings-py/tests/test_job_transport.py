@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Callable, Union
@@ -212,6 +213,31 @@ def test_interrupted_transport_run_leaves_a_snapshot_and_resumes(driver: str) ->
     assert set(vonage.calls) == {f"SMS-{i}" for i in range(30)}
     assert sum(vonage.calls.values()) - 30 <= 4  # only calls in flight at the stop went twice
     assert ledger.forgotten == [("user-42", job.job_id)]
+
+
+def senders() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("erasekit-job")]
+
+
+@pytest.mark.parametrize("path", ["client", "transport"])
+def test_run_leaves_no_sending_thread_behind(path: str) -> None:
+    vonage = unit.Vonage(delay=0.002)
+    for stop in (False, True):
+        job = unit.fast_job(unit.plan(unit.sms(20)), max_in_flight=8)
+
+        def interrupt(event: erasekit.JobEvent) -> None:
+            if stop and event["event"] == "operation_finished":
+                raise KeyboardInterrupt
+
+        with httpx.Client(transport=mock(vonage)) as client:
+            via: dict[str, Any] = {"client": client} if path == "client" else {"transport": mock(vonage)}
+            try:
+                job.run(credentials=unit.creds(), on_progress=interrupt, signing_key=SIGNING, **via)
+            except KeyboardInterrupt:
+                assert stop
+            for thread in senders():
+                thread.join(10)
+        assert senders() == []
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

@@ -217,9 +217,7 @@ class _RequestBuilder:
 
     def __init__(self, timeout: float) -> None:
         self.urls: dict[str, httpx.URL] = {}
-        self.extensions = {
-            "timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
-        }
+        self.timeout = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
 
     def build(self, request: HttpRequest) -> httpx.Request:
         text = request["url"]
@@ -244,7 +242,7 @@ class _RequestBuilder:
             url,
             headers=headers,
             stream=httpx.ByteStream(body or b""),
-            extensions=self.extensions,
+            extensions={"timeout": dict(self.timeout)},  # fresh per request, as a client makes them
         )
         built.read()  # as Request(content=...) does: request.content works in any transport
         return built
