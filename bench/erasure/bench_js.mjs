@@ -122,10 +122,11 @@ async function sdk(calls) {
   const core = overhead(calls);
   console.log(`sdk: per-call overhead, @vonage/redact / erasekit core: ${fmt(sdkPerCall / core, 1)}x (target >= 10x)`);
 
-  // The whole drivers with the same stub fetch: job.run() at its highest rate (10,000/s) vs the loop.
+  // The whole drivers with the same stub fetch: job.run() at its highest rate (1,000,000/s, so
+  // the pace is not what is measured) vs the loop.
   const credentials = new Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
   const driver = async (n, prefix) => {
-    const job = new ErasureJob(planOf(entries(n, prefix)), { seed: 2, ratePerSecond: 10_000, maxInFlight: 32 });
+    const job = new ErasureJob(planOf(entries(n, prefix)), { seed: 2, ratePerSecond: 1_000_000, maxInFlight: 32 });
     const receipt = await job.run({ credentials, fetch: stub, baseUrl: "http://127.0.0.1:9", signingKey: SIGNING_KEY });
     job.free();
     return receipt;
@@ -140,9 +141,9 @@ async function sdk(calls) {
   const runPerCall = (runMs * 1000) / calls;
   const runCpuPerCall = (runCpu.user + runCpu.system) / calls;
   console.log(
-    `sdk: job.run() with the same stub fetch: ${fmt(runPerCall)} µs per call wall (paced at 10,000/s = 100 µs floor), ${fmt(runCpuPerCall)} µs CPU`,
+    `sdk: job.run() with the same stub fetch: ${fmt(runPerCall)} µs per call wall, ${fmt(runCpuPerCall)} µs CPU (receipt included)`,
   );
-  console.log(`sdk: whole driver, CPU per call @vonage/redact / job.run(): ${fmt(sdkCpuPerCall / runCpuPerCall, 1)}x (target >= 2x); wall: ${fmt(sdkPerCall / runPerCall, 2)}x`);
+  console.log(`sdk: whole driver, @vonage/redact / job.run(): wall ${fmt(sdkPerCall / runPerCall, 2)}x (target >= 2x); CPU ${fmt(sdkCpuPerCall / runCpuPerCall, 2)}x`);
 }
 
 /** job.run() against the simulator at its limit with added latency, then the naive loop. */

@@ -52,6 +52,15 @@ pub fn user_agent() -> String {
     erasekit_core::USER_AGENT.to_owned()
 }
 
+/// The response headers the core reads (`job.run` looks up only these on a `Headers`).
+#[wasm_bindgen(js_name = __responseHeaders, skip_typescript)]
+pub fn response_headers() -> Vec<String> {
+    erasekit_core::RESPONSE_HEADERS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
 /// The version of erasekit, e.g. `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

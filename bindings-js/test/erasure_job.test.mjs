@@ -361,6 +361,53 @@ test("run(): a call slower than timeoutMs is aborted and reported as a timeout",
   assert.equal(receipt.receipt.operations[0].attempts, 2);
 });
 
+test("run(): calls sent together time out each after at least timeoutMs; their fast neighbours are not disturbed", async () => {
+  // Even-numbered first attempts hang until aborted; everything else answers at once. Calls
+  // sent within a few milliseconds share an abort controller, which must not cut a call short.
+  const sentAt = new Map();
+  const abortedAfter = [];
+  let calls = 0;
+  const fetch = (url, init) => {
+    calls += 1;
+    const id = JSON.parse(new TextDecoder().decode(init.body)).id;
+    if (!sentAt.has(id) && Number(id.split("-").pop()) % 2 === 0) {
+      sentAt.set(id, performance.now());
+      return new Promise((_, reject) =>
+        init.signal.addEventListener("abort", () => {
+          abortedAfter.push(performance.now() - sentAt.get(id));
+          reject(new DOMException("aborted", "AbortError"));
+        }),
+      );
+    }
+    sentAt.set(id, performance.now());
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  const job = new ErasureJob(plan(smsEntries(12)), { seed: 5, ratePerSecond: 100000, maxInFlight: 12, backoffBaseMs: 10, backoffMaxMs: 20 });
+  const reasons = [];
+  const receipt = await job.run({
+    credentials,
+    fetch,
+    signingKey: SIGNING_KEY,
+    timeoutMs: 80,
+    onProgress: (e) => e.event === "retrying" && reasons.push(e.reason),
+  });
+  assert.equal(abortedAfter.length, 6);
+  for (const ms of abortedAfter) assert.ok(ms >= 79, `aborted after ${ms} ms`);
+  assert.deepStrictEqual(reasons, Array(6).fill("timeout"));
+  assert.deepStrictEqual(receipt.receipt.operations.map((o) => o.attempts).sort(), [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+  assert.ok(receipt.receipt.operations.every((o) => o.state === "done"));
+  assert.equal(calls, 18);
+});
+
+test("ratePerSecond goes up to 1,000,000 (stubs, proxies, benchmarks)", async () => {
+  const p = plan(smsEntries(50));
+  assert.throws(() => new ErasureJob(p, { ratePerSecond: 1_000_001 }), (err) => err.code === "invalid_argument" && err.details.field === "rate_per_second");
+  const job = new ErasureJob(p, { seed: 3, ratePerSecond: 1_000_000, maxInFlight: 64 });
+  const { fetch } = stubFetch();
+  const receipt = await job.run({ credentials, fetch, signingKey: SIGNING_KEY });
+  assert.equal(receipt.receipt.counts.done, 50);
+});
+
 test("run(): checkpoints into the ledger every N answers and forgets the subject after", async () => {
   const ledger = fakeLedger();
   const { fetch } = stubFetch();

@@ -19,7 +19,7 @@ use crate::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, VecDeque};
 
-pub use crate::job_config::JobConfig;
+pub use crate::job_config::{JobConfig, MAX_RATE_PER_SECOND};
 use crate::job_state::{OpState, Phase};
 
 /// A transport failure reported by the host instead of a response.

@@ -5,6 +5,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The response headers the core reads, lower-case: a driver may pass only these (looking each
+/// up is cheaper than copying every header of every answer).
+pub const RESPONSE_HEADERS: &[&str] = &["retry-after"];
+
 /// Text of a request: a method, header name or header value. Most are fixed (`POST`,
 /// `content-type`, `application/json`) and borrowed; only what varies is allocated per call.
 pub type RequestText = Cow<'static, str>;

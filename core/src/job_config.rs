@@ -3,13 +3,17 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// The highest `rate_per_second` a job accepts. Vonage's own limits are far lower (Redact:
+/// 170/s); rates up to this serve stubbed transports, proxies and benchmarks.
+pub const MAX_RATE_PER_SECOND: u32 = 1_000_000;
+
 /// Job settings. Defaults: the Redact limit (170/s), 32 in flight, 8 attempts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobConfig {
     /// The job's id (also the receipt's id). Empty: derived from `seed`.
     pub job_id: String,
-    /// Requests per second, for the whole job (Redact's limit is 170).
+    /// Requests per second, for the whole job (Redact's limit is 170), 1 to [`MAX_RATE_PER_SECOND`].
     pub rate_per_second: u32,
     /// Calls in flight at once.
     pub max_in_flight: u32,
@@ -50,8 +54,8 @@ impl JobConfig {
             field: field.into(),
             reason: reason.into(),
         };
-        if !(1..=10_000).contains(&self.rate_per_second) {
-            return Err(bad("rate_per_second", "must be 1 to 10000"));
+        if !(1..=MAX_RATE_PER_SECOND).contains(&self.rate_per_second) {
+            return Err(bad("rate_per_second", "must be 1 to 1000000"));
         }
         if !(1..=1024).contains(&self.max_in_flight) {
             return Err(bad("max_in_flight", "must be 1 to 1024"));

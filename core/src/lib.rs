@@ -68,12 +68,12 @@ pub use api_base::{ApiBase, ApiBaseInput, ApiFamily, DEFAULT_API_HOST, DEFAULT_R
 pub use capture::{capture, capture_json, capture_sources};
 pub use credentials::{Credentials, CredentialsInput};
 pub use deadline::Deadline;
-pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure};
+pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure, MAX_RATE_PER_SECOND};
 pub use erasure_plan::{
     Action, ConversationApi, ErasurePlan, Initial, Operation, PlanOptions, UserAction,
 };
 pub use error::{Error, ErrorFamily, Result};
-pub use http::{HttpRequest, HttpResponse, RequestText, USER_AGENT};
+pub use http::{HttpRequest, HttpResponse, RequestText, RESPONSE_HEADERS, USER_AGENT};
 pub use identifier::Identifier;
 pub use job_event::{Counts, JobEvent, Terminal};
 pub use jwt::JWT_TTL_SECONDS;

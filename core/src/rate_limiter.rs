@@ -8,7 +8,7 @@
 //! send times was over the limit. A 429 pauses every call and lowers the pace; successes restore it.
 
 use crate::timestamp::UnixMillis;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::VecDeque;
 
 const US_PER_S: u64 = 1_000_000;
@@ -30,7 +30,73 @@ pub(crate) struct RateLimiter {
     /// Theoretical arrival time of the next send, µs since the epoch.
     tat_us: u64,
     paused_until: UnixMillis,
-    window: VecDeque<UnixMillis>,
+    window: SendLog,
+}
+
+/// The send times of the last `limit` sends, run-length encoded by millisecond: a job at a
+/// high rate (a stubbed transport, a benchmark) keeps at most 1,000 runs, not `limit` times.
+/// Serialised as `[[time, sends], ...]`; snapshots that hold a plain list of times still load.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct SendLog {
+    runs: VecDeque<(UnixMillis, u32)>,
+    len: u64,
+}
+
+impl SendLog {
+    fn push(&mut self, at: UnixMillis) {
+        self.push_n(at, 1);
+    }
+
+    fn push_n(&mut self, at: UnixMillis, sends: u32) {
+        if sends == 0 {
+            return;
+        }
+        match self.runs.back_mut() {
+            Some((t, n)) if *t == at => *n = n.saturating_add(sends),
+            _ => self.runs.push_back((at, sends)),
+        }
+        self.len += u64::from(sends);
+    }
+
+    fn pop_front(&mut self) {
+        if let Some((_, n)) = self.runs.front_mut() {
+            *n -= 1;
+            if *n == 0 {
+                self.runs.pop_front();
+            }
+            self.len -= 1;
+        }
+    }
+
+    fn front(&self) -> Option<UnixMillis> {
+        self.runs.front().map(|(t, _)| *t)
+    }
+}
+
+impl Serialize for SendLog {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(&self.runs)
+    }
+}
+
+impl<'de> Deserialize<'de> for SendLog {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Run(UnixMillis, u32),
+            Time(UnixMillis),
+        }
+        let mut log = SendLog::default();
+        for entry in Vec::<Entry>::deserialize(deserializer)? {
+            let (at, n) = match entry {
+                Entry::Run(at, n) => (at, n),
+                Entry::Time(at) => (at, 1),
+            };
+            log.push_n(at, n);
+        }
+        Ok(log)
+    }
 }
 
 impl RateLimiter {
@@ -42,7 +108,7 @@ impl RateLimiter {
             pace_milli: Self::full_pace(limit),
             tat_us: 0,
             paused_until: 0,
-            window: VecDeque::with_capacity(limit as usize),
+            window: SendLog::default(),
         }
     }
 
@@ -57,7 +123,7 @@ impl RateLimiter {
     /// The earliest time a send is allowed.
     pub(crate) fn next_allowed(&self, now: UnixMillis) -> UnixMillis {
         let paced = self.tat_us.saturating_sub(TOLERANCE_US).div_ceil(1000);
-        let windowed = if self.window.len() >= self.limit as usize {
+        let windowed = if self.window.len >= u64::from(self.limit) {
             self.window.front().map_or(0, |t| t + 1000)
         } else {
             0
@@ -68,10 +134,10 @@ impl RateLimiter {
     /// Records a send at `now` (the caller checked [`RateLimiter::next_allowed`]).
     pub(crate) fn take(&mut self, now: UnixMillis) {
         self.tat_us = self.tat_us.max(now * 1000) + self.interval_us();
-        if self.window.len() >= self.limit as usize {
+        if self.window.len >= u64::from(self.limit) {
             self.window.pop_front();
         }
-        self.window.push_back(now);
+        self.window.push(now);
     }
 
     /// A 429: pause everything until `until` and lower the pace by a fifth.
@@ -155,6 +221,39 @@ mod tests {
             let clump = sent[i..].iter().take_while(|s| **s < t + 20).count();
             assert!(clump <= 5, "{clump} sends in the 20 ms from {t}");
         }
+    }
+
+    #[test]
+    fn window_survives_serialisation_in_both_formats() {
+        let mut rl = RateLimiter::new(3);
+        for now in [1_000, 1_000, 1_500] {
+            rl.take(now);
+        }
+        let text = serde_json::to_string(&rl).unwrap();
+        assert!(text.contains("\"window\":[[1000,2],[1500,1]]"), "{text}");
+        let back: RateLimiter = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, rl);
+        let old = text.replace("[[1000,2],[1500,1]]", "[1000,1000,1500]");
+        let back: RateLimiter = serde_json::from_str(&old).unwrap();
+        assert_eq!(back, rl);
+        // Full: the next send waits at least for the oldest to leave the window.
+        assert!(rl.next_allowed(1_600) >= 2_000);
+    }
+
+    #[test]
+    fn a_high_rate_keeps_one_run_per_millisecond() {
+        let mut rl = RateLimiter::new(1_000_000);
+        let mut now = 5_000_000;
+        for _ in 0..200_000 {
+            now = rl.next_allowed(now);
+            rl.take(now);
+        }
+        assert!(
+            rl.window.runs.len() <= 1_000,
+            "{} runs",
+            rl.window.runs.len()
+        );
+        assert_eq!(rl.window.len, 200_000);
     }
 
     #[test]
