@@ -2,13 +2,15 @@
 // bench/erasure/README.md for what each figure means and the recorded results.
 //
 //   node bench/erasure/bench_js.mjs [--part all|overhead|sdk|throughput] [--count 10000]
-//        [--limit 170] [--latency 50] [--baseline 300] [--ops 100000] [--calls 20000]
+//        [--limit 170] [--latency 50] [--baseline 300] [--ops 100000] [--calls 20000] [--repeat 5]
 //
 // overhead    erasekit core cost per operation in Node: pollRequest + handleResponse with stub
-//             answers and virtual time (no HTTP, no sleeping), over --ops operations.
+//             answers and virtual time (no HTTP, no sleeping), over --ops operations, the
+//             median of --repeat runs.
 // sdk         the official @vonage/redact client (bench/erasure/js, `npm ci` there) building and
 //             handling the same redaction with a stubbed node-fetch, next to erasekit's
-//             poll + handle, and the whole drivers with the same stub fetch (wall and CPU time).
+//             poll + handle, and the whole drivers with the same stub fetch (wall and CPU time),
+//             interleaved --repeat times, medians.
 // throughput  --count redactions against the simulator with its Redact limit set to --limit and
 //             --latency ms added to every call: job.run() rate / limit and % of 429s, with the
 //             job's ratePerSecond at each of --factors times the limit (1 = the limit itself),
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     baseline: { type: "string", default: "300" },
     ops: { type: "string", default: "100000" },
     calls: { type: "string", default: "20000" },
+    repeat: { type: "string", default: "5" },
     factors: { type: "string", default: "1" },
   },
 });
@@ -59,38 +62,64 @@ function entries(n, prefix, now = Date.now()) {
 const planOf = (list, now = Date.now()) => new ErasurePlan({ subject: "bench", subjectKey: SUBJECT_KEY, entries: list, now });
 const fmt = (x, digits = 2) => x.toFixed(digits);
 
-/** Core overhead: poll + handle per operation, virtual time, stub 204s. */
-function overhead(ops) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** µs per unit of wall and CPU time while `f` runs (awaited). */
+async function timed(units, f) {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await f();
+  const wall = ((performance.now() - t0) * 1000) / units;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / units, result };
+}
+
+/** Core overhead: poll + handle + pollEvents per operation, virtual time, stub 204s. */
+function overheadRun(plan, ops) {
   const now0 = 1_700_000_000_000;
-  const plan = planOf(entries(ops, "OVH-", now0), now0);
   const credentials = new Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
   const auth = { credentials, baseUrl: "http://127.0.0.1:9" };
   const answer = { status: 204, headers: {}, body: new Uint8Array(0) };
-  const run = () => {
-    const job = new ErasureJob(plan, { seed: 1, ratePerSecond: 10_000, maxInFlight: 1024 });
-    let now = now0;
-    let polls = 0;
-    const t0 = performance.now();
-    while (!job.isFinished()) {
-      for (let call = job.pollRequest(now, auth); call !== null; call = job.pollRequest(now, auth)) {
-        polls += 1;
-        job.handleResponse(call.call_id, answer, now);
-      }
-      job.pollEvents();
-      now = job.pollTimeout(now) ?? now;
+  const job = new ErasureJob(plan, { seed: 1, ratePerSecond: 10_000, maxInFlight: 1024 });
+  let now = now0;
+  let polls = 0;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  while (!job.isFinished()) {
+    for (let call = job.pollRequest(now, auth); call !== null; call = job.pollRequest(now, auth)) {
+      polls += 1;
+      job.handleResponse(call.call_id, answer, now);
     }
-    const ms = performance.now() - t0;
-    job.free();
-    return { ms, polls };
-  };
-  run(); // warm up
-  const { ms, polls } = run();
-  console.log(`overhead: ${ops} operations, poll + handle + pollEvents: ${fmt((ms * 1000) / polls)} µs per operation (${fmt(ms, 0)} ms)`);
-  return (ms * 1000) / polls;
+    job.pollEvents();
+    now = job.pollTimeout(now) ?? now;
+  }
+  const wall = ((performance.now() - t0) * 1000) / polls;
+  const used = process.cpuUsage(cpu);
+  job.free();
+  credentials.free();
+  if (polls !== ops) throw new Error(`expected ${ops} calls, made ${polls}`);
+  return { wall, cpu: (used.user + used.system) / polls };
 }
 
-/** The official client with a stubbed node-fetch, next to erasekit with the same stub. */
-async function sdk(calls) {
+const overheadPlan = (ops) => planOf(entries(ops, "OVH-", 1_700_000_000_000), 1_700_000_000_000);
+
+/** The overhead part on its own: the median of `repeat` runs after a warm-up. */
+function overhead(ops, repeat) {
+  const plan = overheadPlan(ops);
+  overheadRun(plan, ops); // warm up
+  const runs = Array.from({ length: repeat }, () => overheadRun(plan, ops));
+  const wall = median(runs.map((r) => r.wall));
+  const cpu = median(runs.map((r) => r.cpu));
+  console.log(`overhead: ${ops} operations, poll + handle + pollEvents, median of ${repeat}: ${fmt(wall)} µs per operation (${fmt(cpu)} µs CPU); runs ${runs.map((r) => fmt(r.wall)).join(", ")}`);
+  return wall;
+}
+
+/**
+ * The official client with a stubbed node-fetch, next to erasekit with the same stub: SDK
+ * loop, core overhead and the whole driver, interleaved `repeat` times (this machine's speed
+ * drifts by tens of percent from minute to minute; ratios of medians of interleaved runs hold).
+ */
+async function sdk(calls, repeat) {
   const require = createRequire(here + "js/package.json");
   let serverClient;
   try {
@@ -109,41 +138,45 @@ async function sdk(calls) {
   const sdkLoop = async (n, offset) => {
     for (let i = 0; i < n; i++) await client.redactMessage({ id: `SDK-${offset + i}`, product: "sms", type: "outbound" });
   };
-  await sdkLoop(2000, 0); // warm up
-  let cpu = process.cpuUsage();
-  let t0 = performance.now();
-  await sdkLoop(calls, 10_000);
-  const sdkMs = performance.now() - t0;
-  const sdkCpu = process.cpuUsage(cpu);
-  const sdkPerCall = (sdkMs * 1000) / calls;
-  const sdkCpuPerCall = (sdkCpu.user + sdkCpu.system) / calls;
-  console.log(`sdk: @vonage/redact ${version}, stubbed node-fetch, one call at a time: ${fmt(sdkPerCall)} µs per call (${fmt(sdkCpuPerCall)} µs CPU)`);
 
-  const core = overhead(calls);
-  console.log(`sdk: per-call overhead, @vonage/redact / erasekit core: ${fmt(sdkPerCall / core, 1)}x (target >= 10x)`);
-
-  // The whole drivers with the same stub fetch: job.run() at its highest rate (1,000,000/s, so
-  // the pace is not what is measured) vs the loop.
+  // The whole driver with the same stub fetch, at its highest rate (1,000,000/s) so that the
+  // pace is not what is measured: `job.run()` from start to its signed receipt. Planning comes
+  // before (the SDK has no plan either) and checking the receipt after.
   const credentials = new Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
-  const driver = async (n, prefix) => {
+  const driverRun = async (n, prefix) => {
     const job = new ErasureJob(planOf(entries(n, prefix)), { seed: 2, ratePerSecond: 1_000_000, maxInFlight: 32 });
-    const receipt = await job.run({ credentials, fetch: stub, baseUrl: "http://127.0.0.1:9", signingKey: SIGNING_KEY });
+    const measured = await timed(n, () => job.run({ credentials, fetch: stub, baseUrl: "http://127.0.0.1:9", signingKey: SIGNING_KEY }));
     job.free();
-    return receipt;
+    verifyReceipt(measured.result, receiptPublicKey(SIGNING_KEY));
+    if (measured.result.receipt.counts.done !== n) throw new Error("the driver did not erase everything");
+    return measured;
   };
-  await driver(2000, "WARM-");
-  cpu = process.cpuUsage();
-  t0 = performance.now();
-  const receipt = await driver(calls, "DRV-");
-  const runMs = performance.now() - t0;
-  const runCpu = process.cpuUsage(cpu);
-  verifyReceipt(receipt, receiptPublicKey(SIGNING_KEY));
-  const runPerCall = (runMs * 1000) / calls;
-  const runCpuPerCall = (runCpu.user + runCpu.system) / calls;
+
+  const plan = overheadPlan(calls);
+  await sdkLoop(2000, 0); // warm up
+  overheadRun(plan, calls);
+  await driverRun(2000, "WARM-");
+  const rows = { sdk: [], core: [], run: [] };
+  for (let r = 0; r < repeat; r++) {
+    rows.sdk.push(await timed(calls, () => sdkLoop(calls, 10_000 + r * calls)));
+    rows.core.push(overheadRun(plan, calls));
+    rows.run.push(await driverRun(calls, `DRV${r}-`));
+  }
+  const m = (name, field) => median(rows[name].map((row) => row[field]));
+  const list = (name) => rows[name].map((row) => fmt(row.wall, 1)).join(", ");
+  console.log(`sdk: ${calls} calls, median of ${repeat} interleaved runs (wall µs per call; CPU in brackets)`);
+  console.log(`sdk: @vonage/redact ${version}, stubbed node-fetch, one call at a time: ${fmt(m("sdk", "wall"))} (${fmt(m("sdk", "cpu"))}); runs ${list("sdk")}`);
+  console.log(`sdk: erasekit core, pollRequest + handleResponse + pollEvents: ${fmt(m("core", "wall"))} (${fmt(m("core", "cpu"))}); runs ${list("core")}`);
+  console.log(`sdk: erasekit job.run() with the same stub fetch: ${fmt(m("run", "wall"))} (${fmt(m("run", "cpu"))}); runs ${list("run")}`);
   console.log(
-    `sdk: job.run() with the same stub fetch: ${fmt(runPerCall)} µs per call wall, ${fmt(runCpuPerCall)} µs CPU (receipt included)`,
+    `sdk: per-call overhead, @vonage/redact / erasekit core: ${fmt(m("sdk", "wall") / m("core", "wall"), 1)}x wall, ` +
+      `${fmt(m("sdk", "cpu") / m("core", "cpu"), 1)}x CPU (target >= 10x)`,
   );
-  console.log(`sdk: whole driver, @vonage/redact / job.run(): wall ${fmt(sdkPerCall / runPerCall, 2)}x (target >= 2x); CPU ${fmt(sdkCpuPerCall / runCpuPerCall, 2)}x`);
+  console.log(
+    `sdk: whole driver, @vonage/redact / job.run(): ${fmt(m("sdk", "wall") / m("run", "wall"), 2)}x wall, ` +
+      `${fmt(m("sdk", "cpu") / m("run", "cpu"), 2)}x CPU (target >= 2x)`,
+  );
+  credentials.free();
 }
 
 /** job.run() against the simulator at its limit with added latency, then the naive loop. */
@@ -205,11 +238,13 @@ async function throughput(count, limit, latency, baselineCount) {
 }
 
 const part = args.part;
-if (part === "all" || part === "overhead") overhead(num("ops"));
+if (part === "all" || part === "overhead") overhead(num("ops"), num("repeat"));
 if (part === "all") {
   // The SDK part stubs node-fetch in the module cache: run it in its own process.
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--part", "sdk", "--calls", args.calls], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--part", "sdk", "--calls", args.calls, "--repeat", args.repeat], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exitCode = 1;
 }
-if (part === "sdk") await sdk(num("calls"));
+if (part === "sdk") await sdk(num("calls"), num("repeat"));
 if (part === "all" || part === "throughput") await throughput(num("count"), num("limit"), num("latency"), num("baseline"));

@@ -1,9 +1,11 @@
 // The erasure job's hot path in JS: `pollRequest`, `handleResponse`, `pollEvent` and
 // `pollEvents` over the wasm's numeric methods (bindings-js/src/job_wire.rs).
 //
-// Crossing into wasm is cheap; strings and objects crossing are not. So a call's method, URL
-// and headers cross once per change (a numbered "head", parsed once and copied per call), its
-// body as bytes, and `operation_finished` events as numbers. Anything unusual (a BigInt time,
+// Strings, objects and calls crossing into wasm cost; numbers in memory do not. So a call's
+// method, URL and headers cross once per change (a numbered "head", parsed once and shared,
+// frozen, by the calls that have it), its operation, head number and body address are read
+// from registers in wasm memory, its body is copied straight out of that memory, and
+// `operation_finished` events cross as numbers. Anything unusual (a BigInt time,
 // a response that is not a plain object of the usual shape) goes to the wasm's general
 // methods, which name what is wrong. The values returned are the same either way.
 
@@ -16,7 +18,7 @@ const BOUND = Symbol("erasekit.jobCalls");
 function wireOf(job) {
   let wire = job[STATE];
   if (wire === undefined) {
-    wire = { options: null, credentials: undefined, baseUrl: undefined, version: -1, head: null, events: [] };
+    wire = { options: null, credentials: undefined, baseUrl: undefined, version: -1, head: null, events: [], registers: -1 };
     Object.defineProperty(job, STATE, { value: wire });
   }
   return wire;
@@ -79,6 +81,17 @@ export function bindCalls(ErasureJob) {
   };
   Object.defineProperty(proto, BOUND, { value: general });
 
+  // Views of this module's wasm memory; a memory that grew has a new buffer (the old views
+  // then read as empty) and gets new views.
+  let memory = null;
+  let f64 = new Float64Array(0);
+  let u8 = new Uint8Array(0);
+  const refresh = (job) => {
+    memory ??= job.__wireMemory();
+    f64 = new Float64Array(memory.buffer);
+    u8 = new Uint8Array(memory.buffer);
+  };
+
   proto.pollRequest = function pollRequest(now, options) {
     if (typeof now !== "number" || options === null || typeof options !== "object") {
       // The general method reads (and keeps) its own options: forget the ones read here.
@@ -96,9 +109,13 @@ export function bindCalls(ErasureJob) {
     }
     const callId = this.__wirePoll(now);
     if (callId === 0) return null;
-    // op · 2^20 + the head's number (mod 2^20): one crossing for both.
-    const meta = this.__wireMeta();
-    const version = meta % 1048576;
+    if (wire.registers === -1) wire.registers = this.__wireRegisters() / 8;
+    if (f64.byteLength === 0) refresh(this);
+    const r = wire.registers;
+    const op = f64[r];
+    const version = f64[r + 1];
+    const start = f64[r + 2];
+    const body = u8.slice(start, start + f64[r + 3]);
     if (version !== wire.version) {
       const head = JSON.parse(this.__wireHeadJson());
       wire.head = head;
@@ -107,11 +124,7 @@ export function bindCalls(ErasureJob) {
       wire.version = version;
     }
     const head = wire.head;
-    return {
-      call_id: callId,
-      op: (meta - version) / 1048576,
-      request: { method: head.method, url: head.url, headers: head.headers, body: this.__wireBody() },
-    };
+    return { call_id: callId, op, request: { method: head.method, url: head.url, headers: head.headers, body } };
   };
 
   proto.handleResponse = function handleResponse(callId, response, now) {

@@ -1,10 +1,12 @@
 //! The erasure job's hot path across the wasm boundary: numbers in, numbers out.
 //!
 //! `js/job_calls.mjs` builds the public `pollRequest`, `handleResponse`, `pollEvent` and
-//! `pollEvents` on these methods. What costs at the boundary is strings and objects, not
-//! calls: a call's method, URL and headers repeat from one call to the next (every Redact call
-//! of a job has the same ones), so they cross once per change as a numbered "head" that JS
-//! keeps parsed; each call then crosses as its id, operation, head number and body bytes.
+//! `pollEvents` on these methods. What costs at the boundary is strings, objects and crossings:
+//! a call's method, URL and headers repeat from one call to the next (every Redact call of a
+//! job has the same ones), so they cross once per change as a numbered "head" that JS keeps
+//! parsed; each call then crosses as its id (the return value), and its operation, head
+//! number and body address, which JS reads from four registers in wasm memory and copies the
+//! body bytes from, with no further call.
 //! Events that are only numbers (`operation_finished`, one per operation) cross packed in one
 //! `Float64Array`; the rest as JSON text. Inputs the fast path does not cover (a BigInt time,
 //! an unusual response object) go through the general methods of `job.rs`, which name what is
@@ -25,7 +27,10 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// The last call handed out, minus its head, and the head JS holds.
 #[derive(Default)]
 pub(crate) struct CallWire {
-    op: u32,
+    /// The last call's operation, head number, body address and body length, for JS to read
+    /// in place (boxed: its address stays put for the life of the job).
+    registers: Box<[f64; 4]>,
+    /// The last call's body; JS copies it out before the next call into the job.
     body: Vec<u8>,
     /// Bumped whenever a call's method, URL or headers differ from the previous call's.
     head_version: u32,
@@ -40,6 +45,11 @@ struct Head {
     method: RequestText,
     url: String,
     headers: BTreeMap<RequestText, RequestText>,
+}
+
+/// Equal texts; the fixed ones (borrowed from the same static) without comparing bytes.
+fn same_text(a: &RequestText, b: &RequestText) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b
 }
 
 fn time_from_number(n: f64, field: &'static str) -> Result<UnixMillis, JsValue> {
@@ -80,8 +90,8 @@ impl ErasureJob {
         Ok(())
     }
 
-    /// The next call at `now`: its `call_id`, or 0 for none; the rest through `__wireMeta`,
-    /// `__wireHeadJson` and `__wireBody`.
+    /// The next call at `now`: its `call_id`, or 0 for none; the rest in the registers (see
+    /// `__wireRegisters`) and, when the head number changed, `__wireHeadJson`.
     #[wasm_bindgen(js_name = __wirePoll, skip_typescript)]
     pub fn wire_poll(&mut self, now: f64) -> Result<f64, JsValue> {
         let now = time_from_number(now, "now")?;
@@ -101,7 +111,13 @@ impl ErasureJob {
         let request = call.request;
         let wire = &mut self.wire;
         let same = wire.head.as_ref().is_some_and(|h| {
-            h.method == request.method && h.url == request.url && h.headers == request.headers
+            same_text(&h.method, &request.method)
+                && h.url == request.url
+                && h.headers.len() == request.headers.len()
+                && h.headers
+                    .iter()
+                    .zip(&request.headers)
+                    .all(|((a, x), (b, y))| same_text(a, b) && same_text(x, y))
         });
         if !same {
             wire.head = Some(Head {
@@ -111,18 +127,29 @@ impl ErasureJob {
             });
             wire.head_version = wire.head_version.wrapping_add(1);
         }
-        wire.op = call.op;
         wire.body = request.body;
+        // wasm32 addresses and lengths are below 2^32: exact as f64.
+        *wire.registers = [
+            f64::from(call.op),
+            f64::from(wire.head_version),
+            wire.body.as_ptr() as usize as f64,
+            wire.body.len() as f64,
+        ];
         // Call ids count up from 1; a job would need 2^53 calls to pass what a number holds.
         Ok(call.call_id as f64)
     }
 
-    /// The operation of the call `__wirePoll` just returned and the number of its head (which
-    /// stays while method, URL and headers repeat), as `op · 2^20 + head mod 2^20`: exact,
-    /// since an op fits 32 bits, and JS compares heads of consecutive calls only.
-    #[wasm_bindgen(js_name = __wireMeta, skip_typescript)]
-    pub fn wire_meta(&self) -> f64 {
-        f64::from(self.wire.op) * 1_048_576.0 + f64::from(self.wire.head_version % 1_048_576)
+    /// The address of the registers `__wirePoll` fills: `[op, head number, body address,
+    /// body length]`, as `f64`s.
+    #[wasm_bindgen(js_name = __wireRegisters, skip_typescript)]
+    pub fn wire_registers(&self) -> f64 {
+        self.wire.registers.as_ptr() as usize as f64
+    }
+
+    /// The wasm memory, for reading the registers and copying bodies.
+    #[wasm_bindgen(js_name = __wireMemory, skip_typescript)]
+    pub fn wire_memory(&self) -> JsValue {
+        wasm_bindgen::memory()
     }
 
     /// That head as JSON text: `{ method, url, headers }`.
@@ -130,12 +157,6 @@ impl ErasureJob {
     pub fn wire_head_json(&self) -> Result<String, JsValue> {
         serde_json::to_string(&self.wire.head)
             .map_err(|e| invalid_argument("request", &format!("cannot be written as JSON: {e}")))
-    }
-
-    /// That call's body bytes (taken: asked once per call).
-    #[wasm_bindgen(js_name = __wireBody, skip_typescript)]
-    pub fn wire_body(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.wire.body)
     }
 
     /// Feeds an answer: `headers` is `""` for none or a JSON object of strings.

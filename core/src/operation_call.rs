@@ -7,7 +7,7 @@ use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Ini
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
 use crate::problem::Problem;
-use crate::redact::{RedactOutcome, RedactRequest, PREMATURE_WINDOW_MS};
+use crate::redact::{RedactOutcome, PREMATURE_WINDOW_MS};
 use crate::retry_after::retry_at;
 use crate::timestamp::UnixMillis;
 use crate::transaction_id::TransactionId;
@@ -116,7 +116,9 @@ pub(crate) fn build(
     api: ConversationApi,
     bearer: &mut dyn FnMut() -> Result<String>,
 ) -> Result<HttpRequest> {
-    let target = TransactionId::new(&op.target)?;
+    TransactionId::check(&op.target)?;
+    // Checked: a path segment of it cannot fail (and is borrowed when nothing needs escaping).
+    let target = || crate::transaction_id::path_segment(&op.target);
     let seg = |s: &str| TransactionId::new(s).map(|id| id.path_segment());
     let version = match api {
         ConversationApi::V1 => "v1",
@@ -125,20 +127,10 @@ pub(crate) fn build(
     let conv = base.url(ApiFamily::Conversation);
     let (method, url, body) = match &op.action {
         Action::Redact { product, direction } => {
-            let redact = RedactRequest {
-                id: target,
-                product: *product,
-                direction: *direction,
-                created_at: Some(op.created_at),
-            };
-            return redact.to_http(base, credentials);
+            return crate::redact::http(&op.target, *product, *direction, base, credentials);
         }
         Action::DeleteRecording => {
-            let url = format!(
-                "{}/v3/media/{}",
-                base.url(ApiFamily::Media),
-                target.path_segment()
-            );
+            let url = format!("{}/v3/media/{}", base.url(ApiFamily::Media), target());
             // The Media API takes JWT or Basic, not both; JWT is what the Node SDK sends.
             let auth = match credentials.application_id() {
                 Some(_) => bearer()?,
@@ -148,7 +140,7 @@ pub(crate) fn build(
         }
         Action::DeleteUser => (
             "DELETE",
-            format!("{conv}/{version}/users/{}", target.path_segment()),
+            format!("{conv}/{version}/users/{}", target()),
             None,
         ),
         Action::ScrubUser => {
@@ -160,7 +152,7 @@ pub(crate) fn build(
             };
             (
                 method,
-                format!("{conv}/{version}/users/{}", target.path_segment()),
+                format!("{conv}/{version}/users/{}", target()),
                 Some(body),
             )
         }
@@ -181,15 +173,11 @@ pub(crate) fn build(
         }
         Action::DeleteConversation => (
             "DELETE",
-            format!("{conv}/{version}/conversations/{}", target.path_segment()),
+            format!("{conv}/{version}/conversations/{}", target()),
             None,
         ),
         // Only the v0.1 spec documents legs.
-        Action::DeleteLeg => (
-            "DELETE",
-            format!("{conv}/v0.1/legs/{}", target.path_segment()),
-            None,
-        ),
+        Action::DeleteLeg => ("DELETE", format!("{conv}/v0.1/legs/{}", target()), None),
     };
     Ok(request(method, url, bearer()?, body))
 }

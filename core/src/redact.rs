@@ -74,37 +74,18 @@ impl RedactRequest {
 
     /// The JSON body Vonage expects: `{"id", "product", "type"}`.
     pub fn body(&self) -> Vec<u8> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            id: &'a str,
-            product: &'a str,
-            r#type: &'a str,
-        }
-        let body = Body {
-            id: self.id.as_str(),
-            product: self.product.as_str(),
-            r#type: self.direction.as_str(),
-        };
-        // Serialising three strings cannot fail; an empty body would be refused by Vonage anyway.
-        serde_json::to_vec(&body).unwrap_or_default()
+        body(self.id.as_str(), self.product, self.direction)
     }
 
     /// The HTTP request: Basic auth (the only scheme the Redact API takes), JSON body.
     pub fn to_http(&self, base: &ApiBase, credentials: &Credentials) -> Result<HttpRequest> {
-        let mut headers = BTreeMap::new();
-        headers.insert("accept".into(), "application/json".into());
-        headers.insert(
-            "authorization".into(),
-            credentials.basic_authorization()?.into(),
-        );
-        headers.insert("content-type".into(), "application/json".into());
-        headers.insert("user-agent".into(), USER_AGENT.into());
-        Ok(HttpRequest {
-            method: "POST".into(),
-            url: format!("{}/v1/redact/transaction", base.url(ApiFamily::Redact)),
-            headers,
-            body: self.body(),
-        })
+        http(
+            self.id.as_str(),
+            self.product,
+            self.direction,
+            base,
+            credentials,
+        )
     }
 
     /// What a response means. Never fails: anything unexpected is [`RedactOutcome::Malformed`].
@@ -214,6 +195,55 @@ impl RedactOutcome {
         }
     }
 }
+
+/// The JSON body of a redaction of `id` (already checked as a [`TransactionId`]).
+fn body(id: &str, product: Product, direction: Direction) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        id: &'a str,
+        product: &'a str,
+        r#type: &'a str,
+    }
+    let body = Body {
+        id,
+        product: product.as_str(),
+        r#type: direction.as_str(),
+    };
+    // Serialising three strings cannot fail; an empty body would be refused by Vonage anyway.
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// The Redact call for `id` (already checked as a [`TransactionId`]): the job builds one per
+/// operation from the plan's ids without copying them into a `RedactRequest` first.
+pub(crate) fn http(
+    id: &str,
+    product: Product,
+    direction: Direction,
+    base: &ApiBase,
+    credentials: &Credentials,
+) -> Result<HttpRequest> {
+    let mut headers = BTreeMap::new();
+    headers.insert("accept".into(), "application/json".into());
+    headers.insert(
+        "authorization".into(),
+        credentials.basic_authorization()?.into(),
+    );
+    headers.insert("content-type".into(), "application/json".into());
+    headers.insert("user-agent".into(), USER_AGENT.into());
+    let root = base.url(ApiFamily::Redact);
+    let mut url = String::with_capacity(root.len() + REDACT_PATH.len());
+    url.push_str(root);
+    url.push_str(REDACT_PATH);
+    Ok(HttpRequest {
+        method: "POST".into(),
+        url,
+        headers,
+        body: body(id, product, direction),
+    })
+}
+
+/// The Redact API's path under its base URL.
+const REDACT_PATH: &str = "/v1/redact/transaction";
 
 /// What a Redact response means for a transaction that may be redacted from `not_before`.
 pub(crate) fn interpret(

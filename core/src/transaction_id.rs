@@ -15,6 +15,12 @@ pub struct TransactionId(String);
 impl TransactionId {
     /// Validates `raw` as an id.
     pub fn new(raw: &str) -> Result<Self> {
+        Self::check(raw)?;
+        Ok(TransactionId(raw.to_owned()))
+    }
+
+    /// Checks `raw` as [`TransactionId::new`] does, without keeping a copy.
+    pub(crate) fn check(raw: &str) -> Result<()> {
         let reason = if raw.is_empty() {
             Some("must not be empty".to_owned())
         } else if raw.len() > MAX_ID_LEN {
@@ -31,7 +37,7 @@ impl TransactionId {
         };
         match reason {
             Some(reason) => Err(Error::InvalidId { reason }),
-            None => Ok(TransactionId(raw.to_owned())),
+            None => Ok(()),
         }
     }
 
@@ -42,13 +48,18 @@ impl TransactionId {
 
     /// The id percent-encoded as one URL path segment: `/`, `?`, `#`, `%` and `..` cannot escape it.
     pub fn path_segment(&self) -> String {
-        const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-            .remove(b'-')
-            .remove(b'_')
-            .remove(b'~');
-        // `.` is encoded too, so an id of `..` cannot become a dot-segment.
-        percent_encoding::utf8_percent_encode(&self.0, SEGMENT).to_string()
+        path_segment(&self.0)
     }
+}
+
+/// `raw` (a checked id) percent-encoded as one URL path segment.
+pub(crate) fn path_segment(raw: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'~');
+    // `.` is encoded too, so an id of `..` cannot become a dot-segment.
+    percent_encoding::utf8_percent_encode(raw, SEGMENT).to_string()
 }
 
 impl fmt::Display for TransactionId {

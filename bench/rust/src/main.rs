@@ -12,10 +12,12 @@ use std::time::Instant;
 /// Counts live heap bytes so memory per operation is measured, not guessed.
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+static ALLOCATIONS: AtomicIsize = AtomicIsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -87,6 +89,7 @@ fn main() {
         status: 204,
         ..Default::default()
     };
+    let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
     let start = Instant::now();
     let mut now = T0;
     let mut done = 0usize;
@@ -99,8 +102,10 @@ fn main() {
         now = job.poll_timeout(now).unwrap_or(now + 1).max(now + 1);
     }
     let elapsed = start.elapsed();
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
     println!(
-        "{{\"operations\": {done}, \"ns_per_operation\": {:.0}, \"heap_bytes_per_operation\": {per_op:.0}}}",
-        elapsed.as_nanos() as f64 / done as f64
+        "{{\"operations\": {done}, \"ns_per_operation\": {:.0}, \"allocations_per_operation\": {:.1}, \"heap_bytes_per_operation\": {per_op:.0}}}",
+        elapsed.as_nanos() as f64 / done as f64,
+        allocations as f64 / done as f64
     );
 }
