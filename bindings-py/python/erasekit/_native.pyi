@@ -38,6 +38,7 @@ __all__ = [
     "receipt_public_key",
     "verify_receipt",
     "USER_AGENT",
+    "RESPONSE_HEADERS",
     "__version__",
     "InputError",
     "PayloadError",
@@ -57,6 +58,10 @@ __version__: Final[str]
 
 USER_AGENT: Final[str]
 """The ``User-Agent`` every request carries: ``erasekit/<version>``."""
+
+RESPONSE_HEADERS: Final[tuple[str, ...]]
+"""The response headers the core reads, lower-case (``("retry-after",)``). ``handle_response``
+accepts any headers; a driver may pass only these, looked up case-insensitively."""
 
 class ErasekitError(Exception):
     """Root of every error erasekit raises."""

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, Protocol, 
 
 import httpx
 
-from ._native import Credentials, ErasurePlan, InputError
+from ._native import RESPONSE_HEADERS, Credentials, ErasurePlan, InputError
 from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, JobEvent, Receipt
 
 if TYPE_CHECKING:
@@ -200,47 +200,84 @@ def _failure(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _read_headers(headers: httpx.Headers) -> dict[str, str]:
+    """Only the headers the core reads (``RESPONSE_HEADERS``, lower-case), looked up
+    case-insensitively: cheaper than handing over every header of every answer (a dozen from
+    Vonage), which ``handle_response`` would copy and then ignore. Duplicates come
+    comma-joined, as ``Headers.items()`` gives them."""
+    picked = {}
+    for name in RESPONSE_HEADERS:
+        value = headers.get(name)
+        if value is not None:
+            picked[name] = value
+    return picked
+
+
 def _received(response: httpx.Response) -> HttpResponse:
-    return {"status": response.status_code, "headers": response.headers, "body": response.content}
+    return {"status": response.status_code, "headers": _read_headers(response.headers), "body": response.content}
 
 
 class _RequestBuilder:
     """``httpx.Request``s for a transport, as ``Client.request(method, url, headers=...,
     content=body or None, timeout=...)`` builds them from a client without defaults: the same
     ``Host`` / headers / ``Content-Length`` in the same order, the body already read, the
-    timeout in ``extensions["timeout"]``. It skips what costs most there: parsing the URL
-    (cached per URL text: a redaction job sends most calls to one URL) and encoding the
-    content (a prebuilt ``ByteStream`` with its headers)."""
+    timeout in ``extensions["timeout"]``. It skips what costs most there: parsing the URL and
+    normalising the headers (both cached: a redaction job sends most calls to one URL with
+    the same headers) and encoding the content (a prebuilt ``ByteStream``)."""
 
     _BODY_METHODS = ("POST", "PUT", "PATCH")
-    _MAX_URLS = 512
+    _MAX_CACHED = 512
 
     def __init__(self, timeout: float) -> None:
         self.urls: dict[str, httpx.URL] = {}
+        # Parsed URL and header set by (URL text, method, the job's headers, body length): a
+        # job sends the same few over and over, and a Request copies a given httpx.Headers as
+        # a plain list instead of normalising every name and value again.
+        self.heads: dict[
+            tuple[str, str, tuple[tuple[str, str], ...], int], tuple[httpx.URL, httpx.Headers]
+        ] = {}
         self.timeout = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
 
-    def build(self, request: HttpRequest) -> httpx.Request:
-        text = request["url"]
+    def _url(self, text: str) -> httpx.URL:
         url = self.urls.get(text)
         if url is None:
             url = httpx.URL(text)
-            if len(self.urls) >= self._MAX_URLS:
+            if len(self.urls) >= self._MAX_CACHED:
                 self.urls.clear()
             self.urls[text] = url
-        method = request["method"]
-        body = request["body"]
+        return url
+
+    def _head(
+        self, url: httpx.URL, method: str, items: tuple[tuple[str, str], ...], length: int
+    ) -> httpx.Headers:
         # Encoded as httpx encodes str headers (ASCII), in the order it puts them.
         headers = [(b"Host", url.netloc)]
-        for name, value in request["headers"].items():
+        for name, value in items:
             headers.append((name.encode("ascii"), value.encode("ascii")))
-        if body:
-            headers.append((b"Content-Length", b"%d" % len(body)))
+        if length:
+            headers.append((b"Content-Length", b"%d" % length))
         elif method in self._BODY_METHODS:
             headers.append((b"Content-Length", b"0"))
+        return httpx.Headers(headers)
+
+    def build(self, request: HttpRequest) -> httpx.Request:
+        text = request["url"]
+        method = request["method"]
+        body = request["body"]
+        items = tuple(request["headers"].items())
+        key = (text, method, items, len(body))
+        cached = self.heads.get(key)
+        if cached is None:
+            url = self._url(text)
+            cached = (url, self._head(url, method, items, len(body)))
+            if len(self.heads) >= self._MAX_CACHED:
+                self.heads.clear()
+            self.heads[key] = cached
+        url, head = cached
         built = httpx.Request(
             method,
             url,
-            headers=headers,
+            headers=head,  # copied by the Request: the cached one is never changed
             stream=httpx.ByteStream(body or b""),
             extensions={"timeout": dict(self.timeout)},  # fresh per request, as a client makes them
         )
@@ -338,7 +375,7 @@ def _transport_sender(transport: httpx.BaseTransport, timeout: float) -> _Sender
             body = response.read()
         finally:
             response.close()
-        return {"status": response.status_code, "headers": response.headers, "body": body}
+        return {"status": response.status_code, "headers": _read_headers(response.headers), "body": body}
 
     return send
 
@@ -534,7 +571,7 @@ def _async_transport_sender(transport: httpx.AsyncBaseTransport, timeout: float)
                 await response.aclose()
         except httpx.HTTPError as exc:
             return _failure(exc)
-        return {"status": response.status_code, "headers": response.headers, "body": body}
+        return {"status": response.status_code, "headers": _read_headers(response.headers), "body": body}
 
     return send
 
