@@ -39,31 +39,33 @@ function headersText(headers) {
   return empty ? "" : JSON.stringify(headers);
 }
 
-/** The events packed by `__wireEvents`, appended to `out` as the objects the core defines. */
-function unpackEvents(job, packed, out) {
-  let others = null;
+/**
+ * The events packed by `__wireEvents`, appended to `out` as the objects the core defines:
+ * `packed` numbers at `f64[at..]`, `others` the unpacked ones (already taken, in order).
+ */
+function unpackEvents(f64, at, packed, others, out) {
   let next = 0;
-  for (let i = 0; i < packed.length; ) {
-    if (packed[i] === 1) {
+  const end = at + packed;
+  for (let i = at; i < end; ) {
+    if (f64[i] === 1) {
       out.push({
         event: "operation_finished",
-        op: packed[i + 1],
-        state: STATES[packed[i + 2]],
+        op: f64[i + 1],
+        state: STATES[f64[i + 2]],
         counts: {
-          total: packed[i + 3],
-          done: packed[i + 4],
-          not_found: packed[i + 5],
-          expired: packed[i + 6],
-          failed: packed[i + 7],
-          skipped: packed[i + 8],
-          in_flight: packed[i + 9],
-          retries: packed[i + 10],
-          rate_limited: packed[i + 11],
+          total: f64[i + 3],
+          done: f64[i + 4],
+          not_found: f64[i + 5],
+          expired: f64[i + 6],
+          failed: f64[i + 7],
+          skipped: f64[i + 8],
+          in_flight: f64[i + 9],
+          retries: f64[i + 10],
+          rate_limited: f64[i + 11],
         },
       });
       i += 12;
     } else {
-      others ??= job.__wireEventsJson();
       out.push(others[next++]);
       i += 1;
     }
@@ -141,15 +143,28 @@ export function bindCalls(ErasureJob) {
     return general.handleResponse.call(this, callId, response, now);
   };
 
+  /** Takes the job's pending events into `out`. */
+  const takeEvents = (job, wire, out) => {
+    const packed = job.__wireEvents();
+    if (packed === 0) return out;
+    if (wire.registers === -1) wire.registers = job.__wireRegisters() / 8;
+    if (f64.byteLength === 0) refresh(job);
+    const r = wire.registers;
+    // The unpacked ones first: taking them may grow the memory (and empty the views).
+    const others = f64[r + 5] > 0 ? job.__wireEventsJson() : null;
+    if (f64.byteLength === 0) refresh(job);
+    return unpackEvents(f64, f64[r + 4] / 8, packed, others, out);
+  };
+
   proto.pollEvents = function pollEvents() {
     const wire = wireOf(this);
     const out = wire.events.length === 0 ? [] : wire.events.splice(0);
-    return unpackEvents(this, this.__wireEvents(), out);
+    return takeEvents(this, wire, out);
   };
 
   proto.pollEvent = function pollEvent() {
     const wire = wireOf(this);
-    if (wire.events.length === 0) unpackEvents(this, this.__wireEvents(), wire.events);
+    if (wire.events.length === 0) takeEvents(this, wire, wire.events);
     return wire.events.length === 0 ? null : wire.events.shift();
   };
 }

@@ -5,10 +5,10 @@
 //! a call's method, URL and headers repeat from one call to the next (every Redact call of a
 //! job has the same ones), so they cross once per change as a numbered "head" that JS keeps
 //! parsed; each call then crosses as its id (the return value), and its operation, head
-//! number and body address, which JS reads from four registers in wasm memory and copies the
+//! number and body address, which JS reads from registers in wasm memory and copies the
 //! body bytes from, with no further call.
-//! Events that are only numbers (`operation_finished`, one per operation) cross packed in one
-//! `Float64Array`; the rest as JSON text. Inputs the fast path does not cover (a BigInt time,
+//! Events that are only numbers (`operation_finished`, one per operation) are packed as numbers
+//! that JS reads in place; the rest cross as JSON text. Inputs the fast path does not cover (a BigInt time,
 //! an unusual response object) go through the general methods of `job.rs`, which name what is
 //! wrong. These methods are not part of the typed API (`skip_typescript`).
 
@@ -24,12 +24,18 @@ use wasm_bindgen::prelude::*;
 /// 2^53 − 1: the largest whole number a JS number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// Registers: op, head number, body address, body length (set by `__wirePoll`); packed events'
+/// address and the number of unpacked events (set by `__wireEvents`).
+const REGISTERS: usize = 6;
+
 /// The last call handed out, minus its head, and the head JS holds.
 #[derive(Default)]
 pub(crate) struct CallWire {
     /// The last call's operation, head number, body address and body length, for JS to read
     /// in place (boxed: its address stays put for the life of the job).
-    registers: Box<[f64; 4]>,
+    registers: Box<[f64; REGISTERS]>,
+    /// The packed events of the last `__wireEvents`, read by JS in place.
+    packed: Vec<f64>,
     /// The last call's body; JS copies it out before the next call into the job.
     body: Vec<u8>,
     /// Bumped whenever a call's method, URL or headers differ from the previous call's.
@@ -129,18 +135,18 @@ impl ErasureJob {
         }
         wire.body = request.body;
         // wasm32 addresses and lengths are below 2^32: exact as f64.
-        *wire.registers = [
-            f64::from(call.op),
-            f64::from(wire.head_version),
-            wire.body.as_ptr() as usize as f64,
-            wire.body.len() as f64,
-        ];
+        let registers = &mut wire.registers;
+        registers[0] = f64::from(call.op);
+        registers[1] = f64::from(wire.head_version);
+        registers[2] = wire.body.as_ptr() as usize as f64;
+        registers[3] = wire.body.len() as f64;
         // Call ids count up from 1; a job would need 2^53 calls to pass what a number holds.
         Ok(call.call_id as f64)
     }
 
-    /// The address of the registers `__wirePoll` fills: `[op, head number, body address,
-    /// body length]`, as `f64`s.
+    /// The address of the registers (`f64`s): `[op, head number, body address, body length]`
+    /// as `__wirePoll` leaves them, then `[packed events address, unpacked events]` as
+    /// `__wireEvents` leaves them.
     #[wasm_bindgen(js_name = __wireRegisters, skip_typescript)]
     pub fn wire_registers(&self) -> f64 {
         self.wire.registers.as_ptr() as usize as f64
@@ -194,18 +200,21 @@ impl ErasureJob {
             .map_err(|e| to_js_error(&e))
     }
 
-    /// Every pending event: an `operation_finished` as 12 numbers (tag 1, op, state index,
-    /// the nine counts), any other as tag 0, standing for the next of `__wireEventsJson`.
+    /// Takes every pending event and returns how many numbers they packed into: an
+    /// `operation_finished` as 12 (tag 1, op, state index, the nine counts), any other as a
+    /// tag 0 standing for the next of `__wireEventsJson`. Their address and the number of
+    /// unpacked events go into the registers.
     #[wasm_bindgen(js_name = __wireEvents, skip_typescript)]
-    pub fn wire_events(&mut self) -> Vec<f64> {
-        let mut packed = Vec::new();
-        self.wire.other_events.clear();
+    pub fn wire_events(&mut self) -> f64 {
+        let wire = &mut self.wire;
+        wire.packed.clear();
+        wire.other_events.clear();
         while let Some(event) = self.inner.poll_event() {
             match event {
                 JobEvent::OperationFinished { op, state, counts } => {
                     let c = counts;
                     // Counts are bounded by the operations a plan holds: far below 2^53.
-                    packed.extend_from_slice(&[
+                    wire.packed.extend_from_slice(&[
                         1.0,
                         f64::from(op),
                         state_index(state),
@@ -221,12 +230,14 @@ impl ErasureJob {
                     ]);
                 }
                 other => {
-                    packed.push(0.0);
-                    self.wire.other_events.push(other);
+                    wire.packed.push(0.0);
+                    wire.other_events.push(other);
                 }
             }
         }
-        packed
+        wire.registers[4] = wire.packed.as_ptr() as usize as f64;
+        wire.registers[5] = wire.other_events.len() as f64;
+        wire.packed.len() as f64
     }
 
     /// The unpacked events of the last `__wireEvents`, in order, as one array.

@@ -196,21 +196,31 @@ impl RedactOutcome {
     }
 }
 
-/// The JSON body of a redaction of `id` (already checked as a [`TransactionId`]).
+/// The JSON body of a redaction of `id` (already checked as a [`TransactionId`]):
+/// `{"id":…,"product":…,"type":…}`, built by hand because the job makes one per operation.
 fn body(id: &str, product: Product, direction: Direction) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        id: &'a str,
-        product: &'a str,
-        r#type: &'a str,
+    let (product, direction) = (product.as_str(), direction.as_str());
+    let mut out = Vec::with_capacity(id.len() + product.len() + direction.len() + 34);
+    out.extend_from_slice(b"{\"id\":");
+    json_string(&mut out, id);
+    out.extend_from_slice(b",\"product\":");
+    json_string(&mut out, product);
+    out.extend_from_slice(b",\"type\":");
+    json_string(&mut out, direction);
+    out.push(b'}');
+    out
+}
+
+/// `text` as a JSON string: as is when nothing needs escaping (the usual id), else by serde_json.
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
     }
-    let body = Body {
-        id,
-        product: product.as_str(),
-        r#type: direction.as_str(),
-    };
-    // Serialising three strings cannot fail; an empty body would be refused by Vonage anyway.
-    serde_json::to_vec(&body).unwrap_or_default()
 }
 
 /// The Redact call for `id` (already checked as a [`TransactionId`]): the job builds one per
@@ -300,5 +310,21 @@ pub(crate) fn interpret(
             problem: problem(),
         },
         _ => malformed("unexpected status"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_built_body_is_what_serde_json_writes() {
+        for id in ["0A0000001", "a\"b", "back\\slash", "ünï-cödé ✓", "x\u{7f}y"] {
+            let expected = serde_json::json!({"id": id, "product": "sms", "type": "outbound"});
+            let built = body(id, Product::Sms, Direction::Outbound);
+            let parsed: serde_json::Value = serde_json::from_slice(&built).unwrap();
+            assert_eq!(parsed, expected, "{}", String::from_utf8_lossy(&built));
+            assert_eq!(built, serde_json::to_vec(&expected).unwrap());
+        }
     }
 }
