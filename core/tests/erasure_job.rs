@@ -365,6 +365,58 @@ fn expired_records_are_settled_up_front_and_receipts_detect_edits() {
 }
 
 #[test]
+fn receipts_are_ed25519_over_the_sha512_of_their_json_and_plain_ed25519_ones_still_verify() {
+    use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+    use sha2::{Digest, Sha512};
+    let old = capture(
+        "verify",
+        &json!({"request_id": "OLD", "status": "0"}),
+        Some(T0 - 400 * 24 * HOUR),
+    )
+    .unwrap();
+    let plan = ErasurePlan::new("u", &KEY, &old, T0, None, PlanOptions::default()).unwrap();
+    let job = ErasureJob::new(plan, JobConfig::default()).unwrap();
+    let receipt = job.receipt(&SIGNING).unwrap();
+    assert_eq!(receipt.signature.algorithm, "ed25519-sha512");
+    // The text form is the same receipt, written once.
+    assert_eq!(
+        job.receipt_json(&SIGNING).unwrap(),
+        serde_json::to_string(&receipt).unwrap()
+    );
+    // Checked with the Ed25519 library directly: the message is the digest of the body's JSON.
+    let body = serde_json::to_vec(&receipt.receipt).unwrap();
+    let key = SigningKey::from_bytes(&SIGNING);
+    let value: [u8; 64] = (0..64)
+        .map(|i| u8::from_str_radix(&receipt.signature.value[2 * i..2 * i + 2], 16).unwrap())
+        .collect::<Vec<u8>>()
+        .try_into()
+        .unwrap();
+    let vk: VerifyingKey = key.verifying_key();
+    vk.verify(&Sha512::digest(&body), &Signature::from_bytes(&value))
+        .unwrap();
+    // The same body signed the 0.1.0 way (over the JSON itself) verifies as `ed25519` only.
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut plain = receipt.clone();
+    plain.signature.algorithm = "ed25519".into();
+    plain.signature.value = hex(&key.sign(&body).to_bytes());
+    verify_receipt(&plain.to_json(), Some(&receipt.signature.public_key)).unwrap();
+    let mut mislabelled = receipt.clone();
+    mislabelled.signature.algorithm = "ed25519".into();
+    assert_eq!(
+        verify_receipt(&mislabelled.to_json(), None)
+            .unwrap_err()
+            .code(),
+        "bad_signature"
+    );
+    let mut unknown = receipt;
+    unknown.signature.algorithm = "rsa".into();
+    assert_eq!(
+        verify_receipt(&unknown.to_json(), None).unwrap_err().code(),
+        "invalid_receipt"
+    );
+}
+
+#[test]
 fn snapshots_hold_no_secret() {
     let entries = capture(
         "conversation_user",

@@ -477,11 +477,12 @@ class ReceiptSignature(TypedDict):
     """The receipt's signature block."""
 
     algorithm: str
-    """``ed25519``."""
+    """``ed25519-sha512`` (``ed25519`` in receipts of erasekit 0.1.0, which still verify)."""
     public_key: str
     """The signer's public key, hex."""
     value: str
-    """The signature over the canonical JSON of ``receipt``, hex."""
+    """The Ed25519 signature over the SHA-512 digest of the canonical JSON of ``receipt``
+    (for ``ed25519``: over that JSON itself), hex."""
 
 
 class Receipt(TypedDict):
