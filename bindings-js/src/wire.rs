@@ -57,13 +57,25 @@ pub(crate) fn from_js_plain<T: DeserializeOwned>(
     value: JsValue,
     field: &str,
 ) -> Result<T, JsValue> {
-    let mut json: Value = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| invalid_argument(field, &format!("expected plain data: {e}")))?;
-    integral_numbers_as_integers(&mut json);
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        invalid_argument(&join(field, &path), &e.into_inner().to_string())
-    })
+    let attempt = |value: JsValue| -> Result<T, String> {
+        let mut json: Value = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| format!("expected plain data: {e}"))?;
+        integral_numbers_as_integers(&mut json);
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    };
+    match attempt(value.clone()) {
+        Ok(input) => Ok(input),
+        // Not plain data at all: the argument itself is named.
+        Err(reason) if reason.starts_with("expected plain data: ") => {
+            Err(invalid_argument(field, &reason))
+        }
+        Err(reason) => {
+            // serde_json reads an object's keys in sorted order: the first bad one in that
+            // order is the one reported.
+            let path = locate(&value, &|v| attempt(v).err(), &reason, true);
+            Err(invalid_argument(&join(field, &path), &reason))
+        }
+    }
 }
 
 /// Reads an input that may hold bytes (`Uint8Array` bodies) straight from JS, without copying
@@ -72,14 +84,135 @@ pub(crate) fn from_js_bytes<T: DeserializeOwned>(
     value: JsValue,
     field: &str,
 ) -> Result<T, JsValue> {
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        // serde-wasm-bindgen errors are JS `Error`s; drop the "Error: " of their text.
-        let reason = e.into_inner().to_string();
-        let reason = reason.strip_prefix("Error: ").unwrap_or(&reason);
-        invalid_argument(&join(field, &path), reason)
+    let attempt = |value: JsValue| -> Result<T, String> {
+        T::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+            // serde-wasm-bindgen errors are JS `Error`s; drop the "Error: " of their text.
+            let reason = e.to_string();
+            match reason.strip_prefix("Error: ") {
+                Some(rest) => rest.to_owned(),
+                None => reason,
+            }
+        })
+    };
+    attempt(value.clone()).map_err(|reason| {
+        let path = locate(&value, &|v| attempt(v).err(), &reason, false);
+        invalid_argument(&join(field, &path), &reason)
     })
+}
+
+/// Where in `value` reading it failed with `reason`, as `a.b[2]` (`.` for the value itself).
+///
+/// Instead of tracking the path while reading (serde_path_to_error: a second copy of every
+/// input type's reader in the wasm), this runs only after a failure and re-reads reduced
+/// copies: an object cut down to one entry (the entry that alone fails with the same reason
+/// is the culprit), an array cut after each element (the first prefix failing with that
+/// reason ends at the culprit), then descends into the culprit unless an empty object or
+/// array in its place fails the same way (then the culprit itself has the wrong type). Missing fields and short
+/// arrays that the cutting causes fail with other reasons and are passed over; when they are
+/// the reason, it is the value itself that lacks them (these inputs nest no structs). `sorted`:
+/// object keys are read in sorted order (serde_json's maps), else in JS order.
+fn locate(
+    value: &JsValue,
+    attempt: &dyn Fn(JsValue) -> Option<String>,
+    reason: &str,
+    sorted: bool,
+) -> String {
+    let mut path = String::new();
+    if !reason.starts_with("missing field `") && !reason.starts_with("invalid length ") {
+        descend(value, &|v| v, attempt, reason, sorted, &mut path);
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// One step of [`locate`]: finds the culprit inside `value` (which `wrap` puts back into a
+/// whole input), appends it to `path` and goes on inside it.
+fn descend(
+    value: &JsValue,
+    wrap: &dyn Fn(JsValue) -> JsValue,
+    attempt: &dyn Fn(JsValue) -> Option<String>,
+    reason: &str,
+    sorted: bool,
+    path: &mut String,
+) {
+    use js_sys::{Array, Map, Object};
+    use wasm_bindgen::JsCast;
+    let fails = |candidate: JsValue| attempt(wrap(candidate)).as_deref() == Some(reason);
+    // serde-wasm-bindgen names an object of the wrong type by its contents (`JsValue([1])`):
+    // the culprit is then that object, never a number or string inside it.
+    let may_be_culprit = |v: &JsValue| v.is_object() || !reason.contains("invalid type: JsValue(");
+    if let Some(array) = value.dyn_ref::<Array>() {
+        // Failing even when empty: the array itself is what is wrong.
+        if fails(Array::new().into()) {
+            return;
+        }
+        for i in 0..array.length() {
+            if fails(array.slice(0, i + 1).into()) {
+                let item = array.get(i);
+                if !may_be_culprit(&item) {
+                    return;
+                }
+                path.push_str(&format!("[{i}]"));
+                let inner = |v: JsValue| {
+                    let prefix = array.slice(0, i + 1);
+                    prefix.set(i, v);
+                    wrap(prefix.into())
+                };
+                return descend(&item, &inner, attempt, reason, sorted, path);
+            }
+        }
+        return;
+    }
+    if !value.is_object() || value.is_function() || js_sys::ArrayBuffer::is_view(value) {
+        return;
+    }
+    let is_map = value.is_instance_of::<Map>();
+    let empty: JsValue = if is_map {
+        Map::new().into()
+    } else {
+        Object::new().into()
+    };
+    if fails(empty) {
+        return;
+    }
+    let mut entries: Vec<(JsValue, JsValue)> = Vec::new();
+    if is_map {
+        value
+            .unchecked_ref::<Map>()
+            .for_each(&mut |v, k| entries.push((k, v)));
+    } else {
+        for pair in Object::entries(value.unchecked_ref()).iter() {
+            let pair: Array = pair.unchecked_into();
+            entries.push((pair.get(0), pair.get(1)));
+        }
+    }
+    if sorted {
+        entries.sort_by_cached_key(|(k, _)| k.as_string().unwrap_or_default());
+    }
+    let single = |key: &JsValue, v: &JsValue| -> JsValue {
+        if is_map {
+            Map::new().set(key, v).into()
+        } else {
+            let object = Object::new();
+            let _ = js_sys::Reflect::set(&object, key, v);
+            object.into()
+        }
+    };
+    for (key, v) in &entries {
+        if fails(single(key, v)) {
+            if !may_be_culprit(v) {
+                return;
+            }
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&key.as_string().unwrap_or_else(|| "?".to_owned()));
+            let inner = |x: JsValue| wrap(single(key, &x));
+            return descend(v, &inner, attempt, reason, sorted, path);
+        }
+    }
 }
 
 /// A time argument: a whole, non-negative number (or BigInt) of milliseconds, checked by the core.
