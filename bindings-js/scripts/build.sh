@@ -42,15 +42,20 @@ else
   next="$pkg.next"
   rm -rf "$next"
   mkdir -p "$next"
-  emit() { # bindgen target, output dir, input wasm, wasm-opt level
-    wasm-bindgen --target "$1" --out-dir "$next/$2" "$3"
-    "$wasm_opt" "$4" \
+  emit() { # bindgen target, output dir, input wasm, wasm-opt flags...
+    local target="$1" out="$2" wasm="$3"
+    shift 3
+    wasm-bindgen --target "$target" --out-dir "$next/$out" "$wasm"
+    "$wasm_opt" "$@" \
       --enable-reference-types --enable-multivalue --enable-bulk-memory \
       --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-      "$next/$2/erasekit_js_bg.wasm" -o "$next/$2/erasekit_js_bg.wasm"
+      "$next/$out/erasekit_js_bg.wasm" -o "$next/$out/erasekit_js_bg.wasm"
   }
   emit nodejs node "$node_wasm" -O3
-  emit web web "$web_wasm" -Oz
+  # Web: -Oz until nothing shrinks any more (--converge); --low-memory-unused lets binaryen
+  # fold constant offsets into loads and stores (the first 1 KiB of a Rust wasm's memory is
+  # the far end of its 1 MiB stack, reached only by a stack about to overflow anyway).
+  emit web web "$web_wasm" --low-memory-unused -Oz --converge
   # The nearest package.json decides how Node reads a .js file.
   echo '{ "type": "commonjs" }' > "$next/node/package.json"
   echo '{ "type": "module" }' > "$next/web/package.json"
