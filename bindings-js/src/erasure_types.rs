@@ -125,7 +125,11 @@ export interface JobOptions {
 export interface JobCall {
   call_id: number;
   op: number;
-  request: HttpRequest;
+  /**
+   * The request. Calls with the same method, URL and headers share one frozen `headers`
+   * object: copy it (`{ ...call.request.headers }`) to add to it.
+   */
+  request: Omit<HttpRequest, "headers"> & { headers: Readonly<Record<string, string>> };
 }
 
 /** A call that got no answer: `handleFailure(callId, failure, now)`. */
