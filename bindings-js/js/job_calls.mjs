@@ -2,8 +2,8 @@
 // `pollEvents` over the wasm's numeric methods (bindings-js/src/job_wire.rs).
 //
 // Strings, objects and calls crossing into wasm cost; numbers in memory do not. So a call's
-// method, URL and headers cross once per change (a numbered "head", parsed once and shared,
-// frozen, by the calls that have it), its operation, head number and body address are read
+// method, URL and headers cross once per change (a numbered "head", parsed once and copied
+// for each call that has it), its operation, head number and body address are read
 // from registers in wasm memory, its body is copied straight out of that memory, and
 // `operation_finished` events cross as numbers. Anything unusual (a BigInt time,
 // a response that is not a plain object of the usual shape) goes to the wasm's general
@@ -121,12 +121,12 @@ export function bindCalls(ErasureJob) {
     if (version !== wire.version) {
       const head = JSON.parse(this.__wireHeadJson());
       wire.head = head;
-      // One frozen headers object for every call with this head: read-only, copy to change.
-      Object.freeze(head.headers);
       wire.version = version;
     }
     const head = wire.head;
-    return { call_id: callId, op, request: { method: head.method, url: head.url, headers: head.headers, body } };
+    // Each call gets its own headers object (a shallow copy costs about 0.1 µs): a host may add
+    // to one without touching the next.
+    return { call_id: callId, op, request: { method: head.method, url: head.url, headers: { ...head.headers }, body } };
   };
 
   proto.handleResponse = function handleResponse(callId, response, now) {

@@ -125,11 +125,7 @@ export interface JobOptions {
 export interface JobCall {
   call_id: number;
   op: number;
-  /**
-   * The request. Calls with the same method, URL and headers share one frozen `headers`
-   * object: copy it (`{ ...call.request.headers }`) to add to it.
-   */
-  request: Omit<HttpRequest, "headers"> & { headers: Readonly<Record<string, string>> };
+  request: HttpRequest;
 }
 
 /** A call that got no answer: `handleFailure(callId, failure, now)`. */

@@ -399,6 +399,21 @@ test("run(): calls sent together time out each after at least timeoutMs; their f
   assert.equal(calls, 18);
 });
 
+test("raw protocol: each call has its own headers; one call's changes do not reach the next", () => {
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 11, ratePerSecond: 100000, maxInFlight: 3 });
+  const auth = { credentials };
+  const first = job.pollRequest(NOW, auth);
+  first.request.headers["x-trace"] = "1";
+  delete first.request.headers.authorization;
+  const second = job.pollRequest(NOW, auth);
+  assert.notEqual(second.request.headers, first.request.headers);
+  assert.equal(second.request.headers["x-trace"], undefined);
+  assert.match(second.request.headers.authorization, /^Basic /);
+  assert.deepStrictEqual(Object.keys(second.request.headers).sort(), ["accept", "authorization", "content-type", "user-agent"]);
+  assert.deepStrictEqual(JSON.parse(new TextDecoder().decode(second.request.body)), { id: "SMS-1", product: "sms", type: "outbound" });
+  assert.equal(second.op, 1);
+});
+
 test("ratePerSecond goes up to 1,000,000 (stubs, proxies, benchmarks)", async () => {
   const p = plan(smsEntries(50));
   assert.throws(() => new ErasureJob(p, { ratePerSecond: 1_000_001 }), (err) => err.code === "invalid_argument" && err.details.field === "rate_per_second");
