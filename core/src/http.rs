@@ -57,6 +57,29 @@ impl fmt::Debug for HttpRequest {
 }
 
 impl HttpRequest {
+    /// A call to a Vonage JSON API: `accept` and `user-agent` always, `content-type` with a
+    /// body, and `authorization` as given. Every request the core makes is built here.
+    pub(crate) fn json_api(
+        method: &'static str,
+        url: String,
+        authorization: String,
+        body: Option<Vec<u8>>,
+    ) -> HttpRequest {
+        let mut headers = BTreeMap::new();
+        headers.insert("accept".into(), "application/json".into());
+        headers.insert("authorization".into(), authorization.into());
+        headers.insert("user-agent".into(), USER_AGENT.into());
+        if body.is_some() {
+            headers.insert("content-type".into(), "application/json".into());
+        }
+        HttpRequest {
+            method: method.into(),
+            url,
+            headers,
+            body: body.unwrap_or_default(),
+        }
+    }
+
     /// A copy safe to print or log: the `authorization` value is replaced by its scheme and `***`.
     pub fn redacted(&self) -> HttpRequest {
         let mut copy = self.clone();

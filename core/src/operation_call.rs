@@ -5,14 +5,13 @@ use crate::credentials::Credentials;
 use crate::credentials::CredentialsInput;
 use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Initial, Operation};
 use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::problem::Problem;
 use crate::redact::{RedactOutcome, PREMATURE_WINDOW_MS};
 use crate::retry_after::retry_at;
 use crate::timestamp::UnixMillis;
 use crate::transaction_id::TransactionId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// What a response means for an operation, whatever API it went to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,9 +116,9 @@ pub(crate) fn build(
     bearer: &mut dyn FnMut() -> Result<String>,
 ) -> Result<HttpRequest> {
     TransactionId::check(&op.target)?;
-    // Checked: a path segment of it cannot fail (and is borrowed when nothing needs escaping).
+    // Checked once: its path segment is only encoded where a URL needs it.
     let target = || crate::transaction_id::path_segment(&op.target);
-    let seg = |s: &str| TransactionId::new(s).map(|id| id.path_segment());
+    let seg = |s: &str| TransactionId::check(s).map(|()| crate::transaction_id::path_segment(s));
     let version = match api {
         ConversationApi::V1 => "v1",
         ConversationApi::V0_1 => "v0.1",
@@ -136,7 +135,7 @@ pub(crate) fn build(
                 Some(_) => bearer()?,
                 None => credentials.basic_authorization()?,
             };
-            return Ok(request("DELETE", url, auth, None));
+            return Ok(HttpRequest::json_api("DELETE", url, auth, None));
         }
         Action::DeleteUser => (
             "DELETE",
@@ -179,28 +178,7 @@ pub(crate) fn build(
         // Only the v0.1 spec documents legs.
         Action::DeleteLeg => ("DELETE", format!("{conv}/v0.1/legs/{}", target()), None),
     };
-    Ok(request(method, url, bearer()?, body))
-}
-
-fn request(
-    method: &'static str,
-    url: String,
-    authorization: String,
-    body: Option<Vec<u8>>,
-) -> HttpRequest {
-    let mut headers = BTreeMap::new();
-    headers.insert("accept".into(), "application/json".into());
-    headers.insert("authorization".into(), authorization.into());
-    headers.insert("user-agent".into(), USER_AGENT.into());
-    if body.is_some() {
-        headers.insert("content-type".into(), "application/json".into());
-    }
-    HttpRequest {
-        method: method.into(),
-        url,
-        headers,
-        body: body.unwrap_or_default(),
-    }
+    Ok(HttpRequest::json_api(method, url, bearer()?, body))
 }
 
 /// Placeholder values for a scrubbed user. The name must stay unique, so it is derived from the id.

@@ -3,14 +3,13 @@
 use crate::api_base::{ApiBase, ApiFamily};
 use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse, USER_AGENT};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::problem::Problem;
 use crate::product::{Direction, Product};
 use crate::retry_after::retry_at;
 use crate::timestamp::{check_time, UnixMillis};
 use crate::transaction_id::TransactionId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Vonage refuses to redact a record younger than this (403 premature-redaction).
 pub const PREMATURE_WINDOW_MS: UnixMillis = 60 * 60 * 1000;
@@ -232,24 +231,16 @@ pub(crate) fn http(
     base: &ApiBase,
     credentials: &Credentials,
 ) -> Result<HttpRequest> {
-    let mut headers = BTreeMap::new();
-    headers.insert("accept".into(), "application/json".into());
-    headers.insert(
-        "authorization".into(),
-        credentials.basic_authorization()?.into(),
-    );
-    headers.insert("content-type".into(), "application/json".into());
-    headers.insert("user-agent".into(), USER_AGENT.into());
     let root = base.url(ApiFamily::Redact);
     let mut url = String::with_capacity(root.len() + REDACT_PATH.len());
     url.push_str(root);
     url.push_str(REDACT_PATH);
-    Ok(HttpRequest {
-        method: "POST".into(),
+    Ok(HttpRequest::json_api(
+        "POST",
         url,
-        headers,
-        body: body(id, product, direction),
-    })
+        credentials.basic_authorization()?,
+        Some(body(id, product, direction)),
+    ))
 }
 
 /// The Redact API's path under its base URL.
