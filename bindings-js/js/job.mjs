@@ -7,7 +7,7 @@
 // and checkpoints snapshots. Retries, backoff, rate and the meaning of every status are the
 // core's.
 
-import { bindCalls } from "./job_calls.mjs";
+import { bindCalls, EMPTY } from "./job_calls.mjs";
 
 let native = null;
 let onBound;
@@ -60,8 +60,6 @@ const RUN_KEYS = new Set([
   "signingKey",
   "timeoutMs",
 ]);
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * The response as the core reads it: status, headers (lower-case names) and body bytes. From

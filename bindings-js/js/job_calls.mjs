@@ -1,5 +1,6 @@
 // The erasure job's hot path in JS: `pollRequest`, `handleResponse`, `pollEvent` and
-// `pollEvents` over the wasm's numeric methods (bindings-js/src/job_wire.rs).
+// `pollEvents` over the wasm's numeric methods (bindings-js/src/job_wire.rs). The events have
+// no wasm twin: they are only ever taken here (typed in erasure_types.rs).
 //
 // Strings, objects and calls crossing into wasm cost; numbers in memory do not. So a call's
 // method, URL and headers cross once per change (a numbered "head", parsed once and copied
@@ -10,7 +11,8 @@
 // methods, which name what is wrong. The values returned are the same either way.
 
 const STATES = ["done", "not_found", "expired", "failed", "skipped"];
-const EMPTY = new Uint8Array(0);
+/** An empty body, shared (never written to). */
+export const EMPTY = new Uint8Array(0);
 const STATE = Symbol("erasekit.jobWire");
 const BOUND = Symbol("erasekit.jobCalls");
 

@@ -248,6 +248,13 @@ export interface PlanErasureOptions {
 }
 
 export interface ErasureJob {
+  /** The next progress event, or `null`. Poll after every `pollRequest` and `handle*` call. */
+  pollEvent(): JobEvent | null;
+  /**
+   * Every pending progress event at once, oldest first (empty when none): the same events
+   * as `pollEvent`. Call after `pollRequest` and `handle*` calls.
+   */
+  pollEvents(): JobEvent[];
   /**
    * Runs the job to the end with the host's `fetch`: up to `maxInFlight` calls at once, each
    * aborted after `timeoutMs`, sleeping until the job wants to act. Resolves to the signed

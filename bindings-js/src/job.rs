@@ -243,18 +243,27 @@ fn random_seed() -> Result<u64, JsValue> {
 /// A call id as handed out by `pollRequest`: a whole, non-negative number.
 fn call_id_arg(value: &JsValue) -> Result<u64, JsValue> {
     if let Some(n) = value.as_f64() {
-        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
-            return Ok(n as u64);
-        }
-    } else if value.is_bigint() {
+        return call_id_from_number(n);
+    }
+    if value.is_bigint() {
         if let Ok(n) = u64::try_from(value.clone()) {
             return Ok(n);
         }
     }
-    Err(invalid_argument(
-        "callId",
-        "expected the call_id pollRequest returned",
-    ))
+    Err(call_id_error())
+}
+
+/// A call id given as a JS number: whole, from 0 to 2^53 − 1.
+pub(crate) fn call_id_from_number(n: f64) -> Result<u64, JsValue> {
+    if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
+        Ok(n as u64)
+    } else {
+        Err(call_id_error())
+    }
+}
+
+fn call_id_error() -> JsValue {
+    invalid_argument("callId", "expected the call_id pollRequest returned")
 }
 
 /// `"timeout"`, `"connection"` or `{ message }`.
@@ -287,8 +296,11 @@ impl ErasureJob {
         }
     }
 
-    /// Keeps `read`, the options read from `options`, for the calls that follow.
-    pub(crate) fn remember_auth(&mut self, options: JsValue, read: RequestOptions) {
+    /// Reads `{ credentials, baseUrl? }` for the calls that follow, keyed by the identity of
+    /// the JS values it came from.
+    pub(crate) fn load_auth(&mut self, options: JsValue) -> Result<(), JsValue> {
+        self.auth = None;
+        let read = RequestOptions::from_js(&options)?;
         let credentials = get_key(&options, 0);
         let base_url = get_key(&options, 1);
         self.auth = Some(AuthCache {
@@ -297,6 +309,7 @@ impl ErasureJob {
             base_url,
             read,
         });
+        Ok(())
     }
 
     /// Reads `{ credentials, baseUrl? }` into the cache, unless it holds these very values.
@@ -311,10 +324,7 @@ impl ErasureJob {
                 return Ok(());
             }
         }
-        self.auth = None;
-        let read = RequestOptions::from_js(&options)?;
-        self.remember_auth(options, read);
-        Ok(())
+        self.load_auth(options)
     }
 }
 
@@ -416,26 +426,6 @@ impl ErasureJob {
         self.inner
             .handle_failure(call_id, &failure, now)
             .map_err(|e| to_js_error(&e))
-    }
-
-    /// The next progress event, or `null`. Poll after every `pollRequest` and `handle*` call.
-    #[wasm_bindgen(js_name = pollEvent, unchecked_return_type = "JobEvent | null")]
-    pub fn poll_event(&mut self) -> Result<JsValue, JsValue> {
-        match self.inner.poll_event() {
-            Some(event) => json_to_js(&event),
-            None => Ok(JsValue::NULL),
-        }
-    }
-
-    /// Every pending progress event at once, oldest first (empty when none): the same events
-    /// as `pollEvent`, in one crossing. Call after `pollRequest` and `handle*` calls.
-    #[wasm_bindgen(js_name = pollEvents, unchecked_return_type = "JobEvent[]")]
-    pub fn poll_events(&mut self) -> Result<JsValue, JsValue> {
-        let mut events = Vec::new();
-        while let Some(event) = self.inner.poll_event() {
-            events.push(event);
-        }
-        json_to_js(&events)
     }
 
     /// When the job next wants `pollRequest` called (milliseconds since the epoch), or `null`

@@ -13,16 +13,12 @@
 //! wrong. These methods are not part of the typed API (`skip_typescript`).
 
 use crate::error::{invalid_argument, to_js_error};
-use crate::job::{json_to_js, ErasureJob};
-use crate::options::RequestOptions;
-use crate::wire::millis_from_number;
-use erasekit_core::{check_time, Auth, HttpResponse, JobEvent, RequestText, Terminal, UnixMillis};
+use crate::job::{call_id_from_number, json_to_js, ErasureJob};
+use crate::wire::time_from_number;
+use erasekit_core::{Auth, HttpResponse, JobEvent, RequestText, Terminal};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-
-/// 2^53 − 1: the largest whole number a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Registers: op, head number, body address, body length (set by `__wirePoll`); packed events'
 /// address and the number of unpacked events (set by `__wireEvents`).
@@ -46,7 +42,7 @@ pub(crate) struct CallWire {
 }
 
 /// Method, URL and headers of a call: the part repeated from call to call.
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize)]
 struct Head {
     method: RequestText,
     url: String,
@@ -56,22 +52,6 @@ struct Head {
 /// Equal texts; the fixed ones (borrowed from the same static) without comparing bytes.
 fn same_text(a: &RequestText, b: &RequestText) -> bool {
     std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b
-}
-
-fn time_from_number(n: f64, field: &'static str) -> Result<UnixMillis, JsValue> {
-    let millis = millis_from_number(n).map_err(|reason| invalid_argument(field, reason))?;
-    check_time(field, millis).map_err(|e| to_js_error(&e))
-}
-
-fn call_id_from_number(n: f64) -> Result<u64, JsValue> {
-    if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
-        Ok(n as u64)
-    } else {
-        Err(invalid_argument(
-            "callId",
-            "expected the call_id pollRequest returned",
-        ))
-    }
 }
 
 /// The position of a terminal state in `job_calls.mjs`'s `STATES`.
@@ -90,10 +70,7 @@ impl ErasureJob {
     /// Reads `{ credentials, baseUrl? }` for the calls that follow (JS checks identity first).
     #[wasm_bindgen(js_name = __wireAuth, skip_typescript)]
     pub fn wire_auth(&mut self, options: JsValue) -> Result<(), JsValue> {
-        self.auth = None;
-        let read = RequestOptions::from_js(&options)?;
-        self.remember_auth(options, read);
-        Ok(())
+        self.load_auth(options)
     }
 
     /// The next call at `now`: its `call_id`, or 0 for none; the rest in the registers (see

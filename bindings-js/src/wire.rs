@@ -217,9 +217,10 @@ fn descend(
 
 /// A time argument: a whole, non-negative number (or BigInt) of milliseconds, checked by the core.
 pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMillis, JsValue> {
-    let millis = if let Some(n) = value.as_f64() {
-        millis_from_number(n).map_err(|reason| invalid_argument(field, reason))?
-    } else if value.is_bigint() {
+    if let Some(n) = value.as_f64() {
+        return time_from_number(n, field);
+    }
+    let millis = if value.is_bigint() {
         u64::try_from(value.clone())
             .map_err(|_| invalid_argument(field, "must be a BigInt between 0 and 2^64 - 1"))?
     } else {
@@ -228,6 +229,12 @@ pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMilli
             "expected a number of milliseconds since the epoch",
         ));
     };
+    check_time(field, millis).map_err(|e| to_js_error(&e))
+}
+
+/// A time argument given as a JS number, checked as [`time_arg`] checks it.
+pub(crate) fn time_from_number(n: f64, field: &'static str) -> Result<UnixMillis, JsValue> {
+    let millis = millis_from_number(n).map_err(|reason| invalid_argument(field, reason))?;
     check_time(field, millis).map_err(|e| to_js_error(&e))
 }
 
