@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,32 +21,14 @@ import pytest
 import erasekit
 from erasekit._progress import Progress, format_duration
 from erasekit.cli import main
-from conftest import KEYS, REPO
+from conftest import KEYS, REPO, now_ms
 
-sys.path.insert(0, str(REPO / "tests" / "simulator" / "clients"))
-from sim import Simulator  # noqa: E402
+from sim import Simulator  # on the path: conftest puts tests/simulator/clients there
 
 HOUR = 3_600_000
 SUBJECT = "user-42"
 SIGNING = bytes([5]) * 32
 
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    running.reset()
-    running.clear_faults()
-    running.set_clock(now_ms())
-    return running
 
 
 @pytest.fixture

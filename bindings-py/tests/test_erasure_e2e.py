@@ -9,8 +9,6 @@ simulator's clock passes the hour. Loopback only; every run is bounded in time.
 from __future__ import annotations
 
 import asyncio
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,10 +17,9 @@ from typing import Any, Callable, TypeVar
 import pytest
 
 import erasekit
-from conftest import KEYS, REPO
+from conftest import KEYS, now_ms
 
-sys.path.insert(0, str(REPO / "tests" / "simulator" / "clients"))
-from sim import Simulator  # noqa: E402
+from sim import Simulator  # on the path: conftest puts tests/simulator/clients there
 
 HOUR = 3_600_000
 SUBJECT = "user-42"
@@ -39,23 +36,6 @@ def bounded(fn: Callable[[], T], seconds: float) -> T:
     finally:
         pool.shutdown(wait=False)  # on a timeout, fail now; the stuck thread is left behind
 
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    running.reset()
-    running.clear_faults()
-    running.set_clock(now_ms())  # the job reads the wall clock; so does the simulator here
-    return running
 
 
 @pytest.fixture

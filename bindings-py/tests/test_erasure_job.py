@@ -18,7 +18,7 @@ import pytest
 
 import erasekit
 from erasekit.job import SIGNING_KEY_ENV, SIGNING_KEY_FILE, signing_key
-from conftest import KEYS
+from conftest import KEYS, now_ms
 
 HOUR = 3_600_000
 KEY = b"0123456789abcdef"
@@ -26,9 +26,6 @@ SIGNING = bytes([7]) * 32
 SECRET = "s3cr3t-value"
 PEM = (KEYS / "app_private.pem").read_text(encoding="utf-8")
 
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def entry(kind: str, id: str, *, product: Optional[str] = None, age: int = 2 * HOUR, at: Optional[int] = None) -> erasekit.LedgerEntry:

@@ -20,6 +20,7 @@ import pytest
 import erasekit
 import erasekit._native
 import test_erasure_job as unit
+from conftest import now_ms
 from test_erasure_e2e import bounded
 
 SIGNING = unit.SIGNING
@@ -40,7 +41,7 @@ def test_response_headers_are_exported_lower_case() -> None:
 
 @pytest.mark.parametrize("as_headers", [False, True], ids=["dict", "httpx.Headers"])
 def test_raw_handle_response_accepts_any_headers(as_headers: bool) -> None:
-    t = unit.now_ms()
+    t = now_ms()
     job = erasekit.ErasureJob(unit.plan(unit.sms(1)), rate_per_second=10, seed=1)
     call = job.poll_request(t, unit.creds())
     assert call is not None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,11 +24,10 @@ import pytest
 
 import erasekit
 import test_erasure_job as unit
-from conftest import KEYS, REPO
-from test_erasure_e2e import REDACT, SUBJECT, World, bounded, erased, make_job, now_ms, prepare
+from conftest import KEYS
+from test_erasure_e2e import REDACT, SUBJECT, World, bounded, erased, make_job, prepare
 
-sys.path.insert(0, str(REPO / "tests" / "simulator" / "clients"))
-from sim import Simulator  # noqa: E402
+from sim import Simulator  # on the path: conftest puts tests/simulator/clients there
 
 SIGNING = unit.SIGNING
 DRIVERS = ["sync", "async"]
@@ -280,20 +278,6 @@ def test_a_transport_of_the_wrong_kind_is_refused() -> None:
 
 
 # ---- over HTTPTransport -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
-
-
-@pytest.fixture
-def sim(simulator: Simulator) -> Simulator:
-    simulator.reset()
-    simulator.clear_faults()
-    simulator.set_clock(now_ms())
-    return simulator
 
 
 @pytest.fixture

@@ -372,10 +372,10 @@ def _transport_sender(transport: httpx.BaseTransport, timeout: float) -> _Sender
     def send(request: HttpRequest) -> HttpResponse:
         response = transport.handle_request(build(request))
         try:
-            body = response.read()
+            response.read()
         finally:
             response.close()
-        return {"status": response.status_code, "headers": _read_headers(response.headers), "body": body}
+        return _received(response)
 
     return send
 
@@ -566,12 +566,12 @@ def _async_transport_sender(transport: httpx.AsyncBaseTransport, timeout: float)
         try:
             response = await transport.handle_async_request(build(request))
             try:
-                body = await response.aread()
+                await response.aread()
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
             return _failure(exc)
-        return {"status": response.status_code, "headers": _read_headers(response.headers), "body": body}
+        return _received(response)
 
     return send
 
