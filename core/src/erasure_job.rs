@@ -153,6 +153,14 @@ impl ErasureJob {
         self.counts
     }
 
+    /// Calls handed out by [`ErasureJob::poll_request`] over the job's life (kept by snapshots),
+    /// retries included: what a progress display divides by time for a rate. Operations that
+    /// end without a call (stopped groups, expired, skipped) are not in it.
+    pub fn calls_sent(&self) -> u64 {
+        // Call ids are numbered from 1, one per call handed out.
+        self.next_call.saturating_sub(1)
+    }
+
     /// True when every operation is terminal.
     pub fn is_finished(&self) -> bool {
         self.counts.finished() == self.counts.total

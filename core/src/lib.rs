@@ -52,6 +52,7 @@ mod ledger_schema;
 mod ledger_sql;
 mod memory_ledger;
 mod operation_call;
+mod plan_summary;
 mod problem;
 mod product;
 mod rate_limiter;
@@ -82,6 +83,7 @@ pub use ledger_schema::{LedgerSchema, SCHEMA_VERSION};
 pub use ledger_sql::{LedgerSql, StoredJob};
 pub use memory_ledger::{MemoryLedger, Tombstone};
 pub use operation_call::{CallResult, PlannedCall};
+pub use plan_summary::{PlanGroup, PlanSummary};
 pub use problem::{Problem, MAX_PROBLEM_BODY};
 pub use product::{Direction, Product};
 pub use receipt::{
