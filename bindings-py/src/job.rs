@@ -211,6 +211,14 @@ impl ErasureJob {
         Ok(pythonize::pythonize(py, &self.0.counts())?)
     }
 
+    /// Calls sent over the job's life (retries included; kept by snapshots). Operations that
+    /// end without a call (stopped groups, expired, skipped) are not in it: a rate is
+    /// `calls_sent` over time.
+    #[getter]
+    fn calls_sent(&self) -> u64 {
+        self.0.calls_sent()
+    }
+
     /// The job as JSON text: plan, progress, limiter. Never credentials or tokens.
     fn snapshot(&self) -> String {
         self.0.snapshot()

@@ -218,6 +218,21 @@ impl ErasurePlan {
         Ok(pythonize::pythonize(py, &calls)?)
     }
 
+    /// The plan in figures at `rate_per_second` (default: the job's default, 170): counts per
+    /// action and product, how long sending takes at that rate, the earliest finish and the
+    /// deadline. What the CLI's dry run prints.
+    #[pyo3(signature = (rate_per_second=None))]
+    fn summary<'py>(
+        &self,
+        py: Python<'py>,
+        rate_per_second: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rate = optional_integer::<u32>("rate_per_second", rate_per_second)?
+            .unwrap_or(erasekit_core::JobConfig::default().rate_per_second);
+        let summary = self.0.summary(rate).map_err(raise)?;
+        Ok(pythonize::pythonize(py, &summary)?)
+    }
+
     fn __len__(&self) -> usize {
         self.0.operations.len()
     }

@@ -45,9 +45,11 @@ def env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return values
 
 
-def seed(sim: Simulator, db: Path, n: int, *, products: tuple[str, ...] = ("sms",), users: int = 0) -> None:
-    """``n`` records per product in the simulator and the ledger, two hours old."""
-    created = now_ms() - 2 * HOUR
+def seed(sim: Simulator, db: Path, n: int, *, products: tuple[str, ...] = ("sms",), users: int = 0,
+         now: int | None = None) -> None:
+    """``n`` records per product in the simulator and the ledger, two hours old (in the ledger:
+    two hours before ``now`` when given, for runs whose clock is pinned)."""
+    created = (now_ms() if now is None else now) - 2 * HOUR
     records = [{"product": p, "id": f"{p}-{i}", "age_ms": 2 * HOUR} for p in products for i in range(n)]
     entries: list[dict[str, Any]] = [
         {"kind": "transaction", "product": r["product"], "direction": None, "id": r["id"],
@@ -72,13 +74,23 @@ def test_dry_run_prints_the_plan_and_sends_nothing(
     sim: Simulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "ledger.db"
-    seed(sim, db, 2, users=1)
-    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--dry-run",
-                 "--received-at", "2026-01-31T10:00:00Z"])
+    seed(sim, db, 2, users=1, now=1_770_717_600_000)  # 2026-02-10T10:00:00Z, as --now below
+    host = sim.base_url.split("//", 1)[1]
+    dry = ["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--dry-run",
+           "--received-at", "2026-01-31T10:00:00Z", "--now", "2026-02-10T10:00:00Z"]
+    code = main(dry)
     out = capsys.readouterr().out
     assert code == 0
     assert "dry run: 3 operations, 3 to send, nothing sent" in out
-    assert "deadline 2026-02-28T10:00:00Z (received 2026-01-31T10:00:00Z)" in out
+    assert "deadline 2026-02-28T10:00:00Z (received 2026-01-31T10:00:00Z; 18 days left)" in out
+    # A summary per action and product, not a line per id: the ids only with --verbose.
+    assert f"3 calls to {host} at 170/s: about 0:01 of sending" in out
+    assert "        2  redact sms               2 to send, about 0:01" in out
+    assert "        1  delete_user              1 to send, about 0:01" in out
+    assert "USR-0" not in out and "[now]" not in out
+    code = main(dry + ["--verbose"])
+    out = capsys.readouterr().out
+    assert code == 0
     assert f"DELETE {sim.base_url}/v1/users/USR-0  [now]" in out
     assert out.count(f"POST   {sim.base_url}/v1/redact/transaction  [now]") == 2
     assert SUBJECT not in out
@@ -88,6 +100,8 @@ def test_dry_run_prints_the_plan_and_sends_nothing(
     assert code == 0
     assert [c["url"] for c in doc["calls"]][:1] == ["https://api.nexmo.com/v1/redact/transaction"]
     assert doc["deadline"]["extension_months"] == 0
+    assert [(g["action"], g["product"], g["pending"]) for g in doc["summary"]["groups"]] == [
+        ("redact", "sms", 2), ("delete_user", None, 1)]
     with erasekit.Ledger.sqlite(db) as ledger:
         assert len(ledger.entries(SUBJECT)) == 3 and ledger.jobs() == []
 
@@ -112,16 +126,20 @@ def test_erase_then_verify(
         assert ledger.entries(SUBJECT) == []
         assert [t["receipt_id"] for t in ledger.tombstones(SUBJECT)] == [receipt["receipt"]["receipt_id"]]
 
-    assert main(["verify", str(out_path)]) == 0
-    assert "signature valid" in capsys.readouterr().out
+    # Without a trusted key only integrity can be checked: said plainly, and not a success.
+    assert main(["verify", str(out_path)]) == 1
+    captured = capsys.readouterr()
+    assert "signature valid" not in captured.out
+    assert "integrity only: signature matches the key inside the receipt, which proves nothing " \
+        "about who signed it" in captured.err
     assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(SIGNING)]) == 0
-    capsys.readouterr()
+    assert "signature valid, signed by the trusted key" in capsys.readouterr().out
     assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(bytes(32))]) == 1
     assert "bad_signature" in capsys.readouterr().err
     receipt["receipt"]["operations"][0]["state"] = "not_found"
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(receipt))
-    assert main(["verify", str(edited)]) == 1
+    assert main(["verify", str(edited), "--public-key", erasekit.receipt_public_key(SIGNING)]) == 1
     assert "NOT VALID (bad_signature)" in capsys.readouterr().err
     edited.write_text("{}")
     assert main(["verify", str(edited)]) == 1
@@ -144,9 +162,13 @@ def test_failures_exit_1_with_a_summary(
     assert code == 1
     assert "6 operations: 3 done, 0 not found, 0 expired, 0 skipped, 3 failed" in captured.out
     assert "3 operations failed; the subject stays in the ledger" in captured.err
-    assert "failed #3 redact verify-0: HTTP 403" in captured.err
-    assert "stopped: verify answered 403 not provisioned" in captured.err
-    assert captured.err.count("failed #") == 3
+    # Grouped by cause with a count, largest first: one line per cause, not per operation.
+    causes = [line.strip() for line in captured.err.splitlines() if " × " in line]
+    assert len(causes) == 2
+    assert causes[0].startswith("2 × redact verify: stopped: verify answered 403 not provisioned")
+    assert causes[0].endswith("(first: #4 verify-1)")
+    assert causes[1].startswith("1 × redact verify: HTTP 403: ")
+    assert causes[1].endswith("(first: #3 verify-0)")
     with erasekit.Ledger.sqlite(db) as ledger:
         assert len(ledger.entries(SUBJECT)) == 6
         (job,) = ledger.jobs()
@@ -281,7 +303,8 @@ def test_progress_bar_on_a_terminal() -> None:
     assert "\r\x1b[2K[" in text
     last = text.rsplit("\r\x1b[2K", 1)[1]
     assert last.startswith("[######------------------] 1/4   25%")
-    assert "0.5/s" in last and "retries 1" in last and "ETA 0:06" in last
+    # 4 calls sent in 2 s: the rate counts calls sent, not operations finished.
+    assert "2.0/s" in last and "retries 1" in last and "ETA 0:02" in last
     bar.close()
     assert stream.getvalue().endswith("\n")
 

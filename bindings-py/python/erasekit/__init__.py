@@ -48,6 +48,7 @@ from .types import Identifier as Identifier
 from .types import LedgerEntry as LedgerEntry
 from .types import JobEvent as JobEvent
 from .types import PlannedCall as PlannedCall
+from .types import PlanSummary as PlanSummary
 from .types import PlanOperation as PlanOperation
 from .types import Problem as Problem
 from .types import Receipt as Receipt
@@ -66,6 +67,7 @@ __all__ = [
     "JobEvent",
     "PlanOperation",
     "PlannedCall",
+    "PlanSummary",
     "Receipt",
     "ReceiptBody",
     "plan_erasure",

@@ -18,6 +18,7 @@ from erasekit.types import (
     PlannedCall,
     PlanOperation,
     PlanOptions,
+    PlanSummary,
     Receipt,
     ReceiptBody,
 )
@@ -282,6 +283,11 @@ class ErasurePlan:
         """The dry run: each operation with the method and URL it would call, ``not_before``
         and ``initial``. Needs no credentials and sends nothing."""
 
+    def summary(self, rate_per_second: int | None = None) -> PlanSummary:
+        """The plan in figures at ``rate_per_second`` (default 170, the job's default): counts
+        per action and product, how long sending takes at that rate, the earliest finish and
+        the deadline. Raises ``InputError`` for a rate outside 1 to 1000000."""
+
     def __len__(self) -> int: ...
 
 @final
@@ -359,6 +365,11 @@ class ErasureJob:
 
     def counts(self) -> Counts:
         """Operations by state, plus ``in_flight``, ``retries`` and ``rate_limited``."""
+
+    @property
+    def calls_sent(self) -> int:
+        """Calls sent over the job's life (retries included; kept by snapshots). Operations
+        that end without a call (stopped groups, expired, skipped) are not in it."""
 
     def snapshot(self) -> str:
         """The job as JSON text (plan, progress, limiter). Never credentials or tokens."""

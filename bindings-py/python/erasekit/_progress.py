@@ -6,7 +6,8 @@ It only reads the job's events and counts; it never changes what the job does.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable, Optional, TextIO
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TextIO, cast
 
 if TYPE_CHECKING:
     from ._native import ErasureJob
@@ -25,6 +26,11 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _clock_time(ms: int) -> str:
+    """``HH:MM`` UTC of a time in ms."""
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%H:%M UTC")
+
+
 def _finished(c: Counts) -> int:
     return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
 
@@ -34,8 +40,10 @@ class Progress:
 
     On a terminal (``tty=True``) one line is redrawn at most every ``interval`` seconds
     (default 0.1); otherwise a plain line is printed every ``interval`` seconds (default 2)
-    and at the end. Expired and skipped operations, settled before anything is sent, count
-    towards ``done`` but not towards the rate.
+    and at the end. The rate is the calls this run sent per second (the core's
+    ``job.calls_sent``): operations that end without a call (expired, skipped, a group
+    stopped by a 401) count towards ``done`` but not towards the rate, so a wrong secret
+    does not read as thousands of calls a second.
     """
 
     def __init__(
@@ -52,8 +60,7 @@ class Progress:
         self.tty = stream.isatty() if tty is None else tty
         self.interval = interval if interval is not None else (0.1 if self.tty else 2.0)
         self.clock = clock
-        counts = job.counts()
-        self.settled = _finished(counts)  # finished before this run started
+        self.sent = job.calls_sent  # sent before this run started (a resumed job)
         self.started = clock()
         self.last_drawn = float("-inf")
         self.note = ""
@@ -63,11 +70,12 @@ class Progress:
         total = counts["total"]
         finished = _finished(counts)
         elapsed = max(self.clock() - self.started, 1e-9)
-        rate = (finished - self.settled) / elapsed
+        rate = (self.job.calls_sent - self.sent) / elapsed
         remaining = total - finished
         if remaining == 0:
             eta = "done"
         elif rate > 0:
+            # At least one call per remaining operation: a lower bound when retries come.
             eta = format_duration(remaining / rate)
         else:
             eta = "--:--"
@@ -90,15 +98,23 @@ class Progress:
         return text
 
     def __call__(self, event: JobEvent) -> None:
+        kind: str = event["event"]  # a plain str: "waiting" is newer than some cores' types
+        urgent = False
         if event["event"] == "throttled":
             self.note = f"throttled to {event['pace']:.0f}/s"
         elif event["event"] == "retrying" and event["reason"] == "premature":
             self.note = "waiting for the 60-minute rule"
+        elif kind == "waiting":
+            # A long, silent wait must say so at once, and how to avoid it.
+            until = cast("Mapping[str, Any]", event).get("until")
+            when = _clock_time(until) if isinstance(until, int) else "later"
+            self.note = f"waiting until {when} for records younger than an hour (--no-wait to stop here)"
+            urgent = True
         elif event["event"] == "operation_finished":
             self.note = ""
-        final = event["event"] == "finished"
+        final = kind == "finished"
         now = self.clock()
-        if final or now - self.last_drawn >= self.interval:
+        if final or urgent or now - self.last_drawn >= self.interval:
             self.draw(final=final)
 
     def draw(self, *, final: bool = False) -> None:

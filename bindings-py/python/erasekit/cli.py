@@ -1,22 +1,29 @@
 """The ``erasekit`` command: erase a data subject from Vonage, resume a stopped erasure, verify
 a receipt.
 
-    erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run] [--rate N]
-                                              [--receipt-out PATH] [--new-job]
-    erasekit resume JOB_ID --ledger ledger.db [--base-url URL] [--receipt-out PATH]
-    erasekit verify receipt.json [--public-key HEX]
+    erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run [--verbose] [--json]]
+                           [--rate N] [--receipt-out PATH] [--new-job] [--yes] [--now TIME]
+                           [--no-check-target] [--no-wait]
+    erasekit resume JOB_ID --ledger ledger.db [--base-url URL] [--receipt-out PATH] [--yes]
+    erasekit verify receipt.json (--public-key HEX | --ledger ledger.db)
     erasekit jobs --ledger ledger.db
 
 ``--ledger`` is an SQLite file or a ``postgresql://`` DSN. Credentials come from
 ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET`` (Redact, Media) and ``VONAGE_APPLICATION_ID`` and
-``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). Receipts are signed with the key in
+``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). ``VONAGE_BASE_URL`` points every API at
+another host (``--base-url`` wins). Before a live run the command prints the target host, the
+counts and the deadline; calls to a host other than this machine need a "y" on the terminal
+or ``--yes`` (without a terminal, ``--yes`` is required). ``--now`` or ``ERASEKIT_NOW`` (ISO
+8601 with a zone, or ms) pins the command's clock for planning and display. Receipts are signed with the key in
 ``ERASEKIT_SIGNING_KEY`` (64 hex digits) or in ``erasekit-signing.key`` next to the SQLite
 ledger (the current directory for PostgreSQL), created on first use: back it up, and publish
 its public key (printed after each erasure) so others can check receipts.
 
 Exit status: 0 when every operation ended done, not found, expired or skipped; 1 when any
-failed (a summary says which and why) or a receipt does not verify; 2 for bad arguments,
-credentials or ledger; 130 when stopped (Ctrl-C, SIGTERM) after saving a checkpoint.
+failed (a summary groups them by cause) or a receipt does not verify against a trusted key
+(``verify`` without ``--public-key`` or ``--ledger`` checks integrity only and exits 1); 2 for
+bad arguments, credentials, ledger or a refused target, always before anything is saved or
+sent; 130 when stopped (Ctrl-C, SIGTERM) after saving a checkpoint.
 """
 
 from __future__ import annotations
@@ -31,7 +38,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Optional, Sequence, TextIO
 
-from ._native import Credentials, ErasureJob, receipt_public_key, verify_receipt
+from . import _cli_checks as checks
+from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
+from ._cli_report import print_dry_run, print_failures, print_target
+from ._native import Credentials, ErasureJob, ErasurePlan, receipt_public_key, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
 from .job import SIGNING_KEY_FILE, plan_erasure, resume_job, signing_key
@@ -46,8 +56,7 @@ EXIT_USAGE = 2
 EXIT_STOPPED = 130
 
 
-class _Usage(Exception):
-    """A problem with the command line or the environment: exit 2 with the message."""
+_Usage = Usage  # a problem with the command line or the environment: exit 2 with the message
 
 
 def _iso(ms: Optional[int]) -> str:
@@ -75,12 +84,7 @@ def _key_file(spec: str) -> Path:
 
 def _credentials(env: dict[str, str]) -> Credentials:
     key_path = env.get("VONAGE_PRIVATE_KEY_PATH")
-    private_key: Optional[str] = None
-    if key_path:
-        try:
-            private_key = Path(key_path).read_text(encoding="utf-8")
-        except OSError as err:
-            raise _Usage(f"VONAGE_PRIVATE_KEY_PATH: cannot read {key_path}: {err.strerror}") from err
+    private_key = checks.private_key(key_path) if key_path else None
     try:
         return Credentials(
             api_key=env.get("VONAGE_API_KEY") or None,
@@ -95,17 +99,7 @@ def _credentials(env: dict[str, str]) -> Credentials:
         ) from err
 
 
-def _time_arg(text: str) -> int:
-    """ms since the epoch, or an ISO-8601 time with a zone."""
-    if text.isdigit():
-        return int(text)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a time: {text!r} (ISO-8601 with a zone, or ms)") from None
-    if parsed.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no timezone (add Z or +00:00)")
-    return int(parsed.timestamp() * 1000)
+_time_arg = parse_time  # ms since the epoch, or an ISO-8601 time with a zone
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,18 +114,27 @@ def _parser() -> argparse.ArgumentParser:
 
     def run_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--ledger", required=True, help="SQLite file or postgresql:// DSN")
-        p.add_argument("--base-url", help="Vonage API base URL (default https://api.nexmo.com)")
+        p.add_argument("--base-url", help="Vonage API base URL (default $VONAGE_BASE_URL, else "
+                       "https://api.nexmo.com)")
         p.add_argument("--receipt-out", type=Path, help="where to write the receipt "
                        "(default erasekit-receipt-JOB_ID.json)")
-        p.add_argument("--checkpoint-every", type=int, default=100, metavar="N",
+        p.add_argument("--checkpoint-every", type=positive_int, default=100, metavar="N",
                        help="save a checkpoint every N answers (default 100)")
-        p.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP call (default 30)")
+        p.add_argument("--timeout", type=timeout_seconds, default=30.0,
+                       help="seconds per HTTP call (default 30, at most 3600)")
         p.add_argument("--quiet", action="store_true", help="no progress display")
+        p.add_argument("--yes", action="store_true",
+                       help="send to a host other than this machine without asking")
+        p.add_argument("--now", type=parse_time, metavar="TIME",
+                       help="pin the clock for planning and display (ISO 8601 or ms; default "
+                       "$ERASEKIT_NOW, else the wall clock)")
 
     erase = commands.add_parser("erase", help="plan and run the erasure of SUBJECT")
     erase.add_argument("subject", metavar="SUBJECT")
     run_options(erase)
-    erase.add_argument("--dry-run", action="store_true", help="print the plan; send nothing")
+    erase.add_argument("--dry-run", action="store_true",
+                       help="print the plan (a summary per action and product); send nothing")
+    erase.add_argument("--verbose", action="store_true", help="with --dry-run: every call with its id")
     erase.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
     erase.add_argument("--rate", type=int, metavar="N", help="requests per second (default 170)")
     erase.add_argument("--max-in-flight", type=int, metavar="N", help="calls at once (default 32)")
@@ -143,52 +146,27 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--conversation-api", choices=["v1", "v0.1"], help="Conversation API version")
     erase.add_argument("--new-job", action="store_true",
                        help="start a new job even if an unfinished one exists for SUBJECT")
+    erase.add_argument("--no-check-target", action="store_true",
+                       help="skip the check of the base URL, credentials and products before the run")
+    erase.add_argument("--no-wait", action="store_true",
+                       help="stop (resumable) instead of waiting for records younger than an hour")
 
     resume = commands.add_parser("resume", help="continue a stopped or crashed erasure")
     resume.add_argument("job_id", metavar="JOB_ID")
     run_options(resume)
 
-    verify = commands.add_parser("verify", help="check a receipt's signature")
+    verify = commands.add_parser(
+        "verify", help="check a receipt's signature against a trusted key",
+        description="Checks a receipt against a trusted key. Without --public-key or --ledger only "
+        "its integrity is checked (the key inside the receipt could be anyone's): exit 1.")
     verify.add_argument("receipt", type=Path, metavar="RECEIPT")
-    verify.add_argument("--public-key", metavar="HEX", help="require this signer")
+    trusted = verify.add_mutually_exclusive_group()
+    trusted.add_argument("--public-key", metavar="HEX", help="the trusted signer's public key")
+    trusted.add_argument("--ledger", help="trust the receipt key of this ledger (SQLite file or DSN)")
 
     jobs = commands.add_parser("jobs", help="list the erasure jobs saved in a ledger")
     jobs.add_argument("--ledger", required=True, help="SQLite file or postgresql:// DSN")
     return parser
-
-
-def _print_plan(job: ErasureJob, base_url: Optional[str], out: TextIO, as_json: bool) -> None:
-    plan = job.plan
-    calls = plan.describe(base_url)
-    deadline = plan.deadline
-    if as_json:
-        doc = {
-            "subject_hash": plan.subject_hash,
-            "planned_at": plan.planned_at,
-            "deadline": deadline.to_dict(),
-            "earliest_finish": plan.earliest_finish,
-            "calls": calls,
-        }
-        out.write(json.dumps(doc, indent=2) + "\n")
-        return
-    pending = [c for c in calls if c["initial"] == "pending"]
-    out.write(f"dry run: {len(calls)} operations, {len(pending)} to send, nothing sent\n")
-    out.write(f"subject (keyed hash) {plan.subject_hash}\n")
-    out.write(f"deadline {_iso(deadline.due_at)} (received {_iso(deadline.received_at)}")
-    if deadline.extension_months:
-        out.write(f", extended {deadline.extension_months} months: {deadline.extension_reason}")
-    out.write(")\n")
-    if plan.earliest_finish is not None:
-        out.write(f"earliest finish {_iso(plan.earliest_finish)}\n")
-    for c in calls:
-        when: str
-        if c["initial"] != "pending":
-            when = c["initial"]
-        elif c["not_before"] <= plan.planned_at:
-            when = "now"
-        else:
-            when = f"from {_iso(c['not_before'])}"
-        out.write(f"  #{c['op']:<5} {c['action']:<19} {c['method']:<6} {c['url']}  [{when}]\n")
 
 
 def _write_receipt(receipt: Receipt, path: Path) -> None:
@@ -212,20 +190,13 @@ def _summary(body: ReceiptBody, out: TextIO) -> None:
     )
 
 
-def _failures(body: ReceiptBody, out: TextIO, limit: int = 20) -> None:
-    failed = [o for o in body["operations"] if o["state"] == "failed"]
-    for o in failed[:limit]:
-        status = f" HTTP {o['status']}" if o["status"] is not None else ""
-        out.write(f"  failed #{o['op']} {o['action']} {o['target']}:{status} {o['problem'] or ''}\n")
-    if len(failed) > limit:
-        out.write(f"  ... and {len(failed) - limit} more (see the receipt)\n")
+def _failures(body: ReceiptBody, out: TextIO) -> None:
+    print_failures(body, out)
 
 
 def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials: Credentials) -> int:
     key = signing_key(None, key_file=_key_file(args.ledger))
     err = sys.stderr
-    err.write(f"erasekit: job {job.job_id}: {job.counts()['total']} operations\n")
-    err.flush()
     progress = None if args.quiet else Progress(job, err)
     try:
         receipt = job.run(
@@ -261,6 +232,46 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
     return EXIT_OK
 
 
+def _target(args: argparse.Namespace) -> tuple[Optional[str], str, int]:
+    """The base URL (``--base-url``, else ``$VONAGE_BASE_URL``), where it came from, and the
+    command's "now" (``--now``, else ``$ERASEKIT_NOW``, else the clock)."""
+    base, source = checks.base_url(args.base_url, os.environ)
+    args.base_url = base
+    return base, source, checks.now_ms(args.now, os.environ)
+
+
+def _job(plan: ErasurePlan, args: argparse.Namespace) -> ErasureJob:
+    """The job for ``plan`` with the command's settings, checked by the core (``--rate``,
+    ``--max-in-flight``) before anything is saved. ``check_target`` and
+    ``wait_for_premature`` are passed only when their flags ask to turn them off."""
+    settings: dict[str, Any] = {}
+    if getattr(args, "no_check_target", False):
+        settings["check_target"] = False
+    if getattr(args, "no_wait", False):
+        settings["wait_for_premature"] = False
+    try:
+        return ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight, **settings)
+    except TypeError as err:  # a core without these settings
+        flags = " and ".join(f"--no-{k.replace('_for_premature', '').replace('_', '-')}" for k in settings)
+        raise _Usage(f"{flags}: not supported by this erasekit ({err})") from None
+    except ErasekitError as err:
+        raise checks.option_error(err) from None
+
+
+def _before_sending(job: ErasureJob, args: argparse.Namespace, source: str, now: int) -> None:
+    """Prints where the calls go, how many and the deadline, then asks for a go-ahead before
+    calls leave this machine (``--yes`` gives it). Nothing has been saved or sent yet."""
+    plan = job.plan
+    calls = checks.check_base_url(lambda: plan.describe(args.base_url), source)
+    hosts = checks.hosts_of(calls)
+    summary = plan.summary(job.config["rate_per_second"])
+    counts = job.counts()
+    remaining = counts["total"] - sum(counts[k] for k in ("done", "not_found", "expired", "skipped", "failed"))
+    print_target(job.job_id, plan, summary, remaining, hosts, now, sys.stderr)
+    if remaining:
+        checks.confirm_target(hosts, args.yes, sys.stdin, sys.stderr)
+
+
 def _erase(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.user_action:
@@ -272,6 +283,7 @@ def _erase(args: argparse.Namespace) -> int:
     if args.conversation_api:
         options["conversation_api"] = args.conversation_api
     credentials = None if args.dry_run else _credentials(dict(os.environ))
+    base, source, now = _target(args)
     with _open_ledger(args.ledger) as ledger:
         unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
         if unfinished and not args.dry_run and not args.new_job:
@@ -279,21 +291,27 @@ def _erase(args: argparse.Namespace) -> int:
                 f"job {unfinished[-1]} for this subject did not finish; continue it with "
                 f"`erasekit resume {unfinished[-1]} --ledger {args.ledger}` (or pass --new-job)"
             )
-        plan = plan_erasure(ledger, args.subject, received_at=args.received_at, **options)
-        job = ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight)
+        plan = plan_erasure(ledger, args.subject, now=now, received_at=args.received_at, **options)
+        job = _job(plan, args)
         if args.dry_run:
-            _print_plan(job, args.base_url, sys.stdout, args.json)
+            calls = checks.check_base_url(lambda: plan.describe(base), source)
+            summary = plan.summary(job.config["rate_per_second"])
+            print_dry_run(plan, summary, calls, checks.hosts_of(calls), now, sys.stdout,
+                          as_json=args.json, verbose=args.verbose)
             return EXIT_OK
         if len(plan) == 0:
             sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger}\n")
         assert credentials is not None
+        _before_sending(job, args, source, now)
         return _run(job, ledger, args, credentials)
 
 
 def _resume(args: argparse.Namespace) -> int:
     credentials = _credentials(dict(os.environ))
+    _, source, now = _target(args)
     with _open_ledger(args.ledger) as ledger:
         job = resume_job(ledger, args.job_id)
+        _before_sending(job, args, source, now)
         return _run(job, ledger, args, credentials)
 
 
@@ -302,15 +320,37 @@ def _verify(args: argparse.Namespace) -> int:
         text = args.receipt.read_text(encoding="utf-8")
     except OSError as err:
         raise _Usage(f"cannot read {args.receipt}: {err.strerror}") from err
+    trusted = args.public_key or (_ledger_receipt_key(args.ledger) if args.ledger else None)
     try:
-        body = verify_receipt(text, args.public_key)
+        body = verify_receipt(text, trusted)
     except ErasekitError as err:
         sys.stderr.write(f"erasekit: {args.receipt}: NOT VALID ({err.code}): {err}\n")
         return EXIT_FAILED
-    signer = json.loads(text)["signature"]["public_key"]
-    sys.stdout.write(f"{args.receipt}: signature valid, signed by {signer}\n")
+    if trusted is None:
+        # A valid signature by the key inside the receipt proves only that nothing was edited
+        # after signing: anyone can sign a receipt with a key of their own.
+        sys.stderr.write(
+            f"erasekit: {args.receipt}: integrity only: signature matches the key inside the "
+            "receipt, which proves nothing about who signed it. Pass --public-key HEX (the "
+            "signer's published key) or --ledger L (the ledger's receipt key) to verify it.\n"
+        )
+        return EXIT_FAILED
+    where = "the ledger's receipt key" if args.ledger else "the trusted key"
+    sys.stdout.write(f"{args.receipt}: signature valid, signed by {where} {trusted.lower()}\n")
     _summary(body, sys.stdout)
     return EXIT_OK
+
+
+def _ledger_receipt_key(spec: str) -> str:
+    """The ledger's own receipt public key (hex), from an existing ledger only."""
+    if not _is_dsn(spec) and not Path(spec).is_file():
+        raise _Usage(f"--ledger: no ledger at {spec}")
+    with _open_ledger(spec) as ledger:
+        read = getattr(ledger, "receipt_public_key", None)
+        if read is None:
+            raise _Usage("--ledger: this erasekit's ledger has no receipt key; use --public-key")
+        key: str = read()
+        return key
 
 
 def _jobs(args: argparse.Namespace) -> int:

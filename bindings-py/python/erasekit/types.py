@@ -27,8 +27,10 @@ __all__ = [
     "JobConfig",
     "JobEvent",
     "OperationFinished",
+    "PlanGroup",
     "PlanOperation",
     "PlanOptions",
+    "PlanSummary",
     "PlannedCall",
     "Receipt",
     "ReceiptBody",
@@ -319,6 +321,43 @@ class PlannedCall(PlanOperation):
     """``POST``, ``DELETE``, ``PATCH`` or ``PUT``."""
     url: str
     """The full URL that would be called."""
+
+
+class PlanGroup(TypedDict):
+    """One line of ``PlanSummary.groups``: the operations of one action (and Redact product)."""
+
+    action: Literal[
+        "redact", "delete_recording", "delete_user", "scrub_user", "delete_event",
+        "delete_conversation", "delete_leg",
+    ]
+    product: Optional[str]
+    """The Redact product (``sms``, ``voice``, ...); ``None`` for the other actions."""
+    operations: int
+    pending: int
+    """Of which to be sent."""
+    expired: int
+    skipped: int
+    send_ms: int
+    """How long sending the pending ones takes at the rate alone (ms)."""
+
+
+class PlanSummary(TypedDict):
+    """``ErasurePlan.summary(rate_per_second)``: the plan in figures."""
+
+    rate_per_second: int
+    operations: int
+    pending: int
+    groups: list[PlanGroup]
+    """One per action and product, in plan order."""
+    send_ms: int
+    """How long sending every pending call takes at the rate alone (ms)."""
+    estimated_finish: Optional[int]
+    """The earliest the last call can go out (the rate and the 60-minute rule); ``None`` when
+    nothing is pending."""
+    due_at: int
+    """The plan's deadline."""
+    late: bool
+    """``estimated_finish`` is after ``due_at``."""
 
 
 class PlanOptions(TypedDict):
