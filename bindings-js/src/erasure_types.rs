@@ -81,6 +81,39 @@ export type PlannedCall = OperationAction & {
   initial: Initial;
 };
 
+/** One line of `PlanSummary.groups`: the operations of one action (and Redact product). */
+export interface PlanGroup {
+  action: "redact" | "delete_recording" | "delete_user" | "scrub_user" | "delete_event"
+    | "delete_conversation" | "delete_leg";
+  /** The Redact product (`sms`, `voice`, ...); null for the other actions. */
+  product: string | null;
+  operations: number;
+  /** Of which to be sent. */
+  pending: number;
+  expired: number;
+  skipped: number;
+  /** How long sending the pending ones takes at the rate alone (ms). */
+  send_ms: number;
+}
+
+/** `plan.summary(ratePerSecond)`: the plan in figures. */
+export interface PlanSummary {
+  rate_per_second: number;
+  operations: number;
+  pending: number;
+  /** One per action and product, in plan order. */
+  groups: PlanGroup[];
+  /** How long sending every pending call takes at the rate alone (ms). */
+  send_ms: number;
+  /** The earliest the last call can go out (the rate and the 60-minute rule); null when
+   * nothing is pending. */
+  estimated_finish: number | null;
+  /** The plan's deadline. */
+  due_at: number;
+  /** `estimated_finish` is after `due_at`. */
+  late: boolean;
+}
+
 /** A GDPR deadline as wire data. */
 export interface DeadlineData {
   received_at: number;

@@ -451,6 +451,14 @@ impl ErasureJob {
         json_to_js(&self.inner.counts())
     }
 
+    /// Calls sent over the job's life (retries included; kept by snapshots). Operations that
+    /// end without a call (stopped groups, expired, skipped) are not in it: a rate is
+    /// `callsSent` over time.
+    #[wasm_bindgen(getter = callsSent)]
+    pub fn calls_sent(&self) -> f64 {
+        self.inner.calls_sent() as f64
+    }
+
     /// The job as JSON text (plan, progress, limiter), with no credential or token in it.
     /// `ErasureJob.restore(text)` continues it.
     pub fn snapshot(&self) -> String {

@@ -188,6 +188,28 @@ impl ErasurePlan {
         json_to_js(&calls)
     }
 
+    /// The plan in figures at `ratePerSecond` (default 170, the job's default): counts per
+    /// action and product, how long sending takes at that rate, the earliest finish and the
+    /// deadline. The same figures as Python's `plan.summary()` and the CLI's dry run.
+    #[wasm_bindgen(unchecked_return_type = "PlanSummary")]
+    pub fn summary(
+        &self,
+        #[wasm_bindgen(js_name = ratePerSecond)] rate_per_second: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let rate = match rate_per_second {
+            None => erasekit_core::JobConfig::default().rate_per_second,
+            Some(r) if r.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&r) => r as u32,
+            Some(_) => {
+                return Err(invalid_argument(
+                    "ratePerSecond",
+                    "expected a whole number of requests per second",
+                ))
+            }
+        };
+        let summary = self.0.summary(rate).map_err(|e| to_js_error(&e))?;
+        json_to_js(&summary)
+    }
+
     /// The plan as wire data (what `JSON.stringify` shows).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ErasurePlanData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {

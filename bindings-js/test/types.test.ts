@@ -135,6 +135,7 @@ import {
   type LedgerEntry,
   type Operation,
   type PlannedCall,
+  type PlanSummary,
   type Receipt,
   type ReceiptBody,
   type RunOptions,
@@ -156,6 +157,11 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
     void product;
   }
   const dry: PlannedCall[] = plan.describe("http://127.0.0.1:1");
+  const summary: PlanSummary = plan.summary(170);
+  const late: boolean = summary.late;
+  const finish: number | null = plan.summary().estimated_finish;
+  const product: string | null = summary.groups[0]?.product ?? null;
+  void late, finish, product;
   const deadline: Deadline = plan.extendDeadline(1, "many records");
   const due: number = deadline.dueAt;
   const job = new ErasureJob(plan, { ratePerSecond: 170, maxInFlight: 32, seed: 7n, jobId: "job-1" });
@@ -166,6 +172,8 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
     void auth;
     job.handleResponse(call.call_id, { status: 204 }, Date.now());
   }
+  const sent: number = job.callsSent;
+  void sent;
   job.handleFailure(2, "timeout", Date.now());
   job.handleFailure(3, { message: "DNS" }, Date.now());
   const event: JobEvent | null = job.pollEvent();

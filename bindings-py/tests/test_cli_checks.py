@@ -295,3 +295,27 @@ def test_a_long_wait_is_shown_at_once() -> None:
     bar({"event": "waiting", "until": T0 + 59 * 60_000, "counts": job.counts()})  # type: ignore[arg-type]
     assert "waiting until 00:59 UTC for records younger than an hour (--no-wait to stop here)" in stream.getvalue()
 
+
+
+# ---- options of other areas, passed to the core only when set -------------------------------
+
+
+@pytest.mark.parametrize("flag, setting", [("--no-check-target", "check_target"), ("--no-wait", "wait_for_premature")])
+def test_no_check_target_and_no_wait_reach_the_core_only_when_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, setting: str
+) -> None:
+    db = tmp_path / "ledger.db"
+    with erasekit.Ledger.sqlite(db) as ledger:
+        ledger.record(SUBJECT, [{"kind": "transaction", "product": "sms", "direction": None, "id": "S1",
+                                 "created_at": T0 - 2 * HOUR, "source": "test", "extra": {}}])
+    dry = ["erase", SUBJECT, "--ledger", str(db), "--dry-run", "--now", str(T0)]
+    assert main(dry) == 0  # without the flag, no new setting is passed: any core takes it
+    capsys.readouterr()
+    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0)
+    supported = setting in erasekit.ErasureJob(plan, seed=1).config
+    code = main(dry + [flag])
+    err = capsys.readouterr().err
+    if supported:
+        assert code == 0, err
+    else:  # a core from before the setting: refused in one line, not a traceback
+        assert code == 2 and one_line(err).startswith(f"erasekit: {flag}: not supported by this erasekit")
