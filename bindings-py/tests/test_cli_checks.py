@@ -125,7 +125,7 @@ def test_vonage_base_url_is_the_target_and_is_printed_with_counts_and_deadline(
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"3 operations, 3 left to send to {host}" in err
-    assert "erasekit: 3  redact sms" in err.replace("      ", "")
+    assert "erasekit:        3  redact sms               3 to send, about 0:01\n" in err
     assert "erasekit: deadline 2026-02-28T10:00:00Z (received 2026-01-31T10:00:00Z" in err
     assert len(redactions(sim)) == 3  # the rehearsal went to the simulator, not to Vonage
     # The flag wins over the environment.

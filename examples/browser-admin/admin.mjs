@@ -20,13 +20,29 @@ const text = (el, value, cls = "") => {
 };
 const describeError = (err) => (err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? err));
 
+// The page's clock: the wall clock, or the time pinned by `?now=` (ISO 8601 with a zone, or ms
+// since the epoch) for tests and rehearsals, so that what they check never depends on today's
+// date. Captures, the plan (and so the deadline) and "days left" read it; the job paces its
+// calls on the real clock.
+const pinnedNow = (() => {
+  const value = new URLSearchParams(location.search).get("now");
+  if (value === null || value === "") return null;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms) || (!/^\d+$/.test(value) && !/(Z|[+-]\d\d:?\d\d)$/i.test(value))) {
+    throw new Error(`?now=${value}: not a time (ISO 8601 with a zone, or ms)`);
+  }
+  return ms;
+})();
+const now = () => pinnedNow ?? Date.now();
+
 let ledger = null; // a memory ledger: Ledger.import(export) or Ledger.memory() + captures
 let plan = null; // the plan shown in step 3
 let lastReceipt = null;
 let controller = null;
 
 await init();
-text($("status"), "Ready. Nothing you type here leaves this page except in the calls to the base URL.", "note");
+text($("status"), "Ready. Nothing you type here leaves this page except in the calls to the base URL." +
+  (pinnedNow === null ? "" : ` Clock pinned to ${iso(pinnedNow)} (?now=).`), "note");
 
 for (const source of captureSources()) $("capture-source").append(new Option(source, source));
 
@@ -98,7 +114,7 @@ $("capture-btn").addEventListener("click", async () => {
   try {
     const parsed = JSON.parse($("capture-body").value);
     const bodies = Array.isArray(parsed) ? parsed : [parsed];
-    const entries = bodies.flatMap((body) => captureSource($("capture-source").value, body, { at: Date.now() }));
+    const entries = bodies.flatMap((body) => captureSource($("capture-source").value, body, { at: now() }));
     ledger ??= await Ledger.memory();
     const added = await ledger.record(subject, entries);
     $("capture-body").value = "";
@@ -135,14 +151,14 @@ $("plan-btn").addEventListener("click", async () => {
   clearPlan();
   const subject = $("subject").value;
   try {
-    plan = await ledger.planErasure(subject); // the request arrives now: the deadline starts now
+    plan = await ledger.planErasure(subject, { now: now() }); // the request arrives now: the deadline starts now
   } catch (err) {
     text($("deadline"), describeError(err), "bad");
     return;
   }
   const due = plan.deadline.dueAt;
-  const days = Math.ceil((due - Date.now()) / DAY);
-  const overdue = plan.deadline.isOverdue(Date.now());
+  const days = Math.ceil((due - now()) / DAY);
+  const overdue = plan.deadline.isOverdue(now());
   text($("deadline"), `GDPR deadline: ${iso(due)} (${overdue ? `overdue by ${-days} days` : `${days} days left`}; ` +
     "extendable by up to two months with a reason).", overdue ? "bad" : "ok");
   const calls = plan.describe(baseUrl());
@@ -238,8 +254,15 @@ async function verifyFile() {
   try {
     const body = verifyReceipt(await file.text(), expected);
     const c = body.counts;
+    if (!expected) {
+      // Anyone can sign a receipt with a key of their own: without the signer's key, only
+      // integrity was checked, and that is not a verification.
+      text($("verify-out"), `Integrity only: the signature matches the key inside receipt ${body.receipt_id}, ` +
+        "which proves nothing about who signed it. Enter the signer's public key to verify it.", "bad");
+      return;
+    }
     text($("verify-out"),
-      `Valid signature${expected ? " by the expected key" : ""}: receipt ${body.receipt_id}, subject hash ` +
+      `Valid signature by the expected key: receipt ${body.receipt_id}, subject hash ` +
       `${body.subject_hash.slice(0, 16)}…, finished ${iso(body.finished_at)}, ${c.done} done, ${c.failed} failed, ` +
       `on time: ${body.on_time}.`, "ok");
   } catch (err) {

@@ -133,7 +133,7 @@ def print_target(
         f"to {', '.join(hosts) or '(no host: nothing to send)'}\n"
     )
     for group in summary["groups"]:
-        out.write("erasekit: " + _group_line(group).lstrip())
+        out.write("erasekit:" + _group_line(group))
     out.write("erasekit: " + _deadline_line(plan, now))
     out.write("erasekit: " + _estimate_line(summary, hosts))
     out.flush()
