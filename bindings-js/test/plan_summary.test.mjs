@@ -3,7 +3,10 @@
 // bindings-py/tests/test_plan_summary.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { ErasureJob, ErasurePlan } from "erasekit";
+
+const vectors = JSON.parse(readFileSync(new URL("../../tests/vectors/plan_summary.json", import.meta.url), "utf8"));
 
 const KEY = new TextEncoder().encode("0123456789abcdef");
 const NOW = 1_700_000_000_000;
@@ -59,4 +62,19 @@ test("callsSent counts calls, not operations", () => {
   assert.equal(job.counts().failed, 5);
   assert.equal(job.callsSent, 1);
   assert.equal(ErasureJob.restore(job.snapshot()).callsSent, 1);
+});
+
+test("plan_summary.json: the same figures as Rust and Python", () => {
+  for (const c of vectors.cases) {
+    const input = { subject: "user-1", subjectKey: KEY, entries: c.entries, now: c.now };
+    if (c.received_at !== undefined) input.receivedAt = c.received_at;
+    const p = new ErasurePlan(input);
+    let got;
+    try {
+      got = p.summary(c.rate_per_second);
+    } catch (err) {
+      got = { error: err.code };
+    }
+    assert.deepEqual(got, c.expect, c.name);
+  }
 });

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import erasekit
+from conftest import load_vectors
 
 KEY = b"0123456789abcdef"
 NOW = 1_700_000_000_000
@@ -56,6 +57,16 @@ def test_a_bad_rate_names_the_field(rate: Any) -> None:
     with pytest.raises(erasekit.InputError) as info:
         plan([]).summary(rate)
     assert info.value.code == "invalid_argument" and "rate_per_second" in str(info.value)
+
+
+@pytest.mark.parametrize("case", load_vectors("plan_summary.json")["cases"], ids=lambda c: c["name"])
+def test_plan_summary_vectors(case: dict[str, Any]) -> None:
+    p = erasekit.ErasurePlan("user-1", KEY, case["entries"], case["now"], case.get("received_at"))
+    try:
+        got: Any = p.summary(case["rate_per_second"])
+    except erasekit.ErasekitError as err:
+        got = {"error": err.code}
+    assert got == case["expect"]
 
 
 def test_calls_sent_counts_calls_not_operations() -> None:

@@ -195,3 +195,28 @@ fn calls_sent_counts_calls_not_operations_and_survives_a_snapshot() {
     assert_eq!(job.calls_sent(), 3);
     assert_eq!(job.counts().finished(), 3);
 }
+
+#[test]
+fn plan_summary_vectors() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors/plan_summary.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let entries = LedgerEntry::list_from_value(&case["entries"]).unwrap();
+        let plan = ErasurePlan::new(
+            "user-1",
+            b"0123456789abcdef",
+            &entries,
+            case["now"].as_u64().unwrap(),
+            case.get("received_at").and_then(Value::as_u64),
+            PlanOptions::default(),
+        )
+        .unwrap();
+        let rate = u32::try_from(case["rate_per_second"].as_u64().unwrap()).unwrap();
+        let got = match plan.summary(rate) {
+            Ok(summary) => serde_json::to_value(summary).unwrap(),
+            Err(e) => json!({ "error": e.code() }),
+        };
+        assert_eq!(got, case["expect"], "{}", case["name"]);
+    }
+}
