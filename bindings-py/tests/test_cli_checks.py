@@ -319,3 +319,26 @@ def test_no_check_target_and_no_wait_reach_the_core_only_when_set(
         assert code == 0, err
     else:  # a core from before the setting: refused in one line, not a traceback
         assert code == 2 and one_line(err).startswith(f"erasekit: {flag}: not supported by this erasekit")
+
+
+def test_no_wait_stops_before_the_one_hour_wait_and_says_how_to_continue(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0)
+    if "wait_for_premature" not in erasekit.ErasureJob(plan, seed=1).config:
+        pytest.skip("wait_for_premature (JobConfig, the proof area) is not in this build yet")
+    db = tmp_path / "ledger.db"
+    sim.seed({"records": [{"product": "sms", "id": "YOUNG-1", "age_ms": 10 * 60_000}]})
+    created = sim.clock() - 10 * 60_000
+    with erasekit.Ledger.sqlite(db) as ledger:
+        ledger.record(SUBJECT, [{"kind": "transaction", "product": "sms", "direction": None, "id": "YOUNG-1",
+                                 "created_at": created, "source": "test", "extra": {}}])
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--no-wait",
+                 "--no-check-target", "--receipt-out", str(tmp_path / "r.json")])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert "waiting until" in err and "for records younger than an hour" in err
+    (job,) = saved_jobs(db)
+    assert job["state"] == "stopped"
+    assert f"erasekit resume {job['job_id']} --ledger {db}" in err
+    assert redactions(sim) == {} and not (tmp_path / "r.json").exists()

@@ -23,7 +23,9 @@ Exit status: 0 when every operation ended done, not found, expired or skipped; 1
 failed (a summary groups them by cause) or a receipt does not verify against a trusted key
 (``verify`` without ``--public-key`` or ``--ledger`` checks integrity only and exits 1); 2 for
 bad arguments, credentials, ledger or a refused target, always before anything is saved or
-sent; 130 when stopped (Ctrl-C, SIGTERM) after saving a checkpoint.
+sent; 3 when ``--no-wait`` stopped the run where it would wait for records younger than an hour
+(resume it after the time it names); 130 when stopped (Ctrl-C, SIGTERM) after saving a
+checkpoint.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_WAITING = 3
 EXIT_STOPPED = 130
 
 
@@ -216,6 +219,10 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
             f"  erasekit resume {job.job_id} --ledger {args.ledger}\n"
         )
         return EXIT_STOPPED
+    except ErasekitError as stop:
+        if stop.code != "job_waiting":
+            raise
+        return _stopped_waiting(job, args, stop, progress)
     if progress is not None:
         progress.close()
     path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
@@ -230,6 +237,22 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
         _failures(body, err)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _stopped_waiting(job: ErasureJob, args: argparse.Namespace, stop: ErasekitError, progress: Optional[Progress]) -> int:
+    """``--no-wait``: the run stopped (checkpoint saved) where it would wait for the one-hour
+    rule; say until when, and how to continue."""
+    if progress is not None:
+        progress.close()
+    details = getattr(stop, "details", None)
+    until = details.get("until") if isinstance(details, dict) else None
+    when = _iso(until) if isinstance(until, int) else "later"
+    sys.stderr.write(
+        f"erasekit: stopped before waiting until {when} for records younger than an hour "
+        f"(--no-wait); checkpoint saved. Continue after that time with:\n"
+        f"  erasekit resume {job.job_id} --ledger {args.ledger}\n"
+    )
+    return EXIT_WAITING
 
 
 def _target(args: argparse.Namespace) -> tuple[Optional[str], str, int]:
