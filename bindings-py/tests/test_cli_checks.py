@@ -256,13 +256,19 @@ def test_a_wrong_secret_gives_one_line_per_cause(
     monkeypatch.setenv("VONAGE_API_SECRET", "wrong-secret")
     code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet",
                  "--max-in-flight", "1", "--receipt-out", str(tmp_path / "r.json")])
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err, out = captured.err, captured.out
     assert code == 1
     assert "20 operations failed; the subject stays in the ledger" in err
     causes = [line for line in err.splitlines() if " × " in line]
     assert 1 <= len(causes) <= 2, err  # the call answered 401, and the ones it stopped
     assert sum(int(line.split("×")[0]) for line in causes) == 20
     assert "wrong-secret" not in err
+    body = json.loads((tmp_path / "r.json").read_text())["receipt"]
+    if "complete" in body:  # receipts that say whether every operation was settled
+        assert "INCOMPLETE" in out and "LATE" not in out
+    if any(c["result"] == "failed" for c in body.get("target_checks", [])):
+        assert "target check failed: sms " in err and "answered HTTP 401" in err
 
 
 def test_the_rate_counts_only_calls_sent() -> None:
@@ -342,3 +348,13 @@ def test_no_wait_stops_before_the_one_hour_wait_and_says_how_to_continue(
     assert job["state"] == "stopped"
     assert f"erasekit resume {job['job_id']} --ledger {db}" in err
     assert redactions(sim) == {} and not (tmp_path / "r.json").exists()
+
+
+def test_a_failed_target_check_is_shown_at_once() -> None:
+    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0), seed=1)
+    stream = Tty()
+    bar = Progress(job, stream, clock=Clock())
+    bar.last_drawn = bar.clock()
+    event: Any = {"event": "target_checked", "group": "sms", "ok": False, "status": 401, "reason": "unauthorized"}
+    bar(event)
+    assert "target check failed for sms answered 401: unauthorized" in stream.getvalue()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from typing import TYPE_CHECKING, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Mapping, Optional, TextIO, cast
 
 from ._cli_checks import iso
 from ._progress import format_duration
@@ -146,8 +146,16 @@ def _cause(op: ReceiptOperation) -> tuple[str, Optional[int], str]:
 
 
 def print_failures(body: ReceiptBody, out: TextIO, limit: int = 10) -> None:
-    """Failed operations grouped by cause (action, HTTP status, problem), largest first, with
-    a count and the first operation of each: one line per cause, not one per operation."""
+    """Failed target checks (the receipt's ``target_checks``, when the core reports them), then
+    failed operations grouped by cause (action, HTTP status, problem), largest first, with a
+    count and the first operation of each: one line per cause, not one per operation."""
+    checks: Any = cast("Mapping[str, Any]", body).get("target_checks") or []
+    for check in checks:
+        if isinstance(check, dict) and check.get("result") == "failed":
+            status = check.get("status")
+            answered = f" answered HTTP {status}" if status is not None else ""
+            out.write(f"  target check failed: {check.get('group')} {check.get('url')}{answered}: "
+                      f"{check.get('reason')}\n")
     failed = [o for o in body["operations"] if o["state"] == "failed"]
     causes: Counter[tuple[str, Optional[int], str]] = Counter()
     first: dict[tuple[str, Optional[int], str], ReceiptOperation] = {}

@@ -110,6 +110,14 @@ class Progress:
             when = _clock_time(until) if isinstance(until, int) else "later"
             self.note = f"waiting until {when} for records younger than an hour (--no-wait to stop here)"
             urgent = True
+        elif kind == "target_checked":
+            # The one probe per API family before the bulk: a failure stops that family.
+            check = cast("Mapping[str, Any]", event)
+            if not check.get("ok", True):
+                status = check.get("status")
+                answered = f" answered {status}" if status is not None else ""
+                self.note = f"target check failed for {check.get('group')}{answered}: {check.get('reason')}"
+                urgent = True
         elif event["event"] == "operation_finished":
             self.note = ""
         final = kind == "finished"

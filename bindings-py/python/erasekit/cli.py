@@ -38,7 +38,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any, Optional, Sequence, TextIO
+from typing import Any, Mapping, Optional, Sequence, TextIO, cast
 
 from . import _cli_checks as checks
 from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
@@ -178,13 +178,21 @@ def _write_receipt(receipt: Receipt, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _verdict(body: ReceiptBody) -> str:
+    """``on time``, ``LATE``, or ``INCOMPLETE`` when the receipt says not every operation was
+    settled (its ``complete``; receipts made before that field are read as complete)."""
+    if cast("Mapping[str, Any]", body).get("complete", True) is False:
+        return "INCOMPLETE"
+    return "on time" if body["on_time"] else "LATE"
+
+
 def _summary(body: ReceiptBody, out: TextIO) -> None:
     c = body["counts"]
     out.write(f"receipt {body['receipt_id']}\n")
     out.write(f"subject (keyed hash) {body['subject_hash']}\n")
     out.write(
         f"finished {_iso(body['finished_at'])}, due {_iso(body['deadline']['due_at'])}: "
-        f"{'on time' if body['on_time'] else 'LATE'}\n"
+        f"{_verdict(body)}\n"
     )
     out.write(
         f"{c['total']} operations: {c['done']} done, {c['not_found']} not found, "
