@@ -202,6 +202,7 @@ def test_usage_errors_exit_2(
         main(["erase", SUBJECT])  # --ledger is required
     assert exit_info.value.code == 2
     assert main(["erase", SUBJECT, "--ledger", str(tmp_path / "no-dir" / "x.db")]) == 2
+    assert f"cannot open the ledger {tmp_path / 'no-dir' / 'x.db'}: " in capsys.readouterr().err
 
 
 def test_the_signing_key_file_is_created_next_to_the_ledger(

@@ -76,7 +76,9 @@ def _open_ledger(spec: str) -> Ledger:
     try:
         return Ledger.postgres(spec) if _is_dsn(spec) else Ledger.sqlite(spec)
     except ErasekitError as err:
-        raise _Usage(f"cannot open the ledger: {err}") from err
+        # Name the file (never a DSN: it may hold a password).
+        where = "the PostgreSQL ledger" if _is_dsn(spec) else f"the ledger {spec}"
+        raise _Usage(f"cannot open {where}: {err}") from err
 
 
 def _key_file(spec: str) -> Path:
