@@ -38,7 +38,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any, Mapping, Optional, Sequence, TextIO, cast
+from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
 
 from . import _cli_checks as checks
 from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
@@ -107,15 +107,22 @@ def _credentials(env: dict[str, str]) -> Credentials:
 _time_arg = parse_time  # ms since the epoch, or an ISO-8601 time with a zone
 
 
+class _Parser(argparse.ArgumentParser):
+    """Misuse is one line on stderr and exit 2 (not argparse's usage block before it)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="erasekit",
         description="Erase a data subject's data from Vonage, at Vonage's limits, with a signed receipt.",
         epilog="Credentials: VONAGE_API_KEY, VONAGE_API_SECRET, VONAGE_APPLICATION_ID, "
         "VONAGE_PRIVATE_KEY_PATH. Signing key: ERASEKIT_SIGNING_KEY or erasekit-signing.key "
         "next to the ledger.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def run_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--ledger", required=True, help="SQLite file or postgresql:// DSN")
