@@ -72,6 +72,8 @@ def test_bad_options_exit_2_in_one_line(
         (["--max-in-flight", "0"], "erasekit: --max-in-flight: must be 1 to 1024"),
         (["--base-url", "ftp://example.com"], "erasekit: --base-url: "),
         (["--base-url", "not a url"], "erasekit: --base-url: "),
+        (["--json"], "erasekit: --json goes with --dry-run"),
+        (["--verbose"], "erasekit: --verbose goes with --dry-run"),
     ],
 )
 def test_values_the_core_refuses_exit_2_before_anything_is_saved(

@@ -313,6 +313,8 @@ def _before_sending(job: ErasureJob, args: argparse.Namespace, source: str, now:
 
 
 def _erase(args: argparse.Namespace) -> int:
+    if (args.json or args.verbose) and not args.dry_run:
+        raise _Usage(f"{'--json' if args.json else '--verbose'} goes with --dry-run (a live run prints a receipt)")
     options: dict[str, Any] = {}
     if args.user_action:
         options["user_action"] = args.user_action
