@@ -16,12 +16,14 @@ import math
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, TextIO
 from urllib.parse import urlsplit
 
+from ._native import ErasureJob
 from .exceptions import ErasekitError
 
 if TYPE_CHECKING:
+    from ._native import ErasurePlan
     from .types import PlannedCall
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "Usage",
     "base_url",
     "check_base_url",
+    "job_for",
+    "target",
     "confirm_target",
     "hosts_of",
     "is_loopback",
@@ -156,6 +160,34 @@ def base_url(flag: Optional[str], env: Mapping[str, str]) -> tuple[Optional[str]
     if value:
         return value, BASE_URL_ENV
     return None, "default"
+
+
+def target(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Optional[str], str, int]:
+    """The base URL (``--base-url``, else ``$VONAGE_BASE_URL``; stored back in
+    ``args.base_url``), where it came from, and the command's "now" (``--now``, else
+    ``$ERASEKIT_NOW``, else the clock)."""
+    base, source = base_url(args.base_url, env)
+    args.base_url = base
+    return base, source, now_ms(args.now, env)
+
+
+def job_for(plan: ErasurePlan, args: argparse.Namespace) -> ErasureJob:
+    """The job for ``plan`` with the command's settings, checked by the core (``--rate``,
+    ``--max-in-flight``) before anything is saved. ``check_target`` and
+    ``wait_for_premature`` are passed only when their flags turn them off, so the command
+    works against a core without them (the flag is then refused in one line)."""
+    settings: dict[str, Any] = {}
+    if getattr(args, "no_check_target", False):
+        settings["check_target"] = False
+    if getattr(args, "no_wait", False):
+        settings["wait_for_premature"] = False
+    try:
+        return ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight, **settings)
+    except TypeError as err:  # a core without these settings
+        flags = " and ".join(f"--no-{k.replace('_for_premature', '').replace('_', '-')}" for k in settings)
+        raise Usage(f"{flags}: not supported by this erasekit ({err})") from None
+    except ErasekitError as err:
+        raise option_error(err) from None
 
 
 def option_error(err: ErasekitError, source: Optional[str] = None) -> Usage:

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Mapping, Optional, TextIO, cast
 
+from . import _cli_checks as checks
 from ._cli_checks import iso
 from ._progress import format_duration
 
 if TYPE_CHECKING:
-    from ._native import ErasurePlan
+    from ._native import ErasureJob, ErasurePlan
+    from .exceptions import ErasekitError
     from .types import PlanGroup, PlannedCall, PlanSummary, ReceiptBody, ReceiptOperation
 
-__all__ = ["print_dry_run", "print_failures", "print_target", "group_label"]
+__all__ = [
+    "before_sending",
+    "group_label",
+    "print_dry_run",
+    "print_failures",
+    "print_target",
+    "stopped_waiting",
+]
 
 DAY_MS = 86_400_000
 
@@ -137,6 +147,36 @@ def print_target(
     out.write("erasekit: " + _deadline_line(plan, now))
     out.write("erasekit: " + _estimate_line(summary, hosts))
     out.flush()
+
+
+def before_sending(
+    job: ErasureJob, base_url: Optional[str], source: str, now: int, *, yes: bool
+) -> None:
+    """Prints where the calls go, how many and the deadline, then asks for a go-ahead before
+    calls leave this machine (``yes``: given). Nothing has been saved or sent yet."""
+    plan = job.plan
+    calls = checks.check_base_url(lambda: plan.describe(base_url), source)
+    hosts = checks.hosts_of(calls)
+    summary = plan.summary(job.config["rate_per_second"])
+    counts = job.counts()
+    settled = sum(counts[k] for k in ("done", "not_found", "expired", "skipped", "failed"))
+    remaining = counts["total"] - settled
+    print_target(job.job_id, plan, summary, remaining, hosts, now, sys.stderr)
+    if remaining:
+        checks.confirm_target(hosts, yes, sys.stdin, sys.stderr)
+
+
+def stopped_waiting(job_id: str, ledger: str, stop: ErasekitError, out: TextIO) -> None:
+    """``--no-wait``: the run stopped (checkpoint saved) where it would wait for the one-hour
+    rule; says until when, and how to continue."""
+    details = getattr(stop, "details", None)
+    until = details.get("until") if isinstance(details, dict) else None
+    when = iso(until) if isinstance(until, int) else "later"
+    out.write(
+        f"erasekit: stopped before waiting until {when} for records younger than an hour "
+        f"(--no-wait); checkpoint saved. Continue after that time with:\n"
+        f"  erasekit resume {job_id} --ledger {ledger}\n"
+    )
 
 
 def _cause(op: ReceiptOperation) -> tuple[str, Optional[int], str]:

@@ -42,8 +42,8 @@ from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
 
 from . import _cli_checks as checks
 from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
-from ._cli_report import print_dry_run, print_failures, print_target
-from ._native import Credentials, ErasureJob, ErasurePlan, receipt_public_key, verify_receipt
+from ._cli_report import before_sending, print_dry_run, print_failures, stopped_waiting
+from ._native import Credentials, ErasureJob, receipt_public_key, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
 from .job import SIGNING_KEY_FILE, plan_erasure, resume_job, signing_key
@@ -239,7 +239,10 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
     except ErasekitError as stop:
         if stop.code != "job_waiting":
             raise
-        return _stopped_waiting(job, args, stop, progress)
+        if progress is not None:
+            progress.close()
+        stopped_waiting(job.job_id, args.ledger, stop, err)
+        return EXIT_WAITING
     if progress is not None:
         progress.close()
     path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
@@ -256,62 +259,6 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
     return EXIT_OK
 
 
-def _stopped_waiting(job: ErasureJob, args: argparse.Namespace, stop: ErasekitError, progress: Optional[Progress]) -> int:
-    """``--no-wait``: the run stopped (checkpoint saved) where it would wait for the one-hour
-    rule; say until when, and how to continue."""
-    if progress is not None:
-        progress.close()
-    details = getattr(stop, "details", None)
-    until = details.get("until") if isinstance(details, dict) else None
-    when = _iso(until) if isinstance(until, int) else "later"
-    sys.stderr.write(
-        f"erasekit: stopped before waiting until {when} for records younger than an hour "
-        f"(--no-wait); checkpoint saved. Continue after that time with:\n"
-        f"  erasekit resume {job.job_id} --ledger {args.ledger}\n"
-    )
-    return EXIT_WAITING
-
-
-def _target(args: argparse.Namespace) -> tuple[Optional[str], str, int]:
-    """The base URL (``--base-url``, else ``$VONAGE_BASE_URL``), where it came from, and the
-    command's "now" (``--now``, else ``$ERASEKIT_NOW``, else the clock)."""
-    base, source = checks.base_url(args.base_url, os.environ)
-    args.base_url = base
-    return base, source, checks.now_ms(args.now, os.environ)
-
-
-def _job(plan: ErasurePlan, args: argparse.Namespace) -> ErasureJob:
-    """The job for ``plan`` with the command's settings, checked by the core (``--rate``,
-    ``--max-in-flight``) before anything is saved. ``check_target`` and
-    ``wait_for_premature`` are passed only when their flags ask to turn them off."""
-    settings: dict[str, Any] = {}
-    if getattr(args, "no_check_target", False):
-        settings["check_target"] = False
-    if getattr(args, "no_wait", False):
-        settings["wait_for_premature"] = False
-    try:
-        return ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight, **settings)
-    except TypeError as err:  # a core without these settings
-        flags = " and ".join(f"--no-{k.replace('_for_premature', '').replace('_', '-')}" for k in settings)
-        raise _Usage(f"{flags}: not supported by this erasekit ({err})") from None
-    except ErasekitError as err:
-        raise checks.option_error(err) from None
-
-
-def _before_sending(job: ErasureJob, args: argparse.Namespace, source: str, now: int) -> None:
-    """Prints where the calls go, how many and the deadline, then asks for a go-ahead before
-    calls leave this machine (``--yes`` gives it). Nothing has been saved or sent yet."""
-    plan = job.plan
-    calls = checks.check_base_url(lambda: plan.describe(args.base_url), source)
-    hosts = checks.hosts_of(calls)
-    summary = plan.summary(job.config["rate_per_second"])
-    counts = job.counts()
-    remaining = counts["total"] - sum(counts[k] for k in ("done", "not_found", "expired", "skipped", "failed"))
-    print_target(job.job_id, plan, summary, remaining, hosts, now, sys.stderr)
-    if remaining:
-        checks.confirm_target(hosts, args.yes, sys.stdin, sys.stderr)
-
-
 def _erase(args: argparse.Namespace) -> int:
     if (args.json or args.verbose) and not args.dry_run:
         raise _Usage(f"{'--json' if args.json else '--verbose'} goes with --dry-run (a live run prints a receipt)")
@@ -325,7 +272,7 @@ def _erase(args: argparse.Namespace) -> int:
     if args.conversation_api:
         options["conversation_api"] = args.conversation_api
     credentials = None if args.dry_run else _credentials(dict(os.environ))
-    base, source, now = _target(args)
+    base, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger) as ledger:
         unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
         if unfinished and not args.dry_run and not args.new_job:
@@ -334,7 +281,7 @@ def _erase(args: argparse.Namespace) -> int:
                 f"`erasekit resume {unfinished[-1]} --ledger {args.ledger}` (or pass --new-job)"
             )
         plan = plan_erasure(ledger, args.subject, now=now, received_at=args.received_at, **options)
-        job = _job(plan, args)
+        job = checks.job_for(plan, args)
         if args.dry_run:
             calls = checks.check_base_url(lambda: plan.describe(base), source)
             summary = plan.summary(job.config["rate_per_second"])
@@ -344,16 +291,16 @@ def _erase(args: argparse.Namespace) -> int:
         if len(plan) == 0:
             sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger}\n")
         assert credentials is not None
-        _before_sending(job, args, source, now)
+        before_sending(job, args.base_url, source, now, yes=args.yes)
         return _run(job, ledger, args, credentials)
 
 
 def _resume(args: argparse.Namespace) -> int:
     credentials = _credentials(dict(os.environ))
-    _, source, now = _target(args)
+    _, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger) as ledger:
         job = resume_job(ledger, args.job_id)
-        _before_sending(job, args, source, now)
+        before_sending(job, args.base_url, source, now, yes=args.yes)
         return _run(job, ledger, args, credentials)
 
 
