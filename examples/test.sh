@@ -692,6 +692,14 @@ try {
   check((await after.subjects()).length === 0 && (await after.tombstones("web-7")).length === 1,
     "the downloaded ledger export no longer names web-7 (one tombstone)");
 
+  // A clock that is not a time stops the page instead of planning on the wall clock.
+  const unpinned = await context.newPage();
+  await unpinned.goto(`${origin}/index.html?now=soon`);
+  await unpinned.waitForFunction(() => document.getElementById("status").textContent.startsWith("?now=soon"));
+  const refusal = await unpinned.textContent("#status");
+  check(refusal.includes("not a time"), `a page asked for ?now=soon refuses to start: ${refusal}`);
+  await unpinned.close();
+
   const stored = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
   check(stored === 0, "nothing stored in the browser (credentials never persisted)");
   check(errors.length === 0, `no page errors${errors.length ? ": " + errors.join(" | ") : ""}`);

@@ -24,14 +24,12 @@ const describeError = (err) => (err?.code ? `${err.code}: ${err.message}` : Stri
 // since the epoch) for tests and rehearsals, so that what they check never depends on today's
 // date. Captures, the plan (and so the deadline) and "days left" read it; the job paces its
 // calls on the real clock.
+const nowParam = new URLSearchParams(location.search).get("now");
 const pinnedNow = (() => {
-  const value = new URLSearchParams(location.search).get("now");
-  if (value === null || value === "") return null;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms) || (!/^\d+$/.test(value) && !/(Z|[+-]\d\d:?\d\d)$/i.test(value))) {
-    throw new Error(`?now=${value}: not a time (ISO 8601 with a zone, or ms)`);
-  }
-  return ms;
+  if (nowParam === null || nowParam === "") return null;
+  const ms = /^\d+$/.test(nowParam) ? Number(nowParam) : Date.parse(nowParam);
+  const zoned = /^\d+$/.test(nowParam) || /(Z|[+-]\d\d:?\d\d)$/i.test(nowParam);
+  return Number.isFinite(ms) && zoned ? ms : Number.NaN; // NaN: refused below, never the wall clock
 })();
 const now = () => pinnedNow ?? Date.now();
 
@@ -41,6 +39,11 @@ let lastReceipt = null;
 let controller = null;
 
 await init();
+if (Number.isNaN(pinnedNow)) {
+  // A rehearsal asked for a clock it did not get: stop rather than plan on the wrong date.
+  text($("status"), `?now=${nowParam}: not a time (ISO 8601 with a zone, or ms). Fix the address.`, "bad");
+  throw new Error(`?now=${nowParam}: not a time`);
+}
 text($("status"), "Ready. Nothing you type here leaves this page except in the calls to the base URL." +
   (pinnedNow === null ? "" : ` Clock pinned to ${iso(pinnedNow)} (?now=).`), "note");
 
