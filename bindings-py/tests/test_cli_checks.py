@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import erasekit
+import erasekit.cli
 from erasekit._progress import Progress
 from erasekit.cli import main
 
@@ -164,17 +165,26 @@ def test_a_remote_host_needs_a_go_ahead(
     assert "send these calls to api-eu.vonage.com? [y/N]" in err
     assert err.splitlines()[-1].endswith("erasekit: nothing sent (not confirmed)")
     assert saved_jobs(db) == []
-    # "y" (or --yes) goes on to the run: here it stops at the next check, a bad signing key,
-    # before anything is sent.
-    monkeypatch.setenv("ERASEKIT_SIGNING_KEY", "not hex")
+    # "y" (or --yes) goes on to the run. Nothing may reach the real host from a test: the run
+    # itself is replaced by a stand-in that records it was reached.
+    runs: list[str] = []
+
+    def stand_in(job: erasekit.ErasureJob, *rest: Any, **named: Any) -> int:
+        runs.append(job.job_id)
+        return 0
+
+    monkeypatch.setattr(erasekit.cli, "_run", stand_in)
     monkeypatch.setattr("sys.stdin", Terminal("y\n"))
-    assert main(remote) == 2
-    assert "ERASEKIT_SIGNING_KEY must be 64 hex digits" in capsys.readouterr().err
+    assert main(remote) == 0 and len(runs) == 1
+    assert "send these calls to api-eu.vonage.com? [y/N]" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(remote + ["--yes"]) == 2
-    assert "ERASEKIT_SIGNING_KEY must be 64 hex digits" in capsys.readouterr().err
+    assert main(remote + ["--yes"]) == 0 and len(runs) == 2
+    assert "[y/N]" not in capsys.readouterr().err
+    monkeypatch.undo()
     # This machine needs no go-ahead.
-    monkeypatch.setenv("ERASEKIT_SIGNING_KEY", SIGNING.hex())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url.replace("127.0.0.1", "localhost"),
                  "--quiet", "--receipt-out", str(tmp_path / "r.json")]) == 0
 
