@@ -31,6 +31,14 @@ SIGNING = bytes([5]) * 32
 
 
 
+@pytest.fixture(autouse=True)
+def no_target_or_clock_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A VONAGE_BASE_URL or ERASEKIT_NOW exported in the shell running the tests must not
+    change what they check (or where a run would go)."""
+    monkeypatch.delenv("VONAGE_BASE_URL", raising=False)
+    monkeypatch.delenv("ERASEKIT_NOW", raising=False)
+
+
 @pytest.fixture
 def env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     values = {

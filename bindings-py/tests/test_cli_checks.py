@@ -18,7 +18,9 @@ from erasekit._progress import Progress
 from erasekit.cli import main
 
 from sim import Simulator  # on the path: conftest puts tests/simulator/clients there
-from test_cli import SIGNING, SUBJECT, Clock, Tty, env, redactions, seed  # noqa: F401 (env: fixture)
+from test_cli import (  # noqa: F401 (env and no_target_or_clock_from_the_shell: fixtures)
+    SIGNING, SUBJECT, Clock, Tty, env, no_target_or_clock_from_the_shell, redactions, seed,
+)
 
 HOUR = 3_600_000
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z: no expectation here depends on today's date
