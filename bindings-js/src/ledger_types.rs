@@ -39,7 +39,7 @@ export interface CaptureOptions {
   at?: number | Date | null;
   /**
    * The longest body read, in bytes (default 1 MiB); a longer one (or a parsed payload whose
-   * JSON is longer) throws `payload_too_large`. One payload also yields at most 1,000 entries.
+   * JSON is longer) throws `payload_too_large`. One payload also yields at most 10,000 entries.
    */
   maxBytes?: number | null;
 }

@@ -304,6 +304,6 @@ test("capture refuses a body over maxBytes (default 1 MiB) before reading it, st
   assert.throws(() => capture.smsSend(million, { at: NOW }), { code: "payload_too_large" });
   assert.ok(performance.now() - started < 1_000);
   // Within the byte limit, more parts than one payload may hold: refused too.
-  const parts = `{"messages":[${Array(1001).fill('{"message-id":"A1","status":"0"}').join(",")}]}`;
+  const parts = `{"messages":[${Array(10_001).fill('{"message-id":"A1","status":"0"}').join(",")}]}`;
   assert.throws(() => capture.smsSend(parts, { at: NOW }), (err) => err.code === "payload_too_large" && err.details.unit === "entries");
 });

@@ -89,5 +89,8 @@ fn one_payload_yields_at_most_max_capture_entries() {
     let e = capture("sms_send", &over, at).unwrap_err();
     assert_eq!(e.code(), "payload_too_large");
     assert_eq!(e.details()["unit"], "entries");
-    assert!(e.to_string().contains("1000"), "{e}");
+    assert!(
+        e.to_string().contains(&MAX_CAPTURE_ENTRIES.to_string()),
+        "{e}"
+    );
 }

@@ -444,7 +444,7 @@ def capture(
 
     Raises ``PayloadError`` (``invalid_payload``) naming the source and field, or
     (``payload_too_large``) for a body longer than ``max_bytes`` (default 1 MiB) or a payload
-    of more than 1,000 entries; ``InputError`` for an unknown source, a bad ``at`` or
+    of more than 10,000 entries; ``InputError`` for an unknown source, a bad ``at`` or
     ``max_bytes``, or a payload of the wrong type.
     """
 

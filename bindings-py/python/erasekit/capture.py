@@ -11,7 +11,7 @@ needs ``at``. Record the result in a ledger::
 ``max_bytes`` is the longest body read (default 1 MiB, ``DEFAULT_CAPTURE_MAX_BYTES``; a parsed
 payload is measured as its JSON text): a longer one raises ``PayloadError`` with code
 ``payload_too_large`` stating the limit, before it is copied or parsed, and one payload yields
-at most 1,000 entries (an SMS has at most 255 parts).
+at most 10,000 entries (an SMS has at most 255 parts).
 
 A missing or malformed required field raises ``PayloadError`` (code ``invalid_payload``) with
 ``details["source"]`` and ``details["field"]`` naming it; a payload of the wrong Python type or

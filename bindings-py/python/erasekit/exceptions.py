@@ -16,7 +16,7 @@ details never contain a secret, a private key or a token.
     needs the other pair), ``invalid_private_key``.
 ``PayloadError(ErasekitError, ValueError)``
     ``invalid_payload``: a Vonage payload lacks a field or has a malformed one;
-    ``payload_too_large``: a payload over its stated limit (``max_bytes``, 1,000 entries).
+    ``payload_too_large``: a payload over its stated limit (``max_bytes``, 10,000 entries).
 ``StorageError(ErasekitError)``
     ``storage``: stored ledger data or a database answer is not what erasekit expects.
 ``JobError(ErasekitError)``
