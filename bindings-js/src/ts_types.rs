@@ -110,8 +110,6 @@ export interface FetchInit {
   body?: Uint8Array<ArrayBuffer>;
   /** Always `"manual"`: erasekit never follows a redirect (the core reads a 3xx as malformed). */
   redirect?: "manual";
-  /** Aborts the call at its total deadline (or with the caller's signal). */
-  signal?: AbortSignalLike;
 }
 
 /** What `redact(...)` reads from the `fetch` result. A `Response` is one. */
