@@ -53,7 +53,11 @@ pub fn capture_source(
         let text = js_sys::JSON::stringify(&payload)
             .map_err(|_| invalid_argument("payload", "cannot be written as JSON"))?;
         check(text.length())?;
-        capture(String::from(text).as_bytes())
+        let text = String::from(text);
+        if text.contains("\\ud") {
+            crate::wire::refuse_ill_formed(&payload, "payload")?;
+        }
+        capture(text.as_bytes())
     } else {
         return Err(invalid_argument(
             "payload",

@@ -51,6 +51,9 @@ fn array_json(value: &JsValue, field: &str) -> Result<Option<Value>, JsValue> {
         return Ok(None);
     }
     let text = stringify(value, field)?;
+    if text.contains("\\ud") {
+        crate::wire::refuse_ill_formed(value, field)?;
+    }
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| invalid_argument(field, &format!("is not JSON data: {e}")))

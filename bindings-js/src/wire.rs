@@ -249,6 +249,17 @@ fn ill_formed(field: &str) -> JsValue {
     )
 }
 
+/// Refuses `value` (plain data about to be read as its `JSON.stringify` text) when a string in
+/// it has a lone surrogate, naming where (`payload.messageId`, `entries[0].id`).
+/// `JSON.stringify` writes one as an escape (`\ud800`) that JSON readers refuse with a message
+/// about hex escapes: this says what is wrong instead. Called only when the text holds `\ud`.
+pub(crate) fn refuse_ill_formed(value: &JsValue, field: &str) -> Result<(), JsValue> {
+    match ill_formed_path(value, 0) {
+        Some(path) => Err(ill_formed(&join(field, &path))),
+        None => Ok(()),
+    }
+}
+
 /// Whether converted data holds U+FFFD anywhere: only then can a lone surrogate have been
 /// replaced, and the JS value is walked again to find it.
 fn holds_replacement(value: &Value) -> bool {
@@ -371,10 +382,12 @@ fn integral_numbers_as_integers(value: &mut Value) {
     }
 }
 
-/// `field` for the argument itself, `field.path` for something inside it.
+/// `field` for the argument itself, `field.path` (or `field[i]...`) for something inside it.
 fn join(field: &str, path: &str) -> String {
     if path == "." {
         field.to_owned()
+    } else if path.starts_with('[') {
+        format!("{field}{path}")
     } else {
         format!("{field}.{path}")
     }
@@ -413,5 +426,6 @@ mod tests {
         assert_eq!(join("input", "."), "input");
         assert_eq!(join("input", "createdAt"), "input.createdAt");
         assert_eq!(join("baseUrl", "redact"), "baseUrl.redact");
+        assert_eq!(join("entries", "[0].id"), "entries[0].id");
     }
 }

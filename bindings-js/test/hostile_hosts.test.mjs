@@ -221,6 +221,8 @@ for (const backend of ["memory", "sqlite"]) {
       await assertIllFormedAsync(ledger.entries(subject), "subject");
       await assertIllFormedAsync(ledger.planErasure(subject, { now: NOW }), "subject");
     }
+    const badId = [{ ...entries[0], id: `0A${LONE[0]}` }];
+    await assertIllFormedAsync(ledger.record("victim", badId), "entries[0].id");
     await ledger.record("victim\uFFFD", entries);
     await ledger.record("victim", entries);
     assert.deepStrictEqual((await ledger.subjects()).sort(), ["victim", "victim\uFFFD"]);
@@ -234,6 +236,7 @@ test("ids, subjects and payload text with a lone surrogate are refused where the
     assertIllFormed(() => new ErasurePlan({ subject: bad, subjectKey: SUBJECT_KEY, entries: [], now: NOW }), "subject");
     const body = JSON.stringify({ messageId: "0A0000001", "message-timestamp": "2020-01-01 12:00:00" }).replace("0A0000001", `0A${bad}`);
     assertIllFormed(() => capture.smsReceipt(body), "payload");
+    assertIllFormed(() => capture.smsReceipt({ messageId: `0A${bad}`, "message-timestamp": "2020-01-01 12:00:00" }), "payload.messageId");
   }
   // U+FFFD itself is a character like any other.
   assert.equal(new RedactRequest({ ...input, id: "0A\uFFFD" }).id, "0A\uFFFD");
