@@ -186,6 +186,15 @@ def drip(h: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
+def drip_headers(h: BaseHTTPRequestHandler) -> None:
+    """A status line, then one byte of a header every 0.1 s, for ever."""
+    h.wfile.write(b"HTTP/1.1 404 Not Found\r\nX-Drip: ")
+    for _ in range(600):
+        h.wfile.write(b"a")
+        h.wfile.flush()
+        time.sleep(0.1)
+
+
 def huge(h: BaseHTTPRequestHandler) -> None:
     """A 404 with an 8 MiB body."""
     chunk = b" " * 65536
@@ -206,6 +215,19 @@ def test_run_cuts_a_dripping_body_at_the_total_deadline(driver: str, serve: Any)
     assert operation["state"] == "failed"
     assert operation["problem"].endswith(f": timeout: no complete answer from {server.host} within 500 ms"), operation
     assert took < 3, took
+
+
+@pytest.mark.parametrize("driver", ["sync", "async"])
+def test_the_total_deadline_covers_dripping_headers(driver: str, serve: Any) -> None:
+    # The clients erasekit makes itself: headers are cut at the deadline too, not per read.
+    server = serve(drip_headers)
+    started = time.monotonic()
+    operation = run_one(driver, server.url, max_attempts=1, timeout=0.5)
+    assert operation["problem"].endswith(f": timeout: no complete answer from {server.host} within 500 ms"), operation
+    for kind in ("sync", "async"):
+        with pytest.raises(erasekit.TransportError, match="timeout"):
+            redact_with(kind, server.url, timeout=0.5)
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -13,7 +13,7 @@ from typing import Union
 import httpx
 
 from ._native import Credentials, InputError, RedactRequest
-from ._transport import aexchange, describe, exchange
+from ._transport import aexchange, deadline_client, describe, exchange
 from .exceptions import TransportError
 from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
 
@@ -50,7 +50,7 @@ def redact(
     request, http = _prepare(id, product, type, credentials, base_url, created_at)
     try:
         if client is None:
-            with httpx.Client(follow_redirects=False) as own:
+            with deadline_client(httpx.Limits(), timeout) as own:
                 response, body = _send(own, http, timeout)
         else:
             response, body = _send(client, http, timeout)

@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, Protocol, 
 import httpx
 
 from ._native import RESPONSE_HEADERS, Credentials, ErasurePlan, InputError
-from ._transport import aexchange, atransport_exchange, describe, exchange, transport_exchange
+from ._transport import (
+    aexchange,
+    atransport_exchange,
+    deadline_client,
+    describe,
+    exchange,
+    transport_exchange,
+)
 from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, JobEvent, Receipt
 
 if TYPE_CHECKING:
@@ -465,8 +472,10 @@ def run(
       pool holds ``max_in_flight`` connections, closed at the end.
 
     Giving both ``client`` and ``transport`` raises ``InputError`` (``invalid_argument``).
-    ``timeout`` bounds each call in seconds, in all (connect to last body byte, not per read);
-    a body is read up to ``MAX_RESPONSE_BODY`` bytes. A timeout, a refused or dropped
+    ``timeout`` bounds each call in seconds, in all (connect to last body byte, not per read:
+    headers included with the client erasekit makes and in ``run_async``; with a client or
+    transport you pass to ``run()``, the status line and headers are bounded per read and the
+    body in all); a body is read up to ``MAX_RESPONSE_BODY`` bytes. A timeout, a refused or dropped
     connection, a body over the limit or any other httpx error is reported to the job (naming
     the host and the cause), which decides whether to retry.
     ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
@@ -481,7 +490,7 @@ def run(
         send = _transport_sender(transport, timeout)
     else:
         if client is None:
-            client = own = httpx.Client(limits=_pool_limits(width), timeout=timeout, follow_redirects=False)
+            client = own = deadline_client(_pool_limits(width), timeout)
         send = _client_sender(client, timeout)
     senders = _Senders(send, width, timeout)
     answers = senders.answers
