@@ -6,6 +6,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { inspect } from "node:util";
 import { Credentials, ErasureJob, ErasurePlan, Ledger, RedactRequest, capture, redact } from "erasekit";
 import { SIGNING_KEY, SUBJECT_KEY } from "./erasure_cases.mjs";
@@ -142,6 +143,30 @@ test("redact(): timeoutMs bounds the call and its body; a fetch that ignores the
   await assert.rejects(redact(input, { credentials, fetch: deaf, timeoutMs: 200 }), { code: "transport_failed" });
   assert.ok(performance.now() - started < 2_000);
   await assert.rejects(redact(input, { credentials, fetch: deaf, timeoutMs: 0 }), { code: "invalid_argument" });
+});
+
+test("job.run() and redact(): a server dripping its status line and headers is cut at timeoutMs too", async (t) => {
+  const sockets = new Set();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.once("data", () => {
+      socket.write("HTTP/1.1 404 Not Found\r\nX-Drip: ");
+      const timer = setInterval(() => socket.write("a"), 100);
+      socket.on("close", () => clearInterval(timer));
+      socket.on("error", () => clearInterval(timer));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const host = `127.0.0.1:${server.address().port}`;
+  const started = performance.now();
+  const { operation } = await runOne(`http://${host}`, { maxAttempts: 1, run: { timeoutMs: 400 } });
+  assert.ok(operation.problem.endsWith(`: timeout: no complete answer from ${host} within 400 ms`), operation.problem);
+  await assert.rejects(redact(input, { credentials, baseUrl: `http://${host}`, timeoutMs: 300 }), /timeout: no complete answer/);
+  assert.ok(performance.now() - started < 3_000);
 });
 
 /** A 404 whose body is 8 MiB, streamed. */
