@@ -7,7 +7,8 @@
 // and checkpoints snapshots. Retries, backoff, rate and the meaning of every status are the
 // core's.
 
-import { bindCalls, EMPTY } from "./job_calls.mjs";
+import { bindCalls } from "./job_calls.mjs";
+import { abortedPromise, describeFailure, readBody, statusOf } from "./transport.mjs";
 
 let native = null;
 let onBound;
@@ -62,11 +63,12 @@ const RUN_KEYS = new Set([
 ]);
 
 /**
- * The response as the core reads it: status, headers (lower-case names) and body bytes. From
- * a fetch `Headers`, only the headers the core reads are looked up (`names`); other header
- * containers are copied whole. A response without a body stream (a 204) is not read.
+ * The response as the core reads it: status, headers (lower-case names) and body bytes (at
+ * most `maxBody`, else a `TransportFailure`). From a fetch `Headers`, only the headers the
+ * core reads are looked up (`names`); other header containers are copied whole. A response
+ * without a body stream (a 204) is not read.
  */
-async function readResponse(response, names) {
+async function readResponse(response, names, maxBody, url) {
   const headers = {};
   const source = response.headers;
   if (typeof Headers === "function" && source instanceof Headers) {
@@ -79,17 +81,8 @@ async function readResponse(response, names) {
   } else if (source && typeof source === "object") {
     for (const [name, value] of Object.entries(source)) headers[name.toLowerCase()] ??= String(value);
   }
-  const body = response.body === null ? EMPTY : new Uint8Array(await response.arrayBuffer());
-  return { status: response.status, headers, body };
-}
-
-/** What a transport error is to the core: `"timeout"`, `"connection"` or `{ message }`. */
-function failureOf(err, timedOut) {
-  if (timedOut) return "timeout";
-  // fetch rejects with a TypeError for network errors (refused, reset, closed, DNS) in Node
-  // (undici) and in browsers alike.
-  if (err instanceof TypeError) return "connection";
-  return { message: String(err?.message ?? err).slice(0, 200) };
+  const body = await readBody(response, maxBody, url);
+  return { status: statusOf(response), headers, body };
 }
 
 /**
@@ -157,7 +150,11 @@ export async function runJob(job, options) {
   const join = () => {
     const now = Date.now();
     if (current === null || now - current.opened > slice) {
-      current = { controller: new AbortController(), opened: now, deadline: 0, live: 0, timedOut: false };
+      const controller = new AbortController();
+      // Raced with each call of the cohort: a fetch (or body) that ignores the signal still
+      // ends at the deadline.
+      const stopped = abortedPromise(controller.signal);
+      current = { controller, stopped, opened: now, deadline: 0, live: 0, timedOut: false };
       cohorts.push(current);
     }
     current.deadline = now + timeoutMs;
@@ -167,6 +164,7 @@ export async function runJob(job, options) {
     return current;
   };
   const headerNames = mod.__responseHeaders();
+  const maxBody = mod.__maxResponseBody();
   let wake = null; // resolves the main loop's wait
   const wakeUp = () => {
     const w = wake;
@@ -187,13 +185,16 @@ export async function runJob(job, options) {
     const cohort = join();
     let answer;
     let failed;
+    const { method, url, headers, body } = call.request;
     try {
-      const { method, url, headers, body } = call.request;
-      const init = { method, headers, signal: cohort.controller.signal };
+      // Redirects are never followed: the core reads a 3xx (or a browser's opaque redirect,
+      // status 0) as malformed.
+      const init = { method, headers, redirect: "manual", signal: cohort.controller.signal };
       if (body.length > 0) init.body = body;
-      answer = await readResponse(await send(url, init), headerNames);
+      const exchange = async () => readResponse(await send(url, init), headerNames, maxBody, url);
+      answer = await Promise.race([exchange(), cohort.stopped]);
     } catch (err) {
-      failed = failureOf(err, cohort.timedOut);
+      failed = { message: describeFailure(err, url, timeoutMs, cohort.timedOut) };
     } finally {
       cohort.live -= 1;
       inFlight -= 1;

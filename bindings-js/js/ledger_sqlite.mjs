@@ -31,7 +31,13 @@ export async function openSqlite(path, options = {}) {
   }
   const timeout = options?.timeoutMs ?? 30_000;
   const Database = await loadDriver();
-  const db = new Database(path, { timeout });
+  let db;
+  try {
+    db = new Database(path, { timeout });
+  } catch (err) {
+    // better-sqlite3 does not say which file ("the directory does not exist"): the message does.
+    throw new Error(`cannot open the SQLite ledger ${JSON.stringify(path)}: ${err?.message ?? err}`, { cause: err });
+  }
   try {
     await useWal(db, timeout);
   } catch (err) {

@@ -6,7 +6,10 @@ const native = require("../pkg/node/erasekit_js.js");
 const { defineCapture } = require("./capture.mjs");
 const { defineLedger } = require("./ledger.mjs");
 
-const { Credentials, RedactRequest, errorCodes, redact, userAgent, version } = native;
+const { Credentials, RedactRequest, errorCodes, userAgent, version } = native;
+// One-shot `redact`: the wasm's, over the honest transport (no redirects, a total deadline,
+// a bounded body), shared with the browser entry (require(esm)).
+const redact = require("./transport.mjs").bindRedact(native);
 const { captureSource, captureSources, phone } = native;
 
 /** `capture.smsSend(payload, { at })`, ...: one function per capture source of the core. */

@@ -4,6 +4,7 @@ import * as native from "../pkg/web/erasekit_js.js";
 import { defineCapture } from "./capture.mjs";
 import { defineLedger } from "./ledger.mjs";
 import { bindJob } from "./job.mjs";
+import { bindRedact } from "./transport.mjs";
 
 bindJob(native);
 export { planErasure, resumeJob } from "./job.mjs";
@@ -17,13 +18,15 @@ export {
   verifyReceipt,
   RedactRequest,
   errorCodes,
-  redact,
   userAgent,
   version,
   captureSource,
   captureSources,
   phone,
 } from "../pkg/web/erasekit_js.js";
+
+/** Redacts one transaction: the wasm's `redact` over the honest transport (js/transport.mjs). */
+export const redact = bindRedact(native);
 
 /** `capture.smsSend(payload, { at })`, ...: one function per capture source of the core. */
 export const capture = defineCapture(native);

@@ -5,9 +5,9 @@
 //! error, come from the core; this file only reads the JS arguments.
 
 use crate::error::{invalid_argument, to_js_error};
-use crate::ledger::{bulk_to_js, stringify};
+use crate::ledger::bulk_to_js;
 use crate::options::get;
-use crate::wire::{time_arg, to_js};
+use crate::wire::{string_arg, time_arg, to_js};
 use erasekit_core::{Identifier, UnixMillis};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -16,8 +16,11 @@ use wasm_bindgen::JsCast;
 /// Reads `payload` as the body of `source` (e.g. `sms_send`) and returns its ledger entries.
 ///
 /// `payload` is the body as received (a JSON string or its UTF-8 bytes) or parsed (a plain
-/// object; the core refuses anything but a JSON object); `options.at` is when the host received it (milliseconds since the epoch or a
-/// `Date`), used when the payload carries no time of its own.
+/// object, read as its JSON text; the core refuses anything but a JSON object); `options.at` is
+/// when the host received it (milliseconds since the epoch or a `Date`), used when the payload
+/// carries no time of its own; `options.maxBytes` the longest body read (default 1 MiB, the
+/// core's `DEFAULT_CAPTURE_MAX_BYTES`): a longer one is `payload_too_large`, refused before it
+/// is copied into wasm or parsed.
 #[wasm_bindgen(js_name = captureSource, unchecked_return_type = "LedgerEntry[]")]
 pub fn capture_source(
     #[wasm_bindgen(unchecked_param_type = "CaptureSource")] source: JsValue,
@@ -27,14 +30,34 @@ pub fn capture_source(
     let source = source
         .as_string()
         .ok_or_else(|| invalid_argument("source", "expected a capture source name (string)"))?;
-    let at = at_option(&options)?;
-    let entries = if let Some(text) = payload.as_string() {
-        erasekit_core::capture_json(&source, text.as_bytes(), at)
+    let CaptureOptions { at, max_bytes } = capture_options(&options)?;
+    let capture = |body: &[u8]| erasekit_core::capture_json_limited(&source, body, at, max_bytes);
+    // Checked on the length before the body is copied into wasm: a string longer than the
+    // limit in UTF-16 units is at least as long in UTF-8 bytes.
+    let check = |size: u32| {
+        erasekit_core::check_capture_size(&source, size as usize, max_bytes)
+            .map_err(|e| to_js_error(&e))
+    };
+    let entries = if let Some(text) = payload.dyn_ref::<js_sys::JsString>() {
+        check(text.length())?;
+        capture(
+            string_arg(&payload, "payload")?
+                .unwrap_or_default()
+                .as_bytes(),
+        )
     } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
-        erasekit_core::capture_json(&source, &bytes.to_vec(), at)
+        check(bytes.length())?;
+        capture(&bytes.to_vec())
     } else if payload.is_object() {
         // Through JSON text: much faster than walking a 10,000-part response property by property.
-        erasekit_core::capture_json(&source, stringify(&payload, "payload")?.as_bytes(), at)
+        let text = js_sys::JSON::stringify(&payload)
+            .map_err(|_| invalid_argument("payload", "cannot be written as JSON"))?;
+        check(text.length())?;
+        let text = String::from(text);
+        if text.contains("\\ud") {
+            crate::wire::refuse_ill_formed(&payload, "payload")?;
+        }
+        capture(text.as_bytes())
     } else {
         return Err(invalid_argument(
             "payload",
@@ -56,30 +79,55 @@ pub fn capture_sources() -> Result<JsValue, JsValue> {
 pub fn phone(
     #[wasm_bindgen(unchecked_param_type = "string")] raw: JsValue,
 ) -> Result<String, JsValue> {
-    let raw = raw
-        .as_string()
+    let raw = string_arg(&raw, "raw")?
         .ok_or_else(|| invalid_argument("raw", "expected a phone number (string)"))?;
     Identifier::phone(&raw)
         .map(|p| p.value().to_owned())
         .map_err(|e| to_js_error(&e))
 }
 
-/// `options.at`: absent, `null`, a number (or BigInt) of milliseconds, or a `Date`.
-fn at_option(options: &JsValue) -> Result<Option<UnixMillis>, JsValue> {
+/// The options of a capture call.
+struct CaptureOptions {
+    /// When the host received the payload.
+    at: Option<UnixMillis>,
+    /// The longest body read, in bytes.
+    max_bytes: usize,
+}
+
+/// `options`: absent, `null`, or `{ at?, maxBytes? }`; `at` a number (or BigInt) of
+/// milliseconds or a `Date`, `maxBytes` a whole number of bytes, at least 1.
+fn capture_options(options: &JsValue) -> Result<CaptureOptions, JsValue> {
+    let mut read = CaptureOptions {
+        at: None,
+        max_bytes: erasekit_core::DEFAULT_CAPTURE_MAX_BYTES,
+    };
     if options.is_undefined() || options.is_null() {
-        return Ok(None);
+        return Ok(read);
     }
     let object = options
         .dyn_ref::<Object>()
         .filter(|_| options.is_object())
-        .ok_or_else(|| invalid_argument("options", "expected { at? }"))?;
+        .ok_or_else(|| invalid_argument("options", "expected { at?, maxBytes? }"))?;
     for key in Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
-        if key != "at" {
-            return Err(invalid_argument(&key, "unknown option; expected at"));
+        if key != "at" && key != "maxBytes" {
+            return Err(invalid_argument(
+                &key,
+                "unknown option; expected at, maxBytes",
+            ));
         }
     }
-    time_or_date(&get(options, "at"), "at")
+    read.at = time_or_date(&get(options, "at"), "at")?;
+    let max = get(options, "maxBytes");
+    if !max.is_undefined() && !max.is_null() {
+        read.max_bytes = max
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 9_007_199_254_740_991.0)
+            .ok_or_else(|| {
+                invalid_argument("maxBytes", "expected a whole number of bytes, at least 1")
+            })? as usize;
+    }
+    Ok(read)
 }
 
 /// An optional time argument: absent/`null`, milliseconds, or a `Date`.

@@ -1,7 +1,8 @@
 //! `Credentials`: the JS class around the core's validated credentials.
 
 use crate::error::{invalid_argument, to_js_error};
-use crate::wire::{bytes_arg, from_js_plain, time_arg};
+use crate::options::get;
+use crate::wire::{bytes_arg, string_arg, time_arg};
 use erasekit_core::CredentialsInput;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,7 +34,7 @@ impl Credentials {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "CredentialsInput")] input: JsValue,
     ) -> Result<Credentials, JsValue> {
-        let input: CredentialsInput = from_js_plain(input, "credentials")?;
+        let input = credentials_input(&input, "credentials")?;
         let inner = erasekit_core::Credentials::new(input).map_err(|e| to_js_error(&e))?;
         Ok(Credentials {
             inner: Rc::new(inner),
@@ -104,7 +105,7 @@ pub(crate) fn credentials_arg(
     }
     let method = js_sys::Reflect::get(&value, &HANDOFF_METHOD.into()).unwrap_or_default();
     let Some(method) = method.dyn_ref::<js_sys::Function>() else {
-        let input: CredentialsInput = from_js_plain(value, field)?;
+        let input = credentials_input(&value, field)?;
         let credentials = erasekit_core::Credentials::new(input).map_err(|e| to_js_error(&e))?;
         return Ok(Rc::new(credentials));
     };
@@ -118,4 +119,63 @@ pub(crate) fn credentials_arg(
             "is not a live Credentials of this erasekit module (was it freed?)",
         )),
     }
+}
+
+/// The fields of a `CredentialsInput`: the JS name and the core's (both accepted).
+const FIELDS: [(&str, &str); 4] = [
+    ("apiKey", "api_key"),
+    ("apiSecret", "api_secret"),
+    ("applicationId", "application_id"),
+    ("privateKey", "private_key"),
+];
+
+/// Reads `{ apiKey, apiSecret, applicationId, privateKey }` field by field. Not through serde:
+/// its messages quote the value they refused (``invalid type: integer `12345678901` ``), and
+/// these values are secrets. An error here names the field and the value's type, never the
+/// value.
+fn credentials_input(value: &JsValue, field: &str) -> Result<CredentialsInput, JsValue> {
+    const EXPECTED: &str = "expected { apiKey, apiSecret, applicationId, privateKey }";
+    let object = value
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| value.is_object() && !js_sys::Array::is_array(value))
+        .ok_or_else(|| invalid_argument(field, EXPECTED))?;
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !FIELDS.iter().any(|(js, core)| key == *js || key == *core) {
+            return Err(invalid_argument(
+                &format!("{field}.{key}"),
+                &format!("unknown field; {EXPECTED}"),
+            ));
+        }
+    }
+    let read = |(js, core): (&str, &str)| -> Result<Option<String>, JsValue> {
+        let (name, v) = match (get(value, js), get(value, core)) {
+            (a, b) if !is_absent(&a) && !is_absent(&b) => {
+                return Err(invalid_argument(
+                    &format!("{field}.{js}"),
+                    &format!("given twice (as {js} and {core})"),
+                ))
+            }
+            (a, _) if !is_absent(&a) => (js, a),
+            (_, b) => (core, b),
+        };
+        if is_absent(&v) {
+            return Ok(None);
+        }
+        let path = format!("{field}.{name}");
+        string_arg(&v, &path)?.map(Some).ok_or_else(|| {
+            let kind = v.js_typeof().as_string().unwrap_or_default();
+            invalid_argument(&path, &format!("expected a string, got a {kind}"))
+        })
+    };
+    Ok(CredentialsInput {
+        api_key: read(FIELDS[0])?,
+        api_secret: read(FIELDS[1])?,
+        application_id: read(FIELDS[2])?,
+        private_key: read(FIELDS[3])?,
+    })
+}
+
+fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
 }

@@ -260,7 +260,11 @@ export interface RunOptions {
   checkpointEvery?: number;
   /** The 32-byte Ed25519 seed the receipt is signed with. */
   signingKey: Uint8Array;
-  /** Per-call timeout, after which the call is aborted and reported as a timeout. Default 30000. */
+  /**
+   * Each call's total deadline (connect to last body byte), after which it is aborted and
+   * reported as a timeout naming the host. Default 30000. Redirects are never followed and a
+   * body is read up to 64 KiB.
+   */
   timeoutMs?: number;
 }
 

@@ -39,13 +39,24 @@ pub(crate) fn invalid_argument(field: &str, reason: &str) -> JsValue {
 }
 
 /// A transport failure (`fetch` rejected or the body could not be read). Not a core error:
-/// a plain `Error` with `.code = "transport_failed"` and the original as `.cause`.
+/// a plain `Error` with `.code = "transport_failed"` and the original as `.cause`. A
+/// `TransportFailure` of `js/transport.mjs` already names the host and the cause: its message
+/// is used and its own cause (what `fetch` threw) becomes `.cause`.
 pub(crate) fn transport_error(cause: JsValue) -> JsValue {
+    let marked = cause.is_object()
+        && Reflect::get(&cause, &"erasekitTransport".into())
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
     let what = cause
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| cause.as_string())
         .unwrap_or_else(|| "the transport rejected".to_owned());
+    let cause = if marked {
+        Reflect::get(&cause, &"cause".into()).unwrap_or(cause)
+    } else {
+        cause
+    };
     let js = js_sys::Error::new(&format!("transport failed: {what}"));
     set(&js, "code", &"transport_failed".into());
     set(&js, "cause", &cause);

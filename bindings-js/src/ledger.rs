@@ -7,6 +7,7 @@
 //! than walking them property by property for the million-entry batches the ledger records.
 
 use crate::error::{invalid_argument, to_js_error};
+use crate::wire::string_arg;
 use erasekit_core::{verify_receipt, Error, Identifier, LedgerEntry};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
@@ -19,11 +20,9 @@ pub(crate) fn subject_arg(value: &JsValue) -> Result<String, JsValue> {
     text_arg(value, "subject")
 }
 
-/// A required string argument.
+/// A required string argument, well-formed Unicode (see [`string_arg`]).
 pub(crate) fn text_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {
-    value
-        .as_string()
-        .ok_or_else(|| invalid_argument(field, "expected a string"))
+    string_arg(value, field)?.ok_or_else(|| invalid_argument(field, "expected a string"))
 }
 
 /// Plain JS data as JSON text, through `JSON.stringify` (`undefined` fields are left out).
@@ -52,6 +51,9 @@ fn array_json(value: &JsValue, field: &str) -> Result<Option<Value>, JsValue> {
         return Ok(None);
     }
     let text = stringify(value, field)?;
+    if text.contains("\\ud") {
+        crate::wire::refuse_ill_formed(value, field)?;
+    }
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| invalid_argument(field, &format!("is not JSON data: {e}")))
@@ -78,7 +80,7 @@ pub(crate) fn identifiers_arg(value: &JsValue) -> Result<Vec<Identifier>, JsValu
         .enumerate()
         .map(|(i, item)| {
             let field = format!("identifiers[{i}]");
-            if let Some(raw) = item.as_string() {
+            if let Some(raw) = string_arg(&item, &field)? {
                 return identifier_from_text(&raw).map_err(|e| to_js_error(&e));
             }
             if item.is_object() && !Array::is_array(&item) {
@@ -110,7 +112,7 @@ fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifier> {
 /// verified by the core before its `receipt.receipt_id` is used, or a plain receipt id.
 pub(crate) fn receipt_id_arg(value: &JsValue) -> Result<String, JsValue> {
     const FIELD: &str = "receipt";
-    let json = if let Some(raw) = value.as_string() {
+    let json = if let Some(raw) = string_arg(value, FIELD)? {
         if !raw.trim_start().starts_with('{') {
             return Ok(raw);
         }

@@ -37,6 +37,11 @@ export interface CaptureOptions {
    * `created_at` when the payload carries no time of its own.
    */
   at?: number | Date | null;
+  /**
+   * The longest body read, in bytes (default 1 MiB); a longer one (or a parsed payload whose
+   * JSON is longer) throws `payload_too_large`. One payload also yields at most 10,000 entries.
+   */
+  maxBytes?: number | null;
 }
 
 /** One Vonage resource a data subject produced, as captured and as the ledger returns it. */

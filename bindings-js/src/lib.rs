@@ -61,6 +61,13 @@ pub fn response_headers() -> Vec<String> {
         .collect()
 }
 
+/// The most of a response body a host reads (the core's `MAX_PROBLEM_BODY`): `job.run` and
+/// `redact` stop reading there and fail the call instead of holding an unbounded body.
+#[wasm_bindgen(js_name = __maxResponseBody, skip_typescript)]
+pub fn max_response_body() -> u32 {
+    erasekit_core::MAX_PROBLEM_BODY as u32
+}
+
 /// The version of erasekit, e.g. `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -52,8 +52,7 @@ impl MemoryLedger {
     pub fn import(
         #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
     ) -> Result<MemoryLedger, JsValue> {
-        let json = json
-            .as_string()
+        let json = crate::wire::string_arg(&json, "json")?
             .ok_or_else(|| invalid_argument("json", "expected the JSON text of export()"))?;
         let ledger = erasekit_core::MemoryLedger::import(&json).map_err(|e| to_js_error(&e))?;
         let index: ExportIndex = serde_json::from_str(&json).map_err(|e| {

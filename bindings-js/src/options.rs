@@ -80,7 +80,7 @@ pub(crate) fn base_url_arg(value: JsValue) -> Result<ApiBase, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(ApiBase::default());
     }
-    if let Some(url) = value.as_string() {
+    if let Some(url) = crate::wire::string_arg(&value, "baseUrl")? {
         return ApiBase::new(&url).map_err(|e| to_js_error(&e));
     }
     if !value.is_object() {

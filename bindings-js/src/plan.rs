@@ -97,9 +97,7 @@ impl ErasurePlan {
                 )
             })?
             .into();
-        let subject = get(&object, "subject")
-            .as_string()
-            .ok_or_else(|| invalid_argument("subject", "expected a string"))?;
+        let subject = crate::ledger::text_arg(&get(&object, "subject"), "subject")?;
         let key = bytes_arg(&get(&object, "subjectKey"), "subjectKey")?;
         let entries: serde_json::Value = from_js_plain(get(&object, "entries"), "entries")?;
         let entries = LedgerEntry::list_from_value(&entries).map_err(|e| to_js_error(&e))?;

@@ -17,7 +17,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// Redacts one transaction: `input` as for `new RedactRequest(input)`, `options`
-/// `{ credentials, baseUrl?, fetch?, now?, signal? }`. Resolves to the `RedactOutcome`.
+/// `{ credentials, baseUrl?, fetch?, now?, signal? }`. Resolves to the `RedactOutcome`. The
+/// package's `redact` (js/transport.mjs) calls this with a `fetch` that adds the total
+/// deadline (`timeoutMs`) and the body limit.
 #[wasm_bindgen(unchecked_return_type = "RedactOutcome")]
 pub async fn redact(
     #[wasm_bindgen(unchecked_param_type = "RedactInput")] input: JsValue,
@@ -53,7 +55,8 @@ async fn send(options: &SendOptions, request: &HttpRequest) -> Result<HttpRespon
     }
     let status = get(&response, "status")
         .as_f64()
-        .filter(|s| s.fract() == 0.0 && (100.0..=999.0).contains(s))
+        // 0: a browser's `opaqueredirect` (a redirect not followed), malformed to the core.
+        .filter(|s| s.fract() == 0.0 && (*s == 0.0 || (100.0..=999.0).contains(s)))
         .ok_or_else(|| {
             transport_error(js_sys::TypeError::new("the Response has no valid status").into())
         })? as u16;
@@ -74,6 +77,8 @@ fn fetch_init(request: &HttpRequest, signal: Option<&JsValue>) -> Result<JsValue
         Reflect::set(&headers, &(**name).into(), &(**value).into())?;
     }
     Reflect::set(&init, &"method".into(), &(*request.method).into())?;
+    // Never followed: another origin's page must not pass for Vonage's answer.
+    Reflect::set(&init, &"redirect".into(), &"manual".into())?;
     Reflect::set(&init, &"headers".into(), &headers)?;
     if !request.body.is_empty() {
         Reflect::set(&init, &"body".into(), &Uint8Array::from(&request.body[..]))?;

@@ -108,11 +108,17 @@ export interface FetchInit {
   method: string;
   headers: Record<string, string>;
   body?: Uint8Array<ArrayBuffer>;
+  /** Always `"manual"`: erasekit never follows a redirect (the core reads a 3xx as malformed). */
+  redirect?: "manual";
 }
 
 /** What `redact(...)` reads from the `fetch` result. A `Response` is one. */
 export interface ResponseLike {
   status: number;
+  /** `"opaqueredirect"` in a browser for a redirect not followed (status 0). */
+  type?: string;
+  /** The body as a stream: read only up to the core's limit. */
+  body?: { getReader(): unknown } | null;
   headers?: Iterable<[string, string]> | Record<string, string> | null;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
@@ -130,6 +136,8 @@ export interface RedactOptions extends RequestOptions {
   now?: number;
   /** Passed on to `fetch` to abort the request. */
   signal?: AbortSignalLike;
+  /** The call's total deadline in milliseconds, connect to last body byte (default 30000). */
+  timeoutMs?: number;
 }
 
 /** Every stable error code; `errorCodes()` lists them with their families. */
@@ -144,6 +152,7 @@ export type ErrorCode =
   | "missing_credentials"
   | "invalid_private_key"
   | "invalid_payload"
+  | "payload_too_large"
   | "invalid_subject"
   | "invalid_phone"
   | "storage"

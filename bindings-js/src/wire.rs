@@ -57,25 +57,29 @@ pub(crate) fn from_js_plain<T: DeserializeOwned>(
     value: JsValue,
     field: &str,
 ) -> Result<T, JsValue> {
+    let to_json = |value: JsValue| -> Result<Value, String> {
+        serde_wasm_bindgen::from_value(value).map_err(|e| format!("expected plain data: {e}"))
+    };
     let attempt = |value: JsValue| -> Result<T, String> {
-        let mut json: Value = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| format!("expected plain data: {e}"))?;
+        let mut json = to_json(value)?;
         integral_numbers_as_integers(&mut json);
         serde_json::from_value(json).map_err(|e| e.to_string())
     };
-    match attempt(value.clone()) {
-        Ok(input) => Ok(input),
-        // Not plain data at all: the argument itself is named.
-        Err(reason) if reason.starts_with("expected plain data: ") => {
-            Err(invalid_argument(field, &reason))
-        }
-        Err(reason) => {
-            // serde_json reads an object's keys in sorted order: the first bad one in that
-            // order is the one reported.
-            let path = locate(&value, &|v| attempt(v).err(), &reason, true);
-            Err(invalid_argument(&join(field, &path), &reason))
+    // Not plain data at all: the argument itself is named.
+    let mut json = to_json(value.clone()).map_err(|reason| invalid_argument(field, &reason))?;
+    if holds_replacement(&json) {
+        if let Some(path) = ill_formed_path(&value, 0) {
+            return Err(ill_formed(&join(field, &path)));
         }
     }
+    integral_numbers_as_integers(&mut json);
+    serde_json::from_value(json).map_err(|e| {
+        // serde_json reads an object's keys in sorted order: the first bad one in that
+        // order is the one reported.
+        let reason = e.to_string();
+        let path = locate(&value, &|v| attempt(v).err(), &reason, true);
+        invalid_argument(&join(field, &path), &reason)
+    })
 }
 
 /// Reads an input that may hold bytes (`Uint8Array` bodies) straight from JS, without copying
@@ -215,6 +219,104 @@ fn descend(
     }
 }
 
+/// A string argument as Rust text; `Ok(None)` when `value` is not a string. A string that is
+/// not well-formed UTF-16 (a lone surrogate) is refused with `invalid_argument` naming
+/// `field`: wasm-bindgen would turn each lone surrogate into U+FFFD, so `"victim\uD800"`,
+/// `"victim\uDFFF"` and `"victim\uFFFD"` would become one subject (and one `forget` would
+/// empty all three). Only a converted string holding U+FFFD is looked at again.
+pub(crate) fn string_arg(value: &JsValue, field: &str) -> Result<Option<String>, JsValue> {
+    let Some(text) = value.as_string() else {
+        return Ok(None);
+    };
+    if text.contains('\u{FFFD}') && !is_well_formed(value) {
+        return Err(ill_formed(field));
+    }
+    Ok(Some(text))
+}
+
+/// Whether a JS string has no lone surrogate (anything else counts as well formed).
+fn is_well_formed(value: &JsValue) -> bool {
+    use wasm_bindgen::JsCast;
+    value
+        .dyn_ref::<js_sys::JsString>()
+        .map_or(true, js_sys::JsString::is_valid_utf16)
+}
+
+fn ill_formed(field: &str) -> JsValue {
+    invalid_argument(
+        field,
+        "is not well-formed Unicode (it holds a lone surrogate, e.g. \\uD800); refused rather than altered",
+    )
+}
+
+/// Refuses `value` (plain data about to be read as its `JSON.stringify` text) when a string in
+/// it has a lone surrogate, naming where (`payload.messageId`, `entries[0].id`).
+/// `JSON.stringify` writes one as an escape (`\ud800`) that JSON readers refuse with a message
+/// about hex escapes: this says what is wrong instead. Called only when the text holds `\ud`.
+pub(crate) fn refuse_ill_formed(value: &JsValue, field: &str) -> Result<(), JsValue> {
+    match ill_formed_path(value, 0) {
+        Some(path) => Err(ill_formed(&join(field, &path))),
+        None => Ok(()),
+    }
+}
+
+/// Whether converted data holds U+FFFD anywhere: only then can a lone surrogate have been
+/// replaced, and the JS value is walked again to find it.
+fn holds_replacement(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\u{FFFD}'),
+        Value::Array(items) => items.iter().any(holds_replacement),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains('\u{FFFD}') || holds_replacement(v)),
+        _ => false,
+    }
+}
+
+/// The path (`.` for the value itself) of the first string with a lone surrogate in `value`.
+fn ill_formed_path(value: &JsValue, depth: usize) -> Option<String> {
+    use js_sys::{Array, Object};
+    use wasm_bindgen::JsCast;
+    if depth > 128 {
+        return None;
+    }
+    if value.is_string() {
+        return (!is_well_formed(value)).then(|| ".".to_owned());
+    }
+    let inner = |path: String, rest: String| {
+        if rest == "." {
+            path
+        } else if rest.starts_with('[') {
+            format!("{path}{rest}")
+        } else {
+            format!("{path}.{rest}")
+        }
+    };
+    if let Some(array) = value.dyn_ref::<Array>() {
+        for (i, item) in array.iter().enumerate() {
+            if let Some(rest) = ill_formed_path(&item, depth + 1) {
+                return Some(inner(format!("[{i}]"), rest));
+            }
+        }
+        return None;
+    }
+    if !value.is_object() || value.is_function() {
+        return None;
+    }
+    for pair in Object::entries(value.unchecked_ref()).iter() {
+        let pair: Array = pair.unchecked_into();
+        let (key, item) = (pair.get(0), pair.get(1));
+        let name = key.as_string().unwrap_or_default();
+        if !is_well_formed(&key) {
+            return Some(name);
+        }
+        if let Some(rest) = ill_formed_path(&item, depth + 1) {
+            return Some(inner(name, rest));
+        }
+    }
+    None
+}
+
 /// A time argument: a whole, non-negative number (or BigInt) of milliseconds, checked by the core.
 pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMillis, JsValue> {
     if let Some(n) = value.as_f64() {
@@ -280,10 +382,12 @@ fn integral_numbers_as_integers(value: &mut Value) {
     }
 }
 
-/// `field` for the argument itself, `field.path` for something inside it.
+/// `field` for the argument itself, `field.path` (or `field[i]...`) for something inside it.
 fn join(field: &str, path: &str) -> String {
     if path == "." {
         field.to_owned()
+    } else if path.starts_with('[') {
+        format!("{field}{path}")
     } else {
         format!("{field}.{path}")
     }
@@ -322,5 +426,6 @@ mod tests {
         assert_eq!(join("input", "."), "input");
         assert_eq!(join("input", "createdAt"), "input.createdAt");
         assert_eq!(join("baseUrl", "redact"), "baseUrl.redact");
+        assert_eq!(join("entries", "[0].id"), "entries[0].id");
     }
 }

@@ -124,6 +124,17 @@ const page = `<!doctype html>
     return { code: err.code, hasSnapshot: typeof err.snapshot === "string", done: receipt.receipt.counts.done, left: (await ledger.entries("browser-user")).length };
   };
 
+  window.runOnce = async (baseUrl, credentials) => {
+    const now = Date.now();
+    const entries = [{ kind: "transaction", product: "sms", direction: "outbound", id: "SMS-R", created_at: now - 7_200_000, source: "sms_send", extra: {} }];
+    const subjectKey = new TextEncoder().encode("0123456789abcdef");
+    const plan = new erasekit.ErasurePlan({ subject: "browser-user", subjectKey, entries, now });
+    const job = new erasekit.ErasureJob(plan, { maxAttempts: 1 });
+    const receipt = await job.run({ credentials, baseUrl, signingKey: SIGNING_KEY });
+    const { state, status } = receipt.receipt.operations[0];
+    return { state, status };
+  };
+
   await init();
   window.ready = true;
 </script>`;
@@ -133,12 +144,24 @@ let context;
 let tab;
 let close;
 const redactHits = [];
+const redirectHits = { first: 0, elsewhere: 0 };
 
 /** The routes this test adds to the page server: the README page and a stand-in Redact. */
 async function route(req, res, url, pageOrigin) {
   if (url.pathname === "/readme.html") {
     const example = readmeBlock("Browser", "html").replaceAll("http://127.0.0.1:8080", pageOrigin);
     res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>\n${example}`);
+    return true;
+  }
+  // A Redact that answers 302 to another page that says "200 OK" (issue 9, item 3).
+  if (url.pathname === "/redirect/v1/redact/transaction") {
+    redirectHits.first += 1;
+    res.writeHead(302, { location: `${pageOrigin}/elsewhere` }).end();
+    return true;
+  }
+  if (url.pathname === "/elsewhere") {
+    redirectHits.elsewhere += 1;
+    res.writeHead(200, { "content-type": "text/html" }).end("<html>200 OK</html>");
     return true;
   }
   if (url.pathname === "/v1/redact/transaction" && req.method === "POST") {
@@ -203,6 +226,18 @@ test("Chromium: redact() sends with the browser's fetch and resolves to the outc
   ]);
   const refused = await tab.evaluate((c) => window.sendRedact("http://127.0.0.1:1", c), creds);
   assert.equal(refused.code, "transport_failed");
+});
+
+test("Chromium: a redirect is never followed: redact() and job.run() read the opaque redirect as malformed", async () => {
+  const creds = { apiKey: "abcd1234", apiSecret: "s3cr3t-value" };
+  const base = `${origin}/redirect`;
+  const outcome = await tab.evaluate(([b, c]) => window.sendRedact(b, c), [base, creds]);
+  assert.equal(outcome.outcome, "malformed", JSON.stringify(outcome));
+  assert.equal(outcome.status, 0, "a browser hides the 3xx behind an opaqueredirect of status 0");
+  const run = await tab.evaluate(([b, c]) => window.runOnce(b, c), [base, creds]);
+  assert.deepStrictEqual(run, { state: "failed", status: 0 });
+  assert.equal(redirectHits.first, 2);
+  assert.equal(redirectHits.elsewhere, 0, "the other page is never fetched");
 });
 
 test("Chromium: the README's browser example runs and shows the outcome", async () => {

@@ -54,6 +54,22 @@ for (const [form, encode] of Object.entries(forms)) {
   });
 }
 
+test("every capture.json limits case: the body as text and as bytes, with maxBytes", () => {
+  assert.ok(vectors.limits.length >= 3);
+  for (const c of vectors.limits) {
+    for (const body of [c.body, new TextEncoder().encode(c.body)]) {
+      let got;
+      try {
+        got = { entries: capture[captureName(c.source)](body, { maxBytes: c.max_bytes }) };
+      } catch (err) {
+        if (err?.name !== "ErasekitError") throw err;
+        got = { error: err.code, limit: err.details.limit, size: err.details.size };
+      }
+      assert.deepStrictEqual(got, c.expect, c.name);
+    }
+  }
+});
+
 test("capture has one function per core source, named in camelCase", () => {
   assert.deepStrictEqual([...CAPTURE_SOURCES], captureSources());
   assert.deepStrictEqual(Object.keys(capture), captureSources().map(captureName));

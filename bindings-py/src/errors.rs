@@ -71,7 +71,7 @@ argument (codes `invalid_product`, `invalid_direction`, `invalid_id`, `invalid_t
 static PAYLOAD_ERROR: ValueErrorClass = ValueErrorClass {
     name: "PayloadError",
     doc: "A Vonage payload given to a capture function lacks a field or has a malformed one \
-(code `invalid_payload`). Also a `ValueError`.",
+(code `invalid_payload`), or is larger than its stated limit (code `payload_too_large`). Also a `ValueError`.",
     cell: PyOnceLock::new(),
 };
 

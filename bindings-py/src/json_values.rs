@@ -83,6 +83,58 @@ fn convert(value: &Bound<'_, PyAny>, depth: usize) -> Result<Value, String> {
     Err(format!("a value of type {}", type_name(value)))
 }
 
+/// A lower bound of the length of `value` written as compact JSON, counted only until it
+/// passes `limit` (so the walk is bounded by `limit`, whatever the size of `value`): capture
+/// measures a parsed payload with it before converting it, as it measures a body's bytes.
+/// Strings count their code points and quotes, keys likewise plus `:` and `,`, every other
+/// value at least one character.
+pub(crate) fn json_length_at_least(value: &Bound<'_, PyAny>, limit: usize) -> usize {
+    fn walk(value: &Bound<'_, PyAny>, limit: usize, depth: usize, total: &mut usize) {
+        if *total > limit || depth > MAX_DEPTH {
+            return;
+        }
+        if let Ok(s) = value.cast::<PyString>() {
+            *total += s.len().unwrap_or(0) + 2;
+        } else if let Ok(dict) = value.cast::<PyDict>() {
+            *total += 2;
+            for (k, v) in dict.iter() {
+                let key = k
+                    .cast::<PyString>()
+                    .map(|k| k.len().unwrap_or(0))
+                    .unwrap_or(0);
+                *total += key + 4;
+                walk(&v, limit, depth + 1, total);
+                if *total > limit {
+                    return;
+                }
+            }
+        } else if let Ok(list) = value.cast::<PyList>() {
+            *total += 2;
+            for v in list.iter() {
+                *total += 1;
+                walk(&v, limit, depth + 1, total);
+                if *total > limit {
+                    return;
+                }
+            }
+        } else if let Ok(tuple) = value.cast::<PyTuple>() {
+            *total += 2;
+            for v in tuple.iter() {
+                *total += 1;
+                walk(&v, limit, depth + 1, total);
+                if *total > limit {
+                    return;
+                }
+            }
+        } else {
+            *total += 1;
+        }
+    }
+    let mut total = 0;
+    walk(value, limit, 0, &mut total);
+    total
+}
+
 /// A JSON value as plain Python data.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     match value {

@@ -63,6 +63,14 @@ mod _native {
     #[pymodule_export]
     const USER_AGENT: &str = erasekit_core::USER_AGENT;
 
+    /// The most of a response body the drivers read (the core's `MAX_PROBLEM_BODY`).
+    #[pymodule_export]
+    const MAX_RESPONSE_BODY: usize = erasekit_core::MAX_PROBLEM_BODY;
+
+    /// The longest capture body read unless `max_bytes` says otherwise (1 MiB).
+    #[pymodule_export]
+    const DEFAULT_CAPTURE_MAX_BYTES: usize = erasekit_core::DEFAULT_CAPTURE_MAX_BYTES;
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;

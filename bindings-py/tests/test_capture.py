@@ -52,6 +52,18 @@ def test_capture_vector(case: dict[str, Any], form: str) -> None:
     assert run_case(case, form) == case["expect"]
 
 
+@pytest.mark.parametrize("case", CAPTURE["limits"], ids=lambda c: c["name"])
+@pytest.mark.parametrize("form", ["str", "bytes"])
+def test_capture_limit_vector(case: dict[str, Any], form: str) -> None:
+    body = case["body"] if form == "str" else case["body"].encode()
+    fn = getattr(erasekit.capture, case["source"])
+    try:
+        got: dict[str, Any] = {"entries": fn(body, max_bytes=case["max_bytes"])}
+    except erasekit.ErasekitError as err:
+        got = {"error": err.code, "limit": err.details["limit"], "size": err.details["size"]}
+    assert got == case["expect"]
+
+
 def test_one_function_per_core_source_in_the_core_order() -> None:
     assert list(erasekit.capture.SOURCES) == erasekit._native.capture_sources()
     public = [n for n in erasekit.capture.__all__ if n not in ("SOURCES", "Payload")]
@@ -59,9 +71,10 @@ def test_one_function_per_core_source_in_the_core_order() -> None:
     for name in erasekit.capture.SOURCES:
         fn = getattr(erasekit.capture, name)
         params = inspect.signature(fn).parameters
-        assert list(params) == ["payload", "at"], name
-        assert params["at"].kind is inspect.Parameter.KEYWORD_ONLY, name
-        assert params["at"].default is None, name
+        assert list(params) == ["payload", "at", "max_bytes"], name
+        for option in ("at", "max_bytes"):
+            assert params[option].kind is inspect.Parameter.KEYWORD_ONLY, name
+            assert params[option].default is None, name
         assert fn.__doc__ and len(fn.__doc__) > 40, name
 
 

@@ -511,8 +511,9 @@ def test_run_sends_everything_and_returns_a_signed_receipt() -> None:
     assert (counts["done"], counts["not_found"], counts["failed"], counts["retries"]) == (39, 1, 0, 4)
     assert 1 < vonage.peak <= 8
     reasons = sorted(e["reason"] for e in events if e["event"] == "retrying")
-    assert reasons[:3] == ["UnsupportedProtocol: gopher", "connection failed", "server error 503"]
-    assert "timeout" in reasons
+    assert reasons[:3] == ["UnsupportedProtocol: gopher (api.nexmo.com)", "connection failed: refused (api.nexmo.com)",
+                           "server error 503"]
+    assert "timeout: no complete answer from api.nexmo.com within 30000 ms" in reasons
     assert events[0]["event"] == "started" and events[-1]["event"] == "finished"
     assert vonage.calls == {f"SMS-{i}": 2 if i in (1, 2, 3, 5) else 1 for i in range(40)}
 
@@ -605,7 +606,7 @@ def test_run_async_sends_everything() -> None:
     assert receipt["receipt"]["counts"]["retries"] == 2
     assert 1 < vonage.peak <= 6
     assert ledger.forgotten == [("user-42", job.job_id)]
-    assert any(e["event"] == "retrying" and e["reason"] == "connection failed" for e in events)
+    assert any(e["event"] == "retrying" and e["reason"].startswith("connection failed: ") for e in events)
 
 
 def test_cancelling_run_async_leaves_a_stopped_checkpoint() -> None:

@@ -60,6 +60,7 @@ TRIGGERS: dict[str, Callable[[], object]] = {
     "invalid_private_key": lambda: erasekit.Credentials(
         application_id="app", private_key="not a key"
     ),
+    "payload_too_large": lambda: erasekit.capture.sms_receipt("{}", max_bytes=1),
 }
 # Codes of core parts that have no Python API yet (capture, ledger, jobs, receipts); their class mapping is
 # still checked in test_vectors.py through the private `_exception_class`.

@@ -129,7 +129,14 @@ def test_transport_failures_raise_transport_error_with_the_cause(
     err = info.value
     assert isinstance(err.__cause__, error)
     assert err.code == "transport_failed"
-    assert err.details == {"code": "transport_failed", "error": error.__name__, "reason": "boom"}
+    # The reason names the cause and the host (issue 9, item 21).
+    reason = {
+        httpx.ConnectError: "connection failed: boom (api.nexmo.com)",
+        httpx.RemoteProtocolError: "connection failed: boom (api.nexmo.com)",
+        httpx.ReadTimeout: "timeout: no complete answer from api.nexmo.com within 30000 ms",
+    }.get(error, f"{error.__name__}: boom (api.nexmo.com)")
+    assert err.details == {"code": "transport_failed", "error": error.__name__, "reason": reason}
+    assert str(err) == f"transport failed: {reason}"
 
 
 @pytest.mark.asyncio

@@ -134,7 +134,7 @@ impl ApiBase {
 
 fn normalise(url: &str) -> Result<String> {
     let bad = |reason| Error::InvalidBaseUrl {
-        given: url.to_owned(),
+        given: shown(url),
         reason,
     };
     let rest = url
@@ -152,6 +152,20 @@ fn normalise(url: &str) -> Result<String> {
         return Err(bad("must name a host (and no user info)"));
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// The URL as an error may show it: user info (`user:password@`) is replaced by `***@`, so a
+/// password put in a base URL never reaches a message, `details` or a log.
+fn shown(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 #[cfg(test)]

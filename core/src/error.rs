@@ -97,6 +97,21 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A payload given to capture that is larger than its stated limit (bytes of the body as
+    /// received, or entries one payload may yield): refused before it is read in full, so a
+    /// hostile body cannot make a host hold many times its size.
+    #[error("{source_name} payload too large: {size} {unit}, over the limit of {limit} {unit}")]
+    PayloadTooLarge {
+        /// The capture source, e.g. `sms_send`.
+        #[serde(rename = "source")]
+        source_name: String,
+        /// What is counted: `bytes` (the body) or `entries` (parts of one payload).
+        unit: &'static str,
+        /// The limit that was passed.
+        limit: u64,
+        /// The size found (at least `limit + 1`).
+        size: u64,
+    },
     /// A subject that is empty or longer than 256 bytes.
     #[error("invalid subject: {reason}")]
     InvalidSubject {
@@ -154,6 +169,7 @@ impl Error {
             Error::MissingCredentials { .. } => "missing_credentials",
             Error::InvalidPrivateKey => "invalid_private_key",
             Error::InvalidPayload { .. } => "invalid_payload",
+            Error::PayloadTooLarge { .. } => "payload_too_large",
             Error::InvalidSubject { .. } => "invalid_subject",
             Error::InvalidPhone { .. } => "invalid_phone",
             Error::Storage { .. } => "storage",
@@ -174,7 +190,7 @@ impl Error {
             | Error::InvalidArgument { .. }
             | Error::InvalidSubject { .. }
             | Error::InvalidPhone { .. } => ErrorFamily::Input,
-            Error::InvalidPayload { .. } => ErrorFamily::Payload,
+            Error::InvalidPayload { .. } | Error::PayloadTooLarge { .. } => ErrorFamily::Payload,
             Error::Storage { .. } => ErrorFamily::Storage,
             Error::JobNotFinished { .. } => ErrorFamily::Job,
             Error::InvalidReceipt { .. } | Error::BadSignature { .. } => ErrorFamily::Receipt,
@@ -224,6 +240,12 @@ impl Error {
                 source_name: String::new(),
                 field: String::new(),
                 reason: String::new(),
+            },
+            Error::PayloadTooLarge {
+                source_name: String::new(),
+                unit: "",
+                limit: 0,
+                size: 0,
             },
             Error::InvalidSubject {
                 reason: String::new(),

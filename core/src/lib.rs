@@ -66,7 +66,10 @@ mod transaction_id;
 mod wire_time;
 
 pub use api_base::{ApiBase, ApiBaseInput, ApiFamily, DEFAULT_API_HOST, DEFAULT_REST_HOST};
-pub use capture::{capture, capture_json, capture_sources};
+pub use capture::{
+    capture, capture_json, capture_json_limited, capture_sources, check_capture_size,
+    DEFAULT_CAPTURE_MAX_BYTES, MAX_CAPTURE_ENTRIES,
+};
 pub use credentials::{Credentials, CredentialsInput};
 pub use deadline::Deadline;
 pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure, MAX_RATE_PER_SECOND};

@@ -15,6 +15,8 @@ Times are ``int`` milliseconds since the Unix epoch (aware ``datetime`` values a
 too). Errors are under ``erasekit.ErasekitError``, each with a stable ``.code``.
 """
 
+from ._native import DEFAULT_CAPTURE_MAX_BYTES as DEFAULT_CAPTURE_MAX_BYTES
+from ._native import MAX_RESPONSE_BODY as MAX_RESPONSE_BODY
 from ._native import USER_AGENT as USER_AGENT
 from ._native import Credentials as Credentials
 from ._native import Deadline as Deadline
@@ -58,6 +60,8 @@ from .types import StoredJob as StoredJob
 from .types import Tombstone as Tombstone
 
 __all__ = [
+    "DEFAULT_CAPTURE_MAX_BYTES",
+    "MAX_RESPONSE_BODY",
     "USER_AGENT",
     "Call",
     "Counts",

@@ -40,6 +40,8 @@ __all__ = [
     "verify_receipt",
     "USER_AGENT",
     "RESPONSE_HEADERS",
+    "MAX_RESPONSE_BODY",
+    "DEFAULT_CAPTURE_MAX_BYTES",
     "__version__",
     "InputError",
     "PayloadError",
@@ -59,6 +61,13 @@ __version__: Final[str]
 
 USER_AGENT: Final[str]
 """The ``User-Agent`` every request carries: ``erasekit/<version>``."""
+
+MAX_RESPONSE_BODY: Final[int]
+"""The most of a response body the drivers read (65536 bytes, the core's problem-body limit):
+a longer body is not read, and the call fails as a transport failure that says so."""
+
+DEFAULT_CAPTURE_MAX_BYTES: Final[int]
+"""The longest body ``capture`` reads unless ``max_bytes`` says otherwise: 1 MiB."""
 
 RESPONSE_HEADERS: Final[tuple[str, ...]]
 """The response headers the core reads, lower-case (``("retry-after",)``). ``handle_response``
@@ -438,12 +447,16 @@ _Rows = Iterable[Sequence[Any]]
 _IdentifierInput = Union[str, Identifier]
 _ReceiptInput = Union[str, bytes, Mapping[str, Any]]
 
-def capture(source: str, payload: _Payload, at: _Time | None = None) -> list[LedgerEntry]:
+def capture(
+    source: str, payload: _Payload, at: _Time | None = None, max_bytes: int | None = None
+) -> list[LedgerEntry]:
     """Reads ``payload`` as the body of capture source ``source`` (see ``capture_sources()``)
     and returns its ledger entries; ``at`` is used when the payload carries no time.
 
-    Raises ``PayloadError`` (``invalid_payload``) naming the source and field, ``InputError``
-    for an unknown source, a bad ``at`` or a payload of the wrong type.
+    Raises ``PayloadError`` (``invalid_payload``) naming the source and field, or
+    (``payload_too_large``) for a body longer than ``max_bytes`` (default 1 MiB) or a payload
+    of more than 10,000 entries; ``InputError`` for an unknown source, a bad ``at`` or
+    ``max_bytes``, or a payload of the wrong type.
     """
 
 def capture_sources() -> list[str]:

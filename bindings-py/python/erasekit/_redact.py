@@ -12,7 +12,8 @@ from typing import Union
 
 import httpx
 
-from ._native import Credentials, RedactRequest
+from ._native import Credentials, InputError, RedactRequest
+from ._transport import aexchange, deadline_client, describe, exchange
 from .exceptions import TransportError
 from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
 
@@ -32,26 +33,30 @@ def redact(
     base_url: BaseUrl = None,
     created_at: Time | None = None,
     now: Time | None = None,
+    timeout: float = 30.0,
 ) -> RedactOutcome:
     """Redacts one Vonage transaction and returns what the response means.
 
-    ``client`` is an ``httpx.Client`` to send with (a new one, with httpx's default timeout,
-    when ``None``). ``now`` is the time the response counts as received (ms since the epoch
-    or an aware datetime; the clock when ``None``). Every HTTP status becomes an outcome
-    dict (``outcome["outcome"]`` is ``"redacted"``, ``"not_found"``, ``"premature"``, ...);
-    only bad input (``InputError``), unusable credentials (``CredentialsError``) and a
-    request that could not be completed (``TransportError``) raise.
+    ``client`` is an ``httpx.Client`` to send with (a new one when ``None``); redirects are
+    never followed, whatever the client says (a 3xx is ``malformed``). ``timeout`` bounds the
+    call in seconds, in all (connect to last body byte, not per read); a body is read up to
+    ``MAX_RESPONSE_BODY`` bytes. ``now`` is the time the response counts as received (ms since
+    the epoch or an aware datetime; the clock when ``None``). Every HTTP status becomes an
+    outcome dict (``outcome["outcome"]`` is ``"redacted"``, ``"not_found"``, ``"premature"``,
+    ...); only bad input (``InputError``), unusable credentials (``CredentialsError``) and a
+    request that could not be completed (``TransportError``, naming the host and the cause)
+    raise.
     """
     request, http = _prepare(id, product, type, credentials, base_url, created_at)
     try:
         if client is None:
-            with httpx.Client() as own:
-                response = _send(own, http)
+            with deadline_client(httpx.Limits(), timeout) as own:
+                response, body = _send(own, http, timeout)
         else:
-            response = _send(client, http)
+            response, body = _send(client, http, timeout)
     except httpx.HTTPError as exc:
-        raise TransportError(exc) from exc
-    return request.interpret(_received(response), _clock() if now is None else now)
+        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
+    return request.interpret(_received(response, body), _clock() if now is None else now)
 
 
 async def redact_async(
@@ -64,18 +69,19 @@ async def redact_async(
     base_url: BaseUrl = None,
     created_at: Time | None = None,
     now: Time | None = None,
+    timeout: float = 30.0,
 ) -> RedactOutcome:
     """``redact()`` for asyncio (or trio): the same arguments, with an ``httpx.AsyncClient``."""
     request, http = _prepare(id, product, type, credentials, base_url, created_at)
     try:
         if client is None:
-            async with httpx.AsyncClient() as own:
-                response = await _send_async(own, http)
+            async with httpx.AsyncClient(follow_redirects=False) as own:
+                response, body = await _send_async(own, http, timeout)
         else:
-            response = await _send_async(client, http)
+            response, body = await _send_async(client, http, timeout)
     except httpx.HTTPError as exc:
-        raise TransportError(exc) from exc
-    return request.interpret(_received(response), _clock() if now is None else now)
+        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
+    return request.interpret(_received(response, body), _clock() if now is None else now)
 
 
 def _prepare(
@@ -90,23 +96,32 @@ def _prepare(
     return request, request.to_http(credentials, base_url)
 
 
-def _send(client: httpx.Client, http: HttpRequest) -> httpx.Response:
-    return client.request(
-        http["method"], http["url"], headers=http["headers"], content=http["body"]
-    )
+def _send(client: httpx.Client, http: HttpRequest, timeout: float) -> tuple[httpx.Response, bytes]:
+    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise _bad_timeout()
+    return exchange(client, http["method"], http["url"], http["headers"], http["body"], timeout)
 
 
-async def _send_async(client: httpx.AsyncClient, http: HttpRequest) -> httpx.Response:
-    return await client.request(
-        http["method"], http["url"], headers=http["headers"], content=http["body"]
-    )
+async def _send_async(
+    client: httpx.AsyncClient, http: HttpRequest, timeout: float
+) -> tuple[httpx.Response, bytes]:
+    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise _bad_timeout()
+    return await aexchange(client, http["method"], http["url"], http["headers"], http["body"], timeout)
 
 
-def _received(response: httpx.Response) -> HttpResponse:
+def _bad_timeout() -> InputError:
+    err = InputError("invalid argument timeout: expected a positive, finite number of seconds")
+    err.code = "invalid_argument"
+    err.details = {"code": "invalid_argument", "field": "timeout", "reason": "expected a positive, finite number of seconds"}
+    return err
+
+
+def _received(response: httpx.Response, body: bytes) -> HttpResponse:
     return {
         "status": response.status_code,
         "headers": dict(response.headers),
-        "body": response.content,
+        "body": body,
     }
 
 

@@ -15,7 +15,8 @@ details never contain a secret, a private key or a token.
     ``invalid_credentials`` (half a pair, nothing at all), ``missing_credentials`` (the call
     needs the other pair), ``invalid_private_key``.
 ``PayloadError(ErasekitError, ValueError)``
-    ``invalid_payload``: a Vonage payload lacks a field or has a malformed one.
+    ``invalid_payload``: a Vonage payload lacks a field or has a malformed one;
+    ``payload_too_large``: a payload over its stated limit (``max_bytes``, 10,000 entries).
 ``StorageError(ErasekitError)``
     ``storage``: stored ledger data or a database answer is not what erasekit expects.
 ``JobError(ErasekitError)``
@@ -58,18 +59,21 @@ TRANSPORT_FAILED = "transport_failed"
 
 
 class TransportError(ErasekitError):
-    """The HTTP request could not be completed: connection refused or reset, timeout, DNS.
+    """The HTTP request could not be completed: connection refused or reset, timeout, DNS, a
+    body over the limit.
 
     ``code`` is ``"transport_failed"``; ``details`` is ``{"code", "error", "reason"}`` with the
-    httpx exception's class name and message; ``__cause__`` is the httpx exception itself.
-    Nothing was learned about the redaction: it is safe to retry (redaction is idempotent).
+    httpx exception's class name and what happened to which host (``connection failed:
+    [Errno 111] Connection refused (127.0.0.1:9)``); ``__cause__`` is the httpx exception
+    itself. Nothing was learned about the redaction: it is safe to retry (redaction is
+    idempotent).
     """
 
     code: str
     details: dict[str, Any]
 
-    def __init__(self, cause: BaseException) -> None:
-        reason = str(cause) or type(cause).__name__
+    def __init__(self, cause: BaseException, reason: str | None = None) -> None:
+        reason = reason or str(cause) or type(cause).__name__
         super().__init__(f"transport failed: {reason}")
         self.code = TRANSPORT_FAILED
         self.details = {

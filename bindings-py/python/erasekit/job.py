@@ -42,6 +42,14 @@ from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, Protocol, 
 import httpx
 
 from ._native import RESPONSE_HEADERS, Credentials, ErasurePlan, InputError
+from ._transport import (
+    aexchange,
+    atransport_exchange,
+    deadline_client,
+    describe,
+    exchange,
+    transport_exchange,
+)
 from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, JobEvent, Receipt
 
 if TYPE_CHECKING:
@@ -191,13 +199,10 @@ def signing_key(
 # ---- shared pieces of both drivers ---------------------------------------------------------
 
 
-def _failure(exc: httpx.HTTPError) -> str:
-    """The core's name for a transport failure: timeout, connection, or a description."""
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
-        return "connection"
-    return f"{type(exc).__name__}: {exc}"
+def _failure(exc: httpx.HTTPError, request: HttpRequest, timeout: float) -> str:
+    """The core's reason for a transport failure: what happened and to which host (a
+    timeout, a refused or dropped connection with its cause, a body over the limit)."""
+    return describe(exc, request["url"], timeout)
 
 
 def _read_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -213,8 +218,8 @@ def _read_headers(headers: httpx.Headers) -> dict[str, str]:
     return picked
 
 
-def _received(response: httpx.Response) -> HttpResponse:
-    return {"status": response.status_code, "headers": _read_headers(response.headers), "body": response.content}
+def _received(response: httpx.Response, body: bytes) -> HttpResponse:
+    return {"status": response.status_code, "headers": _read_headers(response.headers), "body": body}
 
 
 class _RequestBuilder:
@@ -354,14 +359,16 @@ _Sender = Callable[[HttpRequest], HttpResponse]
 
 def _client_sender(client: httpx.Client, timeout: float) -> _Sender:
     def send(request: HttpRequest) -> HttpResponse:
-        response = client.request(
+        # No redirects followed, one total deadline, the body read to the core's limit.
+        response, body = exchange(
+            client,
             request["method"],
             request["url"],
-            headers=request["headers"],
-            content=request["body"] or None,
-            timeout=timeout,
+            request["headers"],
+            request["body"] or None,
+            timeout,
         )
-        return _received(response)
+        return _received(response, body)
 
     return send
 
@@ -370,18 +377,14 @@ def _transport_sender(transport: httpx.BaseTransport, timeout: float) -> _Sender
     build = _RequestBuilder(timeout).build
 
     def send(request: HttpRequest) -> HttpResponse:
-        response = transport.handle_request(build(request))
-        try:
-            response.read()
-        finally:
-            response.close()
-        return _received(response)
+        return _received(*transport_exchange(transport, build(request), timeout))
 
     return send
 
 
 def _worker(
     send: _Sender,
+    timeout: float,
     calls: queue.SimpleQueue[Optional[Call]],
     answers: queue.SimpleQueue[_Answer],
     idle: queue.SimpleQueue[None],
@@ -393,7 +396,7 @@ def _worker(
         try:
             answer = send(call["request"])
         except httpx.HTTPError as exc:
-            answer = _failure(exc)
+            answer = _failure(exc, call["request"], timeout)
         except BaseException as exc:  # a bug, not a transport failure: the main loop re-raises it
             answer = exc
         idle.put(None)
@@ -405,8 +408,9 @@ class _Senders:
     ``ThreadPoolExecutor`` (no ``Future`` per call) with its policy: a new thread only when
     no thread is free, so quick calls keep to a few threads (fewer GIL hand-offs)."""
 
-    def __init__(self, send: _Sender, width: int) -> None:
+    def __init__(self, send: _Sender, width: int, timeout: float) -> None:
         self.send = send
+        self.timeout = timeout
         self.width = width
         self.calls: queue.SimpleQueue[Optional[Call]] = queue.SimpleQueue()
         self.answers: queue.SimpleQueue[_Answer] = queue.SimpleQueue()
@@ -421,7 +425,7 @@ class _Senders:
         elif self.threads < self.width:
             threading.Thread(
                 target=_worker,
-                args=(self.send, self.calls, self.answers, self.idle),
+                args=(self.send, self.timeout, self.calls, self.answers, self.idle),
                 name=f"erasekit-job-{self.threads}",
                 daemon=True,
             ).start()
@@ -456,7 +460,7 @@ def run(
     Up to ``max_in_flight`` calls go out at once from as many threads, over one of:
 
     - ``client``: your ``httpx.Client``, with everything it applies (base headers, cookies,
-      auth, event hooks, redirects, proxies, mounts);
+      auth, event hooks, proxies, mounts) but redirects: erasekit never follows one;
     - ``transport``: an ``httpx.BaseTransport`` (``httpx.HTTPTransport(...)``,
       ``httpx.MockTransport(...)``, your own) called directly with ``handle_request`` and
       prebuilt ``httpx.Request``s: no client layer, a fraction of the CPU per call. The
@@ -468,8 +472,12 @@ def run(
       pool holds ``max_in_flight`` connections, closed at the end.
 
     Giving both ``client`` and ``transport`` raises ``InputError`` (``invalid_argument``).
-    ``timeout`` bounds each call in seconds; a timeout, a refused or dropped connection or
-    any other httpx error is reported to the job, which decides whether to retry.
+    ``timeout`` bounds each call in seconds, in all (connect to last body byte, not per read:
+    headers included with the client erasekit makes and in ``run_async``; with a client or
+    transport you pass to ``run()``, the status line and headers are bounded per read and the
+    body in all); a body is read up to ``MAX_RESPONSE_BODY`` bytes. A timeout, a refused or dropped
+    connection, a body over the limit or any other httpx error is reported to the job (naming
+    the host and the cause), which decides whether to retry.
     ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
     Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates.
     """
@@ -482,9 +490,9 @@ def run(
         send = _transport_sender(transport, timeout)
     else:
         if client is None:
-            client = own = httpx.Client(limits=_pool_limits(width), timeout=timeout)
+            client = own = deadline_client(_pool_limits(width), timeout)
         send = _client_sender(client, timeout)
-    senders = _Senders(send, width)
+    senders = _Senders(send, width, timeout)
     answers = senders.answers
     in_flight = 0
     try:
@@ -545,16 +553,17 @@ _AsyncSender = Callable[[HttpRequest], Coroutine[Any, Any, Union[HttpResponse, s
 def _async_client_sender(client: httpx.AsyncClient, timeout: float) -> _AsyncSender:
     async def send(request: HttpRequest) -> Union[HttpResponse, str]:
         try:
-            response = await client.request(
+            response, body = await aexchange(
+                client,
                 request["method"],
                 request["url"],
-                headers=request["headers"],
-                content=request["body"] or None,
-                timeout=timeout,
+                request["headers"],
+                request["body"] or None,
+                timeout,
             )
         except httpx.HTTPError as exc:
-            return _failure(exc)
-        return _received(response)
+            return _failure(exc, request, timeout)
+        return _received(response, body)
 
     return send
 
@@ -564,14 +573,10 @@ def _async_transport_sender(transport: httpx.AsyncBaseTransport, timeout: float)
 
     async def send(request: HttpRequest) -> Union[HttpResponse, str]:
         try:
-            response = await transport.handle_async_request(build(request))
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
+            response, body = await atransport_exchange(transport, build(request), timeout)
         except httpx.HTTPError as exc:
-            return _failure(exc)
-        return _received(response)
+            return _failure(exc, request, timeout)
+        return _received(response, body)
 
     return send
 
@@ -607,7 +612,9 @@ async def run_async(
         send = _async_transport_sender(transport, timeout)
     else:
         if client is None:
-            client = own = httpx.AsyncClient(limits=_pool_limits(width), timeout=timeout)
+            client = own = httpx.AsyncClient(
+                limits=_pool_limits(width), timeout=timeout, follow_redirects=False
+            )
         send = _async_client_sender(client, timeout)
     tasks: dict[asyncio.Task[Union[HttpResponse, str]], int] = {}
     # Finished calls are queued by a done-callback and the loop sleeps on one Event, woken by

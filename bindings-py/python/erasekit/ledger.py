@@ -131,7 +131,8 @@ class _Sqlite(_Driver):
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise _driver_error(exc) from exc
+            # sqlite3 does not say which file ("unable to open database file"): the message does.
+            raise _storage_error(f"cannot open the SQLite ledger {path!r}: {type(exc).__name__}: {exc}") from exc
         try:
             self._wal(timeout)
         except sqlite3.Error as exc:

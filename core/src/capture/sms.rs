@@ -1,6 +1,7 @@
 //! SMS API: send responses, delivery receipts and inbound webhooks (product `sms`).
 
 use super::payload::Payload;
+use super::{check_size, MAX_CAPTURE_ENTRIES};
 use crate::error::Result;
 use crate::ledger_entry::LedgerEntry;
 use crate::product::{Direction, Product};
@@ -14,6 +15,8 @@ pub(crate) fn send(p: &Payload<'_>) -> Result<Vec<LedgerEntry>> {
         .get("messages")
         .and_then(Value::as_array)
         .ok_or_else(|| p.error("messages", "must be an array"))?;
+    // Before any entry is made: a million parts would be a million entries (and dicts).
+    check_size(p.source, "entries", parts.len(), MAX_CAPTURE_ENTRIES)?;
     // The send response has no time of its own.
     let created_at = p.created_at(&[])?;
     let mut out = Vec::with_capacity(parts.len());
