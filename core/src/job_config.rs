@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 /// 170/s); rates up to this serve stubbed transports, proxies and benchmarks.
 pub const MAX_RATE_PER_SECOND: u32 = 1_000_000;
 
-/// The longest backoff a job accepts: a day (found by fuzzing: larger values overflowed the
-/// retry time).
+/// The longest backoff a job accepts: a day, like the cap on `Retry-After` (near `u64::MAX`,
+/// `now + backoff` overflowed at the first retry: core/tests/fuzz_regressions.rs).
 pub(crate) const MAX_BACKOFF_MS: u64 = 86_400_000;
 
 /// Job settings. Defaults: the Redact limit (170/s), 32 in flight, 8 attempts.

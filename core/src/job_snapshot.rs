@@ -17,7 +17,7 @@ const FORMAT: &str = "erasekit-job/1";
 pub(crate) const LATEST: UnixMillis = MAX_UNIX_MILLIS + 86_400_000;
 
 /// The most answers a snapshot may say an operation had: far beyond any run, and far enough
-/// from `u32::MAX` that counting the next one cannot overflow.
+/// from `u32::MAX` that counting the next ones cannot overflow.
 const MAX_COUNTER: u32 = u32::MAX / 2;
 
 #[derive(Serialize, Deserialize)]
@@ -128,11 +128,13 @@ impl ErasureJob {
 /// storage anyone may have edited: out-of-range counters and times would overflow the job's
 /// arithmetic or park it for ever (found by fuzzing, see fuzz/README.md).
 fn implausible(s: &Snapshot, ops: &[OpState], rate_per_second: u32) -> Option<&'static str> {
-    // Call ids cross into JavaScript as numbers: they stay exact integers there.
-    if !(1..=MAX_UNIX_MILLIS).contains(&s.next_call) {
+    // Call ids cross into JavaScript as numbers: they must stay exact integers there (below
+    // 2^53) for as many calls as any job makes after the restore. Bounds are half the range,
+    // so a job restored at a bound still saves and restores after its next calls.
+    if !(1..=1 << 52).contains(&s.next_call) {
         return Some("next_call is out of range");
     }
-    if s.retries > MAX_UNIX_MILLIS || s.rate_limited > MAX_UNIX_MILLIS {
+    if s.retries > u64::MAX / 2 || s.rate_limited > u64::MAX / 2 {
         return Some("a count is out of range");
     }
     let late = |t: &Option<UnixMillis>| t.is_some_and(|t| t > LATEST);

@@ -2,8 +2,8 @@
 //! are the fuzzers' findings, reduced to the one value that mattered.
 
 use erasekit_core::{
-    capture, ApiBase, Auth, Credentials, CredentialsInput, ErasureJob, ErasurePlan, HttpResponse,
-    JobConfig, PlanOptions, TransportFailure,
+    capture, receipt_public_key, verify_receipt, ApiBase, Auth, Credentials, CredentialsInput,
+    ErasureJob, ErasurePlan, HttpResponse, JobConfig, PlanOptions, TransportFailure,
 };
 use serde_json::{json, Value};
 
@@ -136,4 +136,28 @@ fn a_backoff_longer_than_a_day_is_refused() {
     let call = job.poll_request(NOW, auth).unwrap();
     job.handle_failure(call.call_id, &TransportFailure::Timeout, NOW)
         .unwrap();
+}
+
+#[test]
+fn receipt_keys_and_signatures_are_hex_digits_only() {
+    // Found by `receipt_verify`'s check: "+9" read as the byte 0x09, so a receipt verified with
+    // a '0' of its signature or key replaced by '+': one signature, many texts.
+    let mut job = job(JobConfig::default()).unwrap();
+    assert!(run_to_end(&mut job, NOW));
+    let signing = [7u8; 32];
+    let text = job.receipt_json(&signing).unwrap();
+    let key = receipt_public_key(&signing).unwrap();
+    verify_receipt(&text, Some(&key)).unwrap();
+    let receipt: Value = serde_json::from_str(&text).unwrap();
+    for field in ["value", "public_key"] {
+        let hex = receipt["signature"][field].as_str().unwrap();
+        let zero = (0..hex.len())
+            .step_by(2)
+            .find(|i| &hex[*i..*i + 1] == "0")
+            .expect("a byte below 0x10");
+        let mut tampered = receipt.clone();
+        tampered["signature"][field] = json!(format!("{}+{}", &hex[..zero], &hex[zero + 1..]));
+        let err = verify_receipt(&tampered.to_string(), None).unwrap_err();
+        assert_eq!(err.code(), "invalid_receipt", "{field}: {err}");
+    }
 }

@@ -49,7 +49,13 @@ fuzz_target!(|data: &[u8]| {
     let shown = format!("{shown} {input:?}");
     // A secret is "shown" when it appears in the text but not in what may be shown (the key,
     // the application id, the fixed words of the messages).
-    let public = format!("{api_key:?} {application_id:?} {}", fixed_words());
+    let raw = |s: &Option<String>| s.clone().unwrap_or_default();
+    let public = format!(
+        "{api_key:?} {} {application_id:?} {} {}",
+        raw(&api_key),
+        raw(&application_id),
+        fixed_words()
+    );
     for secret in [&api_secret, &private_key].into_iter().flatten() {
         let secret = secret.trim();
         if secret.len() >= 12 && !public.contains(secret) {
