@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build test demo sim bench clean
+.PHONY: setup build test demo sim bench clean fuzz
 
 setup:
 	@scripts/setup.sh
@@ -17,6 +17,11 @@ test: setup
 
 demo: build
 	@.venv/bin/python examples/demo/demo.py
+
+# Every fuzz target for FUZZ_SECONDS (default 60) each, on nightly (installed if missing).
+# Not part of `test`; see fuzz/README.md.
+fuzz:
+	@scripts/fuzz.sh
 
 sim: setup
 	cargo run --release -p erasekit-sim -- --listen 127.0.0.1:8765

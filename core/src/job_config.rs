@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// 170/s); rates up to this serve stubbed transports, proxies and benchmarks.
 pub const MAX_RATE_PER_SECOND: u32 = 1_000_000;
 
+/// The longest backoff a job accepts: a day, like the cap on `Retry-After` (near `u64::MAX`,
+/// `now + backoff` overflowed at the first retry: core/tests/fuzz_regressions.rs).
+pub(crate) const MAX_BACKOFF_MS: u64 = 86_400_000;
+
 /// Job settings. Defaults: the Redact limit (170/s), 32 in flight, 8 attempts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -25,7 +29,7 @@ pub struct JobConfig {
     pub max_rate_limited: u32,
     /// First backoff step in milliseconds.
     pub backoff_base_ms: u64,
-    /// Longest backoff in milliseconds.
+    /// Longest backoff in milliseconds, at most 86,400,000 (a day).
     pub backoff_max_ms: u64,
     /// Seed for jitter and JWT ids: the host passes random bits.
     pub seed: u64,
@@ -68,6 +72,10 @@ impl JobConfig {
                 "backoff_base_ms",
                 "must be positive and at most backoff_max_ms",
             ));
+        }
+        // `now + backoff` must not overflow; a day is also the cap on `Retry-After`.
+        if self.backoff_max_ms > MAX_BACKOFF_MS {
+            return Err(bad("backoff_max_ms", "must be at most 86400000 (a day)"));
         }
         if self.job_id.is_empty() {
             self.job_id = format!(

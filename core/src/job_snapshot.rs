@@ -6,11 +6,19 @@ use crate::error::{Error, Result};
 use crate::job_config::JobConfig;
 use crate::job_state::{OpState, Phase};
 use crate::rate_limiter::{Jitter, RateLimiter};
-use crate::timestamp::UnixMillis;
+use crate::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 const FORMAT: &str = "erasekit-job/1";
+
+/// The latest time a job sets for itself: now plus at most a day (the cap on `Retry-After`
+/// and on backoff). A snapshot with a later time was not written by a job.
+pub(crate) const LATEST: UnixMillis = MAX_UNIX_MILLIS + 86_400_000;
+
+/// The most answers a snapshot may say an operation had: far beyond any run, and far enough
+/// from `u32::MAX` that counting the next ones cannot overflow.
+const MAX_COUNTER: u32 = u32::MAX / 2;
 
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
@@ -84,6 +92,22 @@ impl ErasureJob {
                 reason: "snapshot operations do not match its plan".into(),
             });
         }
+        let mut s = s;
+        let mut ops = std::mem::take(&mut s.ops);
+        for op in &mut ops {
+            // As `snapshot` writes a call in flight: sent again (idempotent) as soon as allowed.
+            // Kept in flight, no answer would ever come and the job would never finish.
+            if op.phase == Phase::InFlight {
+                op.phase = Phase::Pending {
+                    due: op.last_attempt_at.unwrap_or(0),
+                };
+            }
+        }
+        if let Some(reason) = implausible(&s, &ops, s.config.rate_per_second) {
+            return Err(Error::Storage {
+                reason: format!("not a snapshot an erasekit job wrote: {reason}"),
+            });
+        }
         let mut config = s.config;
         config.check()?;
         let restored = Restored {
@@ -96,6 +120,45 @@ impl ErasureJob {
             retries: s.retries,
             rate_limited: s.rate_limited,
         };
-        Ok(ErasureJob::assemble(s.plan, config, s.ops, Some(restored)))
+        Ok(ErasureJob::assemble(s.plan, config, ops, Some(restored)))
     }
+}
+
+/// Why a snapshot's state is not one a job reaches, if it is not. A snapshot is read back from
+/// storage anyone may have edited: out-of-range counters and times would overflow the job's
+/// arithmetic or park it for ever (found by fuzzing, see fuzz/README.md).
+fn implausible(s: &Snapshot, ops: &[OpState], rate_per_second: u32) -> Option<&'static str> {
+    // Call ids cross into JavaScript as numbers: they must stay exact integers there (below
+    // 2^53) for as many calls as any job makes after the restore. Bounds are half the range,
+    // so a job restored at a bound still saves and restores after its next calls.
+    if !(1..=1 << 52).contains(&s.next_call) {
+        return Some("next_call is out of range");
+    }
+    if s.retries > u64::MAX / 2 || s.rate_limited > u64::MAX / 2 {
+        return Some("a count is out of range");
+    }
+    let late = |t: &Option<UnixMillis>| t.is_some_and(|t| t > LATEST);
+    if late(&s.started_at) || late(&s.finished_at) {
+        return Some("a time is out of range");
+    }
+    for op in ops {
+        if op.attempts > MAX_COUNTER || op.premature > MAX_COUNTER || op.rate_limited > MAX_COUNTER
+        {
+            return Some("an operation count is out of range");
+        }
+        let due = match op.phase {
+            Phase::Pending { due } => Some(due),
+            _ => None,
+        };
+        if late(&due) || late(&op.first_attempt_at) || late(&op.last_attempt_at) {
+            return Some("an operation time is out of range");
+        }
+    }
+    if s.finished_at.is_some() && ops.iter().any(|op| op.terminal().is_none()) {
+        return Some("it is finished with operations still pending");
+    }
+    if !s.limiter.is_plausible(rate_per_second, LATEST) {
+        return Some("the rate limiter state is out of range");
+    }
+    None
 }

@@ -120,6 +120,16 @@ impl RateLimiter {
         (US_PER_S * 1000) / self.pace_milli.max(1)
     }
 
+    /// Whether restored state is one a limiter for `limit` reaches with times up to `latest`:
+    /// anything else would overflow its arithmetic or pause the job for ever.
+    pub(crate) fn is_plausible(&self, limit: u32, latest: UnixMillis) -> bool {
+        self.limit == limit.max(1)
+            && (1000..=Self::full_pace(self.limit)).contains(&self.pace_milli)
+            && self.tat_us <= latest.saturating_mul(1000)
+            && self.paused_until <= latest
+            && self.window.runs.iter().all(|(t, _)| *t <= latest)
+    }
+
     /// The earliest time a send is allowed.
     pub(crate) fn next_allowed(&self, now: UnixMillis) -> UnixMillis {
         let paced = self.tat_us.saturating_sub(TOLERANCE_US).div_ceil(1000);

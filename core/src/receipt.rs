@@ -250,7 +250,9 @@ pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBod
         }
     }
     let unhex = |s: &str, n: usize| -> Option<Vec<u8>> {
-        (s.len() == 2 * n).then_some(())?;
+        // Hex digits only: `from_str_radix` also takes a sign ("+a"), which made one
+        // signature verify under many spellings (found by fuzzing).
+        (s.len() == 2 * n && s.bytes().all(|b| b.is_ascii_hexdigit())).then_some(())?;
         (0..n)
             .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
             .collect()
