@@ -108,6 +108,15 @@ impl ErasureJob {
         self.0.job_id()
     }
 
+    /// Starts no call at or after `until` (ms; `None`: no limit): the local deadline of the
+    /// run's lease on its job in a ledger, set by the drivers.
+    #[pyo3(signature = (until))]
+    fn hold_until(&mut self, until: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let until = crate::time::optional_unix_millis("until", until)?;
+        self.0.hold_until(until);
+        Ok(())
+    }
+
     /// A copy of the plan this job runs.
     #[getter]
     fn plan(&self) -> ErasurePlan {
