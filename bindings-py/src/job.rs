@@ -243,7 +243,7 @@ impl ErasureJob {
     /// returns the signed receipt. See `erasekit.job.run`.
     #[pyo3(signature = (
         *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run<'py>(
@@ -257,6 +257,7 @@ impl ErasureJob {
         checkpoint_every: usize,
         signing_key: Option<&Bound<'py, PyAny>>,
         timeout: f64,
+        lease_ms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         drive(
             slf,
@@ -269,6 +270,7 @@ impl ErasureJob {
                 ("on_progress", on_progress),
                 ("ledger", ledger),
                 ("signing_key", signing_key),
+                ("lease_ms", lease_ms),
             ],
             checkpoint_every,
             timeout,
@@ -279,7 +281,7 @@ impl ErasureJob {
     /// coroutine. See `erasekit.job.run_async`.
     #[pyo3(signature = (
         *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run_async<'py>(
@@ -293,6 +295,7 @@ impl ErasureJob {
         checkpoint_every: usize,
         signing_key: Option<&Bound<'py, PyAny>>,
         timeout: f64,
+        lease_ms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         drive(
             slf,
@@ -305,6 +308,7 @@ impl ErasureJob {
                 ("on_progress", on_progress),
                 ("ledger", ledger),
                 ("signing_key", signing_key),
+                ("lease_ms", lease_ms),
             ],
             checkpoint_every,
             timeout,

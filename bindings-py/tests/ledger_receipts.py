@@ -54,5 +54,4 @@ def run_plan(
             status = 422 if targets[call["op"]] in refused else 204
             job.handle_response(call["call_id"], {"status": status, "headers": {}, "body": b""}, now)
         now += 1_000
-    receipt: dict[str, Any] = job.receipt(key)
-    return receipt
+    return dict(job.receipt(key))

@@ -3,16 +3,20 @@ a receipt.
 
     erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run] [--rate N]
                                               [--receipt-out PATH] [--new-job]
+                                              [--create] [--allow-empty]
     erasekit resume JOB_ID --ledger ledger.db [--base-url URL] [--receipt-out PATH]
+    erasekit receipt JOB_ID --ledger ledger.db [--out PATH]
     erasekit verify receipt.json [--public-key HEX]
     erasekit jobs --ledger ledger.db
 
 ``--ledger`` is an SQLite file or a ``postgresql://`` DSN. Credentials come from
 ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET`` (Redact, Media) and ``VONAGE_APPLICATION_ID`` and
-``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). Receipts are signed with the key in
-``ERASEKIT_SIGNING_KEY`` (64 hex digits) or in ``erasekit-signing.key`` next to the SQLite
-ledger (the current directory for PostgreSQL), created on first use: back it up, and publish
-its public key (printed after each erasure) so others can check receipts.
+``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). Receipts are signed with the ledger's own
+receipt key (made when the ledger is created, kept in it: back the ledger up) and stored in the
+ledger before anything is forgotten; publish its public key (printed after each erasure) so
+others can check receipts. A ledger file that does not exist is an error unless ``--create``;
+a subject the ledger has no entry for is an error unless ``--allow-empty``. One erasure per
+subject runs at a time: a second one exits 2 (``subject_busy``).
 
 Exit status: 0 when every operation ended done, not found, expired or skipped; 1 when any
 failed (a summary says which and why) or a receipt does not verify; 2 for bad arguments,
@@ -31,10 +35,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Optional, Sequence, TextIO
 
-from ._native import Credentials, ErasureJob, receipt_public_key, verify_receipt
+from ._native import Credentials, ErasureJob, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
-from .job import SIGNING_KEY_FILE, plan_erasure, resume_job, signing_key
+from .job import plan_erasure, resume_job
 from .ledger import Ledger
 from .types import Receipt, ReceiptBody
 
@@ -60,17 +64,11 @@ def _is_dsn(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
 
 
-def _open_ledger(spec: str) -> Ledger:
+def _open_ledger(spec: str, create: bool = False) -> Ledger:
     try:
-        return Ledger.postgres(spec) if _is_dsn(spec) else Ledger.sqlite(spec)
+        return Ledger.postgres(spec) if _is_dsn(spec) else Ledger.sqlite(spec, create=create)
     except ErasekitError as err:
         raise _Usage(f"cannot open the ledger: {err}") from err
-
-
-def _key_file(spec: str) -> Path:
-    if _is_dsn(spec) or spec == ":memory:":
-        return Path.cwd() / SIGNING_KEY_FILE
-    return Path(spec).resolve().parent / SIGNING_KEY_FILE
 
 
 def _credentials(env: dict[str, str]) -> Credentials:
@@ -113,8 +111,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="erasekit",
         description="Erase a data subject's data from Vonage, at Vonage's limits, with a signed receipt.",
         epilog="Credentials: VONAGE_API_KEY, VONAGE_API_SECRET, VONAGE_APPLICATION_ID, "
-        "VONAGE_PRIVATE_KEY_PATH. Signing key: ERASEKIT_SIGNING_KEY or erasekit-signing.key "
-        "next to the ledger.",
+        "VONAGE_PRIVATE_KEY_PATH. Receipts are signed with the ledger's own receipt key and "
+        "stored in the ledger.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -127,6 +125,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="save a checkpoint every N answers (default 100)")
         p.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP call (default 30)")
         p.add_argument("--quiet", action="store_true", help="no progress display")
+        p.add_argument("--lease", type=float, default=60.0, metavar="SECONDS",
+                       help="the run's lease on its job, renewed while it works; a crashed run's "
+                       "job can be resumed once it expired (default 60)")
 
     erase = commands.add_parser("erase", help="plan and run the erasure of SUBJECT")
     erase.add_argument("subject", metavar="SUBJECT")
@@ -143,6 +144,15 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--conversation-api", choices=["v1", "v0.1"], help="Conversation API version")
     erase.add_argument("--new-job", action="store_true",
                        help="start a new job even if an unfinished one exists for SUBJECT")
+    erase.add_argument("--create", action="store_true",
+                       help="create the SQLite ledger file if it does not exist")
+    erase.add_argument("--allow-empty", action="store_true",
+                       help="erase a subject the ledger has no entry for (a receipt of 0 operations)")
+
+    receipt = commands.add_parser("receipt", help="write the stored receipt of a finished job")
+    receipt.add_argument("job_id", metavar="JOB_ID")
+    receipt.add_argument("--ledger", required=True, help="SQLite file or postgresql:// DSN")
+    receipt.add_argument("--out", type=Path, help="write it to this file (default: standard output)")
 
     resume = commands.add_parser("resume", help="continue a stopped or crashed erasure")
     resume.add_argument("job_id", metavar="JOB_ID")
@@ -222,7 +232,10 @@ def _failures(body: ReceiptBody, out: TextIO, limit: int = 20) -> None:
 
 
 def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials: Credentials) -> int:
-    key = signing_key(None, key_file=_key_file(args.ledger))
+    # Checked before anything is sent: the receipt is stored in the ledger whatever happens, but
+    # a path that cannot be written should not surface only after the erasure.
+    path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
+    _check_writable(path)
     err = sys.stderr
     err.write(f"erasekit: job {job.job_id}: {job.counts()['total']} operations\n")
     err.flush()
@@ -234,8 +247,8 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
             on_progress=progress,
             ledger=ledger,
             checkpoint_every=args.checkpoint_every,
-            signing_key=key,
             timeout=args.timeout,
+            lease_ms=round(args.lease * 1000),
         )
     except KeyboardInterrupt:
         if progress is not None:
@@ -247,18 +260,42 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
         return EXIT_STOPPED
     if progress is not None:
         progress.close()
-    path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
-    _write_receipt(receipt, path)
+    # The receipt is already stored in the ledger (`erasekit receipt JOB_ID`); the file is a copy.
     body = receipt["receipt"]
     out = sys.stdout
     _summary(body, out)
-    out.write(f"receipt written to {path}\n")
-    out.write(f"signed by {receipt_public_key(key)}\n")
-    if body["counts"]["failed"]:
-        err.write(f"erasekit: {body['counts']['failed']} operations failed; the subject stays in the ledger\n")
+    try:
+        _write_receipt(receipt, path)
+        out.write(f"receipt written to {path}\n")
+    except OSError as exc:
+        err.write(
+            f"erasekit: cannot write {path} ({exc.strerror}); the receipt is stored in the ledger: "
+            f"erasekit receipt {job.job_id} --ledger {args.ledger}\n"
+        )
+    out.write(f"signed by {ledger.receipt_public_key()}\n")
+    failed = body["counts"]["failed"]
+    # What remains of the subject: the failed operations' entries and ids recorded meanwhile.
+    arrived = len(ledger.entries(job.plan.subject)) - failed
+    if arrived > 0:
+        err.write(
+            f"erasekit: {arrived} ids arrived during the erasure; run erase again\n"
+        )
+    if failed:
+        err.write(f"erasekit: {failed} operations failed; their entries stay in the ledger\n")
         _failures(body, err)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _check_writable(path: Path) -> None:
+    """``--receipt-out`` must be writable before the run starts: exit 2 with one line."""
+    where = path if path.exists() else (path.parent if str(path.parent) else Path("."))
+    if path.exists() and path.is_dir():
+        raise _Usage(f"--receipt-out {path}: is a directory")
+    if not where.exists():
+        raise _Usage(f"--receipt-out {path}: the directory {where} does not exist")
+    if not os.access(where, os.W_OK):
+        raise _Usage(f"--receipt-out {path}: not writable")
 
 
 def _erase(args: argparse.Namespace) -> int:
@@ -271,8 +308,10 @@ def _erase(args: argparse.Namespace) -> int:
         options["delete_conversations"] = True
     if args.conversation_api:
         options["conversation_api"] = args.conversation_api
+    if args.allow_empty:
+        options["allow_empty"] = True
     credentials = None if args.dry_run else _credentials(dict(os.environ))
-    with _open_ledger(args.ledger) as ledger:
+    with _open_ledger(args.ledger, create=args.create) as ledger:
         unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
         if unfinished and not args.dry_run and not args.new_job:
             raise _Usage(
@@ -285,7 +324,7 @@ def _erase(args: argparse.Namespace) -> int:
             _print_plan(job, args.base_url, sys.stdout, args.json)
             return EXIT_OK
         if len(plan) == 0:
-            sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger}\n")
+            sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger} (--allow-empty)\n")
         assert credentials is not None
         return _run(job, ledger, args, credentials)
 
@@ -293,8 +332,30 @@ def _erase(args: argparse.Namespace) -> int:
 def _resume(args: argparse.Namespace) -> int:
     credentials = _credentials(dict(os.environ))
     with _open_ledger(args.ledger) as ledger:
+        if ledger.load_job(args.job_id) is None and ledger.receipt(args.job_id) is not None:
+            raise _Usage(
+                f"job {args.job_id} has finished; its receipt: "
+                f"erasekit receipt {args.job_id} --ledger {args.ledger}"
+            )
         job = resume_job(ledger, args.job_id)
         return _run(job, ledger, args, credentials)
+
+
+def _receipt(args: argparse.Namespace) -> int:
+    with _open_ledger(args.ledger) as ledger:
+        receipt = ledger.receipt(args.job_id)
+    if receipt is None:
+        sys.stderr.write(f"erasekit: no receipt for job {args.job_id} in {args.ledger}\n")
+        return EXIT_FAILED
+    if args.out is None:
+        sys.stdout.write(json.dumps(receipt, indent=2) + "\n")
+        return EXIT_OK
+    try:
+        _write_receipt(receipt, args.out)
+    except OSError as exc:
+        raise _Usage(f"cannot write {args.out}: {exc.strerror}") from exc
+    sys.stdout.write(f"receipt written to {args.out}\n")
+    return EXIT_OK
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -357,6 +418,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _resume(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "receipt":
+            return _receipt(args)
         return _jobs(args)
     except _Usage as err:
         sys.stderr.write(f"erasekit: {err}\n")

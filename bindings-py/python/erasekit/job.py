@@ -509,7 +509,7 @@ def run(
     checkpoint_every: int = 100,
     signing_key: bytes | str | None = None,
     timeout: float = 30.0,
-    lease_ms: int = DEFAULT_LEASE_MS,
+    lease_ms: int | None = None,
 ) -> Receipt:
     """Runs ``job`` to the end and returns the signed receipt (see the module docs).
 
@@ -528,7 +528,8 @@ def run(
       pool holds ``max_in_flight`` connections, closed at the end.
 
     Giving both ``client`` and ``transport`` raises ``InputError`` (``invalid_argument``).
-    ``timeout`` bounds each call in seconds; a timeout, a refused or dropped connection or
+    ``lease_ms`` (default 60000) is how long the run's lease on its job in ``ledger`` lasts
+    between renewals. ``timeout`` bounds each call in seconds; a timeout, a refused or dropped connection or
     any other httpx error is reported to the job, which decides whether to retry.
     ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
     Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates.
@@ -536,7 +537,7 @@ def run(
     _check_http(client, transport, httpx.BaseTransport, "run")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
-    checkpoints = _Lease(job, ledger, checkpoint_every, lease_ms)
+    checkpoints = _Lease(job, ledger, checkpoint_every, DEFAULT_LEASE_MS if lease_ms is None else lease_ms)
     own: httpx.Client | None = None
     if transport is not None:
         send = _transport_sender(transport, timeout)
@@ -659,7 +660,7 @@ async def run_async(
     checkpoint_every: int = 100,
     signing_key: bytes | str | None = None,
     timeout: float = 30.0,
-    lease_ms: int = DEFAULT_LEASE_MS,
+    lease_ms: int | None = None,
 ) -> Receipt:
     """``run()`` for asyncio: up to ``max_in_flight`` tasks over ``client`` (an
     ``httpx.AsyncClient``), ``transport`` (an ``httpx.AsyncBaseTransport`` such as
@@ -673,7 +674,7 @@ async def run_async(
     _check_http(client, transport, httpx.AsyncBaseTransport, "run_async")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
-    checkpoints = _Lease(job, ledger, checkpoint_every, lease_ms)
+    checkpoints = _Lease(job, ledger, checkpoint_every, DEFAULT_LEASE_MS if lease_ms is None else lease_ms)
     own: httpx.AsyncClient | None = None
     if transport is not None:
         send = _async_transport_sender(transport, timeout)

@@ -467,8 +467,6 @@ class Finished(TypedDict):
     counts: Counts
 
 
-JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished]
-"""An event from ``ErasureJob.poll_event()``, keyed by ``"event"``."""
 
 
 class LedgerFinished(TypedDict):
@@ -484,8 +482,12 @@ class LedgerFinished(TypedDict):
     """Whether the subject was forgotten (no entry left; a tombstone was written)."""
 
 
-ProgressEvent = Union[JobEvent, LedgerFinished]
-"""What a driver's ``on_progress`` receives: the job's events, then ``ledger_finished``."""
+JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished, LedgerFinished]
+"""An event from ``ErasureJob.poll_event()``, keyed by ``"event"``; a driver's ``on_progress``
+also gets ``ledger_finished`` (never from ``poll_event``) at the end of a run with a ledger."""
+
+ProgressEvent = JobEvent
+"""What a driver's ``on_progress`` receives."""
 
 
 class ReceiptOperation(PlanOperation):
