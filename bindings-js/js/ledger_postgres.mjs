@@ -113,12 +113,13 @@ class PostgresDriver {
     return (await this.#pool.query(this.#config(statement))).rows;
   }
 
-  /** One transaction: `bootstrap`, read the meta rows, run what `plan(rows)` returns. */
-  async open(bootstrap, readMeta, plan) {
+  /** One transaction: run `before`, query `query` (a read, or a write with RETURNING), run
+   * what `then(rows)` returns; `then` throwing rolls it all back. */
+  async exchange(before, query, then) {
     await this.#transaction(async (client) => {
-      await this.#run(client, bootstrap);
-      const meta = (await client.query(this.#config(readMeta))).rows;
-      await this.#run(client, plan(meta));
+      await this.#run(client, before);
+      const rows = (await client.query(this.#config(query))).rows;
+      await this.#run(client, then(rows));
     });
   }
 

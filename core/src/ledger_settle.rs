@@ -11,7 +11,7 @@ use crate::erasure_plan::Action;
 use crate::error::{Error, Result};
 use crate::job_event::Terminal;
 use crate::receipt::{receipt_public_key, verify_receipt};
-use crate::subject::subject_hash;
+use crate::subject::{check_subject, subject_hash};
 
 /// A verified receipt and the entry keys it settles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,7 @@ impl Settled {
         subject_key: &[u8],
         receipt_key: &[u8],
     ) -> Result<Settled> {
+        check_subject(subject)?;
         let ours = receipt_public_key(receipt_key)?;
         let body = verify_receipt(receipt_json, None)?;
         let signer: serde_json::Value =
