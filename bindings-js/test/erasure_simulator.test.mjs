@@ -171,8 +171,7 @@ test("with faults (20% 5xx, a 429 storm, dropped connections, latency) every rec
   assert.ok(reasons.get("connection failed") >= 1, JSON.stringify([...reasons]));
   assert.ok(receipt.receipt.counts.retries > 0);
   assert.equal(receipt.receipt.counts.failed, 0);
-  assert.deepStrictEqual(verifyReceipt(receipt, await ledger.receiptPublicKey()), receipt.receipt);
-  assert.deepStrictEqual(await ledger.receipt(job.jobId), receipt);
+  assert.deepStrictEqual(verifyReceipt(receipt, PUBLIC_KEY), receipt.receipt);
 });
 
 test("a record younger than an hour on the simulator's clock is erased once that clock passes the hour", { timeout: 60_000 }, async () => {

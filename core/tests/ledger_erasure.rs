@@ -103,6 +103,10 @@ fn sms(ids: &[&str], at: u64) -> Vec<LedgerEntry> {
 
 /// Runs the plan against a fake Vonage: 204 for every target, 422 for those in `refuse`.
 fn erase(plan: ErasurePlan, refuse: &[&str], receipt_key: &[u8]) -> String {
+    erase_as(plan, "job-1", refuse, receipt_key)
+}
+
+fn erase_as(plan: ErasurePlan, job_id: &str, refuse: &[&str], receipt_key: &[u8]) -> String {
     let creds = Credentials::new(CredentialsInput {
         api_key: Some("k".into()),
         api_secret: Some("s".into()),
@@ -114,12 +118,12 @@ fn erase(plan: ErasurePlan, refuse: &[&str], receipt_key: &[u8]) -> String {
     let mut job = ErasureJob::new(
         plan,
         JobConfig {
-            job_id: "job-1".into(),
+            job_id: job_id.into(),
             ..Default::default()
         },
     )
     .unwrap();
-    let mut now = T0 + DAY;
+    let mut now = plan_now(&job);
     while !job.is_finished() {
         let auth = Auth {
             credentials: &creds,
@@ -142,6 +146,10 @@ fn erase(plan: ErasurePlan, refuse: &[&str], receipt_key: &[u8]) -> String {
         now += 1_000;
     }
     job.receipt_json(receipt_key).unwrap()
+}
+
+fn plan_now(job: &ErasureJob) -> u64 {
+    job.plan().planned_at
 }
 
 fn count(db: &Db, subject: &str) -> u64 {
@@ -504,4 +512,242 @@ fn the_memory_ledger_keeps_the_same_rules() {
     let back = MemoryLedger::import(&m.export()).unwrap();
     assert_eq!(back.receipts().len(), 1);
     assert_eq!(back.receipt_key().unwrap(), vec![6u8; 32]);
+}
+
+/// One ledger of `tests/vectors/ledger.json`: SQLite through rusqlite, or the memory ledger.
+enum Vl {
+    Sql(Db),
+    Memory(MemoryLedger),
+}
+
+impl Vl {
+    fn keys(&self) -> (Vec<u8>, Vec<u8>) {
+        match self {
+            Vl::Sql(db) => (db.key.clone(), db.receipt_key.clone()),
+            Vl::Memory(m) => (m.key().unwrap(), m.receipt_key().unwrap()),
+        }
+    }
+
+    fn record(&mut self, subject: &str, ids: &[Value]) {
+        let ids: Vec<&str> = ids.iter().map(|v| v.as_str().unwrap()).collect();
+        let entries = sms(&ids, T0);
+        match self {
+            Vl::Sql(db) => exec(&db.conn, &db.sql.record(subject, &entries, 1).unwrap()),
+            Vl::Memory(m) => {
+                m.record(subject, &entries).unwrap();
+            }
+        }
+    }
+
+    fn entries(&self, subject: &str) -> Vec<LedgerEntry> {
+        match self {
+            Vl::Sql(db) => db
+                .sql
+                .decode_entries(&query(&db.conn, &db.sql.select_entries(subject).unwrap()))
+                .unwrap(),
+            Vl::Memory(m) => m.entries(subject).unwrap(),
+        }
+    }
+
+    fn tombstones(&self, subject: &str) -> usize {
+        match self {
+            Vl::Sql(db) => query(
+                &db.conn,
+                &db.sql.select_tombstones(subject, &db.key).unwrap(),
+            )
+            .len(),
+            Vl::Memory(m) => m.tombstones(subject).unwrap().len(),
+        }
+    }
+
+    fn receipts(&self) -> Vec<Value> {
+        let all = match self {
+            Vl::Sql(db) => db
+                .sql
+                .decode_receipts(&query(&db.conn, &db.sql.select_receipts()))
+                .unwrap(),
+            Vl::Memory(m) => m.receipts(),
+        };
+        all.iter()
+            .map(|r| r["receipt"]["receipt_id"].clone())
+            .collect()
+    }
+
+    fn step(&mut self, s: &Value) -> erasekit_core::Result<Value> {
+        let text = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+        let subject = text("subject");
+        let allow_empty = s["allow_empty"].as_bool().unwrap_or(false);
+        match s["op"].as_str().unwrap() {
+            "record" => {
+                self.record(&subject, s["ids"].as_array().unwrap());
+                Ok(Value::Null)
+            }
+            "check" => Ok(Value::Null),
+            "plan" => {
+                let (key, _) = self.keys();
+                let options = PlanOptions {
+                    allow_empty,
+                    ..Default::default()
+                };
+                let plan =
+                    ErasurePlan::new(&subject, &key, &self.entries(&subject), T0, None, options)?;
+                Ok(json!(plan.operations.len()))
+            }
+            "erase" => {
+                let (key, receipt_key) = self.keys();
+                let entries = self.entries(&subject);
+                let now = entries
+                    .iter()
+                    .map(|e| e.created_at)
+                    .max()
+                    .unwrap_or(T0)
+                    .max(T0)
+                    + DAY;
+                let options = PlanOptions {
+                    allow_empty,
+                    ..Default::default()
+                };
+                let plan = ErasurePlan::new(&subject, &key, &entries, now, None, options)?;
+                let refuse: Vec<&str> = s["refuse"]
+                    .as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap()).collect())
+                    .unwrap_or_default();
+                let signer = match s["foreign_key"].as_u64() {
+                    Some(b) => vec![b as u8; 32],
+                    None => receipt_key.clone(),
+                };
+                let receipt = erase_as(plan, &text("job"), &refuse, &signer);
+                if let Some(ids) = s["record_during"].as_array() {
+                    self.record(&subject, ids);
+                }
+                let forgotten = s["subject_forgotten"]
+                    .as_str()
+                    .unwrap_or(&subject)
+                    .to_owned();
+                match self {
+                    Vl::Sql(db) => {
+                        let settled = Settled::check(&receipt, &forgotten, &key, &receipt_key)?;
+                        exec(
+                            &db.conn,
+                            &db.sql.forget(&settled, &forgotten, T0 + 2 * DAY)?,
+                        );
+                    }
+                    Vl::Memory(m) => {
+                        m.forget(&forgotten, &receipt, T0 + 2 * DAY)?;
+                    }
+                }
+                Ok(Value::Null)
+            }
+            "claim" => {
+                let attempt = match self {
+                    Vl::Sql(db) => {
+                        let e = db.sql.claim_new(
+                            &text("job"),
+                            &subject,
+                            "{}",
+                            &text("owner"),
+                            T0,
+                            LEASE,
+                        )?;
+                        exchange(&db.conn, &db.sql, &e, T0)?
+                    }
+                    Vl::Memory(m) => {
+                        m.claim(
+                            &text("job"),
+                            &subject,
+                            "{}",
+                            &text("owner"),
+                            false,
+                            T0,
+                            LEASE,
+                        )?
+                        .attempt
+                    }
+                };
+                Ok(json!({ "attempt": attempt }))
+            }
+            "renew" => {
+                let lease = Lease {
+                    job_id: text("job"),
+                    owner: text("owner"),
+                    attempt: s["attempt"].as_u64().unwrap(),
+                };
+                match self {
+                    Vl::Sql(db) => {
+                        let e = db.sql.renew(&lease, "running", "{}", T0 + 1, LEASE)?;
+                        exchange(&db.conn, &db.sql, &e, T0 + 1)?;
+                    }
+                    Vl::Memory(m) => {
+                        m.renew(&lease, "running", "{}", T0 + 1, LEASE)?;
+                    }
+                }
+                Ok(Value::Null)
+            }
+            other => panic!("unknown op {other}"),
+        }
+    }
+}
+
+#[test]
+fn ledger_vectors_on_sqlite_and_memory() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/ledger.json"
+    ))
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let ledgers = [
+            (
+                "sqlite",
+                Vl::Sql(open(Connection::open_in_memory().unwrap())),
+            ),
+            (
+                "memory",
+                Vl::Memory(MemoryLedger::new(&[5u8; 32], &[6u8; 32]).unwrap()),
+            ),
+        ];
+        for (backend, mut ledger) in ledgers {
+            for s in case["steps"].as_array().unwrap() {
+                let result = ledger.step(s);
+                match s["error"].as_str() {
+                    Some(code) => {
+                        assert_eq!(result.unwrap_err().code(), code, "{name} on {backend}: {s}")
+                    }
+                    None => {
+                        let value =
+                            result.unwrap_or_else(|e| panic!("{name} on {backend}: {s}: {e}"));
+                        if let Some(n) = s["operations"].as_u64() {
+                            assert_eq!(value, json!(n), "{name} on {backend}");
+                        }
+                        if s["op"] == "claim" {
+                            assert_eq!(value["attempt"], s["attempt"], "{name} on {backend}");
+                        }
+                    }
+                }
+                if let Some(expect) = s.get("expect") {
+                    let subject = s["subject"].as_str().unwrap();
+                    let mut remaining: Vec<String> =
+                        ledger.entries(subject).into_iter().map(|e| e.id).collect();
+                    remaining.sort();
+                    assert_eq!(
+                        json!(remaining),
+                        expect["remaining"],
+                        "{name} on {backend}: {s}"
+                    );
+                    assert_eq!(
+                        json!(ledger.tombstones(subject)),
+                        expect["tombstones"],
+                        "{name} on {backend}"
+                    );
+                    assert_eq!(
+                        json!(ledger.receipts()),
+                        expect["receipts"],
+                        "{name} on {backend}"
+                    );
+                }
+            }
+        }
+    }
 }
