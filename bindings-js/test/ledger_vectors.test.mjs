@@ -66,3 +66,38 @@ for (const [name, open] of Object.entries(BACKENDS)) {
     }
   });
 }
+
+// Two runs of one subject started together, each through its own connection: the database lets
+// exactly one run; the other is refused with subject_busy before it sends anything.
+for (const name of ["sqlite file", "postgres"]) {
+  test(`two runs started together on ${name}: exactly one runs`, async () => {
+    const { ErasureJob } = await import("erasekit");
+    const { ledger, reopen, cleanup } = await BACKENDS[name]();
+    const other = await reopen();
+    try {
+      await ledger.record("user-42", capture.smsSend({ messages: [1, 2, 3].map((i) => ({ "message-id": `S${i}`, status: "0" })) }, { at: Date.now() - 7_200_000 }));
+      let sent = 0;
+      const fetch = async () => {
+        sent += 1;
+        await new Promise((r) => setTimeout(r, 30));
+        return new Response(null, { status: 204 });
+      };
+      const runs = [ledger, other].map(async (l) => {
+        const job = new ErasureJob(await l.planErasure("user-42"), { maxInFlight: 1, ratePerSecond: 1000 });
+        return job.run({ credentials: { apiKey: "k", apiSecret: "s" }, fetch, ledger: l });
+      });
+      const results = await Promise.allSettled(runs);
+      const done = results.filter((r) => r.status === "fulfilled");
+      const refused = results.filter((r) => r.status === "rejected");
+      assert.equal(done.length, 1, JSON.stringify(results.map((r) => r.reason?.code)));
+      assert.equal(refused[0].reason.code, "subject_busy");
+      assert.equal(done[0].value.receipt.counts.done, 3);
+      assert.equal(sent, 3, "the refused run sent nothing");
+      assert.deepStrictEqual(await ledger.entries("user-42"), []);
+    } finally {
+      await other.close();
+      await ledger.close();
+      await cleanup();
+    }
+  });
+}
