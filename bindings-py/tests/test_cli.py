@@ -212,6 +212,35 @@ def test_an_empty_erasure_only_on_purpose_and_a_new_ledger_only_with_create(
         assert len(ledger.tombstones("never-seen")) == 1 and len(ledger.receipts()) == 1
 
 
+def test_ids_recorded_during_the_erasure_stay_and_are_reported(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    db = tmp_path / "ledger.db"
+    seed(sim, db, 20)
+    late = [{"kind": "transaction", "product": "sms", "direction": None, "id": "sms-late",
+             "created_at": now_ms() - 2 * HOUR, "source": "test", "extra": {}}]
+
+    def webhook() -> None:  # a webhook handler records a new id while the job runs
+        time.sleep(0.5)
+        with erasekit.Ledger.sqlite(db) as other:
+            other.record(SUBJECT, late)  # type: ignore[arg-type]
+
+    recorder = threading.Thread(target=webhook)
+    recorder.start()
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet", "--rate", "10",
+                 "--receipt-out", str(tmp_path / "r.json")])
+    recorder.join()
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "1 ids arrived during the erasure; run erase again" in captured.err
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert [e["id"] for e in ledger.entries(SUBJECT)] == ["sms-late"]  # kept, never redacted
+        assert ledger.tombstones(SUBJECT) == []  # the subject stays
+        assert len(ledger.receipts()) == 1
+
+
 @pytest.fixture(scope="module")
 def pg_url() -> str:
     """A ``postgresql://`` URL to the throwaway server (``ERASEKIT_PG_DSN`` or scripts/pg.sh)."""
