@@ -219,7 +219,7 @@ def test_ids_recorded_during_the_erasure_stay_and_are_reported(
 
     db = tmp_path / "ledger.db"
     seed(sim, db, 20)
-    late = [{"kind": "transaction", "product": "sms", "direction": None, "id": "sms-late",
+    late: list[dict[str, Any]] = [{"kind": "transaction", "product": "sms", "direction": None, "id": "sms-late",
              "created_at": now_ms() - 2 * HOUR, "source": "test", "extra": {}}]
 
     def webhook() -> None:  # a webhook handler records a new id while the job runs
