@@ -197,6 +197,10 @@ def test_usage_errors_exit_2(
     with pytest.raises(SystemExit) as exit_info:
         main(["erase", SUBJECT])  # --ledger is required
     assert exit_info.value.code == 2
+    for bad in ("nan", "0.5", "inf", "x"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["erase", SUBJECT, "--ledger", str(db), "--lease", bad])
+        assert exit_info.value.code == 2
     assert main(["erase", SUBJECT, "--ledger", str(tmp_path / "no-dir" / "x.db")]) == 2
 
 

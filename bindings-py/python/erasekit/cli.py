@@ -106,6 +106,17 @@ def _time_arg(text: str) -> int:
     return int(parsed.timestamp() * 1000)
 
 
+def _lease_arg(text: str) -> float:
+    """``--lease``: 1 to 3600 seconds (the core's bounds), checked before anything runs."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= seconds <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text!r}: the lease is 1 to 3600 seconds")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="erasekit",
@@ -125,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="save a checkpoint every N answers (default 100)")
         p.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP call (default 30)")
         p.add_argument("--quiet", action="store_true", help="no progress display")
-        p.add_argument("--lease", type=float, default=60.0, metavar="SECONDS",
+        p.add_argument("--lease", type=_lease_arg, default=60.0, metavar="SECONDS",
                        help="the run's lease on its job, renewed while it works; a crashed run's "
                        "job can be resumed once it expired (default 60)")
 
