@@ -114,6 +114,11 @@ def test_erase_then_verify(
         assert ledger.entries(SUBJECT) == []
         assert [t["receipt_id"] for t in ledger.tombstones(SUBJECT)] == [receipt["receipt"]["receipt_id"]]
         assert ledger.receipt(receipt["receipt"]["receipt_id"]) == receipt
+    # `resume` of the finished job points at its stored receipt instead of saying "no job".
+    job_id = receipt["receipt"]["receipt_id"]
+    capsys.readouterr()
+    assert main(["resume", job_id, "--ledger", str(db)]) == 2
+    assert f"erasekit receipt {job_id} --ledger {db}" in capsys.readouterr().err
     # The stored receipt, written again by `erasekit receipt`.
     copy = tmp_path / "copy.json"
     assert main(["receipt", receipt["receipt"]["receipt_id"], "--ledger", str(db), "--out", str(copy)]) == 0
