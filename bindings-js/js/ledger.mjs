@@ -105,7 +105,7 @@ export function defineLedger(native, host = {}) {
           });
           return times;
         } catch (err) {
-          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryWrite(err)) throw err;
+          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryExchange(err)) throw err;
           await sleep(10 * attempt);
         }
       }

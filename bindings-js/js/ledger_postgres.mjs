@@ -133,6 +133,13 @@ class PostgresDriver {
     return RETRY_WRITE.has(err?.code);
   }
 
+  /** A lease claim is run again after a unique violation too: two runs resuming jobs of one
+   * subject at once can both pass the claim's check, and the index allowing one running job
+   * per subject stops the second; run again, its claim answers subject_busy. */
+  retryExchange(err) {
+    return RETRY_WRITE.has(err?.code) || err?.code === "23505";
+  }
+
   async close() {
     if (this.#owned) await this.#pool.end();
   }

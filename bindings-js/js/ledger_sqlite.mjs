@@ -128,6 +128,10 @@ class SqliteDriver {
     return false;
   }
 
+  retryExchange() {
+    return false;
+  }
+
   async close() {
     this.#prepared.clear();
     if (this.#db.open) this.#db.close();

@@ -97,3 +97,37 @@ def test_no_call_starts_after_the_local_lease_deadline() -> None:
     job.hold_until(None)
     call: Optional[erasekit.Call] = job.poll_request(now, CREDS)
     assert call is not None
+
+
+def test_two_resumes_of_one_subject_racing_on_postgres_end_in_subject_busy(tmp_path: Any, request: pytest.FixtureRequest) -> None:
+    """Both claims pass the check for another running job before either commits; PostgreSQL's
+    index then stops the second, which is run again and answers subject_busy (not a storage
+    error)."""
+    import psycopg
+
+    backend = make_backend("postgres", tmp_path, request)
+    ledger = backend.open()
+    for job_id in ("job-1", "job-2"):
+        ledger.save_job(job_id, "user-42", "stopped", "{}")
+    sql = erasekit._native.ErasureSql("postgres")
+    now = time.time_ns() // 1_000_000
+    first = sql.claim_existing("job-1", "first", now, 60_000)
+    with psycopg.connect(backend.dsn) as conn:  # a transaction that holds the claim, uncommitted
+        raw = psycopg.RawCursor(conn)
+        raw.execute(first["query"]["sql"], first["query"]["params"])
+        assert raw.fetchall()
+        outcome: list[Any] = []
+
+        def second() -> None:
+            try:
+                outcome.append(ledger._claim("job-2", "user-42", "{}", "second", existing=True, lease_ms=60_000))
+            except erasekit.ErasekitError as err:
+                outcome.append(err)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second claim now waits on the index entry of the first
+        conn.commit()
+        thread.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], erasekit.ErasekitError), outcome
+    assert outcome[0].code == "subject_busy"

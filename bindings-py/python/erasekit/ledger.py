@@ -111,6 +111,7 @@ class _Driver:
     errors: tuple[type[BaseException], ...]
     retry_open: tuple[type[BaseException], ...] = ()
     retry_write: tuple[type[BaseException], ...] = ()
+    retry_exchange: tuple[type[BaseException], ...] = ()
 
     @contextmanager
     def transaction(self) -> Iterator[_Transaction]:
@@ -238,6 +239,10 @@ class _Postgres(_Driver):
         # Two writers inserting overlapping entries in different orders can deadlock; PostgreSQL
         # then aborts one transaction, which is run again (every ledger write is idempotent).
         self.retry_write = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+        # Two runs resuming jobs of one subject at once can both pass the claim's check and one
+        # then hits the index allowing one running job per subject: run again, the claim then
+        # sees the other's job and answers subject_busy.
+        self.retry_exchange = self.retry_write + (psycopg.errors.UniqueViolation,)
         # RawCursor: the core's statements use PostgreSQL's own $1 placeholders. Autocommit,
         # with explicit transactions around every write.
         try:
@@ -402,7 +407,7 @@ class _SqlStore(_Store):
                     times = self.erasure.lease_answer(exchange["on_empty"], rows, sent_at, lease_ms)
                     tx.run(exchange["after"])
                     return times
-            except self.driver.retry_write:
+            except self.driver.retry_exchange:
                 if attempt + 1 == _WRITE_ATTEMPTS:
                     raise
                 time.sleep(0.01 * (attempt + 1))
