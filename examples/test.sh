@@ -416,8 +416,9 @@ if [ -n "$PY_APP" ]; then
 fi
 run_helper "python ledger" "$TMP/py/ledger.log" "$FX" ledger "$TMP/py/ledger.db" user-42:PY42 user-43:PY43 user-44:PY44 user-45:PY45 user-99:PY99
 
-PY_KEY=$("$PY" -c "import os; print(os.urandom(32).hex())")
-PY_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.receipt_public_key(bytes.fromhex(sys.argv[1])))" "$PY_KEY")
+PY_KEY=$("$PY" -c "import os; print(os.urandom(32).hex())")  # set but unused: a run with a ledger signs with the ledger's key
+# Receipts of runs with a ledger are signed with the ledger's own receipt key.
+PY_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.Ledger.sqlite(sys.argv[1], create=False).receipt_public_key())" "$TMP/py/ledger.db")
 check "erase_user.py --dry-run prints the plan and deadline" "$TMP/py/dry-run.log" \
   env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py user-42 --ledger "$TMP/py/ledger.db" --base-url "$SIM" --dry-run
 grep -q "due 20" "$TMP/py/dry-run.log" && grep -q "POST   $SIM/v1/redact/transaction" "$TMP/py/dry-run.log" \
@@ -505,13 +506,9 @@ check "erase-user.mjs user-42 erases and verifies its receipt" "$TMP/js/erase.lo
   --receipt-out "$TMP/js/receipt-user-42.json"
 grep -q "signature verified" "$TMP/js/erase.log" && grep -q '\[########################\] 7/7' "$TMP/js/erase.log" \
   && pass "erase-user.mjs printed its progress line to 7/7 and verified the receipt" || fail "erase-user.mjs output ($TMP/js/erase.log)"
-if [ -f "$TMP/js/erasekit-signing.key" ]; then
-  pass "erase-user.mjs made its signing key next to the ledger"
-  JS_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.receipt_public_key(bytes.fromhex(open(sys.argv[1]).read().strip())))" "$TMP/js/erasekit-signing.key")
-  run_helper "node receipt" "$TMP/js/receipt.log" "$FX" receipt "$TMP/js/receipt-user-42.json" "$JS_PUB" 6 1 user-42
-else
-  fail "no erasekit-signing.key next to the Node ledger"
-fi
+# Signed with the Node ledger's own receipt key (the same SQLite file format as Python's).
+JS_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.Ledger.sqlite(sys.argv[1], create=False).receipt_public_key())" "$TMP/js/ledger.db")
+run_helper "node receipt" "$TMP/js/receipt.log" "$FX" receipt "$TMP/js/receipt-user-42.json" "$JS_PUB" 6 1 user-42
 run_helper "node erased" "$TMP/js/erased.log" "$FX" erased "$SIM" JS42
 run_helper "node forgotten" "$TMP/js/forgotten.log" "$FX" forgotten "$TMP/js/ledger.db" user-42
 
@@ -542,7 +539,8 @@ run_helper "ledger export" "$TMP/web/export.log" "$FX" export "$TMP/web/ledger-e
 PASTED=$("$FX" pasted WEB7 447700900323)
 PASTED_ID=$("$PY" -c "import json, sys; print(json.loads(sys.argv[1])['messageId'])" "$PASTED")
 "$FX" seed-one-sms "$SIM" "$PASTED_ID" 447700900323 >/dev/null || fail "seeding the pasted SMS"
-WEB_KEY=$("$PY" -c "import os; print(os.urandom(32).hex())")
+# The officer types the page ledger's receipt key (a run with a ledger signs with it).
+WEB_KEY=$("$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))['receipt_key'])" "$TMP/web/ledger-export.json")
 WEB_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.receipt_public_key(bytes.fromhex(sys.argv[1])))" "$WEB_KEY")
 
 cat >"$TMP/web/drive.mjs" <<'JSEOF'

@@ -60,7 +60,18 @@ const RUN_KEYS = new Set([
   "checkpointEvery",
   "signingKey",
   "timeoutMs",
+  "leaseMs",
 ]);
+
+/** A ledger's lease and receipt key for the driver (`js/ledger.mjs` defines it). */
+const RUN = Symbol.for("erasekit.Ledger.run");
+/** How long a run's lease on its job lasts between renewals, unless `leaseMs` says. */
+const DEFAULT_LEASE_MS = 60_000;
+
+/** 16 random bytes as hex: this run's name on its job's lease. */
+function randomOwner() {
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /**
  * The response as the core reads it: status, headers (lower-case names) and body bytes (at
@@ -103,16 +114,30 @@ export async function runJob(job, options) {
     checkpointEvery = 100,
     signingKey,
     timeoutMs = 30_000,
+    leaseMs = DEFAULT_LEASE_MS,
   } = options;
   const mod = await loaded();
   if (typeof send !== "function") throw invalidArgument("fetch", "expected a function (and globalThis.fetch is not one either)");
   if (onProgress !== undefined && typeof onProgress !== "function") throw invalidArgument("onProgress", "expected a function");
   if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw invalidArgument("checkpointEvery", "expected a whole number of answers, at least 1");
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw invalidArgument("timeoutMs", "expected a positive number of milliseconds");
-  if (ledger !== undefined && (typeof ledger?.saveJob !== "function" || typeof ledger?.forget !== "function")) {
-    throw invalidArgument("ledger", "expected an object with saveJob() and forget()");
+  if (ledger !== undefined && (typeof ledger?.loadJob !== "function" || typeof ledger?.[RUN] !== "object")) {
+    throw invalidArgument("ledger", "expected an erasekit Ledger");
   }
-  mod.receiptPublicKey(signingKey); // checks the key before anything is sent
+  // With a ledger, receipts are signed with the ledger's own receipt key: `forget` accepts no
+  // other. Checked before anything is sent.
+  const run = ledger?.[RUN];
+  let key = signingKey;
+  if (run !== undefined) {
+    if (signingKey !== undefined && mod.receiptPublicKey(signingKey) !== mod.receiptPublicKey(run.receiptKey)) {
+      throw invalidArgument(
+        "signingKey",
+        "a run with a ledger signs with the ledger's own receipt key (ledger.receiptPublicKey()); leave signingKey out",
+      );
+    }
+    key = run.receiptKey;
+  }
+  mod.receiptPublicKey(key); // checks the key before anything is sent
   // Validated once: a plain object becomes a Credentials for the whole run.
   const given = options.credentials instanceof mod.Credentials;
   const credentials = given ? options.credentials : new mod.Credentials(options.credentials);
@@ -211,9 +236,26 @@ export async function runJob(job, options) {
     wakeUp();
   };
 
-  const save = async (state) => {
-    if (ledger === undefined) return;
-    await ledger.saveJob(jobId, subject, state, job.snapshot());
+  // The run's lease on its job row: claimed at the start, renewed with each checkpoint and
+  // every third of `leaseMs` (also while the job waits), released as "stopped" on the way out.
+  // The core decides what each step writes and that no row means subject_busy / lease_lost.
+  let lease = null;
+  let renewAt = null;
+  const hold = (times) => {
+    renewAt = times.renew_at;
+    job.holdUntil(times.hold_until);
+  };
+  const claim = async () => {
+    if (run === undefined) return;
+    const owner = randomOwner();
+    const existing = (await ledger.loadJob(jobId)) !== null;
+    const times = await run.claim(jobId, subject, job.snapshot(), owner, existing, leaseMs);
+    lease = { job_id: jobId, owner, attempt: times.attempt };
+    hold(times);
+  };
+  const save = async () => {
+    if (lease === null) return;
+    hold(await run.renew(lease, "running", job.snapshot(), leaseMs));
   };
 
   const stop = async () => {
@@ -222,14 +264,14 @@ export async function runJob(job, options) {
     cohorts.length = 0;
     current = null;
     const snapshot = job.snapshot();
-    if (ledger !== undefined) await ledger.saveJob(jobId, subject, "stopped", snapshot);
+    if (lease !== null) await run.renew(lease, "stopped", snapshot, leaseMs);
     return snapshot;
   };
 
   const onAbort = () => wakeUp();
   signal?.addEventListener("abort", onAbort);
   try {
-    if (!job.isFinished()) await save("running");
+    await claim();
     while (true) {
       if (signal?.aborted) {
         const snapshot = await stop();
@@ -246,6 +288,7 @@ export async function runJob(job, options) {
       }
       // The clock is read again for every call: handing a call to `fetch` can take a while
       // (the first one loads Node's HTTP client), and the job must know when each one left.
+      if (renewAt !== null && Date.now() >= renewAt) await save();
       for (let call = job.pollRequest(Date.now(), auth); call !== null; call = job.pollRequest(Date.now(), auth)) {
         dispatch(call);
       }
@@ -253,11 +296,13 @@ export async function runJob(job, options) {
       if (job.isFinished()) break;
       if (answered - checkpointed >= checkpointEvery) {
         checkpointed = answered;
-        await save("running");
+        await save();
         continue;
       }
       const now = Date.now();
-      const at = job.pollTimeout(now);
+      const due = job.pollTimeout(now);
+      // Wake up for the next renewal too: a job waiting an hour still holds its lease.
+      const at = renewAt === null ? due : due === null ? renewAt : Math.min(due, renewAt);
       await new Promise((resolve) => {
         let timer;
         wake = () => {
@@ -265,7 +310,7 @@ export async function runJob(job, options) {
           resolve();
         };
         if (at !== null) timer = setTimeout(wakeUp, Math.max(0, at - now));
-        else if (inFlight === 0) {
+        if (due === null && inFlight === 0) {
           // Nothing in flight and no timeout: the job could never move again (a job object
           // that was stopped before still counts its unanswered calls; restore its snapshot).
           failure ??= codedError(`erasure job ${jobId} waits on calls nobody sends; restore it from a snapshot`, "job_stalled");
@@ -288,11 +333,12 @@ export async function runJob(job, options) {
     signal?.removeEventListener("abort", onAbort);
     if (!given) credentials.free();
   }
-  const receipt = job.receipt(signingKey);
-  if (ledger !== undefined) {
-    await ledger.saveJob(jobId, subject, "finished", job.snapshot());
-    // With failed operations the entries stay, so a new job can retry them (as in Python).
-    if (receipt.receipt.counts.failed === 0) await ledger.forget(subject, receipt);
+  const receipt = job.receipt(key);
+  if (lease !== null) {
+    // One transaction: the receipt is stored and exactly what it settles forgotten; failed
+    // entries and ids recorded while the job ran stay (`remaining`).
+    const { tombstone, remaining } = await run.finish(lease, subject, receipt);
+    onProgress?.({ event: "ledger_finished", receipt_id: jobId, remaining, forgotten: tombstone !== null });
   }
   return receipt;
 }

@@ -17,6 +17,8 @@ import type {
 export interface SqliteOptions {
   /** How long a write waits for another process's transaction (SQLite's busy timeout). Default 30000. */
   timeoutMs?: number;
+  /** Create the file if it does not exist (default true); `false` throws `ledger_not_found`. */
+  create?: boolean;
 }
 
 /** What `Ledger.postgres` takes besides a URL: a `pg.Pool`. */
@@ -33,8 +35,9 @@ export interface PgPoolLike {
 export declare class Ledger {
   private constructor();
   /**
-   * A ledger in an SQLite file (created if missing; `":memory:"` for a private one) through
-   * better-sqlite3@12, in WAL mode. Node only.
+   * A ledger in an SQLite file (`":memory:"` for a private one) through better-sqlite3@12, in
+   * WAL mode. Node only. A missing file is created unless `{ create: false }`
+   * (`ledger_not_found`).
    */
   static sqlite(path: string, options?: SqliteOptions): Promise<Ledger>;
   /**
@@ -65,10 +68,19 @@ export declare class Ledger {
   /** Every subject with entries or identifiers, sorted. */
   subjects(): Promise<string[]>;
   /**
-   * Forgets `subject` after its erasure: deletes its rows in one transaction and keeps only a
-   * tombstone (keyed hash, receipt id, time), which it resolves to.
+   * Forgets what `receipt` proves erased, in one transaction that also stores the receipt:
+   * the entries whose operation ended done, not found, expired or skipped. Entries it does not
+   * settle (failed, or recorded after the plan) stay; only when none remains is the subject
+   * forgotten, leaving a tombstone it resolves to (`null` while entries remain). A receipt of
+   * another subject or not signed with this ledger's receipt key throws `receipt_mismatch`.
    */
-  forget(subject: string, receipt: ReceiptInput): Promise<Tombstone>;
+  forget(subject: string, receipt: ReceiptInput): Promise<Tombstone | null>;
+  /** The signed receipt of job `jobId` as stored at the end of its run, or `null`. */
+  receipt(jobId: string): Promise<Receipt | null>;
+  /** Every stored receipt, oldest first (receipts hold no personal data). */
+  receipts(): Promise<Receipt[]>;
+  /** Hex of the public half of the ledger's own receipt key, made on first open. */
+  receiptPublicKey(): Promise<string>;
   /** The tombstones left by forgetting `subject`. */
   tombstones(subject: string): Promise<Tombstone[]>;
   /** Saves (or replaces) an erasure job checkpoint. */

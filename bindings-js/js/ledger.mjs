@@ -19,6 +19,8 @@ const OPEN_ATTEMPTS = 5;
 const WRITE_ATTEMPTS = 5;
 
 const TOKEN = Symbol("erasekit.Ledger");
+/** The drivers' access to a ledger's lease and receipt key (`js/job.mjs`). */
+export const RUN = Symbol.for("erasekit.Ledger.run");
 
 /** 32 random bytes from the platform's CSPRNG (`crypto.getRandomValues`, Node 20 and browsers). */
 function randomBytes(n) {
@@ -65,10 +67,12 @@ export function defineLedger(native, host = {}) {
 
   /** A ledger in SQL: the core's statements run by a driver. */
   class SqlStore {
-    constructor(driver, sql, key) {
+    constructor(driver, sql, key, receiptKey) {
       this.driver = driver;
       this.sql = sql;
+      this.erasure = new native.ErasureSql(driver.dialect);
       this.key = key;
+      this.receiptKey = receiptKey;
       this.backend = driver.dialect;
     }
 
@@ -78,15 +82,33 @@ export function defineLedger(native, host = {}) {
       const sql = new native.LedgerSql(driver.dialect);
       for (let attempt = 1; ; attempt++) {
         try {
-          await driver.open(sql.bootstrap(), sql.readMeta(), (meta) => sql.open(meta, randomBytes(32)));
+          await driver.exchange(sql.bootstrap(), sql.readMeta(), (meta) => sql.open(meta, randomBytes(64)));
           break;
         } catch (err) {
           if (attempt >= OPEN_ATTEMPTS || !driver.retryOpen(err)) throw err;
           await sleep(20 * attempt);
         }
       }
-      const key = sql.keyFromMeta(await driver.query(sql.readMeta()));
-      return new SqlStore(driver, sql, key);
+      const meta = await driver.query(sql.readMeta());
+      return new SqlStore(driver, sql, sql.keyFromMeta(meta), sql.receiptKeyFromMeta(meta));
+    }
+
+    /** One lease-checked transaction: the core reads the rows of its query and refuses
+     * (rolling back) when the database returned none. Resolves to the lease times. */
+    async exchange(step, sentAt, leaseMs) {
+      let times;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.driver.exchange(step.before, step.query, (rows) => {
+            times = this.erasure.leaseAnswer(step.on_empty, rows, sentAt, leaseMs);
+            return step.after;
+          });
+          return times;
+        } catch (err) {
+          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryExchange(err)) throw err;
+          await sleep(10 * attempt);
+        }
+      }
     }
 
     /** Runs `statements` in one transaction, again if the database aborted it as a deadlock. */
@@ -124,11 +146,47 @@ export function defineLedger(native, host = {}) {
     }
 
     async forget(subject, receipt) {
-      const { statements, tombstone } = this.sql.forget(subject, this.key, receipt, Date.now());
+      const { statements, receipt_id } = this.erasure.forget(subject, this.key, this.receiptKey, receipt, Date.now());
       await this.write(statements);
-      // Forgetting again with the same receipt keeps the first tombstone: return what is stored.
+      return this.#tombstone(subject, receipt_id);
+    }
+
+    /** The tombstone a receipt left, or null while entries remain (the database decided). */
+    async #tombstone(subject, receiptId) {
       const stored = await this.tombstones(subject);
-      return stored.find((t) => t.receipt_id === tombstone.receipt_id) ?? tombstone;
+      return stored.find((t) => t.receipt_id === receiptId) ?? null;
+    }
+
+    async claim(jobId, subject, snapshot, owner, existing, leaseMs) {
+      const now = Date.now();
+      const step = existing
+        ? this.erasure.claimExisting(jobId, owner, now, leaseMs)
+        : this.erasure.claimNew(jobId, subject, snapshot, owner, now, leaseMs);
+      return this.exchange(step, now, leaseMs);
+    }
+
+    async renew(lease, state, snapshot, leaseMs) {
+      const now = Date.now();
+      return this.exchange(this.erasure.renew(lease, state, snapshot, now, leaseMs), now, leaseMs);
+    }
+
+    async finish(lease, subject, receipt) {
+      const now = Date.now();
+      await this.exchange(this.erasure.finish(lease, subject, this.key, this.receiptKey, receipt, now), now, 60_000);
+      return this.#tombstone(subject, lease.job_id);
+    }
+
+    async count(subject) {
+      return this.erasure.decodeCount(await this.driver.query(this.erasure.countEntries(subject)));
+    }
+
+    async receipt(jobId) {
+      const found = this.erasure.decodeReceipts(await this.driver.query(this.erasure.selectReceipt(jobId)));
+      return found[0] ?? null;
+    }
+
+    async receipts() {
+      return this.erasure.decodeReceipts(await this.driver.query(this.erasure.selectReceipts()));
     }
 
     async tombstones(subject) {
@@ -151,6 +209,7 @@ export function defineLedger(native, host = {}) {
 
     async close() {
       this.sql.free();
+      this.erasure.free();
       await this.driver.close();
     }
   }
@@ -160,6 +219,7 @@ export function defineLedger(native, host = {}) {
     constructor(memory) {
       this.memory = memory;
       this.key = memory.key;
+      this.receiptKey = memory.receiptKey;
       this.backend = "memory";
     }
 
@@ -185,6 +245,30 @@ export function defineLedger(native, host = {}) {
 
     async forget(subject, receipt) {
       return this.memory.forget(subject, receipt, Date.now());
+    }
+
+    async claim(jobId, subject, snapshot, owner, existing, leaseMs) {
+      return this.memory.claim(jobId, subject, snapshot, owner, existing, Date.now(), leaseMs);
+    }
+
+    async renew(lease, state, snapshot, leaseMs) {
+      return this.memory.renew(lease, state, snapshot, Date.now(), leaseMs);
+    }
+
+    async finish(lease, subject, receipt) {
+      return this.memory.finish(lease, subject, receipt, Date.now());
+    }
+
+    async count(subject) {
+      return this.memory.entries(subject).length;
+    }
+
+    async receipt(jobId) {
+      return this.memory.receipt(jobId);
+    }
+
+    async receipts() {
+      return this.memory.receipts();
     }
 
     async tombstones(subject) {
@@ -228,9 +312,10 @@ export function defineLedger(native, host = {}) {
     }
 
     /**
-     * A ledger in an SQLite file (created if missing; `":memory:"` for a private one) through
-     * better-sqlite3, in WAL mode, waiting up to `options.timeoutMs` (default 30000) for
-     * another process's write.
+     * A ledger in an SQLite file (`":memory:"` for a private one) through better-sqlite3, in
+     * WAL mode, waiting up to `options.timeoutMs` (default 30000) for another process's write.
+     * A missing file is created by default; with `{ create: false }` it throws
+     * `ledger_not_found` instead (the `erasekit` command creates one only with `--create`).
      */
     static async sqlite(path, options) {
       if (typeof host.sqlite !== "function") {
@@ -264,12 +349,12 @@ export function defineLedger(native, host = {}) {
 
     /** A ledger held in memory (the core's `MemoryLedger`; Node and browsers). */
     static async memory() {
-      return new Ledger(TOKEN, new MemoryStore(new native.MemoryLedger(randomBytes(32))), "memory");
+      return new Ledger(TOKEN, new MemoryStore(new native.MemoryLedger(randomBytes(32), randomBytes(32))), "memory");
     }
 
     /** A memory ledger from the JSON of `export()`; anything else throws `storage`. */
     static async import(json) {
-      return new Ledger(TOKEN, new MemoryStore(native.MemoryLedger.import(json)), "memory");
+      return new Ledger(TOKEN, new MemoryStore(native.MemoryLedger.import(json, randomBytes(32))), "memory");
     }
 
     #open() {
@@ -329,12 +414,46 @@ export function defineLedger(native, host = {}) {
     }
 
     /**
-     * Forgets `subject` after its erasure: deletes its entries, identifiers and jobs in one
-     * transaction and keeps only a tombstone (keyed hash, receipt id, time), which it returns.
-     * `receipt` is the signed receipt (object or JSON, checked) or its receipt id.
+     * Forgets what `receipt` proves erased, in one transaction that also stores the receipt:
+     * the entries whose operation ended done, not found, expired or skipped, and the receipt's
+     * job. Entries it does not settle (failed, or recorded after the plan) stay; only when none
+     * remains are the subject's identifiers and jobs deleted, leaving a tombstone, which it
+     * returns (`null` while entries remain). `receipt` is the signed receipt (object or JSON):
+     * one of another subject or not signed with this ledger's receipt key throws
+     * `receipt_mismatch`. The drivers call this themselves at the end of a run.
      */
     async forget(subject, receipt) {
       return this.#run((s) => s.forget(subject, receipt));
+    }
+
+    /** The signed receipt of job `jobId` as stored at the end of its run, or `null`. */
+    async receipt(jobId) {
+      return this.#run((s) => s.receipt(jobId));
+    }
+
+    /** Every stored receipt, oldest first. Receipts hold no personal data. */
+    async receipts() {
+      return this.#run((s) => s.receipts());
+    }
+
+    /** Hex of the public half of this ledger's receipt key: publish it to let others check
+     * receipts (`verifyReceipt(receipt, key)`). */
+    async receiptPublicKey() {
+      return native.receiptPublicKey(this.#open().receiptKey);
+    }
+
+    /** The drivers' side of a run (`js/job.mjs`): not for direct use. */
+    get [RUN]() {
+      const store = this.#open();
+      return {
+        receiptKey: store.receiptKey,
+        claim: (...args) => guarded(() => store.claim(...args)),
+        renew: (...args) => guarded(() => store.renew(...args)),
+        finish: async (lease, subject, receipt) => {
+          const tombstone = await guarded(() => store.finish(lease, subject, receipt));
+          return { tombstone, remaining: await guarded(() => store.count(subject)) };
+        },
+      };
     }
 
     /** The tombstones left by forgetting `subject` (found by recomputing its keyed hash). */

@@ -113,12 +113,13 @@ class PostgresDriver {
     return (await this.#pool.query(this.#config(statement))).rows;
   }
 
-  /** One transaction: `bootstrap`, read the meta rows, run what `plan(rows)` returns. */
-  async open(bootstrap, readMeta, plan) {
+  /** One transaction: run `before`, query `query` (a read, or a write with RETURNING), run
+   * what `then(rows)` returns; `then` throwing rolls it all back. */
+  async exchange(before, query, then) {
     await this.#transaction(async (client) => {
-      await this.#run(client, bootstrap);
-      const meta = (await client.query(this.#config(readMeta))).rows;
-      await this.#run(client, plan(meta));
+      await this.#run(client, before);
+      const rows = (await client.query(this.#config(query))).rows;
+      await this.#run(client, then(rows));
     });
   }
 
@@ -130,6 +131,13 @@ class PostgresDriver {
   /** Two writers inserting overlapping entries in different orders can deadlock: run it again. */
   retryWrite(err) {
     return RETRY_WRITE.has(err?.code);
+  }
+
+  /** A lease claim is run again after a unique violation too: two runs resuming jobs of one
+   * subject at once can both pass the claim's check, and the index allowing one running job
+   * per subject stops the second; run again, its claim answers subject_busy. */
+  retryExchange(err) {
+    return RETRY_WRITE.has(err?.code) || err?.code === "23505";
   }
 
   async close() {

@@ -22,15 +22,23 @@ async function loadDriver() {
   }
 }
 
-/** Opens `path` (a file, created if missing, or `":memory:"`). */
-export async function openSqlite(path, options = {}) {
+/** Opens `path` (a file, created if missing unless `options.create` is false, or
+ * `":memory:"`). `notFound(reason)` makes the `ledger_not_found` error. */
+export async function openSqlite(path, options = {}, notFound) {
   if (typeof path !== "string" || path === "") {
     const error = new TypeError('Ledger.sqlite(path): path must be a file name or ":memory:"');
     error.code = "ERR_INVALID_ARG_TYPE";
     throw error;
   }
   const timeout = options?.timeoutMs ?? 30_000;
+  const create = options?.create ?? true;
   const Database = await loadDriver();
+  if (!create && path !== ":memory:") {
+    const { existsSync } = await import("node:fs");
+    if (!existsSync(path)) {
+      throw notFound(`no SQLite ledger at ${JSON.stringify(path)} (open it with { create: true } to make a new one)`);
+    }
+  }
   let db;
   try {
     db = new Database(path, { timeout });
@@ -106,12 +114,13 @@ class SqliteDriver {
     return this.#query(statement);
   }
 
-  /** One write transaction: `bootstrap`, read the meta rows, run what `plan(rows)` returns. */
-  async open(bootstrap, readMeta, plan) {
+  /** One write transaction: run `before`, query `query` (a read, or a write with RETURNING),
+   * run what `then(rows)` returns; `then` throwing rolls it all back. */
+  async exchange(before, query, then) {
     this.#db
       .transaction(() => {
-        this.#run(bootstrap);
-        this.#run(plan(this.#query(readMeta)));
+        this.#run(before);
+        this.#run(then(this.#query(query)));
       })
       .immediate();
   }
@@ -122,6 +131,10 @@ class SqliteDriver {
   }
 
   retryWrite() {
+    return false;
+  }
+
+  retryExchange() {
     return false;
   }
 

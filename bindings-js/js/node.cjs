@@ -17,7 +17,8 @@ const capture = defineCapture(native);
 
 /** The ledger; its SQL drivers (better-sqlite3, pg) are loaded on first use. */
 const Ledger = defineLedger(native, {
-  sqlite: async (path, options) => (await import("./ledger_sqlite.mjs")).openSqlite(path, options),
+  sqlite: async (path, options) =>
+    (await import("./ledger_sqlite.mjs")).openSqlite(path, options, native.__ledgerNotFound),
   postgres: async (poolOrUrl) => (await import("./ledger_postgres.mjs")).openPostgres(poolOrUrl),
 });
 const { Deadline, ErasureJob, ErasurePlan, receiptPublicKey, verifyReceipt } = native;

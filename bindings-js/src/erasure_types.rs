@@ -24,6 +24,9 @@ export interface PlanOptionsInput {
   conversationApi?: ConversationApi;
   /** Records older than this are gone from Vonage: planned `expired`. Default 13. */
   retentionMonths?: number;
+  /** Plan an erasure of nothing on purpose for a subject without entries (else
+   * `unknown_subject`). Default false. */
+  allowEmpty?: boolean;
 }
 
 /** The options a plan was made with, as wire data. */
@@ -33,6 +36,7 @@ export interface PlanOptionsData {
   delete_conversations: boolean;
   conversation_api: ConversationApi;
   retention_months: number;
+  allow_empty: boolean;
 }
 
 /** Input of `new ErasurePlan(...)`. Times are milliseconds since the epoch. */
@@ -187,7 +191,10 @@ export type JobEvent =
   | { event: "throttled"; until: number; pace: number }
   | { event: "group_stopped"; group: string; reason: string; stopped: number }
   | { event: "operation_finished"; op: number; state: TerminalState; counts: JobCounts }
-  | { event: "finished"; at: number; counts: JobCounts };
+  | { event: "finished"; at: number; counts: JobCounts }
+  /** From `run` with a ledger, last: the receipt is stored and what it settles forgotten, in
+   * one transaction; `remaining` entries (failed, or recorded while the job ran) stay. */
+  | { event: "ledger_finished"; receipt_id: string; remaining: number; forgotten: boolean };
 
 /** One operation as the receipt reports it. */
 export type ReceiptOperation = OperationAction & {
@@ -231,10 +238,11 @@ export interface Receipt {
   signature: ReceiptSignature;
 }
 
-/** What `run` needs of a ledger to checkpoint and to forget the subject when done. */
+/** What `run` needs of a ledger: the package's `Ledger` (its job rows, the lease on them, its
+ * receipt key and the end of a run). */
 export interface JobLedger {
-  saveJob(jobId: string, subject: string, state: string, snapshot: string): unknown;
-  forget(subject: string, receipt: Receipt): unknown;
+  loadJob(jobId: string): unknown;
+  receiptPublicKey(): Promise<string>;
 }
 
 /** What `planErasure` and `resumeJob` need of a ledger (the package's `Ledger` has it all). */
@@ -254,18 +262,26 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with every event of the job. */
   onProgress?(event: JobEvent): void;
-  /** Checkpoints go to `ledger.saveJob(...)`; `ledger.forget(subject, receipt)` once finished. */
+  /**
+   * With a ledger, the run holds a lease on its job (one erasure per subject at a time:
+   * `subject_busy`; a write after a takeover: `lease_lost`), checkpoints under it, signs the
+   * receipt with the ledger's own receipt key, and at the end stores the receipt and forgets
+   * exactly what it settles in one transaction (event `ledger_finished`).
+   */
   ledger?: JobLedger;
   /** Checkpoint every this many answers (and on stop). Default 100. */
   checkpointEvery?: number;
-  /** The 32-byte Ed25519 seed the receipt is signed with. */
-  signingKey: Uint8Array;
+  /** The 32-byte Ed25519 seed the receipt is signed with: required without a ledger; with one,
+   * left out (the ledger's receipt key signs; another key is refused). */
+  signingKey?: Uint8Array;
   /**
    * Each call's total deadline (connect to last body byte), after which it is aborted and
    * reported as a timeout naming the host. Default 30000. Redirects are never followed and a
    * body is read up to 64 KiB.
    */
   timeoutMs?: number;
+  /** How long the run's lease on its job in `ledger` lasts between renewals. Default 60000. */
+  leaseMs?: number;
 }
 
 /** How `run` rejects when its `signal` aborts: the job's snapshot continues it. */

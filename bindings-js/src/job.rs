@@ -459,6 +459,22 @@ impl ErasureJob {
         self.inner.calls_sent() as f64
     }
 
+    /// Starts no call at or after `until` (ms since the epoch; `null`: no limit): the local
+    /// deadline of the run's lease on its job in a ledger, set by the driver.
+    #[wasm_bindgen(js_name = holdUntil)]
+    pub fn hold_until(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | null")] until: JsValue,
+    ) -> Result<(), JsValue> {
+        let until = if until.is_null() || until.is_undefined() {
+            None
+        } else {
+            Some(time_arg(&until, "until")?)
+        };
+        self.inner.hold_until(until);
+        Ok(())
+    }
+
     /// The job as JSON text (plan, progress, limiter), with no credential or token in it.
     /// `ErasureJob.restore(text)` continues it.
     pub fn snapshot(&self) -> String {

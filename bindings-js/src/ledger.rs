@@ -8,7 +8,7 @@
 
 use crate::error::{invalid_argument, to_js_error};
 use crate::wire::string_arg;
-use erasekit_core::{verify_receipt, Error, Identifier, LedgerEntry};
+use erasekit_core::{Error, Identifier, LedgerEntry};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::Value;
@@ -108,26 +108,35 @@ fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifier> {
     }
 }
 
-/// The receipt id a tombstone keeps. `receipt` is a signed receipt (object or JSON text),
-/// verified by the core before its `receipt.receipt_id` is used, or a plain receipt id.
-pub(crate) fn receipt_id_arg(value: &JsValue) -> Result<String, JsValue> {
+/// A signed receipt (object or JSON text) as JSON text, for the core to verify against the
+/// ledger's receipt key and subject before anything is forgotten.
+pub(crate) fn receipt_arg(value: &JsValue) -> Result<String, JsValue> {
     const FIELD: &str = "receipt";
-    let json = if let Some(raw) = string_arg(value, FIELD)? {
-        if !raw.trim_start().starts_with('{') {
-            return Ok(raw);
-        }
-        raw
+    if let Some(raw) = string_arg(value, FIELD)? {
+        Ok(raw)
     } else if value.is_object() && !Array::is_array(value) {
-        stringify(value, FIELD)?
+        stringify(value, FIELD)
     } else {
-        return Err(invalid_argument(
+        Err(invalid_argument(
             FIELD,
-            "expected a receipt (object or JSON) or a receipt id (string)",
-        ));
-    };
-    verify_receipt(&json, None)
-        .map(|body| body.receipt_id)
-        .map_err(|e| to_js_error(&e))
+            "expected the signed receipt (object or JSON)",
+        ))
+    }
+}
+
+/// A lease as the drivers hold it: `{ job_id, owner, attempt }`.
+pub(crate) fn lease_arg(value: &JsValue) -> Result<erasekit_core::Lease, JsValue> {
+    let text = stringify(value, "lease")?;
+    serde_json::from_str(&text).map_err(|e| invalid_argument("lease", &e.to_string()))
+}
+
+/// A lease length in milliseconds (checked by the core).
+pub(crate) fn lease_ms_arg(value: &JsValue) -> Result<u64, JsValue> {
+    value
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
+        .map(|n| n as u64)
+        .ok_or_else(|| invalid_argument("leaseMs", "expected a whole number of milliseconds"))
 }
 
 /// Rows as the driver returned them: an array of arrays of `null`, numbers and strings.
@@ -155,4 +164,11 @@ pub(crate) fn rows_arg(value: &JsValue) -> Result<Vec<Vec<Value>>, JsValue> {
 #[wasm_bindgen(js_name = __storageError, skip_typescript)]
 pub fn storage_error(reason: String) -> JsValue {
     to_js_error(&Error::Storage { reason })
+}
+
+/// A `ledger_not_found` ErasekitError: a ledger opened without `create` does not exist. Not
+/// public API: for `js/ledger.mjs`.
+#[wasm_bindgen(js_name = __ledgerNotFound, skip_typescript)]
+pub fn ledger_not_found(reason: String) -> JsValue {
+    to_js_error(&Error::LedgerNotFound { reason })
 }

@@ -5,9 +5,7 @@
 //! `decode*` methods; it never writes SQL of its own. Not exported by the package entries.
 
 use crate::error::to_js_error;
-use crate::ledger::{
-    bulk_to_js, entries_arg, identifiers_arg, receipt_id_arg, rows_arg, subject_arg, text_arg,
-};
+use crate::ledger::{bulk_to_js, entries_arg, identifiers_arg, rows_arg, subject_arg, text_arg};
 use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::{subject_hash, Dialect, Error, LedgerSchema, StoredJob, Tombstone};
 use js_sys::Uint8Array;
@@ -20,13 +18,6 @@ pub struct LedgerSql {
     dialect: Dialect,
     schema: LedgerSchema,
     sql: erasekit_core::LedgerSql,
-}
-
-/// What `forget` returns: the statements to run in one transaction and the tombstone they leave.
-#[derive(serde::Serialize)]
-struct Forget {
-    statements: Vec<erasekit_core::Statement>,
-    tombstone: Tombstone,
 }
 
 #[wasm_bindgen]
@@ -73,7 +64,8 @@ impl LedgerSql {
         bulk_to_js(&self.schema.read_meta())
     }
 
-    /// Migrations and the new subject key (from 32 bytes of `entropy`), to run in one transaction.
+    /// Migrations and the new subject and receipt keys (from 64 bytes of `entropy`), to run in
+    /// one transaction.
     #[wasm_bindgen(unchecked_return_type = "SqlStatement[]")]
     pub fn open(
         &self,
@@ -98,6 +90,19 @@ impl LedgerSql {
         let key = self
             .schema
             .key_from_meta(&rows_arg(&meta_rows)?)
+            .map_err(|e| to_js_error(&e))?;
+        Ok(Uint8Array::from(&key[..]))
+    }
+
+    /// The receipt signing key (32-byte Ed25519 seed) from the meta rows read after `open`.
+    #[wasm_bindgen(js_name = receiptKeyFromMeta)]
+    pub fn receipt_key_from_meta(
+        &self,
+        #[wasm_bindgen(js_name = metaRows, unchecked_param_type = "SqlRow[]")] meta_rows: JsValue,
+    ) -> Result<Uint8Array, JsValue> {
+        let key = self
+            .schema
+            .receipt_key_from_meta(&rows_arg(&meta_rows)?)
             .map_err(|e| to_js_error(&e))?;
         Ok(Uint8Array::from(&key[..]))
     }
@@ -205,39 +210,6 @@ impl LedgerSql {
             .decode_subjects(&rows_arg(&rows)?)
             .map_err(|e| to_js_error(&e))?;
         to_js(&subjects, "subjects")
-    }
-
-    /// Forgets `subject`: `{ statements, tombstone }`, the statements to run in one
-    /// transaction and the tombstone they leave. `receipt` is a signed receipt (verified) or
-    /// its id; `key` the ledger's subject key; `at` the time.
-    #[wasm_bindgen(unchecked_return_type = "{ statements: SqlStatement[]; tombstone: Tombstone }")]
-    pub fn forget(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReceiptInput")] receipt: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] at: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let subject = subject_arg(&subject)?;
-        let key = bytes_arg(&key, "key")?;
-        let receipt_id = receipt_id_arg(&receipt)?;
-        let at = time_arg(&at, "at")?;
-        let statements = self
-            .sql
-            .forget(&subject, &key, &receipt_id, at)
-            .map_err(|e| to_js_error(&e))?;
-        let tombstone = Tombstone {
-            subject_hash: subject_hash(&key, &subject).map_err(|e| to_js_error(&e))?,
-            receipt_id,
-            forgotten_at: at,
-        };
-        to_js(
-            &Forget {
-                statements,
-                tombstone,
-            },
-            "at",
-        )
     }
 
     /// Selects the tombstones of `subject` (found by its keyed hash).

@@ -91,7 +91,8 @@ export interface StoredJob {
   updated_at: number;
 }
 
-/** What `forget` takes: the signed erasure receipt (object or JSON text; checked) or its id. */
+/** What `forget` takes: the signed erasure receipt (object or JSON text), checked against the
+ * subject and the ledger's own receipt key. */
 export type ReceiptInput = string | { receipt: { receipt_id: string } };
 
 /** Where a ledger lives. */
@@ -108,4 +109,24 @@ export interface SqlStatement {
 
 /** A row as the driver returned it, columns in order (BIGINT as text is accepted). */
 export type SqlRow = (null | number | string | boolean)[];
+
+/** A lease-checked ledger step, run in one transaction: `before`, then `query` (a write
+ * returning the attempt held) whose rows go to `leaseAnswer` (none: `on_empty`, rolled back),
+ * then `after`. */
+export interface SqlExchange {
+  before: SqlStatement[];
+  query: SqlStatement;
+  after: SqlStatement[];
+  on_empty: "subject_busy" | "lease_lost";
+}
+
+/** A run's lease on its job after a claim or renewal (milliseconds since the epoch). */
+export interface LeaseTimes {
+  attempt: number;
+  expires_at: number;
+  /** When the run renews it. */
+  renew_at: number;
+  /** The run starts no Vonage call at or after this time. */
+  hold_until: number;
+}
 "#;

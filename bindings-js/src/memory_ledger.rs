@@ -4,14 +4,15 @@
 
 use crate::error::{invalid_argument, to_js_error};
 use crate::ledger::{
-    bulk_to_js, entries_arg, identifiers_arg, receipt_id_arg, subject_arg, text_arg,
+    bulk_to_js, entries_arg, identifiers_arg, lease_arg, lease_ms_arg, receipt_arg, subject_arg,
+    text_arg,
 };
 use crate::ledger_sql::stored_job;
 use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::Error;
 use js_sys::Uint8Array;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+
 use wasm_bindgen::prelude::*;
 
 /// A ledger held in memory; `export()` / `MemoryLedger.import(json)` move it as JSON.
@@ -19,42 +20,45 @@ use wasm_bindgen::prelude::*;
 pub struct MemoryLedger {
     ledger: erasekit_core::MemoryLedger,
     key: Vec<u8>,
-    /// The ids of saved jobs (the core keeps them but lists none); forgotten ones are skipped.
-    job_ids: BTreeSet<String>,
 }
 
-/// The parts of the core's export format it has no accessor for: the subject key (hex) and the
-/// job ids, read from the core's own `export()` text.
+/// The part of the core's export format it has no accessor for: the subject key (hex), read
+/// from the core's own `export()` text.
 #[derive(Deserialize)]
 struct ExportIndex {
     key: String,
-    #[serde(default)]
-    jobs: BTreeMap<String, serde::de::IgnoredAny>,
 }
 
 #[wasm_bindgen]
 impl MemoryLedger {
-    /// An empty ledger keyed by `key` (at least 16 random bytes; `crypto.getRandomValues`).
+    /// An empty ledger keyed by `key` (at least 16 random bytes; `crypto.getRandomValues`),
+    /// signing receipts with `receiptKey` (a 32-byte Ed25519 seed, random too).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+        #[wasm_bindgen(js_name = receiptKey, unchecked_param_type = "Uint8Array")]
+        receipt_key: JsValue,
     ) -> Result<MemoryLedger, JsValue> {
         let key = bytes_arg(&key, "key")?;
-        let ledger = erasekit_core::MemoryLedger::new(&key).map_err(|e| to_js_error(&e))?;
-        Ok(MemoryLedger {
-            ledger,
-            key,
-            job_ids: BTreeSet::new(),
-        })
+        let receipt_key = bytes_arg(&receipt_key, "receiptKey")?;
+        let ledger =
+            erasekit_core::MemoryLedger::new(&key, &receipt_key).map_err(|e| to_js_error(&e))?;
+        Ok(MemoryLedger { ledger, key })
     }
 
-    /// Reads a ledger written by `export()`; anything else throws `storage`.
+    /// Reads a ledger written by `export()`; anything else throws `storage`. An export without
+    /// a receipt key (erasekit 0.1) gets `receiptKey` (32 random bytes).
     pub fn import(
         #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+        #[wasm_bindgen(js_name = receiptKey, unchecked_param_type = "Uint8Array")]
+        receipt_key: JsValue,
     ) -> Result<MemoryLedger, JsValue> {
         let json = crate::wire::string_arg(&json, "json")?
             .ok_or_else(|| invalid_argument("json", "expected the JSON text of export()"))?;
-        let ledger = erasekit_core::MemoryLedger::import(&json).map_err(|e| to_js_error(&e))?;
+        let mut ledger = erasekit_core::MemoryLedger::import(&json).map_err(|e| to_js_error(&e))?;
+        ledger
+            .ensure_receipt_key(&bytes_arg(&receipt_key, "receiptKey")?)
+            .map_err(|e| to_js_error(&e))?;
         let index: ExportIndex = serde_json::from_str(&json).map_err(|e| {
             to_js_error(&Error::Storage {
                 reason: format!("not an exported erasekit ledger: {e}"),
@@ -65,11 +69,7 @@ impl MemoryLedger {
                 reason: "the ledger key is not hex".into(),
             })
         })?;
-        Ok(MemoryLedger {
-            ledger,
-            key,
-            job_ids: index.jobs.into_keys().collect(),
-        })
+        Ok(MemoryLedger { ledger, key })
     }
 
     /// The whole ledger as JSON text (personal data and the subject key: keep it safe).
@@ -142,8 +142,9 @@ impl MemoryLedger {
         self.ledger.subjects()
     }
 
-    /// Deletes everything about `subject` and keeps a tombstone; returns it.
-    #[wasm_bindgen(unchecked_return_type = "Tombstone")]
+    /// Stores the receipt and forgets what it settles: the tombstone, or `null` while entries
+    /// remain. `receipt_mismatch` for a receipt of another subject or another signer.
+    #[wasm_bindgen(unchecked_return_type = "Tombstone | null")]
     pub fn forget(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
@@ -151,15 +152,107 @@ impl MemoryLedger {
         #[wasm_bindgen(unchecked_param_type = "number")] at: JsValue,
     ) -> Result<JsValue, JsValue> {
         let subject = subject_arg(&subject)?;
-        let receipt_id = receipt_id_arg(&receipt)?;
+        let receipt = receipt_arg(&receipt)?;
         let at = time_arg(&at, "at")?;
         let tombstone = self
             .ledger
-            .forget(&subject, &receipt_id, at)
+            .forget(&subject, &receipt, at)
             .map_err(|e| to_js_error(&e))?;
-        let ledger = &self.ledger;
-        self.job_ids.retain(|id| ledger.job(id).is_some());
         to_js(&tombstone, "at")
+    }
+
+    /// The receipt signing key (32-byte Ed25519 seed).
+    #[wasm_bindgen(getter = receiptKey)]
+    pub fn receipt_key(&self) -> Result<Uint8Array, JsValue> {
+        let key = self.ledger.receipt_key().map_err(|e| to_js_error(&e))?;
+        Ok(Uint8Array::from(&key[..]))
+    }
+
+    /// Claims a new job (`existing` false) or takes over a saved one: the lease times.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(unchecked_return_type = "LeaseTimes")]
+    pub fn claim(
+        &mut self,
+        #[wasm_bindgen(js_name = jobId)] job_id: JsValue,
+        subject: JsValue,
+        snapshot: JsValue,
+        owner: JsValue,
+        existing: bool,
+        now: JsValue,
+        #[wasm_bindgen(js_name = leaseMs)] lease_ms: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let times = self
+            .ledger
+            .claim(
+                &text_arg(&job_id, "jobId")?,
+                &subject_arg(&subject)?,
+                &text_arg(&snapshot, "snapshot")?,
+                &text_arg(&owner, "owner")?,
+                existing,
+                time_arg(&now, "now")?,
+                lease_ms_arg(&lease_ms)?,
+            )
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&times, "now")
+    }
+
+    /// Renews (`"running"`) or releases (`"stopped"`) a lease, saving the snapshot.
+    #[wasm_bindgen(unchecked_return_type = "LeaseTimes")]
+    pub fn renew(
+        &mut self,
+        lease: JsValue,
+        state: JsValue,
+        snapshot: JsValue,
+        now: JsValue,
+        #[wasm_bindgen(js_name = leaseMs)] lease_ms: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let times = self
+            .ledger
+            .renew(
+                &lease_arg(&lease)?,
+                &text_arg(&state, "state")?,
+                &text_arg(&snapshot, "snapshot")?,
+                time_arg(&now, "now")?,
+                lease_ms_arg(&lease_ms)?,
+            )
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&times, "now")
+    }
+
+    /// The end of a run under `lease`: the tombstone, or `null` while entries remain.
+    #[wasm_bindgen(unchecked_return_type = "Tombstone | null")]
+    pub fn finish(
+        &mut self,
+        lease: JsValue,
+        subject: JsValue,
+        receipt: JsValue,
+        at: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let tombstone = self
+            .ledger
+            .finish(
+                &lease_arg(&lease)?,
+                &subject_arg(&subject)?,
+                &receipt_arg(&receipt)?,
+                time_arg(&at, "at")?,
+            )
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&tombstone, "at")
+    }
+
+    /// A stored receipt, or `null`.
+    #[wasm_bindgen(unchecked_return_type = "Receipt | null")]
+    pub fn receipt(
+        &self,
+        #[wasm_bindgen(js_name = receiptId)] receipt_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        bulk_to_js(&self.ledger.receipt(&text_arg(&receipt_id, "receiptId")?))
+    }
+
+    /// Every stored receipt, oldest first.
+    #[wasm_bindgen(unchecked_return_type = "Receipt[]")]
+    pub fn receipts(&self) -> Result<JsValue, JsValue> {
+        bulk_to_js(&self.ledger.receipts())
     }
 
     /// The tombstones of `subject`.
@@ -186,9 +279,7 @@ impl MemoryLedger {
         #[wasm_bindgen(js_name = updatedAt, unchecked_param_type = "number")] updated_at: JsValue,
     ) -> Result<(), JsValue> {
         let job = stored_job(&job_id, &subject, &state, &snapshot, &updated_at)?;
-        self.ledger.save_job(&job).map_err(|e| to_js_error(&e))?;
-        self.job_ids.insert(job.job_id);
-        Ok(())
+        self.ledger.save_job(&job).map_err(|e| to_js_error(&e))
     }
 
     /// A saved job, or `null`.
@@ -203,13 +294,7 @@ impl MemoryLedger {
     /// Every saved job, least recently saved first (as the SQL ledger orders them).
     #[wasm_bindgen(unchecked_return_type = "StoredJob[]")]
     pub fn jobs(&self) -> Result<JsValue, JsValue> {
-        let mut jobs: Vec<_> = self
-            .job_ids
-            .iter()
-            .filter_map(|id| self.ledger.job(id))
-            .collect();
-        jobs.sort_by(|a, b| (a.updated_at, &a.job_id).cmp(&(b.updated_at, &b.job_id)));
-        to_js(&jobs, "updated_at")
+        to_js(&self.ledger.jobs(), "updated_at")
     }
 }
 

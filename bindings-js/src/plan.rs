@@ -26,6 +26,7 @@ struct PlanOptionsInput {
     delete_conversations: Option<bool>,
     conversation_api: Option<ConversationApi>,
     retention_months: Option<u32>,
+    allow_empty: Option<bool>,
 }
 
 impl PlanOptionsInput {
@@ -44,6 +45,9 @@ impl PlanOptionsInput {
         }
         if let Some(m) = self.retention_months {
             options.retention_months = m;
+        }
+        if let Some(b) = self.allow_empty {
+            options.allow_empty = b;
         }
     }
 }
@@ -84,7 +88,7 @@ impl ErasurePlan {
     /// options? }`. `entries` are the subject's ledger entries, `subjectKey` the ledger's key
     /// (at least 16 bytes) for the subject's keyed hash, `receivedAt` when the request arrived
     /// (default `now`), `options` `{ userAction, deleteLegs, deleteConversations,
-    /// conversationApi, retentionMonths }`.
+    /// conversationApi, retentionMonths, allowEmpty }`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ErasurePlanInput")] input: JsValue,

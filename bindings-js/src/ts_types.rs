@@ -158,7 +158,12 @@ export type ErrorCode =
   | "storage"
   | "job_not_finished"
   | "invalid_receipt"
-  | "bad_signature";
+  | "bad_signature"
+  | "unknown_subject"
+  | "ledger_not_found"
+  | "subject_busy"
+  | "lease_lost"
+  | "receipt_mismatch";
 
 /** The family of an error code. */
 export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";

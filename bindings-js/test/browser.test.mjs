@@ -119,8 +119,8 @@ const page = `<!doctype html>
     const controller = new AbortController();
     let finished = 0;
     const onProgress = (e) => e.event === "operation_finished" && ++finished === 3 && controller.abort();
-    const err = await job.run({ credentials, baseUrl, ledger, signal: controller.signal, signingKey: SIGNING_KEY, onProgress }).catch((e) => e);
-    const receipt = await ledger.resume(job.jobId, { credentials, baseUrl, signingKey: SIGNING_KEY });
+    const err = await job.run({ credentials, baseUrl, ledger, signal: controller.signal, onProgress }).catch((e) => e);
+    const receipt = await ledger.resume(job.jobId, { credentials, baseUrl });
     return { code: err.code, hasSnapshot: typeof err.snapshot === "string", done: receipt.receipt.counts.done, left: (await ledger.entries("browser-user")).length };
   };
 

@@ -61,28 +61,44 @@ function stubFetch({ delayMs = 0, answer = () => ({ status: 204 }) } = {}) {
   return { fetch, stats };
 }
 
-/** A ledger in a Map: what `run`, `planErasure` and `resumeJob` use of the package's Ledger. */
-function fakeLedger(entries = []) {
-  const jobs = new Map();
+/**
+ * A memory `Ledger` keyed by SUBJECT_KEY that notes what `run` writes: "running" per claim and
+ * checkpoint, "stopped" on the way out, "finished" at the end; and each forgetting.
+ */
+async function fakeLedger(entries = []) {
+  const key = Buffer.from(SUBJECT_KEY).toString("hex");
+  const real = await erasekit.Ledger.import(JSON.stringify({ format: 1, key, subjects: {}, tombstones: [], jobs: {} }));
+  if (entries.length > 0) await real.record("user-42", entries);
   const saves = [];
   const forgotten = [];
+  const RUN = Symbol.for("erasekit.Ledger.run");
   return {
-    subjectKey: SUBJECT_KEY,
-    jobs,
+    real,
     saves,
     forgotten,
-    async entries() {
-      return entries;
-    },
-    async saveJob(jobId, subject, state, snapshot) {
-      saves.push(state);
-      jobs.set(jobId, { job_id: jobId, subject, state, snapshot });
-    },
-    async loadJob(jobId) {
-      return jobs.get(jobId) ?? null;
-    },
-    async forget(subject, receipt) {
-      forgotten.push({ subject, receipt });
+    subjectKey: SUBJECT_KEY,
+    entries: (subject) => real.entries(subject),
+    loadJob: (jobId) => real.loadJob(jobId),
+    receiptPublicKey: () => real.receiptPublicKey(),
+    get [RUN]() {
+      const run = real[RUN];
+      return {
+        receiptKey: run.receiptKey,
+        claim: (...args) => {
+          saves.push("running");
+          return run.claim(...args);
+        },
+        renew: (lease, state, ...rest) => {
+          saves.push(state);
+          return run.renew(lease, state, ...rest);
+        },
+        finish: async (lease, subject, receipt) => {
+          saves.push("finished");
+          const result = await run.finish(lease, subject, receipt);
+          if (result.tombstone !== null) forgotten.push({ subject, receipt });
+          return result;
+        },
+      };
     },
   };
 }
@@ -128,6 +144,7 @@ test("a plan lists its operations, deadline, keyed hash and dry run", () => {
     delete_conversations: false,
     conversation_api: "v1",
     retention_months: 13,
+    allow_empty: false,
   });
 });
 
@@ -245,7 +262,7 @@ test("receipts verify; any edit is bad_signature; another key is refused", () =>
   const body = verifyReceipt(receipt, publicKey);
   assert.deepStrictEqual(body, receipt.receipt);
   assert.deepStrictEqual(verifyReceipt(JSON.stringify(receipt)), receipt.receipt);
-  assert.equal(body.subject_hash, plan(smsEntries(0)).subjectHash);
+  assert.equal(body.subject_hash, plan(smsEntries(0), { options: { allowEmpty: true } }).subjectHash);
   assert.ok(!JSON.stringify(receipt).includes("user-42"), "the subject appears only as its keyed hash");
   const failsWith = (edit, code) => {
     const copy = structuredClone(receipt);
@@ -425,17 +442,50 @@ test("ratePerSecond goes up to 1,000,000 (stubs, proxies, benchmarks)", async ()
 });
 
 test("run(): checkpoints into the ledger every N answers and forgets the subject after", async () => {
-  const ledger = fakeLedger();
+  const ledger = await fakeLedger();
   const { fetch } = stubFetch();
   const job = new ErasureJob(plan(smsEntries(25)), { seed: 6, maxInFlight: 1, ratePerSecond: 10000 });
-  const receipt = await job.run({ credentials, fetch, ledger, checkpointEvery: 10, signingKey: SIGNING_KEY });
+  const events = [];
+  const receipt = await job.run({ credentials, fetch, ledger, checkpointEvery: 10, onProgress: (e) => events.push(e) });
   assert.deepStrictEqual(ledger.saves, ["running", "running", "running", "finished"]);
-  assert.equal(ledger.jobs.get(job.jobId).state, "finished");
+  assert.equal(await ledger.loadJob(job.jobId), null, "the end of the run deletes its row");
   assert.deepStrictEqual(ledger.forgotten, [{ subject: "user-42", receipt }]);
+  assert.deepStrictEqual(await ledger.real.receipt(job.jobId), receipt, "the receipt is stored");
+  assert.equal(receipt.signature.public_key, await ledger.receiptPublicKey(), "signed with the ledger's key");
+  assert.deepStrictEqual(events.at(-1), { event: "ledger_finished", receipt_id: job.jobId, remaining: 0, forgotten: true });
+  // Another signing key than the ledger's is refused before anything is sent.
+  const other = new ErasureJob(plan(smsEntries(1)), { seed: 7 });
+  await assert.rejects(other.run({ credentials, fetch, ledger, signingKey: SIGNING_KEY }), (e) => e.code === "invalid_argument");
+});
+
+test("run(): one run per subject; a second is subject_busy; the held job is taken over after its lease", async () => {
+  const ledger = await fakeLedger(smsEntries(3));
+  const { fetch } = stubFetch({ delayMs: 30 });
+  const p = await erasekit.planErasure(ledger, "user-42", { now: NOW });
+  const first = new ErasureJob(p, { seed: 11, maxInFlight: 1, ratePerSecond: 10000 });
+  const second = new ErasureJob(p, { seed: 12, maxInFlight: 1, ratePerSecond: 10000 });
+  const running = first.run({ credentials, fetch, ledger });
+  await new Promise((r) => setTimeout(r, 5));
+  await assert.rejects(second.run({ credentials, fetch, ledger }), (e) => e.code === "subject_busy");
+  const receipt = await running;
+  assert.equal(receipt.receipt.counts.done, 3);
+  // A crashed run (its lease expired) is taken over by resuming; the old holder then loses it.
+  const run = ledger.real[Symbol.for("erasekit.Ledger.run")];
+  await ledger.real.record("user-43", smsEntries(2));
+  const crashed = new ErasureJob(await erasekit.planErasure(ledger.real, "user-43", { now: NOW }), { seed: 13 });
+  const times = await run.claim(crashed.jobId, "user-43", crashed.snapshot(), "crashed-owner", false, 1000);
+  await assert.rejects(erasekit.resumeJob(ledger.real, crashed.jobId, { credentials, fetch }), (e) => e.code === "subject_busy");
+  await new Promise((r) => setTimeout(r, 1100));
+  const resumed = await erasekit.resumeJob(ledger.real, crashed.jobId, { credentials, fetch });
+  assert.equal(resumed.receipt.counts.done, 2);
+  await assert.rejects(
+    run.renew({ job_id: crashed.jobId, owner: "crashed-owner", attempt: times.attempt }, "running", "{}", 60_000),
+    (e) => e.code === "lease_lost",
+  );
 });
 
 test("run(): an AbortSignal stops cleanly with a snapshot in the error and the ledger; resumeJob completes", async () => {
-  const ledger = fakeLedger(smsEntries(40));
+  const ledger = await fakeLedger(smsEntries(40));
   const p = await erasekit.planErasure(ledger, "user-42", { now: NOW });
   assert.equal(p.operations.length, 40);
   const { fetch, stats } = stubFetch({ delayMs: 20 });
@@ -447,7 +497,6 @@ test("run(): an AbortSignal stops cleanly with a snapshot in the error and the l
     fetch,
     ledger,
     signal: controller.signal,
-    signingKey: SIGNING_KEY,
     onProgress: (e) => {
       if (e.event === "operation_finished" && ++finished === 10) controller.abort();
     },
@@ -457,16 +506,16 @@ test("run(): an AbortSignal stops cleanly with a snapshot in the error and the l
   assert.equal(err.code, "aborted");
   assert.equal(err.jobId, job.jobId);
   assert.equal(typeof err.snapshot, "string");
-  assert.equal(ledger.jobs.get(job.jobId).state, "stopped");
-  assert.equal(ledger.jobs.get(job.jobId).snapshot, err.snapshot);
+  assert.equal((await ledger.loadJob(job.jobId)).state, "stopped");
+  assert.equal((await ledger.loadJob(job.jobId)).snapshot, err.snapshot);
   await new Promise((r) => setTimeout(r, 50));
   const sentBeforeStop = stats.calls;
   assert.ok(sentBeforeStop < 40 && stats.inFlight === 0, `${sentBeforeStop} sent, ${stats.inFlight} in flight`);
-  const receipt = await erasekit.resumeJob(ledger, job.jobId, { credentials, fetch, signingKey: SIGNING_KEY });
+  const receipt = await erasekit.resumeJob(ledger, job.jobId, { credentials, fetch });
   assert.equal(receipt.receipt.counts.done, 40);
   assert.equal(receipt.receipt.receipt_id, job.jobId);
   assert.ok(stats.calls >= 40 && stats.calls <= sentBeforeStop + 40 - 10 + 4, String(stats.calls));
-  assert.equal(ledger.jobs.get(job.jobId).state, "finished");
+  assert.equal(await ledger.loadJob(job.jobId), null);
   assert.equal(ledger.forgotten.length, 1);
   const aborted = new AbortController();
   aborted.abort();

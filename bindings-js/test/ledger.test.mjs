@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Ledger, capture } from "erasekit";
 import { BACKENDS, pgSchema, tempDir } from "./ledger_backends.mjs";
+import { erased, receiptKeyOf } from "./ledger_receipts.mjs";
 
 const AT = 1_700_000_000_000;
 
@@ -120,7 +121,7 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         assert.deepStrictEqual([...(await ledger.subjects())].sort(), [...ODD_SUBJECTS].sort());
         assert.deepStrictEqual(await ledger.entries("user-4"), [], "no prefix match");
         assert.deepStrictEqual(await ledger.entries("USER-42"), [], "no case folding");
-        const stone = await ledger.forget(ODD_SUBJECTS[2], "receipt-sql");
+        const stone = await ledger.forget(ODD_SUBJECTS[2], await erased(ledger, ODD_SUBJECTS[2], "receipt-sql"));
         assert.equal(stone.receipt_id, "receipt-sql");
         assert.equal((await ledger.subjects()).length, ODD_SUBJECTS.length - 1);
         assert.deepStrictEqual(await ledger.tombstones(ODD_SUBJECTS[2]), [stone]);
@@ -133,7 +134,7 @@ for (const [name, open] of Object.entries(BACKENDS)) {
           await rejects(ledger.record(subject, entries), "invalid_subject");
           await rejects(ledger.entries(subject), "invalid_subject");
           await rejects(ledger.link(subject, ["+447700900123"]), "invalid_subject");
-          await rejects(ledger.forget(subject, "r"), "invalid_subject");
+          await rejects(ledger.forget(subject, "{}"), "invalid_subject");
         }
         assert.equal((await rejects(ledger.record(42, entries), "invalid_argument")).details.field, "subject");
         const cases = [
@@ -187,7 +188,8 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         await ledger.saveJob("job-kept", kept, "running", '{"ops":[]}');
 
         const before = Date.now();
-        const stone = await ledger.forget(gone, "receipt-1");
+        const receipt = await erased(ledger, gone, "receipt-1");
+        const stone = await ledger.forget(gone, receipt);
         assert.deepStrictEqual(Object.keys(stone), ["subject_hash", "receipt_id", "forgotten_at"]);
         assert.match(stone.subject_hash, /^[0-9a-f]{64}$/);
         assert.equal(stone.receipt_id, "receipt-1");
@@ -201,18 +203,16 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         assert.equal((await ledger.entries(kept)).length, 6);
         assert.deepStrictEqual(await ledger.tombstones(gone), [stone]);
         assert.deepStrictEqual(await ledger.tombstones(kept), []);
-        // Forgetting again with another receipt adds a tombstone. (The same receipt again: SQL
-        // keeps one per (subject, receipt); the core's memory ledger one per time as well.)
-        await ledger.forget(gone, "receipt-2");
-        assert.deepStrictEqual((await ledger.tombstones(gone)).map((t) => t.receipt_id).sort(), ["receipt-1", "receipt-2"]);
-        if (name !== "memory") {
-          await ledger.forget(gone, "receipt-1");
-          assert.equal((await ledger.tombstones(gone)).length, 2);
-        }
+        // The receipt is stored; the same receipt again keeps one tombstone.
+        assert.deepStrictEqual(await ledger.receipt("receipt-1"), receipt);
+        assert.deepStrictEqual(await ledger.receipts(), [receipt]);
+        assert.deepStrictEqual(await ledger.forget(gone, receipt), stone);
+        assert.equal((await ledger.tombstones(gone)).length, 1);
 
         if (scan) {
           const dump = JSON.stringify(await scan());
-          for (const secret of [gone, JSON.stringify(gone).slice(1, -1), "GSMS1", "447700900999", "USR-99999999", "CON-G1"]) {
+          // The stored receipt keeps Vonage's ids of what was erased, never the subject.
+          for (const secret of [gone, JSON.stringify(gone).slice(1, -1), "447700900999", "USR-99999999"]) {
             assert.ok(!dump.includes(secret), `storage still names ${secret}`);
           }
           assert.ok(dump.includes(stone.subject_hash) && dump.includes("receipt-1"), "the tombstone is stored");
@@ -226,8 +226,41 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         const fake = { receipt: { receipt_id: "r-1" }, signature: { algorithm: "ed25519", public_key: "00", value: "00" } };
         await rejects(ledger.forget("user-42", fake), "invalid_receipt");
         await rejects(ledger.forget("user-42", JSON.stringify(fake)), "invalid_receipt");
+        await rejects(ledger.forget("user-42", "receipt-1"), "invalid_receipt");
         assert.equal((await rejects(ledger.forget("user-42", 42), "invalid_argument")).details.field, "receipt");
         assert.equal((await ledger.entries("user-42")).length, 6, "nothing was forgotten");
+      }));
+
+    test("forget refuses a receipt of another subject or another signer: receipt_mismatch", () =>
+      withLedger(async ({ ledger }) => {
+        await ledger.record("victim", sampleEntries("V"));
+        await ledger.record("attacker", sampleEntries("A"));
+        await rejects(ledger.forget("victim", await erased(ledger, "attacker", "job-a")), "receipt_mismatch");
+        const forged = await erased(ledger, "victim", "job-f", { key: new Uint8Array(32).fill(1) });
+        await rejects(ledger.forget("victim", forged), "receipt_mismatch");
+        assert.equal((await ledger.entries("victim")).length, 6, "nothing was forgotten");
+        assert.deepStrictEqual(await ledger.receipts(), []);
+      }));
+
+    test("forget keeps what the receipt does not settle: failed entries and ids recorded meanwhile", () =>
+      withLedger(async ({ ledger }) => {
+        await ledger.record("user-42", sampleEntries());
+        const receipt = await erased(ledger, "user-42", "job-1", { refuse: ["ASMS1"] });
+        await ledger.record("user-42", sampleEntries("LATE"));
+        assert.equal(await ledger.forget("user-42", receipt), null);
+        const left = (await ledger.entries("user-42")).map((e) => e.id).sort();
+        assert.ok(left.includes("ASMS1") && left.length === 7, JSON.stringify(left));
+        assert.deepStrictEqual(await ledger.tombstones("user-42"), []);
+        assert.deepStrictEqual(await ledger.receipt("job-1"), receipt);
+        assert.equal(await ledger.receipt("job-2"), null);
+      }));
+
+    test("planning a subject without entries is unknown_subject unless allowEmpty", () =>
+      withLedger(async ({ ledger }) => {
+        const err = await rejects(ledger.planErasure("never-seen"), "unknown_subject");
+        assert.ok(!err.message.includes("never-seen"));
+        const plan = await ledger.planErasure("never-seen", { options: { allowEmpty: true } });
+        assert.equal(plan.operations.length, 0);
       }));
 
     test("job checkpoints: save, replace, load, list", () =>
@@ -257,11 +290,14 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         key[0] ^= 0xff;
         assert.notDeepStrictEqual(ledger.subjectKey, key, "a copy");
         await ledger.record("user-42", sampleEntries());
-        const stone = await ledger.forget("user-42", "receipt-1");
+        const stone = await ledger.forget("user-42", await erased(ledger, "user-42", "receipt-1"));
+        const publicKey = await ledger.receiptPublicKey();
+        assert.match(publicKey, /^[0-9a-f]{64}$/);
         if (reopen) {
           const again = await reopen();
           try {
             assert.deepStrictEqual(again.subjectKey, ledger.subjectKey);
+            assert.equal(await again.receiptPublicKey(), publicKey, "the receipt key is kept too");
             assert.deepStrictEqual(await again.tombstones("user-42"), [stone]);
           } finally {
             await again.close();
@@ -312,7 +348,8 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   await ledger.link("user-42", ["+447700900123"]);
   await ledger.saveJob("job-1", "user-42", "running", "{}");
   await ledger.record("user-43", sampleEntries("B"));
-  const stone = await ledger.forget("user-43", "receipt-9");
+  const receipt = await erased(ledger, "user-43", "receipt-9");
+  const stone = await ledger.forget("user-43", receipt);
   const json = await ledger.export();
   assert.equal(typeof json, "string");
   const copy = await Ledger.import(json);
@@ -322,10 +359,12 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   assert.deepStrictEqual(await copy.identifiers("user-42"), await ledger.identifiers("user-42"));
   assert.deepStrictEqual(await copy.jobs(), await ledger.jobs());
   assert.deepStrictEqual(await copy.tombstones("user-43"), [stone]);
+  assert.deepStrictEqual(await copy.receipts(), [receipt]);
+  assert.equal(await copy.receiptPublicKey(), await ledger.receiptPublicKey());
   assert.deepStrictEqual(await copy.subjects(), ["user-42"]);
   assert.equal(await copy.export(), json);
   // The copy is independent.
-  await copy.forget("user-42", "receipt-10");
+  await copy.forget("user-42", await erased(copy, "user-42", "receipt-10"));
   assert.equal((await ledger.entries("user-42")).length, 6);
   for (const bad of ["{}", "not json", '{"format":2,"key":"00","subjects":{},"tombstones":[],"jobs":{}}']) {
     await rejects(Ledger.import(bad), "storage");
@@ -357,13 +396,18 @@ test("sqlite: a file in WAL mode with a busy timeout, created with its parent's 
     await ledger.record("user-42", sampleEntries());
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-    assert.equal(db.prepare("SELECT value FROM erasekit_meta WHERE name = 'schema_version'").pluck().get(), "1");
+    assert.equal(db.prepare("SELECT value FROM erasekit_meta WHERE name = 'schema_version'").pluck().get(), "2");
     db.close();
     assert.ok(existsSync(`${path}-wal`));
     assert.equal(String(ledger), `Ledger(sqlite ${JSON.stringify(path)})`);
     await ledger.close();
     await assert.rejects(Ledger.sqlite(join(dir, "missing", "dir", "ledger.db")), (err) => err.code === "storage" && err.cause instanceof Error);
     await assert.rejects(Ledger.sqlite(42), TypeError);
+    // Without `create`, a file that does not exist is ledger_not_found, and is not created.
+    const absent = join(dir, "absent.db");
+    await assert.rejects(Ledger.sqlite(absent, { create: false }), (err) => err.code === "ledger_not_found");
+    assert.ok(!existsSync(absent));
+    await (await Ledger.sqlite(path, { create: false })).close();
   } finally {
     remove();
   }
@@ -407,7 +451,7 @@ test("the README's ledger example runs as documented", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", code], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
     });
-    assert.equal(stdout, "[ 'sms 0A0000000123ABCD1' ]\n[] receipt-0001\n");
+    assert.match(stdout, /^\[ 'sms 0A0000000123ABCD1' \]\nunknown_subject\n[0-9a-f]{64}\n$/);
     assert.ok(existsSync(join(dir, "ledger.db")));
   } finally {
     remove();

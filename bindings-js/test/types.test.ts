@@ -241,8 +241,8 @@ export function erasureRefused(job: ErasureJob, plan: ErasurePlan): void {
   job.handleFailure(1, "reset", 0);
   // @ts-expect-error the signing key is bytes
   void job.run({ credentials: { apiKey: "k", apiSecret: "s" }, signingKey: "01" });
-  // @ts-expect-error the signing key is required
-  void job.run({ credentials: { apiKey: "k", apiSecret: "s" } });
+  // @ts-expect-error the lease is a number of milliseconds
+  void job.run({ credentials: { apiKey: "k", apiSecret: "s" }, leaseMs: "60s" });
   // @ts-expect-error unknown user action
   new ErasurePlan({ subject: "s", subjectKey: new Uint8Array(16), entries: [], now: 0, options: { userAction: "shred" } });
   // @ts-expect-error seed is a number or a BigInt
@@ -277,7 +277,10 @@ export async function ledgerUsage(body: string, bytes: Uint8Array): Promise<void
   await ledger.link("user-42", ["+44 7700 900123", { kind: "conversation_user", value: "USR-1" }]);
   const identifiers: Identifier[] = await ledger.identifiers("user-42");
   const subjects: string[] = await ledger.subjects();
-  const stone: Tombstone = await ledger.forget("user-42", "receipt-id");
+  const stone: Tombstone | null = await ledger.forget("user-42", "{}");
+  const stored: Receipt | null = await ledger.receipt("job-1");
+  const all: Receipt[] = await ledger.receipts();
+  const publicKey: string = await ledger.receiptPublicKey();
   const stones: Tombstone[] = await ledger.tombstones("user-42");
   const key: Uint8Array = ledger.subjectKey;
   await ledger.saveJob("job-1", "user-42", "running", "{}");

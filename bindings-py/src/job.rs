@@ -108,6 +108,15 @@ impl ErasureJob {
         self.0.job_id()
     }
 
+    /// Starts no call at or after `until` (ms; `None`: no limit): the local deadline of the
+    /// run's lease on its job in a ledger, set by the drivers.
+    #[pyo3(signature = (until))]
+    fn hold_until(&mut self, until: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let until = crate::time::optional_unix_millis("until", until)?;
+        self.0.hold_until(until);
+        Ok(())
+    }
+
     /// A copy of the plan this job runs.
     #[getter]
     fn plan(&self) -> ErasurePlan {
@@ -242,7 +251,7 @@ impl ErasureJob {
     /// returns the signed receipt. See `erasekit.job.run`.
     #[pyo3(signature = (
         *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run<'py>(
@@ -256,6 +265,7 @@ impl ErasureJob {
         checkpoint_every: usize,
         signing_key: Option<&Bound<'py, PyAny>>,
         timeout: f64,
+        lease_ms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         drive(
             slf,
@@ -268,6 +278,7 @@ impl ErasureJob {
                 ("on_progress", on_progress),
                 ("ledger", ledger),
                 ("signing_key", signing_key),
+                ("lease_ms", lease_ms),
             ],
             checkpoint_every,
             timeout,
@@ -278,7 +289,7 @@ impl ErasureJob {
     /// coroutine. See `erasekit.job.run_async`.
     #[pyo3(signature = (
         *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0
+        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn run_async<'py>(
@@ -292,6 +303,7 @@ impl ErasureJob {
         checkpoint_every: usize,
         signing_key: Option<&Bound<'py, PyAny>>,
         timeout: f64,
+        lease_ms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         drive(
             slf,
@@ -304,6 +316,7 @@ impl ErasureJob {
                 ("on_progress", on_progress),
                 ("ledger", ledger),
                 ("signing_key", signing_key),
+                ("lease_ms", lease_ms),
             ],
             checkpoint_every,
             timeout,

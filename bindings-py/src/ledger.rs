@@ -6,7 +6,7 @@
 
 use crate::arguments::{binary, text, type_name};
 use crate::errors::{invalid_argument, raise};
-use erasekit_core::{verify_receipt, Error, Identifier, LedgerEntry, SqlValue, Statement};
+use erasekit_core::{Error, Identifier, LedgerEntry, SqlValue, Statement};
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
@@ -106,33 +106,40 @@ pub(crate) fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifie
     }
 }
 
-/// The receipt id to keep in a tombstone. `receipt` is a signed receipt (dict, JSON `str` or
-/// `bytes`), verified by the core before its `receipt.receipt_id` is used, or a plain id `str`.
-pub(crate) fn receipt_id(value: &Bound<'_, PyAny>) -> PyResult<String> {
+/// A signed receipt (dict, JSON `str` or `bytes`) as JSON text, for the core to verify against
+/// the ledger's receipt key and subject before anything is forgotten.
+pub(crate) fn receipt_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
     const FIELD: &str = "receipt";
-    let json = if value.is_instance_of::<PyString>() {
-        let raw = text(FIELD, value)?;
-        if !raw.trim_start().starts_with('{') {
-            return Ok(raw);
-        }
-        raw
+    if value.is_instance_of::<PyString>() {
+        text(FIELD, value)
     } else if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
         String::from_utf8(binary(FIELD, value)?)
-            .map_err(|_| invalid_argument(FIELD, "bytes that are not UTF-8 JSON"))?
+            .map_err(|_| invalid_argument(FIELD, "bytes that are not UTF-8 JSON"))
     } else if value.is_instance_of::<PyDict>() || value.cast::<PyMapping>().is_ok() {
-        json_value(FIELD, value)?.to_string()
+        Ok(json_value(FIELD, value)?.to_string())
     } else {
-        return Err(invalid_argument(
+        Err(invalid_argument(
             FIELD,
             format!(
-                "expected a receipt (dict or JSON) or a receipt id (str), got {}",
+                "expected the signed receipt (dict or JSON), got {}",
                 type_name(value)
             ),
-        ));
-    };
-    verify_receipt(&json, None)
-        .map(|body| body.receipt_id)
-        .map_err(raise)
+        ))
+    }
+}
+
+/// A lease as the hosts hold it: `{"job_id", "owner", "attempt"}`.
+pub(crate) fn lease(value: &Bound<'_, PyAny>) -> PyResult<erasekit_core::Lease> {
+    let value = json_value("lease", value)?;
+    serde_json::from_value(value).map_err(|e| invalid_argument("lease", e.to_string()))
+}
+
+/// A `{"attempt", "expires_at", "renew_at", "hold_until"}` dict.
+pub(crate) fn lease_times<'py>(
+    py: Python<'py>,
+    times: &erasekit_core::LeaseTimes,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_python(py, times)
 }
 
 /// Rows as the host's driver returns them (a sequence of sequences of `None`, `int`, `str`,
@@ -230,6 +237,16 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(
 #[pyfunction]
 pub(crate) fn _storage_error(py: Python<'_>, reason: String) -> Bound<'_, PyAny> {
     raise(Error::Storage { reason })
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
+}
+
+/// A `StorageError` with code `ledger_not_found`: a ledger opened without `create` does not
+/// exist. Private: for the Python layer, which checks the file.
+#[pyfunction]
+pub(crate) fn _ledger_not_found(py: Python<'_>, reason: String) -> Bound<'_, PyAny> {
+    raise(Error::LedgerNotFound { reason })
         .into_value(py)
         .into_bound(py)
         .into_any()

@@ -7,13 +7,11 @@
 use crate::arguments::{binary, text};
 use crate::errors::raise;
 use crate::json_values::entries_to_python;
-use crate::ledger::{
-    entries, identifiers, receipt_id, rows, statement, statements, subject, to_python,
-};
+use crate::ledger::{entries, identifiers, rows, statement, statements, subject, to_python};
 use crate::time::unix_millis;
 use erasekit_core::{subject_hash, Dialect, LedgerSchema, StoredJob, Tombstone};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use serde_json::Value;
 
 /// The ledger's schema and every statement in one dialect (`"sqlite"` or `"postgres"`).
@@ -61,7 +59,8 @@ impl LedgerSql {
         statement(py, &self.schema.read_meta())
     }
 
-    /// Migrations and the new subject key (from 32 bytes of `entropy`), to run in one transaction.
+    /// Migrations and the new subject and receipt keys (from 64 bytes of `entropy`), to run in
+    /// one transaction.
     fn open<'py>(
         &self,
         py: Python<'py>,
@@ -82,6 +81,19 @@ impl LedgerSql {
         let key = self
             .schema
             .key_from_meta(&rows(meta_rows)?)
+            .map_err(raise)?;
+        Ok(PyBytes::new(py, &key))
+    }
+
+    /// The receipt signing key (32-byte Ed25519 seed) from the meta rows read after `open`.
+    fn receipt_key_from_meta<'py>(
+        &self,
+        py: Python<'py>,
+        meta_rows: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let key = self
+            .schema
+            .receipt_key_from_meta(&rows(meta_rows)?)
             .map_err(raise)?;
         Ok(PyBytes::new(py, &key))
     }
@@ -186,37 +198,6 @@ impl LedgerSql {
                 .sql
                 .decode_subjects(&self::rows(rows)?)
                 .map_err(raise)?,
-        )
-    }
-
-    /// Forgets `subject`: `(statements to run in one transaction, the tombstone they leave)`.
-    fn forget<'py>(
-        &self,
-        py: Python<'py>,
-        subject: &Bound<'py, PyAny>,
-        key: &Bound<'py, PyAny>,
-        receipt: &Bound<'py, PyAny>,
-        at: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let subject = self::subject(subject)?;
-        let key = binary("key", key)?;
-        let receipt_id = receipt_id(receipt)?;
-        let at = unix_millis("at", at)?;
-        let list = self
-            .sql
-            .forget(&subject, &key, &receipt_id, at)
-            .map_err(raise)?;
-        let tombstone = Tombstone {
-            subject_hash: subject_hash(&key, &subject).map_err(raise)?,
-            receipt_id,
-            forgotten_at: at,
-        };
-        PyTuple::new(
-            py,
-            [
-                statements(py, &list)?.into_any(),
-                to_python(py, &tombstone)?,
-            ],
         )
     }
 

@@ -12,6 +12,7 @@ mod http;
 mod job;
 mod json_values;
 mod ledger;
+mod ledger_erasure;
 mod ledger_sql;
 mod memory_ledger;
 mod plan;
@@ -47,7 +48,11 @@ mod _native {
     #[pymodule_export]
     use super::job::ErasureJob;
     #[pymodule_export]
+    use super::ledger::_ledger_not_found;
+    #[pymodule_export]
     use super::ledger::_storage_error;
+    #[pymodule_export]
+    use super::ledger_erasure::ErasureSql;
     #[pymodule_export]
     use super::ledger_sql::LedgerSql;
     #[pymodule_export]

@@ -5,7 +5,7 @@
 use crate::arguments::{binary, text, type_name};
 use crate::errors::{invalid_argument, raise};
 use crate::json_values::entries_to_python;
-use crate::ledger::{entries, identifiers, receipt_id, subject, to_python};
+use crate::ledger::{entries, identifiers, lease, lease_times, receipt_text, subject, to_python};
 use crate::ledger_sql::stored_job;
 use crate::time::unix_millis;
 use erasekit_core::Error;
@@ -58,18 +58,21 @@ impl ExportIndex {
 
 #[pymethods]
 impl MemoryLedger {
-    /// An empty ledger keyed by `key` (at least 16 random bytes; `os.urandom(32)`).
+    /// An empty ledger keyed by `key` (at least 16 random bytes; `os.urandom(32)`), signing
+    /// receipts with `receipt_key` (a 32-byte Ed25519 seed; `os.urandom(32)`).
     #[new]
-    fn new(key: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new(key: &Bound<'_, PyAny>, receipt_key: &Bound<'_, PyAny>) -> PyResult<Self> {
         let key = binary("key", key)?;
-        let ledger = erasekit_core::MemoryLedger::new(&key).map_err(raise)?;
+        let receipt_key = binary("receipt_key", receipt_key)?;
+        let ledger = erasekit_core::MemoryLedger::new(&key, &receipt_key).map_err(raise)?;
         Ok(MemoryLedger { ledger, key })
     }
 
-    /// Reads a ledger written by `export()` (`str` or UTF-8 `bytes`).
+    /// Reads a ledger written by `export()` (`str` or UTF-8 `bytes`); an export without a
+    /// receipt key (erasekit 0.1) gets `receipt_key` (32 random bytes).
     #[staticmethod]
     #[pyo3(name = "import_")]
-    fn import(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn import(data: &Bound<'_, PyAny>, receipt_key: &Bound<'_, PyAny>) -> PyResult<Self> {
         const FIELD: &str = "data";
         let json = if data.is_instance_of::<PyString>() {
             text(FIELD, data)?
@@ -85,7 +88,10 @@ impl MemoryLedger {
                 format!("expected str or bytes, got {}", type_name(data)),
             ));
         };
-        let ledger = erasekit_core::MemoryLedger::import(&json).map_err(raise)?;
+        let mut ledger = erasekit_core::MemoryLedger::import(&json).map_err(raise)?;
+        ledger
+            .ensure_receipt_key(&binary("receipt_key", receipt_key)?)
+            .map_err(raise)?;
         let key = ExportIndex::of(&ledger)?.key()?;
         Ok(MemoryLedger { ledger, key })
     }
@@ -152,7 +158,8 @@ impl MemoryLedger {
         self.ledger.subjects()
     }
 
-    /// Deletes everything about `subject` and keeps a tombstone; returns it.
+    /// Stores the receipt and forgets what it settles; the tombstone, or `None` while
+    /// entries remain. `receipt_mismatch` for a receipt of another subject or signer.
     fn forget<'py>(
         &mut self,
         py: Python<'py>,
@@ -161,13 +168,102 @@ impl MemoryLedger {
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let subject = self::subject(subject)?;
-        let receipt_id = receipt_id(receipt)?;
+        let receipt = receipt_text(receipt)?;
         let at = unix_millis("at", at)?;
+        let tombstone = self.ledger.forget(&subject, &receipt, at).map_err(raise)?;
+        to_python(py, &tombstone)
+    }
+
+    /// The receipt signing key (32-byte Ed25519 seed).
+    #[getter]
+    fn receipt_key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.ledger.receipt_key().map_err(raise)?))
+    }
+
+    /// Claims a new job (`existing=False`) or takes over a saved one: the lease times.
+    #[allow(clippy::too_many_arguments)]
+    fn claim<'py>(
+        &mut self,
+        py: Python<'py>,
+        job_id: &Bound<'py, PyAny>,
+        subject: &Bound<'py, PyAny>,
+        snapshot: &Bound<'py, PyAny>,
+        owner: &Bound<'py, PyAny>,
+        existing: bool,
+        now: &Bound<'py, PyAny>,
+        lease_ms: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let times = self
+            .ledger
+            .claim(
+                &text("job_id", job_id)?,
+                &self::subject(subject)?,
+                &text("snapshot", snapshot)?,
+                &text("owner", owner)?,
+                existing,
+                unix_millis("now", now)?,
+                lease_ms,
+            )
+            .map_err(raise)?;
+        lease_times(py, &times)
+    }
+
+    /// Renews (`"running"`) or releases (`"stopped"`) a lease, saving the snapshot.
+    fn renew<'py>(
+        &mut self,
+        py: Python<'py>,
+        lease: &Bound<'py, PyAny>,
+        state: &Bound<'py, PyAny>,
+        snapshot: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        lease_ms: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let times = self
+            .ledger
+            .renew(
+                &self::lease(lease)?,
+                &text("state", state)?,
+                &text("snapshot", snapshot)?,
+                unix_millis("now", now)?,
+                lease_ms,
+            )
+            .map_err(raise)?;
+        lease_times(py, &times)
+    }
+
+    /// The end of a run under `lease`: the tombstone, or `None` while entries remain.
+    fn finish<'py>(
+        &mut self,
+        py: Python<'py>,
+        lease: &Bound<'py, PyAny>,
+        subject: &Bound<'py, PyAny>,
+        receipt: &Bound<'py, PyAny>,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let tombstone = self
             .ledger
-            .forget(&subject, &receipt_id, at)
+            .finish(
+                &self::lease(lease)?,
+                &self::subject(subject)?,
+                &receipt_text(receipt)?,
+                unix_millis("at", at)?,
+            )
             .map_err(raise)?;
         to_python(py, &tombstone)
+    }
+
+    /// A stored receipt, or `None`.
+    fn receipt<'py>(
+        &self,
+        py: Python<'py>,
+        receipt_id: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.ledger.receipt(&text("receipt_id", receipt_id)?))
+    }
+
+    /// Every stored receipt, oldest first.
+    fn receipts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.ledger.receipts())
     }
 
     /// The tombstones of `subject`.

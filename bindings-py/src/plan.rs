@@ -107,7 +107,7 @@ impl ErasurePlan {
     #[pyo3(signature = (
         subject, subject_key, entries, now, received_at=None, *,
         user_action=None, delete_legs=None, delete_conversations=None,
-        conversation_api=None, retention_months=None
+        conversation_api=None, retention_months=None, allow_empty=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -121,6 +121,7 @@ impl ErasurePlan {
         delete_conversations: Option<&Bound<'_, PyAny>>,
         conversation_api: Option<&Bound<'_, PyAny>>,
         retention_months: Option<&Bound<'_, PyAny>>,
+        allow_empty: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let subject = text("subject", subject)?;
         let key = binary("subject_key", subject_key)?;
@@ -142,6 +143,9 @@ impl ErasurePlan {
         }
         if let Some(m) = optional_integer("retention_months", retention_months)? {
             options.retention_months = m;
+        }
+        if let Some(b) = flag("allow_empty", allow_empty)? {
+            options.allow_empty = b;
         }
         erasekit_core::ErasurePlan::new(&subject, &key, &entries, now, received_at, options)
             .map(ErasurePlan)

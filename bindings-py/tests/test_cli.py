@@ -125,7 +125,9 @@ def test_erase_then_verify(
     assert code == 0, captured.err
     assert "42 operations: 42 done, 0 not found" in captured.out
     assert f"receipt written to {out_path}" in captured.out
-    assert f"signed by {erasekit.receipt_public_key(SIGNING)}" in captured.out
+    with erasekit.Ledger.sqlite(db) as ledger:
+        public = ledger.receipt_public_key()
+    assert f"signed by {public}" in captured.out  # the ledger's own receipt key
     assert "42/42" in captured.err and "ETA done" in captured.err  # plain progress lines
     assert len(redactions(sim)) == 40
     receipt = json.loads(out_path.read_text())
@@ -133,6 +135,19 @@ def test_erase_then_verify(
     with erasekit.Ledger.sqlite(db) as ledger:
         assert ledger.entries(SUBJECT) == []
         assert [t["receipt_id"] for t in ledger.tombstones(SUBJECT)] == [receipt["receipt"]["receipt_id"]]
+        assert ledger.receipt(receipt["receipt"]["receipt_id"]) == receipt
+    # `resume` of the finished job points at its stored receipt instead of saying "no job".
+    job_id = receipt["receipt"]["receipt_id"]
+    capsys.readouterr()
+    assert main(["resume", job_id, "--ledger", str(db)]) == 2
+    assert f"erasekit receipt {job_id} --ledger {db}" in capsys.readouterr().err
+    # The stored receipt, written again by `erasekit receipt`.
+    copy = tmp_path / "copy.json"
+    assert main(["receipt", receipt["receipt"]["receipt_id"], "--ledger", str(db), "--out", str(copy)]) == 0
+    assert json.loads(copy.read_text()) == receipt
+    capsys.readouterr()
+    assert main(["receipt", "job-none", "--ledger", str(db)]) == 1
+    assert "no receipt for job job-none" in capsys.readouterr().err
 
     # Without a trusted key only integrity can be checked: said plainly, and not a success.
     assert main(["verify", str(out_path)]) == 1
@@ -140,14 +155,14 @@ def test_erase_then_verify(
     assert "signature valid" not in captured.out
     assert "integrity only: signature matches the key inside the receipt, which proves nothing " \
         "about who signed it" in captured.err
-    assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(SIGNING)]) == 0
+    assert main(["verify", str(out_path), "--public-key", public]) == 0
     assert "signature valid, signed by the trusted key" in capsys.readouterr().out
     assert main(["verify", str(out_path), "--public-key", erasekit.receipt_public_key(bytes(32))]) == 1
     assert "bad_signature" in capsys.readouterr().err
     receipt["receipt"]["operations"][0]["state"] = "not_found"
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(receipt))
-    assert main(["verify", str(edited), "--public-key", erasekit.receipt_public_key(SIGNING)]) == 1
+    assert main(["verify", str(edited), "--public-key", public]) == 1
     assert "NOT VALID (bad_signature)" in capsys.readouterr().err
     edited.write_text("{}")
     assert main(["verify", str(edited)]) == 1
@@ -169,7 +184,8 @@ def test_failures_exit_1_with_a_summary(
     captured = capsys.readouterr()
     assert code == 1
     assert "6 operations: 3 done, 0 not found, 0 expired, 0 skipped, 3 failed" in captured.out
-    assert "3 operations failed; the subject stays in the ledger" in captured.err
+    assert "3 operations failed; their entries stay in the ledger" in captured.err
+    assert "ids arrived" not in captured.err
     # Grouped by cause with a count, largest first: one line per cause, not per operation.
     causes = [line.strip() for line in captured.err.splitlines() if " × " in line]
     assert len(causes) == 2
@@ -178,11 +194,9 @@ def test_failures_exit_1_with_a_summary(
     assert causes[1].startswith("1 × redact verify: HTTP 403: ")
     assert causes[1].endswith("(first: #3 verify-0)")
     with erasekit.Ledger.sqlite(db) as ledger:
-        assert len(ledger.entries(SUBJECT)) == 6
-        (job,) = ledger.jobs()
-        assert job["state"] == "finished"
-    assert main(["jobs", "--ledger", str(db)]) == 0
-    assert f"{job['job_id']}  finished  6/6  failed 3" in capsys.readouterr().out
+        # The 3 settled entries are forgotten; the 3 failed ones stay for a new erase.
+        assert sorted(e["id"] for e in ledger.entries(SUBJECT)) == ["verify-0", "verify-1", "verify-2"]
+        assert ledger.jobs() == [] and len(ledger.receipts()) == 1
 
 
 def test_usage_errors_exit_2(
@@ -200,30 +214,71 @@ def test_usage_errors_exit_2(
     monkeypatch.setenv("VONAGE_PRIVATE_KEY_PATH", str(tmp_path / "missing.pem"))
     assert main(["erase", SUBJECT, "--ledger", str(db)]) == 2
     assert "cannot read" in capsys.readouterr().err
-    monkeypatch.setenv("ERASEKIT_SIGNING_KEY", "not hex")
     monkeypatch.delenv("VONAGE_PRIVATE_KEY_PATH")
     monkeypatch.delenv("VONAGE_APPLICATION_ID")
-    assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url]) == 2
-    assert "ERASEKIT_SIGNING_KEY must be 64 hex digits" in capsys.readouterr().err
+    # An unwritable --receipt-out is refused before anything is sent.
+    assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url,
+                 "--receipt-out", str(tmp_path / "no-dir" / "r.json")]) == 2
+    assert "--receipt-out" in capsys.readouterr().err
+    # A subject the ledger never saw, and a ledger that does not exist: errors, nothing written.
+    assert main(["erase", "never-seen", "--ledger", str(db), "--base-url", sim.base_url]) == 2
+    assert "unknown_subject" in capsys.readouterr().err
+    assert main(["erase", SUBJECT, "--ledger", str(tmp_path / "other.db"), "--base-url", sim.base_url]) == 2
+    assert "ledger not found: no SQLite ledger" in capsys.readouterr().err
+    assert not (tmp_path / "other.db").exists()
     assert sim.state()["routes"] == {}
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert ledger.receipts() == [] and ledger.tombstones("never-seen") == []
     with pytest.raises(SystemExit) as exit_info:
         main(["erase", SUBJECT])  # --ledger is required
     assert exit_info.value.code == 2
+    for bad in ("nan", "0.5", "inf", "x"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["erase", SUBJECT, "--ledger", str(db), "--lease", bad])
+        assert exit_info.value.code == 2
     assert main(["erase", SUBJECT, "--ledger", str(tmp_path / "no-dir" / "x.db")]) == 2
     assert f"cannot open the ledger {tmp_path / 'no-dir' / 'x.db'}: " in capsys.readouterr().err
 
 
-def test_the_signing_key_file_is_created_next_to_the_ledger(
-    sim: Simulator, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+def test_an_empty_erasure_only_on_purpose_and_a_new_ledger_only_with_create(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("ERASEKIT_SIGNING_KEY")
+    db = tmp_path / "new.db"
+    code = main(["erase", "never-seen", "--ledger", str(db), "--base-url", sim.base_url, "--quiet",
+                 "--create", "--allow-empty", "--receipt-out", str(tmp_path / "r.json")])
+    assert code == 0, capsys.readouterr().err
+    assert "0 operations" in capsys.readouterr().out
+    with erasekit.Ledger.sqlite(db, create=False) as ledger:
+        assert len(ledger.tombstones("never-seen")) == 1 and len(ledger.receipts()) == 1
+
+
+def test_ids_recorded_during_the_erasure_stay_and_are_reported(
+    sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
     db = tmp_path / "ledger.db"
-    seed(sim, db, 1)
-    assert main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet",
-                 "--receipt-out", str(tmp_path / "r.json")]) == 0
-    key = bytes.fromhex((tmp_path / "erasekit-signing.key").read_text())
-    assert f"signed by {erasekit.receipt_public_key(key)}" in capsys.readouterr().out
+    seed(sim, db, 20)
+    late: list[dict[str, Any]] = [{"kind": "transaction", "product": "sms", "direction": None, "id": "sms-late",
+             "created_at": now_ms() - 2 * HOUR, "source": "test", "extra": {}}]
+
+    def webhook() -> None:  # a webhook handler records a new id while the job runs
+        time.sleep(0.5)
+        with erasekit.Ledger.sqlite(db) as other:
+            other.record(SUBJECT, late)  # type: ignore[arg-type]
+
+    recorder = threading.Thread(target=webhook)
+    recorder.start()
+    code = main(["erase", SUBJECT, "--ledger", str(db), "--base-url", sim.base_url, "--quiet", "--rate", "10",
+                 "--receipt-out", str(tmp_path / "r.json")])
+    recorder.join()
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "1 ids arrived during the erasure; run erase again" in captured.err
+    with erasekit.Ledger.sqlite(db) as ledger:
+        assert [e["id"] for e in ledger.entries(SUBJECT)] == ["sms-late"]  # kept, never redacted
+        assert ledger.tombstones(SUBJECT) == []  # the subject stays
+        assert len(ledger.receipts()) == 1
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +374,7 @@ def test_progress_bar_on_a_terminal() -> None:
 
 
 def test_progress_lines_without_a_terminal() -> None:
-    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], now_ms()), seed=1)
+    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], now_ms(), allow_empty=True), seed=1)
     stream = io.StringIO()
     bar = Progress(job, stream)
     assert not bar.tty and bar.interval == 2.0
@@ -361,7 +416,8 @@ def test_a_stopped_process_resumes_to_the_end_with_nothing_lost(
     log = (tmp_path / "erase.log").open("w")
     proc = subprocess.Popen(
         command() + ["erase", SUBJECT, *base, "--rate", "40", "--max-in-flight", str(in_flight),
-                     "--checkpoint-every", str(checkpoint_every), "--receipt-out", str(tmp_path / "first.json")],
+                     "--checkpoint-every", str(checkpoint_every), "--receipt-out", str(tmp_path / "first.json"),
+                     "--lease", "3"],
         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ), cwd=tmp_path,
     )
     try:
@@ -388,6 +444,13 @@ def test_a_stopped_process_resumes_to_the_end_with_nothing_lost(
                            timeout=60, env=dict(os.environ), cwd=tmp_path)
     assert again.returncode == 2 and f"erasekit resume {job['job_id']}" in again.stderr
     assert redactions(sim) == before
+    if stop == "SIGKILL":
+        # The killed run's lease still lives: nobody may take its job over yet.
+        busy = subprocess.run(command() + ["resume", job["job_id"], *base], capture_output=True, text=True,
+                              timeout=60, env=dict(os.environ), cwd=tmp_path)
+        assert busy.returncode == 2 and "subject_busy" in busy.stderr, busy.stderr
+        assert redactions(sim) == before
+        time.sleep(3.2)  # then its lease expires
 
     result = subprocess.run(
         command() + ["resume", job["job_id"], *base, "--receipt-out", str(tmp_path / "receipt.json")],
@@ -396,7 +459,8 @@ def test_a_stopped_process_resumes_to_the_end_with_nothing_lost(
     assert result.returncode == 0, result.stderr
     assert f"{n} operations: {n} done" in result.stdout
     receipt = json.loads((tmp_path / "receipt.json").read_text())
-    body = erasekit.verify_receipt(receipt, erasekit.receipt_public_key(SIGNING))
+    with erasekit.Ledger.sqlite(db) as ledger:
+        body = erasekit.verify_receipt(receipt, ledger.receipt_public_key())
     assert body["receipt_id"] == job["job_id"] and body["counts"]["done"] == n
     after = redactions(sim)
     assert set(after) == {f"sms-{i}" for i in range(n)}  # nothing lost

@@ -124,13 +124,13 @@ def make_job(ledger: erasekit.Ledger, **settings: Any) -> erasekit.ErasureJob:
 
 def run_sync(job: erasekit.ErasureJob, creds: erasekit.Credentials, sim: Simulator, ledger: erasekit.Ledger, **kw: Any) -> erasekit.Receipt:
     return bounded(
-        lambda: job.run(credentials=creds, base_url=sim.base_url, ledger=ledger, signing_key=SIGNING, timeout=10.0, **kw),
+        lambda: job.run(credentials=creds, base_url=sim.base_url, ledger=ledger, timeout=10.0, **kw),
         120,
     )
 
 
 def run_async(job: erasekit.ErasureJob, creds: erasekit.Credentials, sim: Simulator, ledger: erasekit.Ledger, **kw: Any) -> erasekit.Receipt:
-    coro = job.run_async(credentials=creds, base_url=sim.base_url, ledger=ledger, signing_key=SIGNING, timeout=10.0, **kw)
+    coro = job.run_async(credentials=creds, base_url=sim.base_url, ledger=ledger, timeout=10.0, **kw)
     return asyncio.run(asyncio.wait_for(coro, 120))
 
 
@@ -159,7 +159,7 @@ def test_every_kind_of_entry_is_erased_and_the_subject_forgotten(
     job = make_job(ledger)
     events: list[erasekit.JobEvent] = []
     receipt = DRIVERS[driver](job, creds, sim, ledger, on_progress=events.append)
-    body = erasekit.verify_receipt(receipt, erasekit.receipt_public_key(SIGNING))
+    body = erasekit.verify_receipt(receipt, ledger.receipt_public_key())
     assert body["counts"]["done"] == world.total
     assert body["counts"]["failed"] == 0
     assert all(o["attempts"] == 1 and o["status"] in (200, 204) for o in body["operations"])
@@ -169,7 +169,11 @@ def test_every_kind_of_entry_is_erased_and_the_subject_forgotten(
     assert ledger.entries(SUBJECT) == []
     assert [t["receipt_id"] for t in ledger.tombstones(SUBJECT)] == [job.job_id]
     assert ledger.load_job(job.job_id) is None
-    assert events[-1]["event"] == "finished"
+    assert events[-2]["event"] == "finished"
+    assert events[-1] == {
+        "event": "ledger_finished", "receipt_id": job.job_id, "remaining": 0, "forgotten": True,
+    }
+    assert ledger.receipt(job.job_id) == receipt
 
 
 @pytest.mark.parametrize("driver", DRIVERS)
@@ -256,4 +260,7 @@ def test_unprovisioned_product_stops_its_group_and_keeps_the_subject(
     assert {o["target"] for o in failed} == {"verify-x-0", "verify-x-1"}
     assert sum(1 for o in failed if o["status"] == 403) == 1  # one call, then the group stopped
     assert body["counts"]["done"] == world.total - 2
-    assert len(ledger.entries(SUBJECT)) == world.total  # kept, for a new job once provisioned
+    # Only what failed is kept, for a new job once provisioned; the rest is settled and forgotten.
+    assert sorted(e["id"] for e in ledger.entries(SUBJECT)) == ["verify-x-0", "verify-x-1"]
+    assert ledger.tombstones(SUBJECT) == []
+    assert ledger.receipt(job.job_id) == receipt

@@ -56,33 +56,54 @@ def plan(entries: list[erasekit.LedgerEntry], **options: Any) -> erasekit.Erasur
 
 
 class FakeLedger:
-    """The part of ``erasekit.Ledger`` the drivers use, in memory."""
+    """A memory ``erasekit.Ledger`` keyed by ``KEY`` that notes what the drivers write:
+    ``(state, operations finished)`` per claim, checkpoint and end, and each forgetting."""
 
     def __init__(self, entries: list[erasekit.LedgerEntry], path: Optional[str] = None) -> None:
-        self._entries = entries
+        export = {"format": 1, "key": KEY.hex(), "subjects": {}, "tombstones": [], "jobs": {}}
+        self.real = erasekit.Ledger.import_(json.dumps(export))
+        if entries:
+            self.real.record("user-42", entries)
         self.subject_key = KEY
-        self.jobs: dict[str, erasekit.StoredJob] = {}
-        self.saves: list[tuple[str, int]] = []  # (state, operations finished) per save
+        self.saves: list[tuple[str, int]] = []
         self.forgotten: list[tuple[str, str]] = []
         if path is not None:
             self.path = path
 
-    def entries(self, subject: str) -> list[erasekit.LedgerEntry]:
-        return list(self._entries) if subject == "user-42" else []
+    @staticmethod
+    def _finished(snapshot: str) -> int:
+        c = erasekit.ErasureJob.restore(snapshot).counts()
+        return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
 
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
-        restored = erasekit.ErasureJob.restore(snapshot)
-        c = restored.counts()
-        self.saves.append((state, c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]))
-        self.jobs[job_id] = {
-            "job_id": job_id, "subject": subject, "state": state, "snapshot": snapshot, "updated_at": now_ms(),
-        }
+    def entries(self, subject: str) -> list[erasekit.LedgerEntry]:
+        return self.real.entries(subject)
 
     def load_job(self, job_id: str) -> Optional[erasekit.StoredJob]:
-        return self.jobs.get(job_id)
+        return self.real.load_job(job_id)
 
-    def forget(self, subject: str, receipt: erasekit.Receipt) -> None:
-        self.forgotten.append((subject, receipt["receipt"]["receipt_id"]))
+    @property
+    def _receipt_key(self) -> bytes:
+        return self.real._receipt_key
+
+    def _claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, *, existing: bool, lease_ms: int
+    ) -> Any:
+        times = self.real._claim(job_id, subject, snapshot, owner, existing=existing, lease_ms=lease_ms)
+        self.saves.append(("running", self._finished(snapshot)))
+        return times
+
+    def _renew(self, lease: dict[str, Any], state: str, snapshot: str, lease_ms: int) -> Any:
+        times = self.real._renew(lease, state, snapshot, lease_ms)
+        self.saves.append((state, self._finished(snapshot)))
+        return times
+
+    def _finish(self, lease: dict[str, Any], subject: str, receipt: Any) -> Any:
+        tombstone, remaining = self.real._finish(lease, subject, receipt)
+        c = receipt["receipt"]["counts"]
+        self.saves.append(("finished", c["total"] - c["in_flight"]))
+        if tombstone is not None:
+            self.forgotten.append((subject, receipt["receipt"]["receipt_id"]))
+        return tombstone, remaining
 
 
 # ---- plans ------------------------------------------------------------------------------------
@@ -111,7 +132,7 @@ def test_a_plan_has_one_operation_per_entry_with_its_schedule() -> None:
     assert "user-42" not in repr(p)
     assert p.options == {
         "user_action": "delete", "delete_legs": False, "delete_conversations": False,
-        "conversation_api": "v1", "retention_months": 13,
+        "conversation_api": "v1", "retention_months": 13, "allow_empty": False,
     }
     assert p.deadline == erasekit.Deadline(t)
 
@@ -330,7 +351,7 @@ def test_a_receipt_verifies_as_dict_and_as_text() -> None:
     public = erasekit.receipt_public_key(SIGNING)
     assert receipt["signature"]["public_key"] == public
     assert erasekit.verify_receipt(receipt, public) == body
-    assert body["subject_hash"] == plan([]).subject_hash
+    assert body["subject_hash"] == plan([], allow_empty=True).subject_hash
     assert "user-42" not in json.dumps(receipt)
     assert [o["state"] for o in body["operations"]] == ["done", "not_found", "done"]
     assert body["counts"]["not_found"] == 1 and body["on_time"] is True
@@ -535,23 +556,26 @@ def test_run_checkpoints_and_forgets_after_success() -> None:
     ledger = FakeLedger(sms(25))
     job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=4)
     with httpx.Client(transport=httpx.MockTransport(Vonage())) as client:
-        receipt = job.run(credentials=creds(), client=client, ledger=ledger, checkpoint_every=10, signing_key=SIGNING)
+        receipt = job.run(credentials=creds(), client=client, ledger=ledger, checkpoint_every=10)
     states = [s for s, _ in ledger.saves]
     assert states[0] == "running" and states[-1] == "finished"
     assert states.count("running") >= 3  # the start, then every 10 answers
     assert ledger.saves[0][1] == 0 and ledger.saves[-1][1] == 25
     assert ledger.forgotten == [("user-42", receipt["receipt"]["receipt_id"])]
-    assert ledger.jobs[job.job_id]["state"] == "finished"
+    assert ledger.load_job(job.job_id) is None  # the end of the run deletes its row
+    assert ledger.real.receipt(job.job_id) == receipt
+    assert receipt["signature"]["public_key"] == ledger.real.receipt_public_key()
 
 
 def test_a_job_with_failures_keeps_the_subject() -> None:
     ledger = FakeLedger(sms(3))
     job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=1)
     with httpx.Client(transport=httpx.MockTransport(Vonage({"SMS-0": [401]}))) as client:
-        receipt = job.run(credentials=creds(), client=client, ledger=ledger, signing_key=SIGNING)
+        receipt = job.run(credentials=creds(), client=client, ledger=ledger)
     assert receipt["receipt"]["counts"]["failed"] == 3  # the 401 stopped the whole sms group
     assert ledger.forgotten == []
-    assert ledger.jobs[job.job_id]["state"] == "finished"
+    assert len(ledger.entries("user-42")) == 3  # nothing settled, nothing forgotten
+    assert ledger.real.receipt(job.job_id) == receipt
 
 
 def test_interrupt_saves_a_stopped_checkpoint_and_resume_completes() -> None:
@@ -565,12 +589,12 @@ def test_interrupt_saves_a_stopped_checkpoint_and_resume_completes() -> None:
 
     with httpx.Client(transport=httpx.MockTransport(vonage)) as client:
         with pytest.raises(KeyboardInterrupt):
-            job.run(credentials=creds(), client=client, ledger=ledger, on_progress=interrupt, signing_key=SIGNING)
+            job.run(credentials=creds(), client=client, ledger=ledger, on_progress=interrupt)
         stored = ledger.load_job(job.job_id)
         assert stored is not None and stored["state"] == "stopped"
         resumed = erasekit.resume_job(ledger, job.job_id)
         assert 10 <= resumed.counts()["done"] < 30
-        receipt = resumed.run(credentials=creds(), client=client, ledger=ledger, signing_key=SIGNING)
+        receipt = resumed.run(credentials=creds(), client=client, ledger=ledger)
     assert receipt["receipt"]["counts"]["done"] == 30
     assert receipt["receipt"]["receipt_id"] == job.job_id
     assert set(vonage.calls) == {f"SMS-{i}" for i in range(30)}
@@ -586,7 +610,10 @@ def test_plan_erasure_passes_times_and_options() -> None:
     assert p.planned_at == 1_800_000_000_000
     assert p.deadline.received_at == 1_799_000_000_000
     assert p.operations[0]["action"] == "scrub_user"
-    assert len(erasekit.plan_erasure(ledger, "someone-else")) == 0
+    with pytest.raises(erasekit.InputError) as info:
+        erasekit.plan_erasure(ledger, "someone-else")
+    assert info.value.code == "unknown_subject"
+    assert len(erasekit.plan_erasure(ledger, "someone-else", allow_empty=True)) == 0
 
 
 def test_run_async_sends_everything() -> None:
@@ -598,7 +625,7 @@ def test_run_async_sends_everything() -> None:
     async def main() -> erasekit.Receipt:
         async with httpx.AsyncClient(transport=httpx.MockTransport(vonage.async_handler)) as client:
             return await job.run_async(
-                credentials=creds(), client=client, ledger=ledger, on_progress=events.append, signing_key=SIGNING
+                credentials=creds(), client=client, ledger=ledger, on_progress=events.append
             )
 
     receipt = asyncio.run(asyncio.wait_for(main(), 30))
@@ -617,7 +644,7 @@ def test_cancelling_run_async_leaves_a_stopped_checkpoint() -> None:
     async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(vonage.async_handler)) as client:
             task = asyncio.ensure_future(
-                job.run_async(credentials=creds(), client=client, ledger=ledger, signing_key=SIGNING)
+                job.run_async(credentials=creds(), client=client, ledger=ledger)
             )
             await asyncio.sleep(0.15)
             task.cancel()
@@ -653,8 +680,9 @@ def test_a_bug_in_a_transport_propagates_after_a_checkpoint() -> None:
 
     with httpx.Client(transport=httpx.MockTransport(broken)) as client:
         with pytest.raises(ZeroDivisionError):
-            job.run(credentials=creds(), client=client, ledger=ledger, signing_key=SIGNING)
-    assert ledger.jobs[job.job_id]["state"] == "stopped"
+            job.run(credentials=creds(), client=client, ledger=ledger)
+    stored = ledger.load_job(job.job_id)
+    assert stored is not None and stored["state"] == "stopped"
 
 
 def test_a_bad_signing_key_fails_before_anything_is_sent() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 import erasekit
 import erasekit.exceptions
+from ledger_receipts import erased
 from conftest import KEYS, load_vectors
 
 CODES = [row["code"] for row in load_vectors("error_codes.json")["codes"]]
@@ -61,7 +62,29 @@ TRIGGERS: dict[str, Callable[[], object]] = {
         application_id="app", private_key="not a key"
     ),
     "payload_too_large": lambda: erasekit.capture.sms_receipt("{}", max_bytes=1),
+    "unknown_subject": lambda: erasekit.Ledger.memory().plan_erasure("never-seen"),
+    "ledger_not_found": lambda: erasekit.Ledger.sqlite("/nonexistent-dir/ledger.db", create=False),
+    "subject_busy": lambda: _claim_twice(),
+    "lease_lost": lambda: _renew_lost(),
+    "receipt_mismatch": lambda: _forget_foreign(),
 }
+
+
+def _claim_twice() -> None:
+    ledger = erasekit.Ledger.memory()
+    for job_id in ("job-1", "job-2"):
+        ledger._claim(job_id, "user-42", "{}", job_id, existing=False, lease_ms=60_000)
+
+
+def _renew_lost() -> None:
+    ledger = erasekit.Ledger.memory()
+    ledger._claim("job-1", "user-42", "{}", "me", existing=False, lease_ms=60_000)
+    ledger._renew({"job_id": "job-1", "owner": "me", "attempt": 2}, "running", "{}", 60_000)
+
+
+def _forget_foreign() -> None:
+    ledger = erasekit.Ledger.memory()
+    ledger.forget("user-42", erased(ledger, "user-42", "job-1", allow_empty=True, key=bytes(32)))
 # Codes of core parts that have no Python API yet (capture, ledger, jobs, receipts); their class mapping is
 # still checked in test_vectors.py through the private `_exception_class`.
 NOT_REACHABLE_FROM_PYTHON_YET = {

@@ -24,6 +24,7 @@ from psycopg.conninfo import make_conninfo
 
 import erasekit
 from conftest import REPO
+from ledger_receipts import erased
 from test_ledger_ed25519 import signed_receipt
 
 BACKENDS = ["sqlite-file", "sqlite-memory", "memory", "postgres"]
@@ -257,7 +258,7 @@ def test_odd_subjects_are_stored_and_found_exactly(ledger: erasekit.Ledger, subj
     assert ledger.identifiers(subject) == [{"kind": "phone", "value": "+447700900123"}]
     assert ledger.subjects() == sorted([subject, "neighbour"])
     assert len(ledger.entries("neighbour")) == 1
-    tombstone = ledger.forget(subject, "receipt-1")
+    tombstone = ledger.forget(subject, erased(ledger, subject, "receipt-1"))
     assert ledger.tombstones(subject) == [tombstone]
     assert ledger.subjects() == ["neighbour"]
 
@@ -276,7 +277,7 @@ SUBJECT_CALLS: dict[str, Callable[[erasekit.Ledger, Any], object]] = {
     "link": lambda l, s: l.link(s, ["+447700900123"]),
     "entries": lambda l, s: l.entries(s),
     "identifiers": lambda l, s: l.identifiers(s),
-    "forget": lambda l, s: l.forget(s, "receipt-1"),
+    "forget": lambda l, s: l.forget(s, erased(l, "user-42", "receipt-1", allow_empty=True)),
     "tombstones": lambda l, s: l.tombstones(s),
     "save_job": lambda l, s: l.save_job("job-1", s, "running", "{}"),
 }
@@ -416,7 +417,9 @@ def test_forget_leaves_only_a_tombstone(backend: Backend) -> None:
     before = json.dumps(backend.tables(ledger), default=str, ensure_ascii=False)
     assert subject in before or json.dumps(subject)[1:-1] in before
 
-    tombstone = ledger.forget(subject, "job-zoe")
+    receipt = erased(ledger, subject, "job-zoe")
+    tombstone = ledger.forget(subject, receipt)
+    assert tombstone is not None
     assert tombstone["receipt_id"] == "job-zoe"
     assert len(tombstone["subject_hash"]) == 64
     assert abs(tombstone["forgotten_at"] - time.time() * 1000) < 60_000
@@ -426,6 +429,9 @@ def test_forget_leaves_only_a_tombstone(backend: Backend) -> None:
     assert ledger.subjects() == ["user-43"]
     assert ledger.tombstones(subject) == [tombstone]
     assert ledger.tombstones("user-43") == []
+    # The receipt is stored (it names the subject only by its keyed hash).
+    assert ledger.receipt("job-zoe") == receipt
+    assert ledger.receipts() == [receipt]
 
     # Scan every table: nothing names the subject, or any part of it, any more.
     after = json.dumps(backend.tables(ledger), default=str, ensure_ascii=False)
@@ -437,13 +443,23 @@ def test_forget_leaves_only_a_tombstone(backend: Backend) -> None:
     assert ledger.load_job("job-user-43") is not None
 
 
-def test_forget_twice_and_forget_an_unknown_subject(ledger: erasekit.Ledger) -> None:
-    fill(ledger, "user-42")
-    first = ledger.forget("user-42", "receipt-1")
-    second = ledger.forget("user-42", "receipt-2")
-    assert sorted(t["receipt_id"] for t in ledger.tombstones("user-42")) == ["receipt-1", "receipt-2"]
-    assert first["subject_hash"] == second["subject_hash"]
-    stone = ledger.forget("never-seen", "receipt-3")
+def test_forget_keeps_what_the_receipt_does_not_settle(ledger: erasekit.Ledger) -> None:
+    ledger.record("user-42", sms(3))
+    receipt = erased(ledger, "user-42", "receipt-1", refuse=["M000001"])
+    ledger.record("user-42", sms(1, prefix="LATE"))  # recorded while the job ran
+    assert ledger.forget("user-42", receipt) is None
+    assert sorted(e["id"] for e in ledger.entries("user-42")) == ["LATE000000", "M000001"]
+    assert ledger.tombstones("user-42") == []
+    assert ledger.receipt("receipt-1") == receipt
+    assert ledger.receipt("receipt-2") is None
+
+
+def test_forget_an_unknown_subject_needs_an_empty_plan(ledger: erasekit.Ledger) -> None:
+    with pytest.raises(erasekit.InputError) as info:
+        ledger.plan_erasure("never-seen")
+    assert info.value.code == "unknown_subject"
+    assert "never-seen" not in str(info.value)
+    stone = ledger.forget("never-seen", erased(ledger, "never-seen", "receipt-3", allow_empty=True))
     assert ledger.tombstones("never-seen") == [stone]
 
 
@@ -451,22 +467,24 @@ def test_tombstone_hash_is_keyed_by_the_ledger_key(ledger: erasekit.Ledger) -> N
     import hashlib
     import hmac
 
-    stone = ledger.forget("user-42", "receipt-1")
+    stone = ledger.forget("user-42", erased(ledger, "user-42", "receipt-1", allow_empty=True))
     expected = hmac.new(ledger.subject_key, b"user-42", hashlib.sha256).hexdigest()
-    assert stone["subject_hash"] == expected
+    assert stone is not None and stone["subject_hash"] == expected
     assert len(ledger.subject_key) == 32
 
 
 def test_the_same_receipt_again_keeps_one_tombstone(backend: Backend) -> None:
     ledger = backend.open()
-    first = ledger.forget("user-42", "receipt-1")
+    receipt = erased(ledger, "user-42", "receipt-1", allow_empty=True)
+    first = ledger.forget("user-42", receipt)
     time.sleep(0.005)
-    again = ledger.forget("user-42", "receipt-1")
+    again = ledger.forget("user-42", receipt)
     assert again == first
     assert ledger.tombstones("user-42") == [first]
+    assert ledger.receipts() == [receipt]
 
 
-def test_forget_with_a_signed_receipt(ledger: erasekit.Ledger) -> None:
+def test_forget_in_every_form_of_receipt(ledger: erasekit.Ledger) -> None:
     forms: dict[str, Callable[[dict[str, Any]], Any]] = {
         "dict": lambda r: r,
         "json": lambda r: json.dumps(r),
@@ -474,16 +492,37 @@ def test_forget_with_a_signed_receipt(ledger: erasekit.Ledger) -> None:
     }
     for name, form in forms.items():
         fill(ledger, f"user-{name}")
-        receipt = signed_receipt(f"job-{name}", ledger.subject_key, f"user-{name}")
+        receipt = erased(ledger, f"user-{name}", f"job-{name}")
         stone = ledger.forget(f"user-{name}", form(receipt))
-        assert stone["receipt_id"] == f"job-{name}"
+        assert stone is not None and stone["receipt_id"] == f"job-{name}"
         assert ledger.tombstones(f"user-{name}") == [stone]
         assert ledger.entries(f"user-{name}") == []
 
 
+def test_forget_refuses_a_receipt_of_another_subject_or_signer(ledger: erasekit.Ledger) -> None:
+    fill(ledger, "victim")
+    fill(ledger, "attacker")
+    theirs = erased(ledger, "attacker", "job-a")
+    with pytest.raises(erasekit.ReceiptError) as info:
+        ledger.forget("victim", theirs)
+    assert info.value.code == "receipt_mismatch"
+    forged = erased(ledger, "victim", "job-f", key=bytes(range(32)))
+    with pytest.raises(erasekit.ReceiptError) as info:
+        ledger.forget("victim", forged)
+    assert info.value.code == "receipt_mismatch"
+    # A receipt signed with a fixed key of the old tests, and a plain receipt id: refused too.
+    with pytest.raises(erasekit.ReceiptError) as info:
+        ledger.forget("victim", signed_receipt("job-x", ledger.subject_key, "victim"))
+    assert info.value.code == "receipt_mismatch"
+    with pytest.raises(erasekit.ReceiptError):
+        ledger.forget("victim", "job-x")
+    assert len(ledger.entries("victim")) == len(every_source())  # nothing was forgotten
+    assert ledger.receipts() == []
+
+
 def test_forget_refuses_a_tampered_receipt(ledger: erasekit.Ledger) -> None:
     fill(ledger, "user-42")
-    receipt = signed_receipt("job-7f3a", ledger.subject_key, "user-42")
+    receipt = erased(ledger, "user-42", "job-7f3a")
     receipt["receipt"]["receipt_id"] = "job-other"
     with pytest.raises(erasekit.ReceiptError) as info:
         ledger.forget("user-42", receipt)
@@ -499,6 +538,18 @@ def test_forget_refuses_a_receipt_of_the_wrong_type(ledger: erasekit.Ledger) -> 
         with pytest.raises(erasekit.InputError) as info:
             ledger.forget("user-42", receipt)  # type: ignore[arg-type]
         assert info.value.details["field"] == "receipt"
+
+
+def test_the_receipt_key_is_the_ledgers_own(shared_backend: Backend) -> None:
+    ledger = shared_backend.open()
+    public = ledger.receipt_public_key()
+    assert len(public) == 64 and public == erasekit.receipt_public_key(ledger._receipt_key)
+    ledger.close()
+    again = shared_backend.open()
+    assert again.receipt_public_key() == public
+    receipt = erased(again, "user-1", "job-1", allow_empty=True)
+    assert receipt["signature"]["public_key"] == public
+    again.close()
 
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -611,7 +662,8 @@ def test_export_import_round_trip() -> None:
     ledger = erasekit.Ledger.memory()
     fill(ledger, "user-42")
     fill(ledger, "Zoë 👩‍💻")
-    stone = ledger.forget("user-42", "receipt-1")
+    receipt = erased(ledger, "user-42", "receipt-1")
+    stone = ledger.forget("user-42", receipt)
     text = ledger.export()
     for data in (text, text.encode()):
         copy = erasekit.Ledger.import_(data)
@@ -622,6 +674,8 @@ def test_export_import_round_trip() -> None:
         assert copy.identifiers("Zoë 👩‍💻") == ledger.identifiers("Zoë 👩‍💻")
         assert copy.jobs() == ledger.jobs()
         assert copy.tombstones("user-42") == [stone]
+        assert copy.receipts() == [receipt]
+        assert copy.receipt_public_key() == ledger.receipt_public_key()
     assert erasekit.Ledger.from_export(text).export() == text
 
 
@@ -839,7 +893,7 @@ def test_no_value_is_spliced_into_sql(dialect: str) -> None:
         *sql.record(subject, every_source(), AT),
         *sql.link(subject, ["+447700900123", USER]),
         sql.select_entries(subject),
-        *sql.forget(subject, bytes(32), "receipt-1", AT)[0],
+        *erasekit._native.ErasureSql(dialect).claim_new("job-1", subject, "{}", "me", AT, 60_000)["before"],
         sql.save_job("job-1", subject, "running", "{}", AT),
     ]
     for statement in statements:

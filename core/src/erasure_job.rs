@@ -74,6 +74,8 @@ pub struct ErasureJob {
     in_flight: CallTable,
     events: VecDeque<JobEvent>,
     token: Option<(String, UnixMillis)>,
+    /// No call starts at or after this time (the run's local lease deadline).
+    hold: Option<UnixMillis>,
 }
 
 impl ErasureJob {
@@ -105,6 +107,7 @@ impl ErasureJob {
             in_flight: CallTable::default(),
             events: VecDeque::new(),
             token: None,
+            hold: None,
         };
         if let Some(r) = restored {
             job.limiter = r.limiter;
@@ -143,6 +146,12 @@ impl ErasureJob {
         &self.config
     }
 
+    /// Starts no call at or after `until` (`None`: no limit): a run holding a lease on its job
+    /// in a ledger sets its local lease deadline here, and moves it on each renewal.
+    pub fn hold_until(&mut self, until: Option<UnixMillis>) {
+        self.hold = until;
+    }
+
     /// The job id.
     pub fn job_id(&self) -> &str {
         &self.config.job_id
@@ -170,6 +179,9 @@ impl ErasureJob {
     /// Poll until `None` after construction, after every `handle_*` and when the timeout fires.
     #[must_use]
     pub fn poll_request(&mut self, now: UnixMillis, auth: Auth<'_>) -> Option<Call> {
+        if self.hold.is_some_and(|hold| now >= hold) {
+            return None; // past the lease deadline: renew it first (see `hold_until`)
+        }
         loop {
             if self.in_flight.len() >= self.config.max_in_flight as usize {
                 return None;

@@ -46,6 +46,10 @@ pub struct PlanOptions {
     pub conversation_api: ConversationApi,
     /// Records older than this many months are gone from Vonage (13-month retention).
     pub retention_months: u32,
+    /// Plan an erasure of nothing on purpose when the subject has no entries. Without it,
+    /// planning a subject the ledger never saw is `unknown_subject`: a typo in a name must not
+    /// end in a signed "0 operations, on time" receipt and a tombstone.
+    pub allow_empty: bool,
 }
 
 impl Default for PlanOptions {
@@ -56,6 +60,7 @@ impl Default for PlanOptions {
             delete_conversations: false,
             conversation_api: ConversationApi::V1,
             retention_months: 13,
+            allow_empty: false,
         }
     }
 }
@@ -158,6 +163,9 @@ impl ErasurePlan {
     ) -> Result<Self> {
         let subject_hash = subject_hash(subject_key, subject)?;
         check_time("now", now)?;
+        if entries.is_empty() && !options.allow_empty {
+            return Err(Error::UnknownSubject);
+        }
         if options.retention_months == 0 || options.retention_months > 120 {
             return Err(Error::InvalidArgument {
                 field: "retention_months".into(),

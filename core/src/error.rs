@@ -153,6 +153,34 @@ pub enum Error {
     /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
     #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
     InvalidPrivateKey,
+    /// An erasure was planned for a subject the ledger has no entry for, without `allow_empty`.
+    /// The subject itself is not repeated: it is personal data.
+    #[error("unknown subject: the ledger has no entry for this subject (plan with allow_empty to erase nothing on purpose)")]
+    UnknownSubject,
+    /// A ledger opened without `create` does not exist.
+    #[error("ledger not found: {reason}")]
+    LedgerNotFound {
+        /// Which ledger, and how to create it.
+        reason: String,
+    },
+    /// Another erasure of the same subject holds the lease (or the job is held by another run).
+    #[error("subject busy: {reason}")]
+    SubjectBusy {
+        /// Which job holds it.
+        reason: String,
+    },
+    /// The run's lease on its job was taken over (it expired) or the job row is gone.
+    #[error("lease lost: {reason}")]
+    LeaseLost {
+        /// What was found instead.
+        reason: String,
+    },
+    /// A receipt given to `forget` is not for this subject or not signed by this ledger's key.
+    #[error("receipt mismatch: {reason}")]
+    ReceiptMismatch {
+        /// What did not match.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -176,6 +204,11 @@ impl Error {
             Error::JobNotFinished { .. } => "job_not_finished",
             Error::InvalidReceipt { .. } => "invalid_receipt",
             Error::BadSignature { .. } => "bad_signature",
+            Error::UnknownSubject => "unknown_subject",
+            Error::LedgerNotFound { .. } => "ledger_not_found",
+            Error::SubjectBusy { .. } => "subject_busy",
+            Error::LeaseLost { .. } => "lease_lost",
+            Error::ReceiptMismatch { .. } => "receipt_mismatch",
         }
     }
 
@@ -189,11 +222,16 @@ impl Error {
             | Error::InvalidBaseUrl { .. }
             | Error::InvalidArgument { .. }
             | Error::InvalidSubject { .. }
-            | Error::InvalidPhone { .. } => ErrorFamily::Input,
+            | Error::InvalidPhone { .. }
+            | Error::UnknownSubject => ErrorFamily::Input,
             Error::InvalidPayload { .. } | Error::PayloadTooLarge { .. } => ErrorFamily::Payload,
-            Error::Storage { .. } => ErrorFamily::Storage,
-            Error::JobNotFinished { .. } => ErrorFamily::Job,
-            Error::InvalidReceipt { .. } | Error::BadSignature { .. } => ErrorFamily::Receipt,
+            Error::Storage { .. } | Error::LedgerNotFound { .. } => ErrorFamily::Storage,
+            Error::JobNotFinished { .. } | Error::SubjectBusy { .. } | Error::LeaseLost { .. } => {
+                ErrorFamily::Job
+            }
+            Error::InvalidReceipt { .. }
+            | Error::BadSignature { .. }
+            | Error::ReceiptMismatch { .. } => ErrorFamily::Receipt,
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
@@ -262,6 +300,19 @@ impl Error {
                 reason: String::new(),
             },
             Error::BadSignature {
+                reason: String::new(),
+            },
+            Error::UnknownSubject,
+            Error::LedgerNotFound {
+                reason: String::new(),
+            },
+            Error::SubjectBusy {
+                reason: String::new(),
+            },
+            Error::LeaseLost {
+                reason: String::new(),
+            },
+            Error::ReceiptMismatch {
                 reason: String::new(),
             },
         ];

@@ -2,18 +2,19 @@
 //!
 //! Opening is a short conversation with the host: run [`LedgerSchema::bootstrap`], read the
 //! meta table with [`LedgerSchema::read_meta`], run what [`LedgerSchema::open`] returns in one
-//! transaction, read the meta table again and take the key with [`LedgerSchema::key_from_meta`].
+//! transaction, read the meta table again and take the keys with [`LedgerSchema::key_from_meta`]
+//! and [`LedgerSchema::receipt_key_from_meta`].
 
 use crate::error::{Error, Result};
 use crate::sql::{column_text, Dialect, SqlValue, Statement};
 use crate::subject::hex;
 
 /// The schema version this core writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Migrations: `MIGRATIONS[n]` takes the schema from version `n` to `n + 1`.
 /// `{blob}` and `{bigint}` are replaced per dialect.
-const MIGRATIONS: [&[&str]; 1] = [&[
+const MIGRATIONS: [&[&str]; 2] = [&[
     "CREATE TABLE IF NOT EXISTS erasekit_entries (
         subject TEXT NOT NULL,
         kind TEXT NOT NULL,
@@ -46,6 +47,23 @@ const MIGRATIONS: [&[&str]; 1] = [&[
         snapshot TEXT NOT NULL,
         updated_at {bigint} NOT NULL
     )",
+],
+// Version 2: stored receipts (they hold no personal data: the subject is a keyed hash) and a
+// lease on each job row, so that one erasure per subject runs at a time.
+&[
+    "CREATE TABLE IF NOT EXISTS erasekit_receipts (
+        receipt_id TEXT PRIMARY KEY,
+        subject_hash TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        stored_at {bigint} NOT NULL
+    )",
+    "ALTER TABLE erasekit_jobs ADD COLUMN {if_not_exists}owner TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE erasekit_jobs ADD COLUMN {if_not_exists}attempt {bigint} NOT NULL DEFAULT 0",
+    "ALTER TABLE erasekit_jobs ADD COLUMN {if_not_exists}lease_expires_at {bigint} NOT NULL DEFAULT 0",
+    // Version 1 had no leases: a job left `running` then is a crashed run. It becomes
+    // `stopped` (resumable) so that the index below can hold.
+    "UPDATE erasekit_jobs SET state = 'stopped' WHERE state = 'running'",
+    "CREATE UNIQUE INDEX IF NOT EXISTS erasekit_jobs_one_running ON erasekit_jobs (subject) WHERE state = 'running'",
 ]];
 
 /// Builds the schema statements for one dialect.
@@ -73,7 +91,9 @@ impl LedgerSchema {
     }
 
     /// What to run (in one transaction) to bring the ledger to [`SCHEMA_VERSION`] and give it a
-    /// subject key. `entropy` (32 random bytes from the host) becomes the key of a new ledger.
+    /// subject key and a receipt key. `entropy` (64 random bytes from the host): the first 32
+    /// become the subject key of a new ledger, the last 32 the Ed25519 seed of its receipt key
+    /// (a version 1 ledger gets its receipt key on upgrade).
     pub fn open(
         &self,
         meta_rows: &[Vec<serde_json::Value>],
@@ -97,18 +117,21 @@ impl LedgerSchema {
         if meta.version < SCHEMA_VERSION {
             out.push(self.set_meta("schema_version", &SCHEMA_VERSION.to_string(), true));
         }
+        if (meta.key.is_none() || meta.receipt_key.is_none()) && entropy.len() < 64 {
+            return Err(Error::InvalidArgument {
+                field: "entropy".into(),
+                reason: format!(
+                    "new ledger keys need 64 random bytes, got {}",
+                    entropy.len()
+                ),
+            });
+        }
+        // Never overwrite: a concurrent opener may have won; both then read the same key back.
         if meta.key.is_none() {
-            if entropy.len() < 32 {
-                return Err(Error::InvalidArgument {
-                    field: "entropy".into(),
-                    reason: format!(
-                        "a new ledger key needs 32 random bytes, got {}",
-                        entropy.len()
-                    ),
-                });
-            }
-            // Never overwrite: a concurrent opener may have won; both then read the same key back.
             out.push(self.set_meta("subject_key", &hex(&entropy[..32]), false));
+        }
+        if meta.receipt_key.is_none() {
+            out.push(self.set_meta("receipt_key", &hex(&entropy[32..64]), false));
         }
         Ok(out)
     }
@@ -132,12 +155,31 @@ impl LedgerSchema {
         })
     }
 
+    /// The ledger's receipt signing key (a 32-byte Ed25519 seed) from the meta rows read after
+    /// `open`. Receipts of runs with this ledger are signed with it, and `forget` accepts only
+    /// receipts it signed.
+    pub fn receipt_key_from_meta(&self, meta_rows: &[Vec<serde_json::Value>]) -> Result<Vec<u8>> {
+        let meta = Meta::read(meta_rows)?;
+        let key = meta.receipt_key.ok_or_else(|| Error::Storage {
+            reason: "the ledger has no receipt key".into(),
+        })?;
+        unhex(&key)
+            .filter(|k| k.len() == 32)
+            .ok_or_else(|| Error::Storage {
+                reason: "the stored receipt key is not 32 bytes of hex".into(),
+            })
+    }
+
     fn render(&self, sql: &str) -> String {
-        let (bigint, blob) = match self.dialect {
-            Dialect::Sqlite => ("INTEGER", "BLOB"),
-            Dialect::Postgres => ("BIGINT", "BYTEA"),
+        // PostgreSQL: a concurrent opener may add the same column first (it waits on the table
+        // lock, then must not fail); SQLite serialises openers, and has no such clause.
+        let (bigint, blob, if_not_exists) = match self.dialect {
+            Dialect::Sqlite => ("INTEGER", "BLOB", ""),
+            Dialect::Postgres => ("BIGINT", "BYTEA", "IF NOT EXISTS "),
         };
-        sql.replace("{bigint}", bigint).replace("{blob}", blob)
+        sql.replace("{bigint}", bigint)
+            .replace("{blob}", blob)
+            .replace("{if_not_exists}", if_not_exists)
     }
 
     fn set_meta(&self, name: &str, value: &str, overwrite: bool) -> Statement {
@@ -161,6 +203,7 @@ impl LedgerSchema {
 struct Meta {
     version: u32,
     key: Option<String>,
+    receipt_key: Option<String>,
 }
 
 impl Meta {
@@ -168,6 +211,7 @@ impl Meta {
         let mut meta = Meta {
             version: 0,
             key: None,
+            receipt_key: None,
         };
         for row in rows {
             let name = column_text(row, 0, "erasekit_meta.name")?;
@@ -179,6 +223,7 @@ impl Meta {
                     })?
                 }
                 "subject_key" => meta.key = Some(value),
+                "receipt_key" => meta.receipt_key = Some(value),
                 _ => {}
             }
         }
@@ -186,7 +231,7 @@ impl Meta {
     }
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }

@@ -16,7 +16,7 @@ const ENTRY_COLUMNS: &str =
 /// Builds ledger statements in one dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LedgerSql {
-    dialect: Dialect,
+    pub(crate) dialect: Dialect,
 }
 
 /// A saved erasure job as read back from the ledger.
@@ -149,7 +149,7 @@ impl LedgerSql {
 
     /// Text ordering by bytes in every deployment (PostgreSQL's default follows the locale),
     /// so both backends and the memory ledger list things in the same order.
-    fn byte_order(&self) -> &'static str {
+    pub(crate) fn byte_order(&self) -> &'static str {
         match self.dialect {
             Dialect::Sqlite => "",
             Dialect::Postgres => " COLLATE \"C\"",
@@ -161,37 +161,6 @@ impl LedgerSql {
         rows.iter()
             .map(|row| column_text(row, 0, "subject"))
             .collect()
-    }
-
-    /// Forgets `subject`: deletes its entries, identifiers and jobs and keeps one tombstone
-    /// (keyed hash, receipt id, time). Run all statements in one transaction.
-    pub fn forget(
-        &self,
-        subject: &str,
-        key: &[u8],
-        receipt_id: &str,
-        at: UnixMillis,
-    ) -> Result<Vec<Statement>> {
-        let hash = subject_hash(key, subject)?;
-        check_time("at", at)?;
-        check_receipt_id(receipt_id)?;
-        let p1 = self.dialect.placeholder(1);
-        let delete = |table: &str| Statement {
-            sql: format!("DELETE FROM {table} WHERE subject = {p1}"),
-            params: vec![subject.into()],
-        };
-        Ok(vec![
-            delete("erasekit_entries"),
-            delete("erasekit_identifiers"),
-            delete("erasekit_jobs"),
-            Statement {
-                sql: format!(
-                    "INSERT INTO erasekit_tombstones (subject_hash, receipt_id, forgotten_at) VALUES {} ON CONFLICT (subject_hash, receipt_id) DO NOTHING",
-                    self.dialect.tuple(1, 3)
-                ),
-                params: vec![hash.into(), receipt_id.into(), at.into()],
-            },
-        ])
     }
 
     /// Selects the tombstones of `subject` as rows of `(receipt_id, forgotten_at)`.

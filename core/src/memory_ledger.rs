@@ -3,7 +3,9 @@
 use crate::error::{Error, Result};
 use crate::identifier::Identifier;
 use crate::ledger_entry::LedgerEntry;
+use crate::ledger_settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
 use crate::ledger_sql::{check_receipt_id, StoredJob};
+use crate::ledger_sql_erasure::Lease;
 use crate::subject::{check_subject, subject_hash};
 use crate::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
@@ -16,9 +18,23 @@ pub struct MemoryLedger {
     format: u32,
     /// Hex of the subject key (keyed hashes in tombstones).
     key: String,
+    /// Hex of the receipt key (Ed25519 seed); empty in exports of erasekit 0.1.
+    #[serde(default)]
+    receipt_key: String,
     subjects: BTreeMap<String, SubjectRecord>,
     tombstones: Vec<Tombstone>,
     jobs: BTreeMap<String, StoredJobRecord>,
+    /// Stored receipts, oldest first.
+    #[serde(default)]
+    receipts: Vec<StoredReceipt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredReceipt {
+    receipt_id: String,
+    subject_hash: String,
+    receipt: String,
+    stored_at: UnixMillis,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -44,15 +60,24 @@ struct StoredJobRecord {
     state: String,
     snapshot: String,
     updated_at: UnixMillis,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    attempt: u64,
+    #[serde(default)]
+    lease_expires_at: UnixMillis,
 }
 
 impl MemoryLedger {
-    /// An empty ledger; `key` (≥ 16 random bytes from the host) keys the tombstone hashes.
-    pub fn new(key: &[u8]) -> Result<Self> {
+    /// An empty ledger; `key` (≥ 16 random bytes from the host) keys the tombstone hashes and
+    /// `receipt_key` (a 32-byte Ed25519 seed from the host) signs its runs' receipts.
+    pub fn new(key: &[u8], receipt_key: &[u8]) -> Result<Self> {
         subject_hash(key, "probe")?;
+        crate::receipt::receipt_public_key(receipt_key)?;
         Ok(MemoryLedger {
             format: 1,
             key: crate::subject::hex(key),
+            receipt_key: crate::subject::hex(receipt_key),
             ..Default::default()
         })
     }
@@ -121,13 +146,64 @@ impl MemoryLedger {
         self.subjects.keys().cloned().collect()
     }
 
-    /// Deletes everything about `subject` and keeps a tombstone; returns it.
-    /// Forgetting again with the same receipt keeps the first tombstone, as the SQL ledger does.
-    pub fn forget(&mut self, subject: &str, receipt_id: &str, at: UnixMillis) -> Result<Tombstone> {
+    /// Stores the receipt and forgets what it settles (see `LedgerSql::forget`): the settled
+    /// entries and the receipt's job; the subject's identifiers and jobs, with a tombstone,
+    /// only when none of its entries remains. Returns the tombstone, or `None` when entries
+    /// remain. The receipt must name `subject` and be signed by this ledger's receipt key.
+    pub fn forget(
+        &mut self,
+        subject: &str,
+        receipt_json: &str,
+        at: UnixMillis,
+    ) -> Result<Option<Tombstone>> {
+        let settled = Settled::check(
+            receipt_json,
+            subject,
+            &self.key_bytes()?,
+            &self.receipt_key()?,
+        )?;
+        check_time("at", at)?;
+        self.settle(subject, &settled, at)
+    }
+
+    fn settle(
+        &mut self,
+        subject: &str,
+        settled: &Settled,
+        at: UnixMillis,
+    ) -> Result<Option<Tombstone>> {
+        if !self
+            .receipts
+            .iter()
+            .any(|r| r.receipt_id == settled.receipt_id)
+        {
+            self.receipts.push(StoredReceipt {
+                receipt_id: settled.receipt_id.clone(),
+                subject_hash: settled.subject_hash.clone(),
+                receipt: settled.receipt_json.clone(),
+                stored_at: at,
+            });
+        }
+        let gone: HashSet<(String, String, String)> = settled
+            .keys
+            .iter()
+            .map(|(k, p, id)| ((*k).to_owned(), (*p).to_owned(), id.clone()))
+            .collect();
+        self.jobs.remove(&settled.receipt_id);
+        let left = match self.subjects.get_mut(subject) {
+            Some(record) => {
+                record.entries.retain(|e| !gone.contains(&stored_key(e)));
+                record.entries.len()
+            }
+            None => 0,
+        };
+        if left > 0 {
+            return Ok(None);
+        }
         let tombstone = Tombstone {
-            subject_hash: subject_hash(&self.key_bytes()?, subject)?,
-            receipt_id: check_receipt_id(receipt_id)?.to_owned(),
-            forgotten_at: check_time("at", at)?,
+            subject_hash: settled.subject_hash.clone(),
+            receipt_id: check_receipt_id(&settled.receipt_id)?.to_owned(),
+            forgotten_at: at,
         };
         self.subjects.remove(subject);
         self.jobs.retain(|_, job| job.subject != subject);
@@ -135,10 +211,175 @@ impl MemoryLedger {
             t.subject_hash == tombstone.subject_hash && t.receipt_id == tombstone.receipt_id
         };
         if let Some(existing) = self.tombstones.iter().find(same) {
-            return Ok(existing.clone());
+            return Ok(Some(existing.clone()));
         }
         self.tombstones.push(tombstone.clone());
-        Ok(tombstone)
+        Ok(Some(tombstone))
+    }
+
+    /// Claims a new job (`existing` false) or takes over a saved one (`existing` true) for
+    /// `owner`, with the SQL ledger's rules: one `running` job per subject; a running job is
+    /// taken over only once its lease expired. `subject_busy` otherwise.
+    #[allow(clippy::too_many_arguments)]
+    pub fn claim(
+        &mut self,
+        job_id: &str,
+        subject: &str,
+        snapshot: &str,
+        owner: &str,
+        existing: bool,
+        now: UnixMillis,
+        lease_ms: u64,
+    ) -> Result<LeaseTimes> {
+        check_subject(subject)?;
+        check_receipt_id(job_id)?;
+        check_owner(owner)?;
+        check_time("now", now)?;
+        let expires = now + check_lease_ms(lease_ms)?;
+        let busy = || Error::SubjectBusy {
+            reason: "another run is erasing this subject (its lease has not expired)".into(),
+        };
+        let subject = if existing {
+            self.jobs
+                .get(job_id)
+                .map(|j| j.subject.clone())
+                .ok_or_else(busy)?
+        } else {
+            subject.to_owned()
+        };
+        for (id, job) in self.jobs.iter_mut() {
+            if job.subject == subject && id != job_id && job.state == "running" {
+                if job.lease_expires_at > now {
+                    return Err(busy());
+                }
+                job.state = "stopped".into();
+            }
+        }
+        let attempt = match self.jobs.get_mut(job_id) {
+            Some(job) if existing => {
+                if job.state == "running" && job.lease_expires_at > now {
+                    return Err(busy());
+                }
+                job.attempt += 1;
+                job.state = "running".into();
+                job.owner = owner.to_owned();
+                job.lease_expires_at = expires;
+                job.updated_at = now;
+                job.attempt
+            }
+            Some(_) => return Err(busy()),
+            None if existing => return Err(busy()),
+            None => {
+                self.jobs.insert(
+                    job_id.to_owned(),
+                    StoredJobRecord {
+                        subject,
+                        state: "running".into(),
+                        snapshot: snapshot.to_owned(),
+                        updated_at: now,
+                        owner: owner.to_owned(),
+                        attempt: 1,
+                        lease_expires_at: expires,
+                    },
+                );
+                1
+            }
+        };
+        Ok(LeaseTimes::new(attempt, now, lease_ms))
+    }
+
+    /// Renews `lease` and saves `snapshot` (`state` `running`), or releases it (`stopped`);
+    /// `lease_lost` when another run took the job over.
+    pub fn renew(
+        &mut self,
+        lease: &Lease,
+        state: &str,
+        snapshot: &str,
+        now: UnixMillis,
+        lease_ms: u64,
+    ) -> Result<LeaseTimes> {
+        check_time("now", now)?;
+        let expires = match state {
+            "running" => now + check_lease_ms(lease_ms)?,
+            "stopped" => 0,
+            other => {
+                return Err(Error::InvalidArgument {
+                    field: "state".into(),
+                    reason: format!("expected running or stopped, got {other:?}"),
+                })
+            }
+        };
+        let job = self.held(lease)?;
+        job.state = state.to_owned();
+        job.snapshot = snapshot.to_owned();
+        job.updated_at = now;
+        job.lease_expires_at = expires;
+        Ok(LeaseTimes::new(lease.attempt, now, lease_ms))
+    }
+
+    /// The end of a run under `lease`: drops the job's row, stores the receipt and forgets
+    /// what it settles (see [`MemoryLedger::forget`]).
+    pub fn finish(
+        &mut self,
+        lease: &Lease,
+        subject: &str,
+        receipt_json: &str,
+        at: UnixMillis,
+    ) -> Result<Option<Tombstone>> {
+        let settled = Settled::check(
+            receipt_json,
+            subject,
+            &self.key_bytes()?,
+            &self.receipt_key()?,
+        )?;
+        check_time("at", at)?;
+        self.held(lease)?;
+        self.jobs.remove(&lease.job_id);
+        self.settle(subject, &settled, at)
+    }
+
+    fn held(&mut self, lease: &Lease) -> Result<&mut StoredJobRecord> {
+        self.jobs
+            .get_mut(&lease.job_id)
+            .filter(|j| j.owner == lease.owner && j.attempt == lease.attempt)
+            .ok_or_else(|| Error::LeaseLost {
+                reason: "another run took this job over (or it is gone); this run stops".into(),
+            })
+    }
+
+    /// A stored receipt by id.
+    pub fn receipt(&self, receipt_id: &str) -> Option<serde_json::Value> {
+        self.receipts
+            .iter()
+            .find(|r| r.receipt_id == receipt_id)
+            .and_then(|r| serde_json::from_str(&r.receipt).ok())
+    }
+
+    /// Every stored receipt, oldest first.
+    pub fn receipts(&self) -> Vec<serde_json::Value> {
+        self.receipts
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.receipt).ok())
+            .collect()
+    }
+
+    /// The receipt key (Ed25519 seed) that signs this ledger's receipts.
+    pub fn receipt_key(&self) -> Result<Vec<u8>> {
+        crate::ledger_schema::unhex(&self.receipt_key)
+            .filter(|k| k.len() == 32)
+            .ok_or_else(|| Error::Storage {
+                reason: "the ledger has no receipt key".into(),
+            })
+    }
+
+    /// Gives a ledger imported from an export of erasekit 0.1 its receipt key (a 32-byte
+    /// seed from the host); keeps an existing one.
+    pub fn ensure_receipt_key(&mut self, receipt_key: &[u8]) -> Result<()> {
+        if self.receipt_key().is_err() {
+            crate::receipt::receipt_public_key(receipt_key)?;
+            self.receipt_key = crate::subject::hex(receipt_key);
+        }
+        Ok(())
     }
 
     /// The subject key bytes, e.g. to plan an erasure from this ledger.
@@ -164,18 +405,25 @@ impl MemoryLedger {
             .collect())
     }
 
-    /// Saves a job checkpoint.
+    /// Saves a job checkpoint (a job's lease, if any, is kept, as the SQL ledger keeps it).
     pub fn save_job(&mut self, job: &StoredJob) -> Result<()> {
         check_subject(&job.subject)?;
-        self.jobs.insert(
-            job.job_id.clone(),
-            StoredJobRecord {
+        let updated_at = check_time("updated_at", job.updated_at)?;
+        let record = self
+            .jobs
+            .entry(job.job_id.clone())
+            .or_insert_with(|| StoredJobRecord {
                 subject: job.subject.clone(),
-                state: job.state.clone(),
-                snapshot: job.snapshot.clone(),
-                updated_at: check_time("updated_at", job.updated_at)?,
-            },
-        );
+                state: String::new(),
+                snapshot: String::new(),
+                updated_at,
+                owner: String::new(),
+                attempt: 0,
+                lease_expires_at: 0,
+            });
+        record.state = job.state.clone();
+        record.snapshot = job.snapshot.clone();
+        record.updated_at = updated_at;
         Ok(())
     }
 

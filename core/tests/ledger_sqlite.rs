@@ -1,8 +1,7 @@
 //! Runs the core's SQLite statements against a real SQLite, as a host would.
 
 use erasekit_core::{
-    capture, subject_hash, Dialect, Identifier, LedgerEntry, LedgerSchema, LedgerSql, SqlValue,
-    Statement, StoredJob,
+    capture, Dialect, Identifier, LedgerEntry, LedgerSchema, LedgerSql, SqlValue, Statement,
 };
 use rusqlite::{params_from_iter, types::Value as Sql, Connection};
 use serde_json::{json, Value};
@@ -44,7 +43,7 @@ fn open(conn: &Connection) -> Vec<u8> {
     let schema = LedgerSchema::new(Dialect::Sqlite);
     exec(conn, &schema.bootstrap());
     let meta = query(conn, &schema.read_meta());
-    exec(conn, &schema.open(&meta, &[7u8; 32]).unwrap());
+    exec(conn, &schema.open(&meta, &[7u8; 64]).unwrap());
     schema
         .key_from_meta(&query(conn, &schema.read_meta()))
         .unwrap()
@@ -74,7 +73,7 @@ fn open_is_idempotent_and_keeps_the_first_key() {
     let first = open(&conn);
     let schema = LedgerSchema::new(Dialect::Sqlite);
     let meta = query(&conn, &schema.read_meta());
-    assert!(schema.open(&meta, &[9u8; 32]).unwrap().is_empty());
+    assert!(schema.open(&meta, &[9u8; 64]).unwrap().is_empty());
     assert_eq!(open(&conn), first);
     exec(
         &conn,
@@ -84,7 +83,7 @@ fn open_is_idempotent_and_keeps_the_first_key() {
         }],
     );
     let err = schema
-        .open(&query(&conn, &schema.read_meta()), &[0; 32])
+        .open(&query(&conn, &schema.read_meta()), &[0; 64])
         .unwrap_err();
     assert_eq!(err.code(), "storage");
 }
@@ -134,57 +133,6 @@ fn record_batches_many_entries() {
 }
 
 #[test]
-fn forget_leaves_only_a_keyed_tombstone() {
-    let conn = Connection::open_in_memory().unwrap();
-    let key = open(&conn);
-    let sql = LedgerSql::new(Dialect::Sqlite);
-    exec(&conn, &sql.record("user-42", &sample_entries(), 1).unwrap());
-    exec(&conn, &sql.record("user-43", &sample_entries(), 1).unwrap());
-    exec(
-        &conn,
-        &sql.link("user-42", &[Identifier::phone("+44 7700 900123").unwrap()])
-            .unwrap(),
-    );
-    let job = StoredJob {
-        job_id: "job-1".into(),
-        subject: "user-42".into(),
-        state: "finished".into(),
-        snapshot: "{}".into(),
-        updated_at: 3,
-    };
-    exec(&conn, &[sql.save_job(&job).unwrap()]);
-    assert_eq!(
-        sql.decode_jobs(&query(&conn, &sql.select_job("job-1")))
-            .unwrap(),
-        vec![job]
-    );
-
-    exec(
-        &conn,
-        &sql.forget("user-42", &key, "receipt-1", 10).unwrap(),
-    );
-    assert!(query(&conn, &sql.select_entries("user-42").unwrap()).is_empty());
-    assert!(query(&conn, &sql.select_identifiers("user-42").unwrap()).is_empty());
-    assert!(query(&conn, &sql.select_job("job-1")).is_empty());
-    assert_eq!(
-        query(&conn, &sql.select_entries("user-43").unwrap()).len(),
-        3
-    );
-    let stones = query(&conn, &sql.select_tombstones("user-42", &key).unwrap());
-    assert_eq!(stones, vec![vec![json!("receipt-1"), json!(10)]]);
-    // Nothing in the database names the subject any more.
-    let dump: Vec<Vec<Value>> = query(
-        &conn,
-        &Statement::plain("SELECT subject_hash || receipt_id FROM erasekit_tombstones"),
-    );
-    assert!(!format!("{dump:?}").contains("user-42"));
-    assert_eq!(
-        dump[0][0].as_str().unwrap(),
-        format!("{}receipt-1", subject_hash(&key, "user-42").unwrap())
-    );
-}
-
-#[test]
 fn bad_subjects_are_refused() {
     let sql = LedgerSql::new(Dialect::Sqlite);
     assert_eq!(
@@ -215,7 +163,7 @@ fn memory_and_sqlite_ledgers_agree() {
     let conn = Connection::open_in_memory().unwrap();
     let key = open(&conn);
     let sql = LedgerSql::new(Dialect::Sqlite);
-    let mut memory = MemoryLedger::new(&key).unwrap();
+    let mut memory = MemoryLedger::new(&key, &[1u8; 32]).unwrap();
     // Same created_at for all: the order falls to kind, product and id as text.
     let mut entries = sample_entries();
     entries.extend(
@@ -252,20 +200,6 @@ fn memory_and_sqlite_ledgers_agree() {
         .decode_identifiers(&query(&conn, &sql.select_identifiers("s").unwrap()))
         .unwrap();
     assert_eq!(memory.identifiers("s").unwrap(), sql_idents);
-    // Forgetting twice with one receipt keeps one tombstone, the first, in both.
-    let first = memory.forget("s", "r-1", 10).unwrap();
-    assert_eq!(memory.forget("s", "r-1", 20).unwrap(), first);
-    assert_eq!(memory.tombstones("s").unwrap(), vec![first]);
-    exec(&conn, &sql.forget("s", &key, "r-1", 10).unwrap());
-    exec(&conn, &sql.forget("s", &key, "r-1", 20).unwrap());
-    assert_eq!(
-        query(&conn, &sql.select_tombstones("s", &key).unwrap()),
-        vec![vec![json!("r-1"), json!(10)]]
-    );
-    assert_eq!(
-        memory.forget("s", "", 1).unwrap_err().code(),
-        "invalid_argument"
-    );
     assert_eq!(
         sql.record("a\0b", &[], 1).unwrap_err().code(),
         "invalid_subject"

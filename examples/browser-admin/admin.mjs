@@ -212,7 +212,8 @@ $("erase-btn").addEventListener("click", async () => {
       baseUrl: baseUrl(),
       ledger, // forgets the subject in this ledger when done: download the export again after
       signal: controller.signal,
-      signingKey: signingKey(),
+      // With a ledger the run signs with the ledger's own receipt key; a typed key must be it.
+      ...($("signing-key").value.trim() === "" ? {} : { signingKey: signingKey() }),
       onProgress(e) {
         if ("counts" in e) {
           const c = e.counts;

@@ -136,7 +136,8 @@ def main() -> int:
         body = receipt["receipt"]
         print(json.dumps({k: body[k] for k in ("receipt_id", "subject_hash", "counts", "on_time")}, indent=2))
         print("deadline:", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(body["deadline"]["due_at"] / 1000)))
-        public_key = erasekit.receipt_public_key(bytes.fromhex(key_file.read_text().strip()))
+        with erasekit.Ledger.sqlite(str(LEDGER), create=False) as ledger:
+            public_key = ledger.receipt_public_key()  # receipts are signed with the ledger's key
         subprocess.run(cli + ["verify", str(RECEIPT), "--public-key", public_key], env=env, check=True)
 
         say("what Vonage holds now")

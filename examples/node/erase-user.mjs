@@ -16,9 +16,8 @@
 //
 // `--base-url` (or VONAGE_BASE_URL) points every API at another host: a regional one, or the
 // local simulator (`make sim`; credentials sim-key / sim-secret). The receipt is signed with
-// ERASEKIT_SIGNING_KEY (64 hex digits) or the key in `erasekit-signing.key` next to the
-// ledger, created on first use (the same file the Python `erasekit` command uses): back it up
-// and publish its public key. Exit status 0 when no operation failed, 1 otherwise, 130 when
+// the ledger's own receipt key (made with the ledger and kept in it: back the ledger up);
+// publish `await ledger.receiptPublicKey()`. Exit status 0 when no operation failed, 1 otherwise, 130 when
 // stopped.
 
 import { closeSync, openSync, readFileSync, writeSync, writeFileSync } from "node:fs";
@@ -46,25 +45,6 @@ if (!subject && !args.resume) {
 const baseUrl = args["base-url"];
 
 const iso = (ms) => (ms == null ? "-" : new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC");
-
-/** ERASEKIT_SIGNING_KEY, else erasekit-signing.key next to the ledger (made once, mode 0600). */
-function signingKey(ledgerPath) {
-  const hex = (text, where) => {
-    const key = Buffer.from(text.trim(), "hex");
-    if (key.length !== 32) throw new Error(`${where} must hold 64 hex digits`);
-    return new Uint8Array(key);
-  };
-  if (process.env.ERASEKIT_SIGNING_KEY) return hex(process.env.ERASEKIT_SIGNING_KEY, "ERASEKIT_SIGNING_KEY");
-  const file = join(dirname(resolve(ledgerPath)), "erasekit-signing.key");
-  try {
-    const fd = openSync(file, "wx", 0o600);
-    writeSync(fd, randomBytes(32).toString("hex") + "\n");
-    closeSync(fd);
-  } catch (err) {
-    if (err.code !== "EEXIST") throw err;
-  }
-  return hex(readFileSync(file, "ascii"), file);
-}
 
 const credentials = new Credentials({
   apiKey: process.env.VONAGE_API_KEY,
@@ -98,7 +78,6 @@ function progressLine() {
 
 /** Plans, runs and checks; resolves to the exit status. */
 async function main(ledger) {
-  const key = signingKey(args.ledger);
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   process.once("SIGTERM", () => controller.abort());
@@ -108,7 +87,6 @@ async function main(ledger) {
     ledger, // checkpoints; forgets the subject once the job is done
     signal: controller.signal,
     onProgress: progressLine(),
-    signingKey: key,
   };
 
   let receipt;
@@ -148,7 +126,7 @@ async function main(ledger) {
   // 3. The receipt: save it, then verify the file as anyone else would, against our key.
   const out = args["receipt-out"] ?? `receipt-${jobId}.json`;
   writeFileSync(out, JSON.stringify(receipt, null, 2) + "\n");
-  const publicKey = receiptPublicKey(key);
+  const publicKey = await ledger.receiptPublicKey();
   const body = verifyReceipt(readFileSync(out, "utf8"), publicKey);
   console.log(`receipt ${body.receipt_id} saved to ${out}; signature verified with public key ${publicKey}`);
   console.log(`  subject hash ${body.subject_hash}, on time: ${body.on_time}, counts ${JSON.stringify(body.counts)}`);

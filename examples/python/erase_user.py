@@ -16,8 +16,8 @@
 
 ``--base-url`` (or ``VONAGE_BASE_URL``) points every API at another host: a regional one, or
 the local simulator (``make sim``; its credentials are sim-key / sim-secret). The receipt is
-signed with ``ERASEKIT_SIGNING_KEY`` (64 hex digits) or the key in ``erasekit-signing.key``
-next to the ledger, created on first use: back it up and publish its public key.
+signed with the ledger's own receipt key (made when the ledger is created and kept in it: back
+the ledger up), and ``ledger.receipt_public_key()`` is the public key to publish.
 Exit status: 0 when every operation ended done, not found, expired or skipped; 1 otherwise;
 130 when stopped.
 """
@@ -36,7 +36,6 @@ from typing import Optional
 
 import erasekit
 from erasekit import Counts, ErasurePlan, JobEvent, Receipt
-from erasekit.job import signing_key
 
 
 def iso(ms: Optional[int]) -> str:
@@ -104,10 +103,9 @@ class ProgressLine:
         sys.stderr.flush()
 
 
-def check_receipt(receipt: Receipt, path: Path, key: bytes) -> None:
+def check_receipt(receipt: Receipt, path: Path, public_key: str) -> None:
     """Saves the receipt and verifies the file as someone else would, against our public key."""
     path.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
-    public_key = erasekit.receipt_public_key(key)
     body = erasekit.verify_receipt(path.read_text(encoding="utf-8"), public_key)
     print(f"receipt {body['receipt_id']} saved to {path}; signature verified with public key {public_key}")
     print(f"  subject hash {body['subject_hash']}, on time: {body['on_time']}, counts {body['counts']}")
@@ -146,22 +144,20 @@ def main(argv: Optional[list[str]] = None) -> int:
             job = erasekit.ErasureJob(plan, rate_per_second=args.rate)
             print(f"job {job.job_id}: erasing at up to {args.rate} requests/s", flush=True)
 
-        key = signing_key(None, ledger)  # $ERASEKIT_SIGNING_KEY, else erasekit-signing.key
         signal.signal(signal.SIGTERM, interrupt)  # SIGTERM stops as cleanly as Ctrl-C
         try:
             receipt = job.run(
                 credentials=credentials_from_env(),
                 base_url=args.base_url,
-                ledger=ledger,  # checkpoints; forgets the subject when nothing failed
+                ledger=ledger,  # a lease, checkpoints, the ledger's receipt key; forgets what is settled
                 on_progress=ProgressLine(),
-                signing_key=key,
             )
         except KeyboardInterrupt:
             # run() saved a "stopped" checkpoint; calls in flight are sent again on resume.
             print(f"\nstopped; the checkpoint is in the ledger: erase_user.py --resume {job.job_id}"
                   f" --ledger {args.ledger}", file=sys.stderr)
             return 130
-        check_receipt(receipt, Path(args.receipt_out or f"receipt-{job.job_id}.json"), key)
+        check_receipt(receipt, Path(args.receipt_out or f"receipt-{job.job_id}.json"), ledger.receipt_public_key())
 
         counts = receipt["receipt"]["counts"]
         for op in receipt["receipt"]["operations"]:

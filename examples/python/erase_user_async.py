@@ -12,8 +12,8 @@ Redact limit (170 requests/s) is per account, so the subjects share it: each job
 nothing failed, forgets its subject there; each receipt is saved and verified.
 
 ``--base-url`` (or ``VONAGE_BASE_URL``) points every API at another host, such as the local
-simulator. The receipt signing key is ``ERASEKIT_SIGNING_KEY`` or ``erasekit-signing.key``
-next to the ledger. Exit status: 0 when no operation failed for any subject, 1 otherwise.
+simulator. Receipts are signed with the ledger's own receipt key
+(``ledger.receipt_public_key()``). Exit status: 0 when no operation failed for any subject, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import httpx
 
 import erasekit
 from erasekit import JobEvent
-from erasekit.job import signing_key
 
 
 def credentials_from_env() -> erasekit.Credentials:
@@ -51,7 +50,6 @@ async def erase(
     credentials: erasekit.Credentials,
     base_url: Optional[str],
     rate: int,
-    key: bytes,
     receipts: Path,
 ) -> int:
     """Erases one subject; returns how many operations failed."""
@@ -76,11 +74,10 @@ async def erase(
         base_url=base_url,
         ledger=ledger,
         on_progress=progress,
-        signing_key=key,
     )
     path = receipts / f"receipt-{job.job_id}.json"
     path.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
-    body = erasekit.verify_receipt(path.read_text(encoding="utf-8"), erasekit.receipt_public_key(key))
+    body = erasekit.verify_receipt(path.read_text(encoding="utf-8"), ledger.receipt_public_key())
     print(f"{subject}: receipt {body['receipt_id']} verified, saved to {path}", flush=True)
     return body["counts"]["failed"]
 
@@ -91,11 +88,10 @@ async def main_async(args: argparse.Namespace) -> int:
     credentials = credentials_from_env()
     rate = max(1, args.rate // len(args.subjects))
     with erasekit.Ledger.sqlite(args.ledger) as ledger:
-        key = signing_key(None, ledger)
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
         async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
             failed = await asyncio.gather(*(
-                erase(subject, ledger, client, credentials, args.base_url, rate, key, receipts)
+                erase(subject, ledger, client, credentials, args.base_url, rate, receipts)
                 for subject in args.subjects
             ))
         for subject, count in zip(args.subjects, failed):

@@ -8,6 +8,7 @@ import httpx
 
 from erasekit.types import ApiBaseUrls, ErrorCode, HttpRequest, HttpResponse, RedactOutcome
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
+from erasekit.types import LeaseTimes, ProgressEvent, SqlExchange
 from erasekit.job import JobLedger
 from erasekit.types import (
     Call,
@@ -46,8 +47,10 @@ __all__ = [
     "InputError",
     "PayloadError",
     "LedgerSql",
+    "ErasureSql",
     "MemoryLedger",
     "_storage_error",
+    "_ledger_not_found",
     "capture",
     "capture_sources",
     "phone",
@@ -239,7 +242,8 @@ class ErasurePlan:
     user; conversations and legs only with ``delete_conversations``/``delete_legs`` (else
     ``skipped``). Each operation waits until ``created_at`` + 60 minutes; anything older than
     ``retention_months`` (13) is ``expired`` up front. ``received_at`` (default ``now``) sets
-    the deadline. Raises ``InputError`` for bad entries or options.
+    the deadline. Raises ``InputError`` for bad entries or options, and ``unknown_subject``
+    when there are no entries unless ``allow_empty=True`` (an empty erasure on purpose).
     """
 
     def __new__(
@@ -255,6 +259,7 @@ class ErasurePlan:
         delete_conversations: bool | None = None,
         conversation_api: str | None = None,
         retention_months: int | None = None,
+        allow_empty: bool | None = None,
     ) -> ErasurePlan: ...
     @property
     def subject(self) -> str:
@@ -387,6 +392,10 @@ class ErasureJob:
         """The Ed25519-signed receipt of a finished job (``signing_key``: a 32-byte seed).
         Raises ``JobError`` (``job_not_finished``) before the job finished."""
 
+    def hold_until(self, until: _Time | None) -> None:
+        """Starts no call at or after ``until`` (``None``: no limit): the local deadline of the
+        run's lease on its job in a ledger, set by the drivers."""
+
     def run(
         self,
         *,
@@ -394,11 +403,12 @@ class ErasureJob:
         client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[JobEvent], object] | None = None,
+        on_progress: Callable[[ProgressEvent], object] | None = None,
         ledger: JobLedger | None = None,
         checkpoint_every: int = 100,
         signing_key: bytes | str | None = None,
         timeout: float = 30.0,
+        lease_ms: int | None = None,
     ) -> Receipt:
         """Runs the job to the end over HTTP and returns the signed receipt.
 
@@ -406,10 +416,12 @@ class ErasureJob:
         ``httpx.Client``, all its settings applied), ``transport`` (an ``httpx.BaseTransport``
         called directly: the fast path, no client layer) or a new ``httpx.Client``; not both
         ``client`` and ``transport``. ``timeout`` bounds each call (seconds). ``on_progress``
-        gets every event. With ``ledger``, checkpoints are saved every ``checkpoint_every``
-        answers and on stop, and the subject is forgotten after a job without failures.
-        The signing key is ``signing_key``, ``$ERASEKIT_SIGNING_KEY`` or the key file
-        ``erasekit-signing.key`` next to the ledger. See ``erasekit.job``.
+        gets every event. With ``ledger``, the run holds a lease on its job (one erasure per
+        subject at a time: ``subject_busy``; ``lease_ms``), saves checkpoints every
+        ``checkpoint_every`` answers and on stop, signs with the ledger's receipt key, and at
+        the end stores the receipt and forgets what it settles in one transaction (last event:
+        ``ledger_finished``). Without a ledger the signing key is ``signing_key``,
+        ``$ERASEKIT_SIGNING_KEY`` or the key file ``erasekit-signing.key``. See ``erasekit.job``.
         """
 
     def run_async(
@@ -419,11 +431,12 @@ class ErasureJob:
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[JobEvent], object] | None = None,
+        on_progress: Callable[[ProgressEvent], object] | None = None,
         ledger: JobLedger | None = None,
         checkpoint_every: int = 100,
         signing_key: bytes | str | None = None,
         timeout: float = 30.0,
+        lease_ms: int | None = None,
     ) -> Coroutine[Any, Any, Receipt]:
         """``run()`` for asyncio over ``client`` (an ``httpx.AsyncClient``), ``transport`` (an
         ``httpx.AsyncBaseTransport``, called directly) or a new ``httpx.AsyncClient``; await
@@ -472,6 +485,10 @@ def phone(raw: str) -> str:
 def _storage_error(reason: str) -> StorageError:
     """A ``StorageError`` with code ``storage``, to raise. Private: for ``erasekit.ledger``."""
 
+def _ledger_not_found(reason: str) -> StorageError:
+    """A ``StorageError`` with code ``ledger_not_found``, to raise. Private: for
+    ``erasekit.ledger``."""
+
 @final
 class LedgerSql:
     """The ledger's schema and every statement in one dialect, ``"sqlite"`` or ``"postgres"``.
@@ -496,11 +513,15 @@ class LedgerSql:
         """Reads the meta table."""
 
     def open(self, meta_rows: _Rows, entropy: bytes) -> list[SqlStatement]:
-        """Migrations and a new subject key from 32 bytes of ``entropy``, to run in one
-        transaction. ``StorageError`` if the ledger's schema is newer than this erasekit."""
+        """Migrations and new subject and receipt keys from 64 bytes of ``entropy``, to run in
+        one transaction. ``StorageError`` if the ledger's schema is newer than this erasekit."""
 
     def key_from_meta(self, meta_rows: _Rows) -> bytes:
         """The subject key, from the meta rows read after ``open``."""
+
+    def receipt_key_from_meta(self, meta_rows: _Rows) -> bytes:
+        """The receipt signing key (32-byte Ed25519 seed), from the meta rows read after
+        ``open``."""
 
     def record(
         self, subject: str, entries: Sequence[LedgerEntry], recorded_at: _Time
@@ -528,12 +549,6 @@ class LedgerSql:
     def decode_subjects(self, rows: _Rows) -> list[str]:
         """Decodes the rows of ``select_subjects``."""
 
-    def forget(
-        self, subject: str, key: bytes, receipt: _ReceiptInput, at: _Time
-    ) -> tuple[list[SqlStatement], Tombstone]:
-        """The statements that forget the subject (run them in one transaction) and the
-        tombstone they leave."""
-
     def select_tombstones(self, subject: str, key: bytes) -> SqlStatement:
         """Selects the subject's tombstones by its keyed hash."""
 
@@ -558,10 +573,11 @@ class LedgerSql:
 class MemoryLedger:
     """The core's in-memory ledger; ``erasekit.Ledger.memory()`` wraps it."""
 
-    def __new__(cls, key: bytes) -> MemoryLedger: ...
+    def __new__(cls, key: bytes, receipt_key: bytes) -> MemoryLedger: ...
     @staticmethod
-    def import_(data: str | bytes) -> MemoryLedger:
-        """Reads a ledger written by ``export()``; ``StorageError`` for anything else."""
+    def import_(data: str | bytes, receipt_key: bytes) -> MemoryLedger:
+        """Reads a ledger written by ``export()``; ``StorageError`` for anything else. An
+        export without a receipt key (erasekit 0.1) gets ``receipt_key``."""
 
     def export(self) -> str:
         """The whole ledger as JSON (personal data and the subject key)."""
@@ -585,8 +601,42 @@ class MemoryLedger:
     def subjects(self) -> list[str]:
         """Every subject with entries or identifiers, sorted."""
 
-    def forget(self, subject: str, receipt: _ReceiptInput, at: _Time) -> Tombstone:
-        """Deletes everything about the subject and keeps a tombstone; returns it."""
+    def forget(self, subject: str, receipt: _ReceiptInput, at: _Time) -> Tombstone | None:
+        """Stores the receipt and forgets what it settles; the tombstone, or ``None`` while
+        entries remain. ``ReceiptError`` ``receipt_mismatch`` for a receipt of another
+        subject or signer."""
+
+    @property
+    def receipt_key(self) -> bytes:
+        """The receipt signing key (32-byte Ed25519 seed)."""
+
+    def claim(
+        self,
+        job_id: str,
+        subject: str,
+        snapshot: str,
+        owner: str,
+        existing: bool,
+        now: _Time,
+        lease_ms: int,
+    ) -> LeaseTimes:
+        """Claims a new job or takes over a saved one; ``JobError`` ``subject_busy``."""
+
+    def renew(
+        self, lease: Mapping[str, Any], state: str, snapshot: str, now: _Time, lease_ms: int
+    ) -> LeaseTimes:
+        """Renews (``"running"``) or releases (``"stopped"``) a lease; ``lease_lost``."""
+
+    def finish(
+        self, lease: Mapping[str, Any], subject: str, receipt: _ReceiptInput, at: _Time
+    ) -> Tombstone | None:
+        """The end of a run under ``lease``: the tombstone, or ``None`` while entries remain."""
+
+    def receipt(self, receipt_id: str) -> Receipt | None:
+        """A stored receipt, or ``None``."""
+
+    def receipts(self) -> list[Receipt]:
+        """Every stored receipt, oldest first."""
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         """The subject's tombstones."""
@@ -601,3 +651,57 @@ class MemoryLedger:
 
     def jobs(self) -> list[StoredJob]:
         """Every saved job, least recently saved first."""
+
+@final
+class ErasureSql:
+    """The statements of an erasure's life in a SQL ledger (lease claims and renewals, the
+    end of a run, ``forget``, stored receipts) in one dialect. Lease-checked steps are
+    ``SqlExchange`` dicts, run in one transaction; see ``erasekit.ledger``."""
+
+    def __new__(cls, dialect: str) -> ErasureSql: ...
+    def claim_new(
+        self, job_id: str, subject: str, snapshot: str, owner: str, now: _Time, lease_ms: int
+    ) -> SqlExchange:
+        """Claims a new job for the subject."""
+
+    def claim_existing(self, job_id: str, owner: str, now: _Time, lease_ms: int) -> SqlExchange:
+        """Takes over a saved job (resume)."""
+
+    def renew(
+        self, lease: Mapping[str, Any], state: str, snapshot: str, now: _Time, lease_ms: int
+    ) -> SqlExchange:
+        """Renews (``"running"``) or releases (``"stopped"``) a lease, saving the snapshot."""
+
+    def finish(
+        self,
+        lease: Mapping[str, Any],
+        subject: str,
+        key: bytes,
+        receipt_key: bytes,
+        receipt: _ReceiptInput,
+        at: _Time,
+    ) -> SqlExchange:
+        """The end of a run: the receipt checked, stored, and what it settles forgotten."""
+
+    def forget(
+        self, subject: str, key: bytes, receipt_key: bytes, receipt: _ReceiptInput, at: _Time
+    ) -> tuple[list[SqlStatement], str]:
+        """The statements of ``Ledger.forget`` (one transaction) and the receipt id."""
+
+    def lease_answer(self, on_empty: str, rows: _Rows, sent_at: _Time, lease_ms: int) -> LeaseTimes:
+        """The lease held after an exchange; ``subject_busy`` / ``lease_lost`` without rows."""
+
+    def count_entries(self, subject: str) -> SqlStatement:
+        """Counts the subject's entries."""
+
+    def decode_count(self, rows: _Rows) -> int:
+        """Decodes the row of ``count_entries``."""
+
+    def select_receipt(self, receipt_id: str) -> SqlStatement:
+        """Selects one stored receipt."""
+
+    def select_receipts(self) -> SqlStatement:
+        """Selects every stored receipt, oldest first."""
+
+    def decode_receipts(self, rows: _Rows) -> list[Receipt]:
+        """Decodes stored receipts."""

@@ -3,8 +3,9 @@ a receipt.
 
     erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run [--verbose] [--json]]
                            [--rate N] [--receipt-out PATH] [--new-job] [--yes] [--now TIME]
-                           [--no-check-target] [--no-wait]
+                           [--no-check-target] [--no-wait] [--create] [--allow-empty]
     erasekit resume JOB_ID --ledger ledger.db [--base-url URL] [--receipt-out PATH] [--yes]
+    erasekit receipt JOB_ID --ledger ledger.db [--out PATH]
     erasekit verify receipt.json (--public-key HEX | --ledger ledger.db)
     erasekit jobs --ledger ledger.db
 
@@ -14,10 +15,12 @@ a receipt.
 another host (``--base-url`` wins). Before a live run the command prints the target host, the
 counts and the deadline; calls to a host other than this machine need a "y" on the terminal
 or ``--yes`` (without a terminal, ``--yes`` is required). ``--now`` or ``ERASEKIT_NOW`` (ISO
-8601 with a zone, or ms) pins the command's clock for planning and display. Receipts are signed with the key in
-``ERASEKIT_SIGNING_KEY`` (64 hex digits) or in ``erasekit-signing.key`` next to the SQLite
-ledger (the current directory for PostgreSQL), created on first use: back it up, and publish
-its public key (printed after each erasure) so others can check receipts.
+8601 with a zone, or ms) pins the command's clock for planning and display. Receipts are signed
+with the ledger's own receipt key (made when the ledger is created, kept in it: back the ledger
+up) and stored in the ledger before anything is forgotten; publish its public key (printed after
+each erasure) so others can check receipts. A ledger file that does not exist is an error unless
+``--create``; a subject the ledger has no entry for is an error unless ``--allow-empty``. One
+erasure per subject runs at a time: a second one exits 2 (``subject_busy``).
 
 Exit status: 0 when every operation ended done, not found, expired or skipped; 1 when any
 failed (a summary groups them by cause) or a receipt does not verify against a trusted key
@@ -43,10 +46,10 @@ from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
 from . import _cli_checks as checks
 from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
 from ._cli_report import before_sending, print_dry_run, print_failures, stopped_waiting
-from ._native import Credentials, ErasureJob, receipt_public_key, verify_receipt
+from ._native import Credentials, ErasureJob, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
-from .job import SIGNING_KEY_FILE, plan_erasure, resume_job, signing_key
+from .job import plan_erasure, resume_job
 from .ledger import Ledger
 from .types import Receipt, ReceiptBody
 
@@ -72,19 +75,13 @@ def _is_dsn(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
 
 
-def _open_ledger(spec: str) -> Ledger:
+def _open_ledger(spec: str, create: bool = False) -> Ledger:
     try:
-        return Ledger.postgres(spec) if _is_dsn(spec) else Ledger.sqlite(spec)
+        return Ledger.postgres(spec) if _is_dsn(spec) else Ledger.sqlite(spec, create=create)
     except ErasekitError as err:
         # Name the file (never a DSN: it may hold a password).
         where = "the PostgreSQL ledger" if _is_dsn(spec) else f"the ledger {spec}"
         raise _Usage(f"cannot open {where}: {err}") from err
-
-
-def _key_file(spec: str) -> Path:
-    if _is_dsn(spec) or spec == ":memory:":
-        return Path.cwd() / SIGNING_KEY_FILE
-    return Path(spec).resolve().parent / SIGNING_KEY_FILE
 
 
 def _credentials(env: dict[str, str]) -> Credentials:
@@ -114,13 +111,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _lease_arg(text: str) -> float:
+    """``--lease``: 1 to 3600 seconds (the core's bounds), checked before anything runs."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= seconds <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text!r}: the lease is 1 to 3600 seconds")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="erasekit",
         description="Erase a data subject's data from Vonage, at Vonage's limits, with a signed receipt.",
         epilog="Credentials: VONAGE_API_KEY, VONAGE_API_SECRET, VONAGE_APPLICATION_ID, "
-        "VONAGE_PRIVATE_KEY_PATH. Signing key: ERASEKIT_SIGNING_KEY or erasekit-signing.key "
-        "next to the ledger.",
+        "VONAGE_PRIVATE_KEY_PATH. Receipts are signed with the ledger's own receipt key and "
+        "stored in the ledger.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
@@ -140,6 +148,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--now", type=parse_time, metavar="TIME",
                        help="pin the clock for planning and display (ISO 8601 or ms; default "
                        "$ERASEKIT_NOW, else the wall clock)")
+        p.add_argument("--lease", type=_lease_arg, default=60.0, metavar="SECONDS",
+                       help="the run's lease on its job, renewed while it works; a crashed run's "
+                       "job can be resumed once it expired (default 60)")
 
     erase = commands.add_parser("erase", help="plan and run the erasure of SUBJECT")
     erase.add_argument("subject", metavar="SUBJECT")
@@ -162,6 +173,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="skip the check of the base URL, credentials and products before the run")
     erase.add_argument("--no-wait", action="store_true",
                        help="stop (resumable) instead of waiting for records younger than an hour")
+    erase.add_argument("--create", action="store_true",
+                       help="create the SQLite ledger file if it does not exist")
+    erase.add_argument("--allow-empty", action="store_true",
+                       help="erase a subject the ledger has no entry for (a receipt of 0 operations)")
+
+    receipt = commands.add_parser("receipt", help="write the stored receipt of a finished job")
+    receipt.add_argument("job_id", metavar="JOB_ID")
+    receipt.add_argument("--ledger", required=True, help="SQLite file or postgresql:// DSN")
+    receipt.add_argument("--out", type=Path, help="write it to this file (default: standard output)")
 
     resume = commands.add_parser("resume", help="continue a stopped or crashed erasure")
     resume.add_argument("job_id", metavar="JOB_ID")
@@ -215,7 +235,10 @@ def _failures(body: ReceiptBody, out: TextIO) -> None:
 
 
 def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials: Credentials) -> int:
-    key = signing_key(None, key_file=_key_file(args.ledger))
+    # Checked before anything is sent: the receipt is stored in the ledger whatever happens, but
+    # a path that cannot be written should not surface only after the erasure.
+    path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
+    _check_writable(path)
     err = sys.stderr
     progress = None if args.quiet else Progress(job, err)
     try:
@@ -225,8 +248,8 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
             on_progress=progress,
             ledger=ledger,
             checkpoint_every=args.checkpoint_every,
-            signing_key=key,
             timeout=args.timeout,
+            lease_ms=round(args.lease * 1000),
         )
     except KeyboardInterrupt:
         if progress is not None:
@@ -245,18 +268,42 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
         return EXIT_WAITING
     if progress is not None:
         progress.close()
-    path: Path = args.receipt_out or Path(f"erasekit-receipt-{job.job_id}.json")
-    _write_receipt(receipt, path)
+    # The receipt is already stored in the ledger (`erasekit receipt JOB_ID`); the file is a copy.
     body = receipt["receipt"]
     out = sys.stdout
     _summary(body, out)
-    out.write(f"receipt written to {path}\n")
-    out.write(f"signed by {receipt_public_key(key)}\n")
-    if body["counts"]["failed"]:
-        err.write(f"erasekit: {body['counts']['failed']} operations failed; the subject stays in the ledger\n")
+    try:
+        _write_receipt(receipt, path)
+        out.write(f"receipt written to {path}\n")
+    except OSError as exc:
+        err.write(
+            f"erasekit: cannot write {path} ({exc.strerror}); the receipt is stored in the ledger: "
+            f"erasekit receipt {job.job_id} --ledger {args.ledger}\n"
+        )
+    out.write(f"signed by {ledger.receipt_public_key()}\n")
+    failed = body["counts"]["failed"]
+    # What remains of the subject: the failed operations' entries and ids recorded meanwhile.
+    arrived = len(ledger.entries(job.plan.subject)) - failed
+    if arrived > 0:
+        err.write(
+            f"erasekit: {arrived} ids arrived during the erasure; run erase again\n"
+        )
+    if failed:
+        err.write(f"erasekit: {failed} operations failed; their entries stay in the ledger\n")
         _failures(body, err)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _check_writable(path: Path) -> None:
+    """``--receipt-out`` must be writable before the run starts: exit 2 with one line."""
+    where = path if path.exists() else (path.parent if str(path.parent) else Path("."))
+    if path.exists() and path.is_dir():
+        raise _Usage(f"--receipt-out {path}: is a directory")
+    if not where.exists():
+        raise _Usage(f"--receipt-out {path}: the directory {where} does not exist")
+    if not os.access(where, os.W_OK):
+        raise _Usage(f"--receipt-out {path}: not writable")
 
 
 def _erase(args: argparse.Namespace) -> int:
@@ -271,9 +318,11 @@ def _erase(args: argparse.Namespace) -> int:
         options["delete_conversations"] = True
     if args.conversation_api:
         options["conversation_api"] = args.conversation_api
+    if args.allow_empty:
+        options["allow_empty"] = True
     credentials = None if args.dry_run else _credentials(dict(os.environ))
     base, source, now = checks.target(args, os.environ)
-    with _open_ledger(args.ledger) as ledger:
+    with _open_ledger(args.ledger, create=args.create) as ledger:
         unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
         if unfinished and not args.dry_run and not args.new_job:
             raise _Usage(
@@ -289,7 +338,7 @@ def _erase(args: argparse.Namespace) -> int:
                           as_json=args.json, verbose=args.verbose)
             return EXIT_OK
         if len(plan) == 0:
-            sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger}\n")
+            sys.stderr.write(f"erasekit: nothing recorded for this subject in {args.ledger} (--allow-empty)\n")
         assert credentials is not None
         before_sending(job, args.base_url, source, now, yes=args.yes)
         return _run(job, ledger, args, credentials)
@@ -299,9 +348,31 @@ def _resume(args: argparse.Namespace) -> int:
     credentials = _credentials(dict(os.environ))
     _, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger) as ledger:
+        if ledger.load_job(args.job_id) is None and ledger.receipt(args.job_id) is not None:
+            raise _Usage(
+                f"job {args.job_id} has finished; its receipt: "
+                f"erasekit receipt {args.job_id} --ledger {args.ledger}"
+            )
         job = resume_job(ledger, args.job_id)
         before_sending(job, args.base_url, source, now, yes=args.yes)
         return _run(job, ledger, args, credentials)
+
+
+def _receipt(args: argparse.Namespace) -> int:
+    with _open_ledger(args.ledger) as ledger:
+        receipt = ledger.receipt(args.job_id)
+    if receipt is None:
+        sys.stderr.write(f"erasekit: no receipt for job {args.job_id} in {args.ledger}\n")
+        return EXIT_FAILED
+    if args.out is None:
+        sys.stdout.write(json.dumps(receipt, indent=2) + "\n")
+        return EXIT_OK
+    try:
+        _write_receipt(receipt, args.out)
+    except OSError as exc:
+        raise _Usage(f"cannot write {args.out}: {exc.strerror}") from exc
+    sys.stdout.write(f"receipt written to {args.out}\n")
+    return EXIT_OK
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -386,6 +457,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _resume(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "receipt":
+            return _receipt(args)
         return _jobs(args)
     except _Usage as err:
         sys.stderr.write(f"erasekit: {err}\n")

@@ -8,23 +8,28 @@ These drivers only move bytes, read the clock, sleep until ``poll_timeout()`` an
 checkpoints. ``ErasureJob.run(...)`` and ``ErasureJob.run_async(...)`` call the functions
 here.
 
-Checkpoints: with a ``ledger``, the job's snapshot (no secrets) is saved with
-``ledger.save_job(job_id, subject, state, snapshot)`` when the run starts (``"running"``),
-every ``checkpoint_every`` answers, when the run stops early (``"stopped"``: Ctrl-C, a
-cancelled task, any error) and at the end (``"finished"``). ``resume_job(ledger, job_id)``
-picks the job up again; calls that were in flight are sent again (erasure is idempotent).
-When every operation ended without failure, the driver then calls
-``ledger.forget(subject, receipt)``. A job with failed operations keeps the subject's entries,
-so that a new plan can try again once the cause (credentials, provisioning) is fixed.
+With a ``ledger``, one erasure per subject runs at a time, enforced by the database: the run
+first claims a lease on its job row (``JobError`` with code ``subject_busy`` while another run of the subject holds a live lease; a crashed run's job is
+taken over once its lease, ``lease_ms``, expired). The job's snapshot (no secrets) is saved
+under that lease every ``checkpoint_every`` answers and whenever the lease is renewed (every
+third of ``lease_ms``, also while the job waits), and as ``"stopped"`` when the run stops early
+(Ctrl-C, a cancelled task, any error). The run starts no Vonage call after its own local lease
+deadline (the time it sent the claim or renewal + ``lease_ms`` − a margin), and a write that
+finds the lease taken over raises ``JobError`` ``lease_lost``. ``resume_job(ledger, job_id)``
+picks a job up again; calls that were in flight are sent again (erasure is idempotent).
 
-The signing key (32 bytes, Ed25519) for the receipt is, in order: the ``signing_key``
-argument (``bytes`` or 64 hex digits), the environment variable ``ERASEKIT_SIGNING_KEY`` (64 hex
-digits), or the file ``erasekit-signing.key`` (64 hex digits), created on first use from
-``os.urandom`` with mode 0600: the ``erasekit`` command keeps it next to the SQLite ledger file
-(in the current directory for PostgreSQL); ``run()`` looks next to ``ledger.path`` when the
-ledger has one, else in the current directory.
-Publish ``receipt_public_key(key)`` so that receipts can be verified against it; keep the file
-safe and back it up.
+At the end, in ONE transaction, the receipt is stored in the ledger (``ledger.receipt(job_id)``)
+and exactly what it proves erased is forgotten: the entries whose operation ended done, not
+found, expired or skipped, and the job's row. Failed entries and ids recorded while the job ran
+stay (the last event, ``ledger_finished``, says how many remain; erase again to settle them);
+the subject is forgotten, with a tombstone, only when none remains.
+
+The signing key (32 bytes, Ed25519) for the receipt: with a ``ledger``, always the ledger's own
+receipt key (made on its first open; ``ledger.receipt_public_key()``), so that ``forget``
+accepts the receipt; a different ``signing_key`` is refused. Without a ledger, in order: the
+``signing_key`` argument (``bytes`` or 64 hex digits), the environment variable
+``ERASEKIT_SIGNING_KEY`` (64 hex digits), or the file ``erasekit-signing.key`` (64 hex digits)
+in the current directory, created on first use from ``os.urandom`` with mode 0600.
 """
 
 from __future__ import annotations
@@ -50,11 +55,11 @@ from ._transport import (
     exchange,
     transport_exchange,
 )
-from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, JobEvent, Receipt
+from .types import ApiBaseUrls, Call, HttpRequest, HttpResponse, LedgerFinished, ProgressEvent, Receipt
 
 if TYPE_CHECKING:
     from ._native import ErasureJob
-    from .types import LedgerEntry, StoredJob
+    from .types import LeaseTimes, LedgerEntry, StoredJob, Tombstone
 
 __all__ = [
     "SIGNING_KEY_ENV",
@@ -74,15 +79,25 @@ SIGNING_KEY_FILE = "erasekit-signing.key"
 
 Time = Union[int, datetime]
 BaseUrl = Union[str, ApiBaseUrls, None]
-ProgressCallback = Callable[[JobEvent], object]
-
+ProgressCallback = Callable[[ProgressEvent], object]
 
 class JobLedger(Protocol):
-    """What the drivers need from a ledger (``erasekit.Ledger`` has all of it)."""
+    """What the drivers need from a ledger: ``erasekit.Ledger`` has all of it (its job rows,
+    the lease on them, its receipt key and the end of a run)."""
 
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> object: ...
+    @property
+    def _receipt_key(self) -> bytes: ...
     def load_job(self, job_id: str) -> Optional[StoredJob]: ...
-    def forget(self, subject: str, receipt: Any) -> object: ...
+    def _claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, *, existing: bool, lease_ms: int
+    ) -> LeaseTimes: ...
+    def _renew(self, lease: dict[str, Any], state: str, snapshot: str, lease_ms: int) -> LeaseTimes: ...
+    def _finish(
+        self, lease: dict[str, Any], subject: str, receipt: Any
+    ) -> tuple[Optional[Tombstone], int]: ...
+
+DEFAULT_LEASE_MS = 60_000
+"""How long a run's lease on its job lasts between renewals, unless ``lease_ms`` says."""
 
 
 class _PlanningLedger(Protocol):
@@ -118,7 +133,8 @@ def plan_erasure(
     ``now`` is the planning time (the clock when ``None``), ``received_at`` when the erasure
     request arrived (``now`` when ``None``; it sets the deadline). ``options`` are the
     ``ErasurePlan`` options: ``user_action``, ``delete_legs``, ``delete_conversations``,
-    ``conversation_api``, ``retention_months``.
+    ``conversation_api``, ``retention_months``, ``allow_empty`` (a subject without entries is
+    ``InputError`` ``unknown_subject`` unless ``allow_empty=True``).
     """
     return ErasurePlan(
         subject,
@@ -302,39 +318,82 @@ def _check_http(
         )
 
 
-class _Checkpoints:
-    """Saves the job's snapshot into the ledger (when there is one)."""
+class _Lease:
+    """The run's lease on its job row in the ledger (when there is one): claimed at the
+    start, renewed with a checkpoint every ``every`` answers and every third of the lease,
+    released as ``stopped`` on the way out, ended by storing the receipt. The core decides
+    what each step writes and what an empty answer means (``subject_busy``, ``lease_lost``)."""
 
-    def __init__(self, job: ErasureJob, ledger: JobLedger | None, every: int) -> None:
+    def __init__(self, job: ErasureJob, ledger: JobLedger | None, every: int, lease_ms: int) -> None:
         self.job = job
         self.ledger = ledger
         self.every = every
+        self.lease_ms = lease_ms
         self.since = 0
         self.subject = job.plan.subject if ledger is not None else ""
+        self.held: dict[str, Any] | None = None
+        self.renew_at: int | None = None
 
-    def save(self, state: str) -> None:
-        if self.ledger is not None:
-            self.ledger.save_job(self.job.job_id, self.subject, state, self.job.snapshot())
+    def claim(self) -> None:
+        if self.ledger is None:
+            return
+        owner = os.urandom(16).hex()
+        job_id = self.job.job_id
+        existing = self.ledger.load_job(job_id) is not None
+        times = self.ledger._claim(
+            job_id, self.subject, self.job.snapshot(), owner, existing=existing, lease_ms=self.lease_ms
+        )
+        self.held = {"job_id": job_id, "owner": owner, "attempt": times["attempt"]}
+        self._hold(times)
+
+    def _hold(self, times: LeaseTimes) -> None:
+        self.renew_at = times["renew_at"]
+        self.job.hold_until(times["hold_until"])
+
+    def save(self) -> None:
+        """A checkpoint under the lease, which renews it."""
+        if self.ledger is not None and self.held is not None:
+            self._hold(self.ledger._renew(self.held, "running", self.job.snapshot(), self.lease_ms))
         self.since = 0
+
+    def tick(self, now: int) -> None:
+        if self.renew_at is not None and now >= self.renew_at:
+            self.save()
+
+    def wait(self, wait: float | None) -> float | None:
+        """``wait`` (seconds), cut short to wake up for the next renewal."""
+        if self.renew_at is None:
+            return wait
+        until = max(0.0, self.renew_at / 1000 - time.time())
+        return until if wait is None else min(wait, until)
 
     def answered(self) -> None:
         self.since += 1
         if self.every > 0 and self.since >= self.every:
-            self.save("running")
+            self.save()
 
     def stopped(self) -> None:
         """Best effort on the way out: the original exception matters more."""
+        if self.ledger is None or self.held is None:
+            return
         try:
-            self.save("stopped")
+            self.ledger._renew(self.held, "stopped", self.job.snapshot(), self.lease_ms)
         except Exception:
             pass
 
-    def finish(self, receipt: Receipt) -> None:
-        if self.ledger is None:
+    def finish(self, receipt: Receipt, on_progress: ProgressCallback | None) -> None:
+        if self.ledger is None or self.held is None:
             return
-        self.save("finished")
-        if receipt["receipt"]["counts"]["failed"] == 0:
-            self.ledger.forget(self.subject, receipt)
+        tombstone, remaining = self.ledger._finish(self.held, self.subject, receipt)
+        self.held = None
+        if on_progress is not None:
+            event: LedgerFinished = {
+                "event": "ledger_finished",
+                "receipt_id": receipt["receipt"]["receipt_id"],
+                "remaining": remaining,
+                "forgotten": tombstone is not None,
+            }
+            on_progress(event)
 
 
 def _drain_events(job: ErasureJob, on_progress: ProgressCallback | None) -> None:
@@ -454,6 +513,7 @@ def run(
     checkpoint_every: int = 100,
     signing_key: bytes | str | None = None,
     timeout: float = 30.0,
+    lease_ms: int | None = None,
 ) -> Receipt:
     """Runs ``job`` to the end and returns the signed receipt (see the module docs).
 
@@ -472,6 +532,8 @@ def run(
       pool holds ``max_in_flight`` connections, closed at the end.
 
     Giving both ``client`` and ``transport`` raises ``InputError`` (``invalid_argument``).
+    ``lease_ms`` (default 60000) is how long the run's lease on its job in ``ledger`` lasts
+    between renewals.
     ``timeout`` bounds each call in seconds, in all (connect to last body byte, not per read:
     headers included with the client erasekit makes and in ``run_async``; with a client or
     transport you pass to ``run()``, the status line and headers are bounded per read and the
@@ -484,7 +546,7 @@ def run(
     _check_http(client, transport, httpx.BaseTransport, "run")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
-    checkpoints = _Checkpoints(job, ledger, checkpoint_every)
+    checkpoints = _Lease(job, ledger, checkpoint_every, DEFAULT_LEASE_MS if lease_ms is None else lease_ms)
     own: httpx.Client | None = None
     if transport is not None:
         send = _transport_sender(transport, timeout)
@@ -496,8 +558,9 @@ def run(
     answers = senders.answers
     in_flight = 0
     try:
-        checkpoints.save("running")
+        checkpoints.claim()
         while True:
+            checkpoints.tick(_clock())
             # A fresh time for every call: a stale one would stamp sends earlier than they go out.
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
                 senders.submit(call)
@@ -509,7 +572,7 @@ def run(
             wake = job.poll_timeout(now)
             if wake is None and in_flight == 0:
                 raise _stalled(job)
-            wait = None if wake is None else max(0.0, wake / 1000 - time.time())
+            wait = checkpoints.wait(None if wake is None else max(0.0, wake / 1000 - time.time()))
             try:
                 answer = answers.get(timeout=wait)
             except queue.Empty:
@@ -529,7 +592,7 @@ def run(
                 except queue.Empty:
                     break
         receipt: Receipt = job.receipt(key)
-        checkpoints.finish(receipt)
+        checkpoints.finish(receipt, on_progress)
         return receipt
     except BaseException:
         checkpoints.stopped()
@@ -540,9 +603,19 @@ def run(
             own.close()
 
 
-def _resolve_key(key: bytes | str | None, ledger: object) -> bytes:
-    # Resolved before the first call: a bad key must not surface only after the erasure.
-    return signing_key(key, ledger)
+def _resolve_key(key: bytes | str | None, ledger: JobLedger | None) -> bytes:
+    """The receipt key, resolved before the first call: a bad key must not surface only after
+    the erasure. With a ledger, its own receipt key: ``forget`` accepts no other."""
+    if ledger is None:
+        return signing_key(key)
+    own = ledger._receipt_key
+    if key is not None and signing_key(key) != own:
+        raise _invalid_argument(
+            "signing_key",
+            "a run with a ledger signs with the ledger's own receipt key "
+            "(ledger.receipt_public_key()); leave signing_key out",
+        )
+    return own
 
 
 # ---- asynchronous driver -------------------------------------------------------------------
@@ -593,6 +666,7 @@ async def run_async(
     checkpoint_every: int = 100,
     signing_key: bytes | str | None = None,
     timeout: float = 30.0,
+    lease_ms: int | None = None,
 ) -> Receipt:
     """``run()`` for asyncio: up to ``max_in_flight`` tasks over ``client`` (an
     ``httpx.AsyncClient``), ``transport`` (an ``httpx.AsyncBaseTransport`` such as
@@ -606,7 +680,7 @@ async def run_async(
     _check_http(client, transport, httpx.AsyncBaseTransport, "run_async")
     key = _resolve_key(signing_key, ledger)
     width = int(job.config["max_in_flight"])
-    checkpoints = _Checkpoints(job, ledger, checkpoint_every)
+    checkpoints = _Lease(job, ledger, checkpoint_every, DEFAULT_LEASE_MS if lease_ms is None else lease_ms)
     own: httpx.AsyncClient | None = None
     if transport is not None:
         send = _async_transport_sender(transport, timeout)
@@ -630,8 +704,9 @@ async def run_async(
         woken.set()
 
     try:
-        checkpoints.save("running")
+        checkpoints.claim()
         while True:
+            checkpoints.tick(_clock())
             while (call := job.poll_request(_clock(), credentials, base_url)) is not None:
                 task = create_task(send(call["request"]))
                 tasks[task] = call["call_id"]
@@ -641,7 +716,7 @@ async def run_async(
             if job.is_finished():
                 break
             wake = job.poll_timeout(now)
-            wait = None if wake is None else max(0.0, wake / 1000 - time.time())
+            wait = checkpoints.wait(None if wake is None else max(0.0, wake / 1000 - time.time()))
             if not done:
                 if wait is None and not tasks:
                     raise _stalled(job)
@@ -662,7 +737,7 @@ async def run_async(
                     job.handle_response(call_id, result, _clock())
                 checkpoints.answered()
         receipt: Receipt = job.receipt(key)
-        checkpoints.finish(receipt)
+        checkpoints.finish(receipt, on_progress)
         return receipt
     except BaseException:
         for task in tasks:

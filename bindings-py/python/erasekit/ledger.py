@@ -9,7 +9,8 @@ to decode. No value is ever spliced into SQL text::
     ledger.record("user-42", erasekit.capture.sms_send(body, at=now))
     ledger.link("user-42", ["+44 7700 900123", "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"])
     ledger.entries("user-42")                           # oldest first
-    ledger.forget("user-42", receipt)                  # after the erasure: keeps a tombstone only
+    ledger.forget("user-42", receipt)                  # after the erasure: what the receipt settles
+    ledger.receipt(job_id), ledger.receipts()          # receipts are stored in the ledger
 
 The only SQL text written here is driver housekeeping: SQLite's ``PRAGMA journal_mode=WAL`` and
 the ``BEGIN IMMEDIATE``/``COMMIT``/``ROLLBACK`` that bracket a transaction (psycopg brackets its
@@ -28,8 +29,24 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, Union
 
-from ._native import LedgerSql, MemoryLedger, _storage_error
-from .types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
+from ._native import (
+    ErasureSql,
+    LedgerSql,
+    MemoryLedger,
+    _ledger_not_found,
+    _storage_error,
+    receipt_public_key,
+)
+from .types import (
+    Identifier,
+    LeaseTimes,
+    LedgerEntry,
+    Receipt,
+    SqlExchange,
+    SqlStatement,
+    StoredJob,
+    Tombstone,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -41,8 +58,11 @@ IdentifierInput = Union[str, Identifier]
 ``{"kind", "value"}`` dict as ``Ledger.identifiers()`` returns it."""
 
 ReceiptInput = Union[str, bytes, Mapping[str, Any]]
-"""A signed erasure receipt (dict, JSON ``str`` or ``bytes``; its signature is checked and its
-``receipt.receipt_id`` kept) or a plain receipt id ``str``."""
+"""A signed erasure receipt (dict, JSON ``str`` or ``bytes``). ``forget`` accepts only a receipt
+for that subject signed with the ledger's own receipt key."""
+
+Lease = dict[str, Any]
+"""A run's hold on its job row: ``{"job_id", "owner", "attempt"}`` (drivers only)."""
 
 Backend = Literal["sqlite", "postgres", "memory"]
 
@@ -91,6 +111,7 @@ class _Driver:
     errors: tuple[type[BaseException], ...]
     retry_open: tuple[type[BaseException], ...] = ()
     retry_write: tuple[type[BaseException], ...] = ()
+    retry_exchange: tuple[type[BaseException], ...] = ()
 
     @contextmanager
     def transaction(self) -> Iterator[_Transaction]:
@@ -123,7 +144,11 @@ class _Sqlite(_Driver):
     dialect = "sqlite"
     errors = (sqlite3.Error,)
 
-    def __init__(self, path: str, timeout: float) -> None:
+    def __init__(self, path: str, timeout: float, create: bool) -> None:
+        if not create and path != ":memory:" and not os.path.exists(path):
+            raise _ledger_not_found(
+                f"no SQLite ledger at {path!r} (open it with create=True to make a new one)"
+            )
         # isolation_level=None: no implicit transactions, ours are explicit. `timeout` is SQLite's
         # busy timeout: a writer waits that long for another process's transaction to end.
         try:
@@ -215,6 +240,10 @@ class _Postgres(_Driver):
         # Two writers inserting overlapping entries in different orders can deadlock; PostgreSQL
         # then aborts one transaction, which is run again (every ledger write is idempotent).
         self.retry_write = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+        # Two runs resuming jobs of one subject at once can both pass the claim's check and one
+        # then hits the index allowing one running job per subject: run again, the claim then
+        # sees the other's job and answers subject_busy.
+        self.retry_exchange = self.retry_write + (psycopg.errors.UniqueViolation,)
         # RawCursor: the core's statements use PostgreSQL's own $1 placeholders. Autocommit,
         # with explicit transactions around every write.
         try:
@@ -242,6 +271,7 @@ class _Store:
     backend: Backend
     errors: tuple[type[BaseException], ...] = ()
     key: bytes
+    receipt_key: bytes
 
     def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
         raise NotImplementedError
@@ -258,7 +288,7 @@ class _Store:
     def subjects(self) -> list[str]:
         raise NotImplementedError
 
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
         raise NotImplementedError
 
     def tombstones(self, subject: str) -> list[Tombstone]:
@@ -273,6 +303,26 @@ class _Store:
     def jobs(self) -> list[StoredJob]:
         raise NotImplementedError
 
+    def receipt(self, job_id: str) -> Receipt | None:
+        raise NotImplementedError
+
+    def receipts(self) -> list[Receipt]:
+        raise NotImplementedError
+
+    def claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
+    ) -> LeaseTimes:
+        raise NotImplementedError
+
+    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
+        raise NotImplementedError
+
+    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
+        raise NotImplementedError
+
+    def count(self, subject: str) -> int:
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -283,9 +333,10 @@ class _SqlStore(_Store):
         self.backend = driver.dialect
         self.errors = driver.errors
         self.sql = LedgerSql(driver.dialect)
-        self.key = self._open()
+        self.erasure = ErasureSql(driver.dialect)
+        self.key, self.receipt_key = self._open()
 
-    def _open(self) -> bytes:
+    def _open(self) -> tuple[bytes, bytes]:
         """The core's open conversation: bootstrap, read the meta table, migrate and create the
         subject key in one transaction, then read the key back (another process may have won)."""
         sql = self.sql
@@ -294,13 +345,14 @@ class _SqlStore(_Store):
                 with self.driver.transaction() as tx:
                     tx.run(sql.bootstrap())
                     meta = tx.query(sql.read_meta())
-                    tx.run(sql.open(meta, os.urandom(32)))
+                    tx.run(sql.open(meta, os.urandom(64)))
                 break
             except self.driver.retry_open:
                 if attempt + 1 == _OPEN_ATTEMPTS:
                     raise
                 time.sleep(0.02 * (attempt + 1))
-        return sql.key_from_meta(self.driver.query(sql.read_meta()))
+        meta = self.driver.query(sql.read_meta())
+        return sql.key_from_meta(meta), sql.receipt_key_from_meta(meta)
 
     def _write(self, statements: Sequence[SqlStatement]) -> int:
         if not statements:
@@ -331,13 +383,67 @@ class _SqlStore(_Store):
     def subjects(self) -> list[str]:
         return self.sql.decode_subjects(self.driver.query(self.sql.select_subjects()))
 
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
-        statements, tombstone = self.sql.forget(subject, self.key, receipt, _now_ms())
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
+        statements, receipt_id = self.erasure.forget(
+            subject, self.key, self.receipt_key, receipt, _now_ms()
+        )
         self._write(statements)
+        return self._tombstone(subject, receipt_id)
+
+    def _tombstone(self, subject: str, receipt_id: str) -> Tombstone | None:
+        """The tombstone the receipt left, or ``None`` when entries remain (the database
+        decided inside the transaction)."""
         rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
-        # Forgetting again with the same receipt keeps the first tombstone: return what is stored.
         stored = self.sql.decode_tombstones(subject, self.key, rows)
-        return next((t for t in stored if t["receipt_id"] == tombstone["receipt_id"]), tombstone)
+        return next((t for t in stored if t["receipt_id"] == receipt_id), None)
+
+    def _exchange(self, exchange: SqlExchange, sent_at: int, lease_ms: int) -> LeaseTimes:
+        """One lease-checked transaction: the core reads the rows of its query and refuses
+        (rolling back) when the database returned none."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.driver.transaction() as tx:
+                    tx.run(exchange["before"])
+                    rows = tx.query(exchange["query"])
+                    times = self.erasure.lease_answer(exchange["on_empty"], rows, sent_at, lease_ms)
+                    tx.run(exchange["after"])
+                    return times
+            except self.driver.retry_exchange:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
+    ) -> LeaseTimes:
+        now = _now_ms()
+        if existing:
+            exchange = self.erasure.claim_existing(job_id, owner, now, lease_ms)
+        else:
+            exchange = self.erasure.claim_new(job_id, subject, snapshot, owner, now, lease_ms)
+        return self._exchange(exchange, now, lease_ms)
+
+    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
+        now = _now_ms()
+        return self._exchange(self.erasure.renew(lease, state, snapshot, now, lease_ms), now, lease_ms)
+
+    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
+        now = _now_ms()
+        exchange = self.erasure.finish(lease, subject, self.key, self.receipt_key, receipt, now)
+        self._exchange(exchange, now, 60_000)
+        return self._tombstone(subject, lease["job_id"])
+
+    def count(self, subject: str) -> int:
+        return self.erasure.decode_count(self.driver.query(self.erasure.count_entries(subject)))
+
+    def receipt(self, job_id: str) -> Receipt | None:
+        rows = self.driver.query(self.erasure.select_receipt(job_id))
+        found = self.erasure.decode_receipts(rows)
+        return found[0] if found else None
+
+    def receipts(self) -> list[Receipt]:
+        return self.erasure.decode_receipts(self.driver.query(self.erasure.select_receipts()))
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
@@ -363,6 +469,7 @@ class _MemoryStore(_Store):
     def __init__(self, native: MemoryLedger) -> None:
         self.native = native
         self.key = native.key
+        self.receipt_key = native.receipt_key
 
     def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
         return self.native.record(subject, entries)
@@ -379,8 +486,28 @@ class _MemoryStore(_Store):
     def subjects(self) -> list[str]:
         return self.native.subjects()
 
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
         return self.native.forget(subject, receipt, _now_ms())
+
+    def count(self, subject: str) -> int:
+        return len(self.native.entries(subject))
+
+    def receipt(self, job_id: str) -> Receipt | None:
+        return self.native.receipt(job_id)
+
+    def receipts(self) -> list[Receipt]:
+        return self.native.receipts()
+
+    def claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
+    ) -> LeaseTimes:
+        return self.native.claim(job_id, subject, snapshot, owner, existing, _now_ms(), lease_ms)
+
+    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
+        return self.native.renew(lease, state, snapshot, _now_ms(), lease_ms)
+
+    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
+        return self.native.finish(lease, subject, receipt, _now_ms())
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         return self.native.tombstones(subject)
@@ -404,7 +531,8 @@ class Ledger:
 
     Open one with ``Ledger.sqlite(path)``, ``Ledger.postgres(dsn)`` or ``Ledger.memory()``. Every
     opening runs the core's migrations and, on first open, creates the subject key (32 bytes
-    from ``os.urandom``) that keys tombstone hashes. A ledger may be shared between threads
+    from ``os.urandom``) that keys tombstone hashes and the receipt key (an Ed25519 seed, 32
+    bytes from ``os.urandom``) that signs the receipts of runs with this ledger. A ledger may be shared between threads
     (calls are serialised); two processes may write to the same SQLite file or PostgreSQL
     database at once. Use it as a context manager or call ``close()``.
 
@@ -428,12 +556,16 @@ class Ledger:
         return ledger
 
     @classmethod
-    def sqlite(cls, path: str | os.PathLike[str], *, timeout: float = 30.0) -> Ledger:
-        """A ledger in an SQLite file (created if missing; ``":memory:"`` for a private one),
-        in WAL mode. ``timeout`` is how many seconds a write waits for another process's
+    def sqlite(
+        cls, path: str | os.PathLike[str], create: bool = True, *, timeout: float = 30.0
+    ) -> Ledger:
+        """A ledger in an SQLite file (``":memory:"`` for a private one), in WAL mode. A missing
+        file is created by default; with ``create=False`` it raises ``StorageError``
+        ``ledger_not_found`` instead (the ``erasekit`` command creates one only with
+        ``--create``). ``timeout`` is how many seconds a write waits for another process's
         transaction (SQLite's busy timeout)."""
         where = os.fspath(path)
-        return cls._open_sql(_Sqlite(where, timeout), f"sqlite {where!r}")
+        return cls._open_sql(_Sqlite(where, timeout, create), f"sqlite {where!r}")
 
     @classmethod
     def postgres(cls, dsn: str) -> Ledger:
@@ -456,13 +588,13 @@ class Ledger:
     @classmethod
     def memory(cls) -> Ledger:
         """A ledger held in memory (the core's ``MemoryLedger``); ``export()`` saves it as JSON."""
-        return cls._with(_MemoryStore(MemoryLedger(os.urandom(32))), "memory")
+        return cls._with(_MemoryStore(MemoryLedger(os.urandom(32), os.urandom(32))), "memory")
 
     @classmethod
     def import_(cls, data: str | bytes) -> Ledger:
         """A memory ledger from the JSON of ``export()``. Raises ``StorageError`` for anything
         else (including a newer export format)."""
-        return cls._with(_MemoryStore(MemoryLedger.import_(data)), "memory")
+        return cls._with(_MemoryStore(MemoryLedger.import_(data, os.urandom(32))), "memory")
 
     @classmethod
     def from_export(cls, data: str | bytes) -> Ledger:
@@ -531,13 +663,60 @@ class Ledger:
         with self._using() as store:
             return store.subjects()
 
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone:
-        """Forgets ``subject`` after its erasure: deletes its entries, identifiers and jobs in one
-        transaction and keeps only a tombstone (keyed hash of the subject, receipt id, time),
-        which it returns. ``receipt`` is the signed receipt (dict or JSON; a bad signature
-        raises ``ReceiptError``) or its receipt id."""
+    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
+        """Forgets what ``receipt`` proves erased, in one transaction that also stores the
+        receipt: the entries whose operation ended done, not found, expired or skipped, and the
+        receipt's job. Entries it does not settle (failed, or recorded after the plan) stay;
+        only when none remains are the subject's identifiers and jobs deleted, leaving a
+        tombstone (keyed hash of the subject, receipt id, time), which it returns (``None``
+        while entries remain). ``receipt`` is the signed receipt (dict or JSON): one of another
+        subject or not signed with this ledger's receipt key raises ``ReceiptError``
+        ``receipt_mismatch``; a bad signature ``bad_signature``. The drivers call this
+        themselves at the end of a run."""
         with self._using() as store:
             return store.forget(subject, receipt)
+
+    def receipt(self, job_id: str) -> Receipt | None:
+        """The signed receipt of job ``job_id`` as stored at the end of its run, or ``None``."""
+        with self._using() as store:
+            return store.receipt(job_id)
+
+    def receipts(self) -> list[Receipt]:
+        """Every stored receipt, oldest first. Receipts hold no personal data."""
+        with self._using() as store:
+            return store.receipts()
+
+    def receipt_public_key(self) -> str:
+        """Hex of the public half of this ledger's receipt key: publish it so others can check
+        receipts (``erasekit.verify_receipt(receipt, key)``)."""
+        with self._using() as store:
+            return receipt_public_key(store.receipt_key)
+
+    # The drivers' side of a run (``erasekit.job``): a lease on the job row, renewed while the
+    # run works, and the end of the run. Not for direct use.
+
+    def _claim(
+        self, job_id: str, subject: str, snapshot: str, owner: str, *, existing: bool, lease_ms: int
+    ) -> LeaseTimes:
+        with self._using() as store:
+            return store.claim(job_id, subject, snapshot, owner, existing, lease_ms)
+
+    def _renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
+        with self._using() as store:
+            return store.renew(lease, state, snapshot, lease_ms)
+
+    def _finish(
+        self, lease: Lease, subject: str, receipt: ReceiptInput
+    ) -> tuple[Tombstone | None, int]:
+        """Stores the receipt and forgets what it settles; the tombstone (or ``None``) and how
+        many entries of the subject remain."""
+        with self._using() as store:
+            return store.finish(lease, subject, receipt), store.count(subject)
+
+    @property
+    def _receipt_key(self) -> bytes:
+        with self._using() as store:
+            return store.receipt_key
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         """The tombstones left by forgetting ``subject`` (found by recomputing its keyed hash)."""

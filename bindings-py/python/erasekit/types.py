@@ -26,6 +26,10 @@ __all__ = [
     "GroupStopped",
     "JobConfig",
     "JobEvent",
+    "LeaseTimes",
+    "LedgerFinished",
+    "ProgressEvent",
+    "SqlExchange",
     "OperationFinished",
     "PlanGroup",
     "PlanOperation",
@@ -272,6 +276,30 @@ class SqlStatement(TypedDict):
     params: list[Union[int, str, None]]
 
 
+class SqlExchange(TypedDict):
+    """A lease-checked step, run in one transaction: ``before``, then ``query`` (a write
+    returning the attempt held) whose rows go to ``ErasureSql.lease_answer`` (no row:
+    ``on_empty``, and the transaction is rolled back), then ``after``."""
+
+    before: list[SqlStatement]
+    query: SqlStatement
+    after: list[SqlStatement]
+    on_empty: Literal["subject_busy", "lease_lost"]
+
+
+class LeaseTimes(TypedDict):
+    """A run's lease on its job after a claim or renewal (ms since the epoch)."""
+
+    attempt: int
+    """The attempt number the database gave this run."""
+    expires_at: int
+    """When the lease expires in the database."""
+    renew_at: int
+    """When the run renews it."""
+    hold_until: int
+    """The run starts no Vonage call at or after this time (the lease minus a margin)."""
+
+
 # ---- erasure: plans, jobs, events, receipts -----------------------------------------------
 
 Action = Literal[
@@ -368,6 +396,9 @@ class PlanOptions(TypedDict):
     delete_conversations: bool
     conversation_api: Literal["v1", "v0.1"]
     retention_months: int
+    allow_empty: bool
+    """Plan an erasure of nothing on purpose for a subject without entries (else
+    ``unknown_subject``)."""
 
 
 class DeadlineDict(TypedDict):
@@ -475,8 +506,27 @@ class Finished(TypedDict):
     counts: Counts
 
 
-JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished]
-"""An event from ``ErasureJob.poll_event()``, keyed by ``"event"``."""
+
+
+class LedgerFinished(TypedDict):
+    """The drivers' last event with a ledger: the receipt is stored and what it settles
+    forgotten, in one transaction."""
+
+    event: Literal["ledger_finished"]
+    receipt_id: str
+    remaining: int
+    """Entries of the subject still in the ledger: failed operations and ids recorded while the
+    job ran. Erase again to settle them."""
+    forgotten: bool
+    """Whether the subject was forgotten (no entry left; a tombstone was written)."""
+
+
+JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished, LedgerFinished]
+"""An event from ``ErasureJob.poll_event()``, keyed by ``"event"``; a driver's ``on_progress``
+also gets ``ledger_finished`` (never from ``poll_event``) at the end of a run with a ledger."""
+
+ProgressEvent = JobEvent
+"""What a driver's ``on_progress`` receives."""
 
 
 class ReceiptOperation(PlanOperation):
