@@ -43,7 +43,7 @@ test("the estimate waits for the sixty-minute rule", () => {
 
 test("a bad rate names the field", () => {
   for (const rate of [0, 1_000_001, -1, 2.5, Number.NaN]) {
-    assert.throws(() => plan([]).summary(rate), (err) => err instanceof Error && err.code === "invalid_argument"
+    assert.throws(() => plan([entry("transaction", "A", "sms")]).summary(rate), (err) => err instanceof Error && err.code === "invalid_argument"
       && /rate_?[pP]er_?[sS]econd/.test(err.message), String(rate));
   }
 });

@@ -244,7 +244,7 @@ def test_verify_with_the_ledgers_receipt_key(
 def test_verify_refuses_a_receipt_signed_by_someone_else(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = erasekit.ErasurePlan("victim", b"0123456789abcdef", [], T0)
+    plan = erasekit.ErasurePlan("victim", b"0123456789abcdef", [], T0, allow_empty=True)
     forged = erasekit.ErasureJob(plan, seed=1).receipt(bytes([9]) * 32)  # an attacker's own key
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(forged))
@@ -273,7 +273,7 @@ def test_a_wrong_secret_gives_one_line_per_cause(
     captured = capsys.readouterr()
     err, out = captured.err, captured.out
     assert code == 1
-    assert "20 operations failed; the subject stays in the ledger" in err
+    assert "20 operations failed; their entries stay in the ledger" in err
     causes = [line for line in err.splitlines() if " × " in line]
     assert 1 <= len(causes) <= 2, err  # the call answered 401, and the ones it stopped
     assert sum(int(line.split("×")[0]) for line in causes) == 20
@@ -308,7 +308,7 @@ def test_the_rate_counts_only_calls_sent() -> None:
 
 
 def test_a_long_wait_is_shown_at_once() -> None:
-    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0), seed=1)
+    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0, allow_empty=True), seed=1)
     stream = Tty()
     bar = Progress(job, stream, clock=Clock())
     bar.last_drawn = bar.clock()  # just drawn: only an urgent event draws again now
@@ -331,7 +331,7 @@ def test_no_check_target_and_no_wait_reach_the_core_only_when_set(
     dry = ["erase", SUBJECT, "--ledger", str(db), "--dry-run", "--now", str(T0)]
     assert main(dry) == 0  # without the flag, no new setting is passed: any core takes it
     capsys.readouterr()
-    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0)
+    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0, allow_empty=True)
     supported = setting in erasekit.ErasureJob(plan, seed=1).config
     code = main(dry + [flag])
     err = capsys.readouterr().err
@@ -344,7 +344,7 @@ def test_no_check_target_and_no_wait_reach_the_core_only_when_set(
 def test_no_wait_stops_before_the_one_hour_wait_and_says_how_to_continue(
     sim: Simulator, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0)
+    plan = erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0, allow_empty=True)
     if "wait_for_premature" not in erasekit.ErasureJob(plan, seed=1).config:
         pytest.skip("wait_for_premature (JobConfig, the proof area) is not in this build yet")
     db = tmp_path / "ledger.db"
@@ -365,7 +365,7 @@ def test_no_wait_stops_before_the_one_hour_wait_and_says_how_to_continue(
 
 
 def test_a_failed_target_check_is_shown_at_once() -> None:
-    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0), seed=1)
+    job = erasekit.ErasureJob(erasekit.ErasurePlan("s", b"0123456789abcdef", [], T0, allow_empty=True), seed=1)
     stream = Tty()
     bar = Progress(job, stream, clock=Clock())
     bar.last_drawn = bar.clock()

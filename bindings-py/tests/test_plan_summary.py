@@ -55,7 +55,7 @@ def test_the_estimate_waits_for_the_sixty_minute_rule() -> None:
 @pytest.mark.parametrize("rate", [0, 1_000_001, -1, 2.5, "170", True])
 def test_a_bad_rate_names_the_field(rate: Any) -> None:
     with pytest.raises(erasekit.InputError) as info:
-        plan([]).summary(rate)
+        plan([entry("transaction", "A", "sms")]).summary(rate)
     assert info.value.code == "invalid_argument" and "rate_per_second" in str(info.value)
 
 
