@@ -135,6 +135,15 @@ pub enum Error {
         /// What did not hold.
         reason: String,
     },
+    /// A run with `wait_for_premature` off reached a wait for Vonage's one-hour rule: it stops
+    /// (its snapshot resumes it) instead of waiting.
+    #[error("the job waits until {until} (ms since the epoch) for records younger than an hour; wait_for_premature is off: resume it then")]
+    JobWaiting {
+        /// When the next call may go (ms since the epoch).
+        until: u64,
+        /// Operations not yet terminal.
+        pending: u64,
+    },
     /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
     #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
     InvalidPrivateKey,
@@ -158,6 +167,7 @@ impl Error {
             Error::InvalidPhone { .. } => "invalid_phone",
             Error::Storage { .. } => "storage",
             Error::JobNotFinished { .. } => "job_not_finished",
+            Error::JobWaiting { .. } => "job_waiting",
             Error::InvalidReceipt { .. } => "invalid_receipt",
             Error::BadSignature { .. } => "bad_signature",
         }
@@ -176,7 +186,7 @@ impl Error {
             | Error::InvalidPhone { .. } => ErrorFamily::Input,
             Error::InvalidPayload { .. } => ErrorFamily::Payload,
             Error::Storage { .. } => ErrorFamily::Storage,
-            Error::JobNotFinished { .. } => ErrorFamily::Job,
+            Error::JobNotFinished { .. } | Error::JobWaiting { .. } => ErrorFamily::Job,
             Error::InvalidReceipt { .. } | Error::BadSignature { .. } => ErrorFamily::Receipt,
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
@@ -236,6 +246,10 @@ impl Error {
                 reason: String::new(),
             },
             Error::JobNotFinished { pending: 0 },
+            Error::JobWaiting {
+                until: 0,
+                pending: 0,
+            },
             Error::InvalidReceipt {
                 reason: String::new(),
             },
