@@ -250,6 +250,15 @@ export async function runJob(job, options) {
       }
       drainEvents();
       if (job.isFinished()) break;
+      // `waitForPremature: false`: the core says when the run would wait for the one-hour
+      // rule; the run then stops as an aborted one does, with a snapshot to resume from.
+      try {
+        job.checkWait();
+      } catch (err) {
+        if (err?.code !== "job_waiting") throw err;
+        const snapshot = await stop();
+        throw Object.assign(err, { snapshot, jobId });
+      }
       if (answered - checkpointed >= checkpointEvery) {
         checkpointed = answered;
         await save("running");

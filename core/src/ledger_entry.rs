@@ -122,12 +122,9 @@ impl LedgerEntry {
             .map(|(i, item)| {
                 let entry: LedgerEntry = serde_json::from_value(item.clone())
                     .map_err(|e| bad(format!("entries[{i}]"), e.to_string()))?;
-                entry.check_id().map_err(|e| match e {
-                    crate::error::Error::InvalidId { reason } => crate::error::Error::InvalidId {
-                        reason: format!("entries[{i}].id: {reason}"),
-                    },
-                    other => other,
-                })?;
+                entry
+                    .check_id()
+                    .map_err(|e| bad(format!("entries[{i}].id"), e.to_string()))?;
                 crate::timestamp::check_time("created_at", entry.created_at)?;
                 if (entry.kind == EntryKind::Transaction) != entry.product.is_some() {
                     return Err(bad(

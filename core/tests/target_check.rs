@@ -321,10 +321,9 @@ fn dot_segment_ids_are_refused_when_planning_and_recording() {
         .unwrap_err();
         assert_eq!(err.code(), "invalid_id", "{id}");
         let value = serde_json::to_value(vec![entry]).unwrap();
-        assert_eq!(
-            LedgerEntry::list_from_value(&value).unwrap_err().code(),
-            "invalid_id"
-        );
+        let err = LedgerEntry::list_from_value(&value).unwrap_err();
+        assert_eq!(err.details()["field"], "entries[0].id");
+        assert!(err.to_string().contains("dot segment"), "{err}");
         // An event's conversation or event part alone is a path segment too.
         for target in [format!("CON-1:{id}"), format!("{id}:5")] {
             let event = LedgerEntry {
@@ -348,10 +347,8 @@ fn dot_segment_ids_are_refused_when_planning_and_recording() {
             .unwrap_err();
             assert_eq!(err.code(), "invalid_id", "{target}");
             let value = serde_json::to_value(vec![event]).unwrap();
-            assert_eq!(
-                LedgerEntry::list_from_value(&value).unwrap_err().code(),
-                "invalid_id"
-            );
+            let err = LedgerEntry::list_from_value(&value).unwrap_err();
+            assert_eq!(err.details()["field"], "entries[0].id");
         }
     }
 }
