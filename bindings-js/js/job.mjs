@@ -272,6 +272,9 @@ export async function runJob(job, options) {
           clearTimeout(timer);
           resolve();
         };
+        // Aborted by a callback during this turn (e.g. onProgress on a `waiting` event): the
+        // abort listener found nothing to wake, so do not go to sleep.
+        if (signal?.aborted) return wakeUp();
         if (at !== null) timer = setTimeout(wakeUp, Math.max(0, at - now));
         else if (inFlight === 0) {
           // Nothing in flight and no timeout: the job could never move again (a job object
