@@ -73,6 +73,8 @@ pub struct ErasureJob {
     pub(crate) finished_at: Option<UnixMillis>,
     /// One target check per group (see `target_check.rs`); kept in snapshots.
     pub(crate) checks: Vec<TargetCheck>,
+    /// Every check settled (then the hot path skips them); recomputed after a restore.
+    pub(crate) checks_settled: bool,
     pub(crate) events: VecDeque<JobEvent>,
     queue: Schedule,
     in_flight: CallTable,
@@ -112,6 +114,7 @@ impl ErasureJob {
             started_at: None,
             finished_at: None,
             checks: Vec::new(),
+            checks_settled: false,
             queue: Schedule::default(),
             in_flight: CallTable::default(),
             events: VecDeque::new(),

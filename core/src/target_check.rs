@@ -198,6 +198,9 @@ impl ErasureJob {
     /// The next probe to send at `now`: `None` once every probe has settled (operations may
     /// go), `Some(None)` while probes are due later or in flight, `Some(Some(call))` a probe.
     pub(crate) fn poll_probe(&mut self, now: UnixMillis, auth: Auth<'_>) -> Option<Option<Call>> {
+        if self.checks_settled {
+            return None;
+        }
         let mut unsettled = false;
         for i in 0..self.checks.len() {
             match self.checks[i].phase {
@@ -214,6 +217,8 @@ impl ErasureJob {
                 }
             }
         }
+        // Settled checks stay settled: later polls skip the loop.
+        self.checks_settled = !unsettled;
         unsettled.then_some(None)
     }
 
@@ -243,6 +248,9 @@ impl ErasureJob {
 
     /// The probe whose call is `call_id`, if it is one.
     pub(crate) fn probe_of(&self, call_id: u64) -> Option<usize> {
+        if self.checks_settled {
+            return None;
+        }
         self.checks
             .iter()
             .position(|c| c.phase == CheckPhase::InFlight { call_id })
@@ -250,6 +258,9 @@ impl ErasureJob {
 
     /// Probes in flight (they count against `max_in_flight`).
     pub(crate) fn probes_in_flight(&self) -> usize {
+        if self.checks_settled {
+            return 0;
+        }
         self.checks
             .iter()
             .filter(|c| matches!(c.phase, CheckPhase::InFlight { .. }))
@@ -258,6 +269,9 @@ impl ErasureJob {
 
     /// When the next probe may go: `Some(None)` while probes are unsettled but none is pending.
     pub(crate) fn probe_timeout(&self, now: UnixMillis) -> Option<Option<UnixMillis>> {
+        if self.checks_settled {
+            return None;
+        }
         let mut unsettled = false;
         let mut next: Option<UnixMillis> = None;
         for check in &self.checks {
