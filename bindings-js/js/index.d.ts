@@ -64,6 +64,8 @@ export type {
   TerminalState,
   TransportFailureInput,
   UserAction,
+  WaitingError,
+  TargetCheckRecord,
 } from "../pkg/web/erasekit_js.js";
 import type { ErasurePlan, PlanErasureOptions, Receipt, RunOptions, ErasureLedger } from "../pkg/web/erasekit_js.js";
 

@@ -294,6 +294,15 @@ export async function runJob(job, options) {
       }
       drainEvents();
       if (job.isFinished()) break;
+      // `waitForPremature: false`: the core says when the run would wait for the one-hour
+      // rule; the run then stops as an aborted one does, with a snapshot to resume from.
+      try {
+        job.checkWait();
+      } catch (err) {
+        if (err?.code !== "job_waiting") throw err;
+        const snapshot = await stop();
+        throw Object.assign(err, { snapshot, jobId });
+      }
       if (answered - checkpointed >= checkpointEvery) {
         checkpointed = answered;
         await save();
@@ -309,6 +318,9 @@ export async function runJob(job, options) {
           clearTimeout(timer);
           resolve();
         };
+        // Aborted by a callback during this turn (e.g. onProgress on a `waiting` event): the
+        // abort listener found nothing to wake, so do not go to sleep.
+        if (signal?.aborted) return wakeUp();
         if (at !== null) timer = setTimeout(wakeUp, Math.max(0, at - now));
         if (due === null && inFlight === 0) {
           // Nothing in flight and no timeout: the job could never move again (a job object

@@ -152,6 +152,17 @@ export interface JobOptions {
   backoffBaseMs?: number;
   /** Longest backoff. Default 60000 ms. */
   backoffMaxMs?: number;
+  /**
+   * Before a group's first operation call (a Redact product, `media`, `conversation`), send one
+   * probe that must get the API's documented not-found answer; any other answer fails the
+   * group's operations unsent. Default true.
+   */
+  checkTarget?: boolean;
+  /**
+   * Wait out Vonage's one-hour rule (default true). False: `run` stops (code `job_waiting`,
+   * with a resumable snapshot) when the job would wait for records younger than an hour.
+   */
+  waitForPremature?: boolean;
   /** Jitter and JWT-id entropy: a number up to 2^53 - 1 or a BigInt; random when absent. */
   seed?: number | bigint;
   /** The job (and receipt) id; derived from the seed when absent. */
@@ -161,6 +172,7 @@ export interface JobOptions {
 /** A call to send (`job.pollRequest(...)`); pass `call_id` back with its answer. */
 export interface JobCall {
   call_id: number;
+  /** The operation, or 4294967295 (2^32 - 1) for a target check. */
   op: number;
   request: HttpRequest;
 }
@@ -187,6 +199,8 @@ export interface JobCounts {
 /** A progress event (`job.pollEvent()`, `onProgress`); switch on `event`. */
 export type JobEvent =
   | { event: "started"; at: number; counts: JobCounts }
+  | { event: "waiting"; until: number; counts: JobCounts }
+  | { event: "target_checked"; group: string; ok: boolean; status: number | null; reason: string | null }
   | { event: "retrying"; op: number; attempt: number; at: number; reason: string }
   | { event: "throttled"; until: number; pace: number }
   | { event: "group_stopped"; group: string; reason: string; stopped: number }
@@ -220,9 +234,25 @@ export interface ReceiptBody {
   planned_at: number;
   started_at: number | null;
   finished_at: number;
+  /** Every operation ended done, not_found, expired or skipped; absent in erasekit 0.1 receipts. */
+  complete?: boolean;
+  /** Finished by the deadline, and complete. */
   on_time: boolean;
   counts: JobCounts;
+  /** Each group's target check; absent in erasekit 0.1 receipts. */
+  target_checks?: TargetCheckRecord[];
   operations: ReceiptOperation[];
+}
+
+/** One group's target check in a receipt. */
+export interface TargetCheckRecord {
+  /** A Redact product, `media` or `conversation`. */
+  group: string;
+  /** The URL probed; null when skipped. */
+  url: string | null;
+  status: number | null;
+  result: "ok" | "failed" | "skipped";
+  reason: string | null;
 }
 
 /** The Ed25519 signature of a receipt (hex). */
@@ -288,6 +318,19 @@ export interface RunOptions {
 export interface AbortedError extends Error {
   code: "aborted";
   /** `ErasureJob.restore(err.snapshot)` continues the job; in-flight calls are sent again. */
+  snapshot: string;
+  jobId: string;
+}
+
+/**
+ * How `run` rejects when the job was made with `waitForPremature: false` and would now wait for
+ * Vonage's one-hour rule: stopped as an aborted run is (a `"stopped"` checkpoint in the ledger),
+ * to be resumed from `snapshot` (or `resumeJob`) after `details.until`.
+ */
+export interface WaitingError extends Error {
+  code: "job_waiting";
+  details: { code: "job_waiting"; until: number; pending: number };
+  /** `ErasureJob.restore(err.snapshot)` continues the job. */
   snapshot: string;
   jobId: string;
 }

@@ -146,6 +146,8 @@ struct JobOptionsInput {
     max_rate_limited: Option<u32>,
     backoff_base_ms: Option<u64>,
     backoff_max_ms: Option<u64>,
+    check_target: Option<bool>,
+    wait_for_premature: Option<bool>,
 }
 
 const JOB_KEYS: &[&str] = &[
@@ -157,6 +159,8 @@ const JOB_KEYS: &[&str] = &[
     "maxRateLimited",
     "backoffBaseMs",
     "backoffMaxMs",
+    "checkTarget",
+    "waitForPremature",
     "seed",
 ];
 
@@ -196,6 +200,12 @@ fn job_config(options: Option<Object>) -> Result<JobConfig, JsValue> {
     }
     if let Some(v) = input.backoff_max_ms {
         config.backoff_max_ms = v;
+    }
+    if let Some(v) = input.check_target {
+        config.check_target = v;
+    }
+    if let Some(v) = input.wait_for_premature {
+        config.wait_for_premature = v;
     }
     if let Some(id) = input.job_id {
         config.job_id = id;
@@ -332,7 +342,7 @@ impl ErasureJob {
 impl ErasureJob {
     /// A job for `plan` (which stays usable): `{ ratePerSecond = 170, maxInFlight = 32,
     /// maxAttempts = 8, maxPremature = 10, maxRateLimited = 100, backoffBaseMs = 500,
-    /// backoffMaxMs = 60000, seed?, jobId? }`. `seed` (a number up to 2^53 − 1 or a BigInt)
+    /// backoffMaxMs = 60000, checkTarget = true, waitForPremature = true, seed?, jobId? }`. `seed` (a number up to 2^53 − 1 or a BigInt)
     /// drives jitter and JWT ids; random when absent. `jobId` defaults to one derived from it.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -443,6 +453,14 @@ impl ErasureJob {
     #[wasm_bindgen(js_name = isFinished)]
     pub fn is_finished(&self) -> bool {
         self.inner.is_finished()
+    }
+
+    /// With `waitForPremature: false`, throws `job_waiting` (`details.until`) once the job has
+    /// nothing in flight and must wait for Vonage's one-hour rule; `run` then stops as an
+    /// aborted run does. Call after the `pollRequest` loop.
+    #[wasm_bindgen(js_name = checkWait)]
+    pub fn check_wait(&self) -> Result<(), JsValue> {
+        self.inner.check_wait().map_err(|e| to_js_error(&e))
     }
 
     /// Operations by state, calls in flight, retries and 429s so far.

@@ -157,6 +157,7 @@ export type ErrorCode =
   | "invalid_phone"
   | "storage"
   | "job_not_finished"
+  | "job_waiting"
   | "invalid_receipt"
   | "bad_signature"
   | "unknown_subject"

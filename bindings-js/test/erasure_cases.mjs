@@ -39,6 +39,15 @@ function scripted(step) {
   return { response: { status: step.status, headers, body: new TextEncoder().encode(body) } };
 }
 
+/** The `op` of a target-check call (2^32 - 1). */
+const TARGET_CHECK_OP = 4294967295;
+
+/** The answer to an unscripted call: 204, or for a target check the documented not-found. */
+function defaultStep(target, url) {
+  if (target !== "@target_check") return { status: 204 };
+  return url.endsWith("/redact/transaction") ? { status: 404, problem: "invalid-id" } : { status: 404, problem: "not-found" };
+}
+
 /** The ledger entries of a case: its captures, read by the core's capture. */
 export function entriesOf(erasekit, c) {
   return c.captures.flatMap((cap) =>
@@ -75,10 +84,11 @@ export function runErasureCase(erasekit, c, entries, credentials, { restoreEvery
   let turns = 0;
   while (!job.isFinished()) {
     for (let call = job.pollRequest(now, auth); call !== null; call = job.pollRequest(now, auth)) {
-      const target = targets[call.op];
+      // Target checks are scripted under "@target_check" (all groups share the list).
+      const target = call.op === TARGET_CHECK_OP ? "@target_check" : targets[call.op];
       sends.push([now - now0, call.op, call.request.method, call.request.url]);
       const n = attempts.get(target) ?? 0;
-      const step = c.script[target]?.[n] ?? { status: 204 };
+      const step = c.script[target]?.[n] ?? defaultStep(target, call.request.url);
       attempts.set(target, n + 1);
       const answer = scripted(step);
       if (answer.failure !== undefined) job.handleFailure(call.call_id, answer.failure, now);
@@ -100,5 +110,6 @@ export function runErasureCase(erasekit, c, entries, credentials, { restoreEvery
   const counts = job.counts();
   job.free();
   const states = receipt.receipt.operations.map((o) => [o.target, o.state, o.attempts, o.status]);
-  return { result: { sends, states, counts }, receipt };
+  const checks = (receipt.receipt.target_checks ?? []).map((t) => [t.group, t.result, t.status]);
+  return { result: { sends, states, counts, checks, complete: receipt.receipt.complete }, receipt };
 }

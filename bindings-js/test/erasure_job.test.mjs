@@ -34,7 +34,20 @@ function plan(entries, extra = {}) {
 
 const credentials = { apiKey: "abcd1234", apiSecret: SECRET };
 
-/** A stub fetch answering 204 after `delayMs`, counting calls and the most at once. */
+const PROBE_ID = "erasekit-target-check-0000000000000000";
+const INVALID_ID = JSON.stringify({ type: "https://developer.nexmo.com/api-errors#invalid-id", title: "Invalid ID", detail: "x", instance: "p" });
+
+/** `fetch` behind a Vonage that answers the job's target check (404 invalid-id) itself. */
+function answeringProbes(fetch) {
+  return (url, init) => {
+    const id = init.body ? JSON.parse(new TextDecoder().decode(init.body)).id : null;
+    if (id === PROBE_ID) return Promise.resolve(new Response(INVALID_ID, { status: 404 }));
+    return fetch(url, init);
+  };
+}
+
+/** A stub fetch answering 204 after `delayMs`, counting calls and the most at once (the
+ * target check is answered apart and not counted). */
 function stubFetch({ delayMs = 0, answer = () => ({ status: 204 }) } = {}) {
   const stats = { calls: 0, inFlight: 0, maxInFlight: 0, bodies: [] };
   const fetch = async (url, init) => {
@@ -58,7 +71,7 @@ function stubFetch({ delayMs = 0, answer = () => ({ status: 204 }) } = {}) {
       stats.inFlight -= 1;
     }
   };
-  return { fetch, stats };
+  return { fetch: answeringProbes(fetch), stats };
 }
 
 /**
@@ -209,7 +222,7 @@ test("seeds: a number, a 64-bit BigInt, or random; the job id derives from it", 
 });
 
 test("raw sans-IO: pollRequest, handleResponse, events, pollTimeout, counts, receipt", () => {
-  const job = new ErasureJob(plan(smsEntries(3)), { seed: 1, maxInFlight: 2, ratePerSecond: 100 });
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 1, maxInFlight: 2, ratePerSecond: 100, checkTarget: false });
   const auth = { credentials, baseUrl: "http://127.0.0.1:9" };
   const first = job.pollRequest(NOW, auth);
   assert.equal(first.call_id, 1);
@@ -249,7 +262,7 @@ test("raw sans-IO: pollRequest, handleResponse, events, pollTimeout, counts, rec
 });
 
 test("receipts verify; any edit is bad_signature; another key is refused", () => {
-  const job = new ErasureJob(plan(smsEntries(2)), { seed: 3 });
+  const job = new ErasureJob(plan(smsEntries(2)), { seed: 3, checkTarget: false });
   let now = NOW;
   while (!job.isFinished()) {
     for (let c = job.pollRequest(now, { credentials }); c !== null; c = job.pollRequest(now, { credentials })) {
@@ -288,7 +301,7 @@ test("a snapshot holds no secret, and restores a job with calls in flight", () =
     { kind: "recording", product: null, direction: null, id: "bbbbbbbb-aaaa-cccc-dddd-0123456789ab", created_at: NOW - 2 * HOUR, source: "voice_recording", extra: {} },
   ];
   const full = { ...credentials, applicationId: "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab", privateKey: PEM };
-  const job = new ErasureJob(plan(entries), { seed: 5, ratePerSecond: 1000 });
+  const job = new ErasureJob(plan(entries), { seed: 5, ratePerSecond: 1000, checkTarget: false });
   const calls = [];
   for (let now = NOW; calls.length < 3; now += 1) {
     const c = job.pollRequest(now, { credentials: full });
@@ -358,13 +371,13 @@ test("run(): answers and transport failures reach the core; it retries, the driv
 
 test("run(): a call slower than timeoutMs is aborted and reported as a timeout", async () => {
   let calls = 0;
-  const fetch = (url, init) => {
+  const fetch = answeringProbes((url, init) => {
     calls += 1;
     if (calls === 1) {
       return new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
     }
     return Promise.resolve(new Response(null, { status: 204 }));
-  };
+  });
   const job = new ErasureJob(plan(smsEntries(1)), { seed: 4, backoffBaseMs: 10, backoffMaxMs: 20 });
   const reasons = [];
   const receipt = await job.run({
@@ -385,7 +398,7 @@ test("run(): calls sent together time out each after at least timeoutMs; their f
   const sentAt = new Map();
   const abortedAfter = [];
   let calls = 0;
-  const fetch = (url, init) => {
+  const fetch = answeringProbes((url, init) => {
     calls += 1;
     const id = JSON.parse(new TextDecoder().decode(init.body)).id;
     if (!sentAt.has(id) && Number(id.split("-").pop()) % 2 === 0) {
@@ -399,7 +412,7 @@ test("run(): calls sent together time out each after at least timeoutMs; their f
     }
     sentAt.set(id, performance.now());
     return Promise.resolve(new Response(null, { status: 204 }));
-  };
+  });
   const job = new ErasureJob(plan(smsEntries(12)), { seed: 5, ratePerSecond: 100000, maxInFlight: 12, backoffBaseMs: 10, backoffMaxMs: 20 });
   const reasons = [];
   const receipt = await job.run({
@@ -418,7 +431,7 @@ test("run(): calls sent together time out each after at least timeoutMs; their f
 });
 
 test("raw protocol: each call has its own headers; one call's changes do not reach the next", () => {
-  const job = new ErasureJob(plan(smsEntries(3)), { seed: 11, ratePerSecond: 100000, maxInFlight: 3 });
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 11, ratePerSecond: 100000, maxInFlight: 3, checkTarget: false });
   const auth = { credentials };
   const first = job.pollRequest(NOW, auth);
   first.request.headers["x-trace"] = "1";

@@ -147,7 +147,8 @@ test("with faults (20% 5xx, a 429 storm, dropped connections, latency) every rec
   await sim.control.setFaults({
     seed: 7,
     rules: [
-      { route: "POST /v1/redact/transaction", ...faulty, storm: { first_request: 5, request_count: 10, retry_after_s: 1 } },
+      // The storm starts after the target checks (one per Redact product): its 429s meet operations.
+      { route: "POST /v1/redact/transaction", ...faulty, storm: { first_request: 20, request_count: 10, retry_after_s: 1 } },
       { route: "*", ...faulty },
     ],
   });

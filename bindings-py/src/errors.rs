@@ -42,7 +42,7 @@ create_exception!(
     erasekit,
     JobError,
     ErasekitError,
-    "An operation asked of an erasure or access job in the wrong state (code `job_not_finished`)."
+    "An operation asked of an erasure or access job in the wrong state (codes `job_not_finished`, `job_waiting`)."
 );
 
 create_exception!(

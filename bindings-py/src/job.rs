@@ -41,7 +41,7 @@ impl ErasureJob {
     #[pyo3(signature = (
         plan, *, rate_per_second=None, max_in_flight=None, max_attempts=None,
         max_premature=None, max_rate_limited=None, backoff_base_ms=None, backoff_max_ms=None,
-        seed=None, job_id=None
+        seed=None, job_id=None, check_target=None, wait_for_premature=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -56,6 +56,8 @@ impl ErasureJob {
         backoff_max_ms: Option<&Bound<'_, PyAny>>,
         seed: Option<&Bound<'_, PyAny>>,
         job_id: Option<&Bound<'_, PyAny>>,
+        check_target: Option<&Bound<'_, PyAny>>,
+        wait_for_premature: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let plan = plan.cast::<ErasurePlan>().map_err(|_| {
             invalid_argument(
@@ -86,6 +88,12 @@ impl ErasureJob {
         };
         if let Some(id) = optional_text("job_id", job_id)? {
             config.job_id = id;
+        }
+        if let Some(b) = crate::plan::flag("check_target", check_target)? {
+            config.check_target = b;
+        }
+        if let Some(b) = crate::plan::flag("wait_for_premature", wait_for_premature)? {
+            config.wait_for_premature = b;
         }
         let plan = plan.borrow().0.clone();
         erasekit_core::ErasureJob::new(plan, config)
@@ -208,6 +216,14 @@ impl ErasureJob {
     /// waits only on answers, or is finished.
     fn poll_timeout(&mut self, now: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
         Ok(self.0.poll_timeout(unix_millis("now", now)?))
+    }
+
+    /// With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
+    /// ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
+    /// one-hour rule; ``run()`` then stops as an interrupted run does. Call after the
+    /// ``poll_request`` loop.
+    fn check_wait(&self) -> PyResult<()> {
+        self.0.check_wait().map_err(raise)
     }
 
     /// True when every operation has reached its terminal state.

@@ -18,7 +18,7 @@ use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 pub struct ErasurePlan(pub(crate) erasekit_core::ErasurePlan);
 
 /// A `bool` option.
-fn flag(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<bool>> {
+pub(crate) fn flag(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<bool>> {
     match value {
         Some(v) if v.is_none() => Ok(None),
         Some(v) if v.is_instance_of::<PyBool>() => Ok(Some(v.extract()?)),

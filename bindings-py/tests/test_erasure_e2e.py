@@ -258,7 +258,10 @@ def test_unprovisioned_product_stops_its_group_and_keeps_the_subject(
     body = erasekit.verify_receipt(receipt)
     failed = [o for o in body["operations"] if o["state"] == "failed"]
     assert {o["target"] for o in failed} == {"verify-x-0", "verify-x-1"}
-    assert sum(1 for o in failed if o["status"] == 403) == 1  # one call, then the group stopped
+    # The target check met the 403: no verify operation was sent at all.
+    assert all(o["attempts"] == 0 for o in failed)
+    checks = {c["group"]: (c["result"], c["status"]) for c in body["target_checks"]}
+    assert checks["verify"] == ("failed", 403)
     assert body["counts"]["done"] == world.total - 2
     # Only what failed is kept, for a new job once provisioned; the rest is settled and forgotten.
     assert sorted(e["id"] for e in ledger.entries(SUBJECT)) == ["verify-x-0", "verify-x-1"]

@@ -243,7 +243,7 @@ def test_bad_job_settings_name_the_field(kwargs: dict[str, Any], field: str) -> 
 
 def test_the_raw_protocol() -> None:
     t = now_ms()
-    job = erasekit.ErasureJob(plan(sms(3)), rate_per_second=2, max_in_flight=2, seed=1)
+    job = erasekit.ErasureJob(plan(sms(3)), rate_per_second=2, max_in_flight=2, seed=1, check_target=False)
     c = creds()
     first = job.poll_request(t, c, "http://127.0.0.1:9")
     assert first is not None
@@ -287,7 +287,7 @@ def test_restore_refuses_what_is_not_a_snapshot() -> None:
 def test_snapshots_hold_no_secret() -> None:
     t = now_ms()
     entries = sms(2) + [entry("user", "USR-1"), entry("recording", "bbbbbbbb-aaaa-cccc-dddd-0123456789ab")]
-    job = erasekit.ErasureJob(plan(entries), seed=3)
+    job = erasekit.ErasureJob(plan(entries), seed=3, check_target=False)
     c = creds()
     calls = []
     for _ in range(100):  # paced: one call at a time, a few ms apart
@@ -324,7 +324,7 @@ def test_snapshots_hold_no_secret() -> None:
 
 def finished_receipt() -> erasekit.Receipt:
     t = now_ms()
-    job = erasekit.ErasureJob(plan(sms(2) + [entry("user", "USR-1")]), seed=9)
+    job = erasekit.ErasureJob(plan(sms(2) + [entry("user", "USR-1")]), seed=9, check_target=False)
     c = creds()
     not_found = json.dumps({
         "type": "https://developer.nexmo.com/api-errors#invalid-id", "title": "Invalid ID",
@@ -454,6 +454,13 @@ def test_signing_key_order_argument_env_file(tmp_path: Path, monkeypatch: pytest
 # ---- drivers over MockTransport ---------------------------------------------------------------
 
 
+PROBE_IDS = (
+    "erasekit-target-check-0000000000000000",
+    "00000000-0000-0000-0000-000000000000",
+    "USR-00000000-0000-0000-0000-000000000000",
+)
+
+
 class Vonage:
     """A MockTransport handler: answers from a per-id script, counts concurrency."""
 
@@ -472,6 +479,10 @@ class Vonage:
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         target = self._target(request)
+        if target in PROBE_IDS:
+            # The job's target check: the not-found Vonage gives for an id that cannot exist.
+            code = "invalid-id" if request.method == "POST" else "not-found"
+            return httpx.Response(404, json={"type": f"https://developer.nexmo.com/api-errors#{code}", "title": code})
         with self.lock:
             n = self.calls.get(target, 0)
             self.calls[target] = n + 1

@@ -51,6 +51,24 @@ def response(step: dict[str, Any]) -> Union[erasekit.HttpResponse, str]:
     return {"status": step["status"], "headers": headers, "body": body.encode()}
 
 
+TARGET_CHECK_OP = 2**32 - 1
+"""The ``op`` of a target-check call."""
+
+
+def target_of(call: erasekit.Call, targets: list[str]) -> str:
+    """Target checks are scripted under ``@target_check`` (all groups share the list)."""
+    return "@target_check" if call["op"] == TARGET_CHECK_OP else targets[call["op"]]
+
+
+def default_step(target: str, url: str) -> dict[str, Any]:
+    """An unscripted answer: 204, or for a target check the documented not-found."""
+    if target != "@target_check":
+        return {"status": 204}
+    if url.endswith("/redact/transaction"):
+        return {"status": 404, "problem": "invalid-id"}
+    return {"status": 404, "problem": "not-found"}
+
+
 def entries(case: dict[str, Any]) -> list[erasekit.LedgerEntry]:
     found: list[erasekit.LedgerEntry] = []
     for c in case["captures"]:
@@ -65,19 +83,19 @@ def run(case: dict[str, Any]) -> dict[str, Any]:
     plan = erasekit.ErasurePlan("subject-1", SUBJECT_KEY, entries(case), now0, **case["options"])
     job = erasekit.ErasureJob(plan, **case["config"])
     creds = credentials()
-    operations = plan.operations
+    targets = [o["target"] for o in plan.operations]
     script: dict[str, list[dict[str, Any]]] = case["script"]
     attempts: dict[str, int] = {}
     sends: list[list[Any]] = []
     now = now0
     while not job.is_finished():
         while (call := job.poll_request(now, creds)) is not None:
-            target = operations[call["op"]]["target"]
+            target = target_of(call, targets)
             request = call["request"]
             sends.append([now - now0, call["op"], request["method"], request["url"]])
             n = attempts.get(target, 0)
             steps = script.get(target, [])
-            step = steps[n] if n < len(steps) else {"status": 204}
+            step = steps[n] if n < len(steps) else default_step(target, request["url"])
             attempts[target] = n + 1
             answer = response(step)
             if isinstance(answer, str):
@@ -95,7 +113,14 @@ def run(case: dict[str, Any]) -> dict[str, Any]:
     states = [
         [o["target"], o["state"], o["attempts"], o["status"]] for o in receipt["receipt"]["operations"]
     ]
-    return {"sends": sends, "states": states, "counts": job.counts()}
+    checks = [[c["group"], c["result"], c["status"]] for c in receipt["receipt"].get("target_checks", [])]
+    return {
+        "sends": sends,
+        "states": states,
+        "counts": job.counts(),
+        "checks": checks,
+        "complete": receipt["receipt"].get("complete"),
+    }
 
 
 def test_the_file_covers_every_behaviour() -> None:
@@ -123,11 +148,11 @@ def test_erasure_vector_survives_a_snapshot_after_every_step(case: dict[str, Any
         if job.is_finished():
             break
         while (call := job.poll_request(now, creds)) is not None:
-            target = targets[call["op"]]
+            target = target_of(call, targets)
             n = attempts.get(target, 0)
             steps = script.get(target, [])
             attempts[target] = n + 1
-            answer = response(steps[n] if n < len(steps) else {"status": 204})
+            answer = response(steps[n] if n < len(steps) else default_step(target, call["request"]["url"]))
             if isinstance(answer, str):
                 job.handle_failure(call["call_id"], answer, now)
             else:

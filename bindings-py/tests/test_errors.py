@@ -47,7 +47,21 @@ def test_classes_are_public_documented_and_the_same_everywhere(name: str) -> Non
 
 
 # How to make each code happen through the Python API.
+def _waiting_job() -> None:
+    """A job with wait_for_premature=False and only a 10-minute-old record: check_wait raises."""
+    now = 1_700_000_000_000
+    entry: erasekit.LedgerEntry = {
+        "kind": "transaction", "product": "sms", "direction": "outbound", "id": "YOUNG",
+        "created_at": now - 600_000, "source": "sms_send", "extra": {},
+    }
+    plan = erasekit.ErasurePlan("u", b"0123456789abcdef", [entry], now)
+    job = erasekit.ErasureJob(plan, check_target=False, wait_for_premature=False)
+    assert job.poll_request(now, erasekit.Credentials(api_key="k", api_secret="s")) is None
+    job.check_wait()
+
+
 TRIGGERS: dict[str, Callable[[], object]] = {
+    "job_waiting": _waiting_job,
     "invalid_product": lambda: erasekit.RedactRequest("abc", "SMS"),
     "invalid_direction": lambda: erasekit.RedactRequest("abc", "sms", "MT"),
     "invalid_id": lambda: erasekit.RedactRequest("a\nb", "sms"),

@@ -94,7 +94,7 @@ def test_redirects_are_not_followed() -> None:
     handler = Recorder(httpx.Response(301, headers={"Location": "https://example.invalid/"}))
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         outcome = erasekit.redact("abc", "sms", credentials=CREDS, client=client, now=NOW)
-    assert outcome == {"outcome": "malformed", "status": 301, "reason": "unexpected status"}
+    assert outcome == {"outcome": "malformed", "status": 301, "reason": "redirect (not followed): is the base URL right?"}
     assert len(handler.requests) == 1
 
 

@@ -7,7 +7,7 @@
 use crate::api_base::ApiBase;
 use crate::call_table::CallTable;
 use crate::credentials::Credentials;
-use crate::erasure_plan::{ErasurePlan, Initial};
+use crate::erasure_plan::{ErasurePlan, Initial, Operation};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::job_event::{Counts, JobEvent, Terminal};
@@ -15,6 +15,7 @@ use crate::job_schedule::Schedule;
 use crate::jwt::JWT_TTL_SECONDS;
 use crate::operation_call::{self, CallResult, Classified};
 use crate::rate_limiter::{Jitter, RateLimiter};
+use crate::target_check::{plan_checks, TargetCheck};
 use crate::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, VecDeque};
@@ -42,7 +43,7 @@ pub enum TransportFailure {
 pub struct Call {
     /// Identifies this attempt; pass it to `handle_response` / `handle_failure`.
     pub call_id: u64,
-    /// The operation it belongs to.
+    /// The operation it belongs to, or [`crate::TARGET_CHECK_OP`] for a target check.
     pub op: u32,
     /// The request.
     pub request: HttpRequest,
@@ -70,13 +71,24 @@ pub struct ErasureJob {
     pub(crate) stopped_groups: BTreeSet<String>,
     pub(crate) started_at: Option<UnixMillis>,
     pub(crate) finished_at: Option<UnixMillis>,
+    /// One target check per group (see `target_check.rs`); kept in snapshots.
+    pub(crate) checks: Vec<TargetCheck>,
+    /// Every check settled (then the hot path skips them); recomputed after a restore.
+    pub(crate) checks_settled: bool,
+    pub(crate) events: VecDeque<JobEvent>,
     queue: Schedule,
     in_flight: CallTable,
-    events: VecDeque<JobEvent>,
     token: Option<(String, UnixMillis)>,
     /// No call starts at or after this time (the run's local lease deadline).
     hold: Option<UnixMillis>,
+    /// `Started` was emitted by this job object (each run of a restored job says so again).
+    announced: bool,
+    /// The end of the current long wait for the one-hour rule, if the job is in one.
+    waiting: Option<UnixMillis>,
 }
+
+/// A wait longer than this with nothing to send is announced with a `waiting` event.
+pub const WAIT_NOTICE_MS: UnixMillis = 2_000;
 
 impl ErasureJob {
     /// A job for `plan`.
@@ -103,12 +115,17 @@ impl ErasureJob {
             stopped_groups: BTreeSet::new(),
             started_at: None,
             finished_at: None,
+            checks: Vec::new(),
+            checks_settled: false,
             queue: Schedule::default(),
             in_flight: CallTable::default(),
             events: VecDeque::new(),
             token: None,
             hold: None,
+            announced: false,
+            waiting: None,
         };
+        let mut checks = Vec::new();
         if let Some(r) = restored {
             job.limiter = r.limiter;
             job.jitter = r.jitter;
@@ -118,7 +135,14 @@ impl ErasureJob {
             job.finished_at = r.finished_at;
             job.counts.retries = r.retries;
             job.counts.rate_limited = r.rate_limited;
+            checks = r.checks;
         }
+        job.checks = plan_checks(
+            &job.plan.operations,
+            job.ops.iter().map(|o| o.phase),
+            checks,
+            job.config.check_target,
+        );
         job.counts.total = job.ops.len() as u64;
         let mut first = Vec::new();
         for (i, op) in job.ops.iter().enumerate() {
@@ -179,25 +203,41 @@ impl ErasureJob {
     /// Poll until `None` after construction, after every `handle_*` and when the timeout fires.
     #[must_use]
     pub fn poll_request(&mut self, now: UnixMillis, auth: Auth<'_>) -> Option<Call> {
+        if !self.announced {
+            // At the first poll, even when nothing can be sent yet (a young record).
+            self.announced = true;
+            self.started_at.get_or_insert(now);
+            self.events.push_back(JobEvent::Started {
+                at: now,
+                counts: self.counts,
+            });
+        }
         if self.hold.is_some_and(|hold| now >= hold) {
             return None; // past the lease deadline: renew it first (see `hold_until`)
         }
         loop {
-            if self.in_flight.len() >= self.config.max_in_flight as usize {
+            if self.calls_in_flight() >= self.config.max_in_flight as usize {
                 return None;
             }
-            let (due, op) = self.peek_due()?;
+            // Target checks first: no operation call until every probe has settled.
+            match self.poll_probe(now, auth) {
+                Some(Some(call)) => {
+                    self.waiting = None;
+                    return Some(call);
+                }
+                Some(None) => return None,
+                None => {}
+            }
+            let Some((due, op)) = self.peek_due() else {
+                self.waiting = None;
+                return None;
+            };
             if due > now || self.limiter.next_allowed(now) > now {
+                self.note_wait(due, op, now);
                 return None;
             }
             self.queue.pop();
-            if self.started_at.is_none() {
-                self.started_at = Some(now);
-                self.events.push_back(JobEvent::Started {
-                    at: now,
-                    counts: self.counts,
-                });
-            }
+            self.waiting = None;
             match self.build(op, now, auth) {
                 Ok(request) => {
                     let call_id = self.next_call;
@@ -230,6 +270,10 @@ impl ErasureJob {
         response: &HttpResponse,
         now: UnixMillis,
     ) -> Result<()> {
+        if let Some(i) = self.probe_of(call_id) {
+            self.probe_answered(i, response, now);
+            return Ok(());
+        }
         let op = self.take_call(call_id)?;
         let classified =
             operation_call::classify(&self.plan.operations[op as usize], response, now);
@@ -244,12 +288,16 @@ impl ErasureJob {
         failure: &TransportFailure,
         now: UnixMillis,
     ) -> Result<()> {
-        let op = self.take_call(call_id)?;
         let reason = match failure {
             TransportFailure::Timeout => "timeout".to_owned(),
             TransportFailure::Connection => "connection failed".to_owned(),
             TransportFailure::Other { message } => message.chars().take(200).collect(),
         };
+        if let Some(i) = self.probe_of(call_id) {
+            self.probe_failed(i, reason, now);
+            return Ok(());
+        }
+        let op = self.take_call(call_id)?;
         self.retry_or_fail(op, reason, now);
         Ok(())
     }
@@ -264,11 +312,54 @@ impl ErasureJob {
     /// (or is finished).
     #[must_use]
     pub fn poll_timeout(&mut self, now: UnixMillis) -> Option<UnixMillis> {
-        if self.in_flight.len() >= self.config.max_in_flight as usize {
+        if self.calls_in_flight() >= self.config.max_in_flight as usize {
             return None;
+        }
+        if let Some(probe) = self.probe_timeout(now) {
+            return probe;
         }
         let (due, _) = self.peek_due()?;
         Some(due.max(self.limiter.next_allowed(now)))
+    }
+
+    /// Stops a run that would now wait for the one-hour rule when `wait_for_premature` is
+    /// off: `Err(JobWaiting)` (with the time it would wait until) once the job has nothing
+    /// in flight and nothing to send before that time; the host saves the job's snapshot and
+    /// ends the run as a stopped one, to resume later. Call after the `poll_request` loop.
+    pub fn check_wait(&self) -> Result<()> {
+        match self.waiting {
+            Some(until) if !self.config.wait_for_premature && !self.is_finished() => {
+                Err(Error::JobWaiting {
+                    until,
+                    pending: self.counts.total - self.counts.finished(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Calls in flight: operations and target checks.
+    fn calls_in_flight(&self) -> usize {
+        self.in_flight.len() + self.probes_in_flight()
+    }
+
+    /// Notes that nothing can go before `due` (the head of the queue, operation `op`): a long
+    /// wait for the one-hour rule, with nothing in flight, is announced once per `until`.
+    fn note_wait(&mut self, due: UnixMillis, op: u32, now: UnixMillis) {
+        let state = &self.ops[op as usize];
+        // Never sent (waiting for created_at + 60 min) or told "premature" by Vonage.
+        let premature = state.attempts == 0 || state.premature > 0;
+        if !premature || due <= now + WAIT_NOTICE_MS || self.calls_in_flight() > 0 {
+            self.waiting = None;
+            return;
+        }
+        if self.waiting != Some(due) {
+            self.waiting = Some(due);
+            self.events.push_back(JobEvent::Waiting {
+                until: due,
+                counts: self.counts,
+            });
+        }
     }
 
     fn peek_due(&mut self) -> Option<(UnixMillis, u32)> {
@@ -297,28 +388,30 @@ impl ErasureJob {
 
     fn build(&mut self, op: u32, now: UnixMillis, auth: Auth<'_>) -> Result<HttpRequest> {
         let operation = &self.plan.operations[op as usize];
-        let token = &mut self.token;
-        let jitter = &mut self.jitter;
-        let mut bearer = || -> Result<String> {
-            // One token per 15 minutes, renewed a minute early; signing is the costly part.
-            if let Some((t, exp)) = token.as_ref() {
-                if now + 60_000 < *exp {
-                    return Ok(format!("Bearer {t}"));
-                }
-            }
-            let mut entropy = [0u8; 16];
-            entropy[..8].copy_from_slice(&jitter.next().to_le_bytes());
-            entropy[8..].copy_from_slice(&jitter.next().to_le_bytes());
-            let jwt = auth.credentials.jwt(now, &entropy)?;
-            *token = Some((jwt.clone(), now + JWT_TTL_SECONDS * 1000));
-            Ok(format!("Bearer {jwt}"))
-        };
-        operation_call::build(
-            operation,
-            auth.base,
-            auth.credentials,
+        build_with(
+            &mut self.token,
+            &mut self.jitter,
             self.plan.options.conversation_api,
-            &mut bearer,
+            operation,
+            now,
+            auth,
+        )
+    }
+
+    /// The request for `operation` (a target-check probe) with this job's credentials and token.
+    pub(crate) fn build_operation(
+        &mut self,
+        operation: &Operation,
+        now: UnixMillis,
+        auth: Auth<'_>,
+    ) -> Result<HttpRequest> {
+        build_with(
+            &mut self.token,
+            &mut self.jitter,
+            self.plan.options.conversation_api,
+            operation,
+            now,
+            auth,
         )
     }
 
@@ -433,12 +526,17 @@ impl ErasureJob {
     }
 
     fn stop_group(&mut self, group: &str, why: &str, now: UnixMillis) {
-        if !self.stopped_groups.insert(group.to_owned()) {
-            return;
-        }
         let reason = format!(
             "stopped: {group} answered {why}; fix credentials or provisioning and run a new job"
         );
+        self.stop_group_with(group, reason, now);
+    }
+
+    /// Fails every pending operation of `group` with `reason`.
+    pub(crate) fn stop_group_with(&mut self, group: &str, reason: String, now: UnixMillis) {
+        if !self.stopped_groups.insert(group.to_owned()) {
+            return;
+        }
         let pending: Vec<u32> = (0..self.ops.len() as u32)
             .filter(|&i| {
                 matches!(self.ops[i as usize].phase, Phase::Pending { .. })
@@ -473,4 +571,30 @@ impl ErasureJob {
     pub(crate) fn in_flight_ops(&self) -> impl Iterator<Item = u32> + '_ {
         self.in_flight.values().copied()
     }
+}
+
+/// The request for `operation`. `token` caches the job's JWT; `jitter` gives its ids entropy.
+fn build_with(
+    token: &mut Option<(String, UnixMillis)>,
+    jitter: &mut Jitter,
+    api: crate::erasure_plan::ConversationApi,
+    operation: &Operation,
+    now: UnixMillis,
+    auth: Auth<'_>,
+) -> Result<HttpRequest> {
+    let mut bearer = || -> Result<String> {
+        // One token per 15 minutes, renewed a minute early; signing is the costly part.
+        if let Some((t, exp)) = token.as_ref() {
+            if now + 60_000 < *exp {
+                return Ok(format!("Bearer {t}"));
+            }
+        }
+        let mut entropy = [0u8; 16];
+        entropy[..8].copy_from_slice(&jitter.next().to_le_bytes());
+        entropy[8..].copy_from_slice(&jitter.next().to_le_bytes());
+        let jwt = auth.credentials.jwt(now, &entropy)?;
+        *token = Some((jwt.clone(), now + JWT_TTL_SECONDS * 1000));
+        Ok(format!("Bearer {jwt}"))
+    };
+    operation_call::build(operation, auth.base, auth.credentials, api, &mut bearer)
 }

@@ -213,6 +213,10 @@ impl ErasurePlan {
 }
 
 fn action_for(entry: &LedgerEntry, options: &PlanOptions) -> Result<(Action, Initial)> {
+    // Entries built by hand skip capture and record: no id reaches a URL unchecked.
+    if entry.kind != EntryKind::Event {
+        entry.check_id()?;
+    }
     let pending = |a| Ok((a, Initial::Pending));
     match entry.kind {
         EntryKind::Transaction => {
@@ -237,6 +241,7 @@ fn action_for(entry: &LedgerEntry, options: &PlanOptions) -> Result<(Action, Ini
                     reason: format!("event id {:?} is not CON-…:<event id>", entry.id),
                 });
             }
+            entry.check_id()?;
             pending(Action::DeleteEvent)
         }
         EntryKind::Conversation if options.delete_conversations => {

@@ -150,6 +150,15 @@ pub enum Error {
         /// What did not hold.
         reason: String,
     },
+    /// A run with `wait_for_premature` off reached a wait for Vonage's one-hour rule: it stops
+    /// (its snapshot resumes it) instead of waiting.
+    #[error("the job waits until {until} (ms since the epoch) for records younger than an hour; wait_for_premature is off: resume it then")]
+    JobWaiting {
+        /// When the next call may go (ms since the epoch).
+        until: u64,
+        /// Operations not yet terminal.
+        pending: u64,
+    },
     /// The private key is not an RSA key in PEM (PKCS#8 or PKCS#1).
     #[error("invalid private key: expected an RSA private key in PEM (PKCS#8 or PKCS#1)")]
     InvalidPrivateKey,
@@ -202,6 +211,7 @@ impl Error {
             Error::InvalidPhone { .. } => "invalid_phone",
             Error::Storage { .. } => "storage",
             Error::JobNotFinished { .. } => "job_not_finished",
+            Error::JobWaiting { .. } => "job_waiting",
             Error::InvalidReceipt { .. } => "invalid_receipt",
             Error::BadSignature { .. } => "bad_signature",
             Error::UnknownSubject => "unknown_subject",
@@ -226,9 +236,10 @@ impl Error {
             | Error::UnknownSubject => ErrorFamily::Input,
             Error::InvalidPayload { .. } | Error::PayloadTooLarge { .. } => ErrorFamily::Payload,
             Error::Storage { .. } | Error::LedgerNotFound { .. } => ErrorFamily::Storage,
-            Error::JobNotFinished { .. } | Error::SubjectBusy { .. } | Error::LeaseLost { .. } => {
-                ErrorFamily::Job
-            }
+            Error::JobNotFinished { .. }
+            | Error::JobWaiting { .. }
+            | Error::SubjectBusy { .. }
+            | Error::LeaseLost { .. } => ErrorFamily::Job,
             Error::InvalidReceipt { .. }
             | Error::BadSignature { .. }
             | Error::ReceiptMismatch { .. } => ErrorFamily::Receipt,
@@ -296,6 +307,10 @@ impl Error {
                 reason: String::new(),
             },
             Error::JobNotFinished { pending: 0 },
+            Error::JobWaiting {
+                until: 0,
+                pending: 0,
+            },
             Error::InvalidReceipt {
                 reason: String::new(),
             },

@@ -33,6 +33,12 @@ pub struct JobConfig {
     pub backoff_max_ms: u64,
     /// Seed for jitter and JWT ids: the host passes random bits.
     pub seed: u64,
+    /// Before a group's first operation call, check its target once (one probe per group that
+    /// must get the API's documented not-found answer). Default true.
+    pub check_target: bool,
+    /// Wait out Vonage's one-hour rule (default true); false: a run stops at the first long
+    /// wait (`check_wait` reports `job_waiting`) and is resumed later.
+    pub wait_for_premature: bool,
 }
 
 impl Default for JobConfig {
@@ -47,6 +53,8 @@ impl Default for JobConfig {
             backoff_base_ms: 500,
             backoff_max_ms: 60_000,
             seed: 0,
+            check_target: true,
+            wait_for_premature: true,
         }
     }
 }

@@ -63,12 +63,32 @@ impl Counts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum JobEvent {
-    /// The first call is about to go out.
+    /// The job's first poll (of this run): sent even when nothing can go out yet.
     Started {
         /// When.
         at: UnixMillis,
         /// Counts at the start (expired and skipped are already settled).
         counts: Counts,
+    },
+    /// Nothing can be sent before `until` because of Vonage's one-hour rule (records younger
+    /// than an hour), and nothing is in flight: the run waits (or, with `wait_for_premature`
+    /// off, stops here to be resumed later). Once per distinct `until`.
+    Waiting {
+        /// When the next call may go.
+        until: UnixMillis,
+        /// Counts now.
+        counts: Counts,
+    },
+    /// A group's target check settled: `ok` when Vonage gave the documented not-found answer.
+    TargetChecked {
+        /// The group: a Redact product, `media` or `conversation`.
+        group: String,
+        /// True when the base URL, credentials and product proved right.
+        ok: bool,
+        /// The HTTP status of the last answer, if one came.
+        status: Option<u16>,
+        /// Why it failed.
+        reason: Option<String>,
     },
     /// An operation will be sent again.
     Retrying {
@@ -88,7 +108,8 @@ pub enum JobEvent {
         /// The new pace in requests per second.
         pace: f64,
     },
-    /// A 401 or 403 stopped every remaining operation of a group (a product, `media`, `conversation`).
+    /// A 401 or 403, or a failed target check, stopped every remaining operation of a group
+    /// (a product, `media`, `conversation`).
     GroupStopped {
         /// The group.
         group: String,

@@ -6,7 +6,9 @@ use crate::error::{Error, Result};
 use crate::job_config::JobConfig;
 use crate::job_state::{OpState, Phase};
 use crate::rate_limiter::{Jitter, RateLimiter};
+use crate::target_check::TargetCheck;
 use crate::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -34,6 +36,9 @@ struct Snapshot {
     finished_at: Option<UnixMillis>,
     retries: u64,
     rate_limited: u64,
+    /// Target checks (absent in snapshots of earlier versions: checked again).
+    #[serde(default)]
+    checks: Vec<TargetCheck>,
 }
 
 /// Job state carried over by a restore.
@@ -46,6 +51,7 @@ pub(crate) struct Restored {
     pub(crate) finished_at: Option<UnixMillis>,
     pub(crate) retries: u64,
     pub(crate) rate_limited: u64,
+    pub(crate) checks: Vec<TargetCheck>,
 }
 
 impl ErasureJob {
@@ -73,6 +79,8 @@ impl ErasureJob {
             finished_at: self.finished_at,
             retries: self.counts.retries,
             rate_limited: self.counts.rate_limited,
+            // A probe in flight is sent again after restore, as an operation is.
+            checks: self.checks.clone(),
         };
         serde_json::to_string(&snapshot).unwrap_or_default()
     }
@@ -119,6 +127,7 @@ impl ErasureJob {
             finished_at: s.finished_at,
             retries: s.retries,
             rate_limited: s.rate_limited,
+            checks: s.checks,
         };
         Ok(ErasureJob::assemble(s.plan, config, ops, Some(restored)))
     }

@@ -89,6 +89,23 @@ impl LedgerEntry {
 }
 
 impl LedgerEntry {
+    /// Checks the id as every URL built from it needs: a valid id and, for events, a valid
+    /// conversation id and event id on each side of the `:` (each becomes a path segment).
+    pub fn check_id(&self) -> crate::error::Result<()> {
+        crate::transaction_id::TransactionId::check(&self.id)?;
+        if self.kind == EntryKind::Event {
+            let (conversation, event) =
+                crate::erasure_plan::split_event(&self.id).ok_or_else(|| {
+                    crate::error::Error::InvalidId {
+                        reason: format!("event id {:?} is not CON-…:<event id>", self.id),
+                    }
+                })?;
+            crate::transaction_id::TransactionId::check(conversation)?;
+            crate::transaction_id::TransactionId::check(event)?;
+        }
+        Ok(())
+    }
+
     /// Reads entries as hosts pass them (an array of entry objects), naming the index at fault.
     pub fn list_from_value(value: &serde_json::Value) -> crate::error::Result<Vec<LedgerEntry>> {
         let bad =
@@ -105,7 +122,8 @@ impl LedgerEntry {
             .map(|(i, item)| {
                 let entry: LedgerEntry = serde_json::from_value(item.clone())
                     .map_err(|e| bad(format!("entries[{i}]"), e.to_string()))?;
-                crate::transaction_id::TransactionId::new(&entry.id)
+                entry
+                    .check_id()
                     .map_err(|e| bad(format!("entries[{i}].id"), e.to_string()))?;
                 crate::timestamp::check_time("created_at", entry.created_at)?;
                 if (entry.kind == EntryKind::Transaction) != entry.product.is_some() {

@@ -63,6 +63,7 @@ mod redact;
 mod retry_after;
 mod sql;
 mod subject;
+mod target_check;
 mod timestamp;
 mod transaction_id;
 mod wire_time;
@@ -74,7 +75,9 @@ pub use capture::{
 };
 pub use credentials::{Credentials, CredentialsInput};
 pub use deadline::Deadline;
-pub use erasure_job::{Auth, Call, ErasureJob, JobConfig, TransportFailure, MAX_RATE_PER_SECOND};
+pub use erasure_job::{
+    Auth, Call, ErasureJob, JobConfig, TransportFailure, MAX_RATE_PER_SECOND, WAIT_NOTICE_MS,
+};
 pub use erasure_plan::{
     Action, ConversationApi, ErasurePlan, Initial, Operation, PlanOptions, UserAction,
 };
@@ -100,5 +103,9 @@ pub use redact::{InvalidInput, RedactInput, RedactOutcome, RedactRequest, PREMAT
 pub use retry_after::retry_at;
 pub use sql::{Dialect, SqlValue, Statement};
 pub use subject::{check_subject, subject_hash, MAX_SUBJECT_LEN};
+pub use target_check::{
+    CheckResult, TargetCheckRecord, PROBE_MEDIA_ID, PROBE_TRANSACTION_ID, PROBE_USER_ID,
+    TARGET_CHECK_OP,
+};
 pub use timestamp::{check_time, UnixMillis, MAX_UNIX_MILLIS};
 pub use transaction_id::{TransactionId, MAX_ID_LEN};

@@ -7,7 +7,7 @@ use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Ini
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::problem::Problem;
-use crate::redact::{RedactOutcome, PREMATURE_WINDOW_MS};
+use crate::redact::{is_empty_body, RedactOutcome, PREMATURE_WINDOW_MS, REDIRECT};
 use crate::retry_after::retry_at;
 use crate::timestamp::UnixMillis;
 use crate::transaction_id::TransactionId;
@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum CallResult {
-    /// 2xx: erased.
+    /// The documented success (Redact 204; Media and Conversation 2xx with no body or, for
+    /// Conversation, a JSON object): erased.
     Done,
-    /// 404: nothing there (already gone or never existed).
+    /// 404 with the API's documented not-found problem: nothing there (already gone or never existed).
     NotFound,
     /// 403 premature-redaction: retry at `retry_at`.
     Premature {
@@ -37,7 +38,8 @@ pub enum CallResult {
         /// From `Retry-After`.
         retry_at: Option<UnixMillis>,
     },
-    /// 5xx or an unreadable answer: retry with backoff.
+    /// 5xx or an answer that proves nothing (malformed: a 2xx page, a 3xx, a foreign 404):
+    /// retry with backoff, then fail.
     Retryable {
         /// Why.
         reason: String,
@@ -206,9 +208,27 @@ pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis)
         return from_redact(crate::redact::interpret(response, Some(not_before), now));
     }
     let problem = Problem::parse(&response.body);
+    let malformed = |reason: &str| CallResult::Retryable {
+        reason: reason.to_owned(),
+    };
+    let media = matches!(op.action, Action::DeleteRecording);
     let result = match status {
-        200..=299 => CallResult::Done,
-        404 => CallResult::NotFound,
+        // Media documents 204 with no body; Conversation 200 `{}` (v0.1) or 204 (v1). A 2xx
+        // with anything else (a proxy's HTML page) proves nothing.
+        200..=299 if is_empty_body(&response.body) => CallResult::Done,
+        200..=299 if !media && is_json_object(&response.body) => CallResult::Done,
+        200..=299 => malformed("2xx with a body Vonage does not send (a proxy or login page?)"),
+        300..=399 => malformed(REDIRECT),
+        // Only Vonage's own not-found problem says the resource is gone; neither API documents
+        // more (vonage-facts §5, §6).
+        404 if problem
+            .as_ref()
+            .and_then(Problem::vonage_code)
+            .is_some_and(|code| code.ends_with("not-found")) =>
+        {
+            CallResult::NotFound
+        }
+        404 => malformed("404 that is not Vonage's not-found problem (is the base URL right?)"),
         401 => CallResult::Unauthorized,
         403 => CallResult::Unprovisioned,
         400 | 422 => CallResult::Invalid,
@@ -218,15 +238,19 @@ pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis)
         500..=599 => CallResult::Retryable {
             reason: format!("server error {status}"),
         },
-        _ => CallResult::Retryable {
-            reason: format!("unexpected status {status}"),
-        },
+        _ => malformed("unexpected status"),
     };
     Classified {
         result,
         status,
         problem,
     }
+}
+
+/// A JSON object (`{}` or more): what Conversation API deletes answer with a 200.
+fn is_json_object(body: &[u8]) -> bool {
+    body.len() <= crate::problem::MAX_PROBLEM_BODY
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object())
 }
 
 fn from_redact(outcome: RedactOutcome) -> Classified {

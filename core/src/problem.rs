@@ -37,6 +37,30 @@ impl Problem {
         (problem != Problem::default()).then_some(problem)
     }
 
+    /// The error code of a type URL on Vonage's developer documentation (`http(s)://
+    /// developer.nexmo.com` or `developer.vonage.com`, path under `/api-errors`), e.g.
+    /// `invalid-id`; `None` for any other type. Only such a problem proves Vonage answered.
+    pub fn vonage_code(&self) -> Option<&str> {
+        let t = self.r#type.as_deref()?;
+        let rest = t
+            .strip_prefix("https://")
+            .or_else(|| t.strip_prefix("http://"))?;
+        let (host, path) = rest.split_once('/')?;
+        if !matches!(
+            host.to_ascii_lowercase().as_str(),
+            "developer.nexmo.com" | "developer.vonage.com"
+        ) {
+            return None;
+        }
+        let (path, code) = path.split_once('#')?;
+        // `api-errors`, `api-errors/redact`, or with a locale (`en/api-errors`).
+        let under_errors = path
+            .split('/')
+            .take(2)
+            .any(|segment| segment == "api-errors");
+        (under_errors && !code.is_empty()).then_some(code)
+    }
+
     /// The fragment of the type URL after `#` (e.g. `premature-redaction`), or the whole type.
     pub fn type_code(&self) -> Option<&str> {
         let t = self.r#type.as_deref()?;
@@ -59,6 +83,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(new.type_code(), Some("invalid-id"));
+        assert_eq!(new.vonage_code(), Some("invalid-id"));
+        assert_eq!(old.vonage_code(), None);
         for junk in [
             &b""[..],
             b"<html>",
@@ -68,6 +94,43 @@ mod tests {
             b"{\"type\":3}",
         ] {
             assert_eq!(Problem::parse(junk), None);
+        }
+    }
+
+    #[test]
+    fn vonage_code_only_from_vonage_docs() {
+        let code = |t: &str| {
+            Problem {
+                r#type: Some(t.to_owned()),
+                ..Problem::default()
+            }
+            .vonage_code()
+            .map(str::to_owned)
+        };
+        for (t, want) in [
+            (
+                "https://developer.nexmo.com/api-errors#invalid-id",
+                Some("invalid-id"),
+            ),
+            (
+                "http://developer.vonage.com/api-errors/redact#premature-redaction",
+                Some("premature-redaction"),
+            ),
+            (
+                "https://developer.vonage.com/en/api-errors#not-found",
+                Some("not-found"),
+            ),
+            ("about:blank", None),
+            ("https://example.com/api-errors#invalid-id", None),
+            (
+                "https://developer.nexmo.com.evil.example/api-errors#invalid-id",
+                None,
+            ),
+            ("https://developer.nexmo.com/other#invalid-id", None),
+            ("https://developer.nexmo.com/api-errors#", None),
+            ("invalid-id", None),
+        ] {
+            assert_eq!(code(t).as_deref(), want, "{t}");
         }
     }
 }

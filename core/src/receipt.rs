@@ -12,6 +12,7 @@ use crate::erasure_plan::Action;
 use crate::error::{Error, Result};
 use crate::job_event::{Counts, Terminal};
 use crate::subject::hex;
+use crate::target_check::{CheckResult, TargetCheckRecord};
 use crate::timestamp::UnixMillis;
 use crate::wire_time::format_wire_time;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -67,10 +68,18 @@ pub struct ReceiptBody {
     pub started_at: Option<UnixMillis>,
     /// Last operation settled.
     pub finished_at: UnixMillis,
-    /// Whether it finished within the deadline.
+    /// True when every operation ended `done`, `not_found`, `expired` or `skipped` (none
+    /// failed). Absent (`None`) only in receipts of erasekit 0.1, which did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    /// Whether it finished within the deadline; since `complete` exists, only when complete too.
     pub on_time: bool,
     /// Final counts.
     pub counts: Counts,
+    /// Each group's target check (a Redact product, `media`, `conversation`). Absent (`None`)
+    /// only in receipts of erasekit 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_checks: Option<Vec<TargetCheckRecord>>,
     /// Every operation.
     pub operations: Vec<ReceiptOperation>,
 }
@@ -104,19 +113,40 @@ impl Receipt {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// A few human-readable lines.
+    /// A few human-readable lines; the first says plainly whether the erasure is COMPLETE,
+    /// INCOMPLETE (operations failed: nothing is proven for them) and LATE.
     pub fn summary(&self) -> String {
         let r = &self.receipt;
         let c = &r.counts;
-        format!(
-            "receipt {}\nsubject (keyed hash) {}\nfinished {} (due {}, {})\n{} operations: {} done, {} not found, {} expired, {} skipped, {} failed; {} retries",
+        let complete = r.complete.unwrap_or(c.failed == 0);
+        let verdict = match (complete, r.on_time) {
+            (true, true) => "COMPLETE, on time".to_owned(),
+            (true, false) => "COMPLETE but LATE".to_owned(),
+            (false, _) => format!(
+                "INCOMPLETE: {} of {} operations failed; the erasure is not done",
+                c.failed, c.total
+            ),
+        };
+        let late = r.deadline.is_overdue(r.finished_at);
+        let mut text = format!(
+            "{verdict}\nreceipt {}\nsubject (keyed hash) {}\nfinished {} (due {}{})\n{} operations: {} done, {} not found, {} expired, {} skipped, {} failed; {} retries",
             r.receipt_id,
             r.subject_hash,
             format_wire_time(r.finished_at),
             format_wire_time(r.deadline.due_at),
-            if r.on_time { "on time" } else { "LATE" },
+            if late { ", LATE" } else { "" },
             c.total, c.done, c.not_found, c.expired, c.skipped, c.failed, c.retries
-        )
+        );
+        for check in r.target_checks.iter().flatten() {
+            if check.result == CheckResult::Failed {
+                text.push_str(&format!(
+                    "\ntarget check {} FAILED: {}",
+                    check.group,
+                    check.reason.as_deref().unwrap_or("no reason given")
+                ));
+            }
+        }
+        text
     }
 }
 
@@ -175,6 +205,8 @@ impl ErasureJob {
                     .filter(|_| s.terminal() != Some(Terminal::Done)),
             })
             .collect();
+        // Every operation is terminal here: complete unless one failed.
+        let complete = self.counts.failed == 0;
         let body = ReceiptBody {
             format: FORMAT.into(),
             receipt_id: self.config.job_id.clone(),
@@ -183,8 +215,10 @@ impl ErasureJob {
             planned_at: self.plan.planned_at,
             started_at: self.started_at,
             finished_at,
-            on_time: !self.plan.deadline.is_overdue(finished_at),
+            complete: Some(complete),
+            on_time: complete && !self.plan.deadline.is_overdue(finished_at),
             counts: self.counts,
+            target_checks: Some(self.target_check_records()),
             operations,
         };
         Ok(body)

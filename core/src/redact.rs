@@ -109,12 +109,13 @@ pub enum InvalidInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RedactOutcome {
-    /// 2xx (204 documented): the record is redacted.
+    /// 204 (documented), or 200 with an empty body: the record is redacted.
     Redacted {
         /// HTTP status.
         status: u16,
     },
-    /// 404 invalid-id: no such record (already gone, never existed, or past retention).
+    /// 404 with Vonage's `…/api-errors#invalid-id` problem: no such record (already gone,
+    /// never existed, or past retention).
     NotFound {
         /// HTTP status.
         status: u16,
@@ -169,7 +170,8 @@ pub enum RedactOutcome {
         /// The problem body, when present.
         problem: Option<Problem>,
     },
-    /// Anything else, e.g. a 404 without Vonage's problem body (a wrong base URL).
+    /// Anything else: a 2xx with a body, a 3xx, a 404 without Vonage's invalid-id problem (a
+    /// wrong base URL), an unexpected status. Retried, then failed: never a success.
     Malformed {
         /// HTTP status.
         status: u16,
@@ -246,6 +248,14 @@ pub(crate) fn http(
 /// The Redact API's path under its base URL.
 const REDACT_PATH: &str = "/v1/redact/transaction";
 
+/// Why a 3xx is never an outcome: redirects are not followed (a wrong base URL, a proxy).
+pub(crate) const REDIRECT: &str = "redirect (not followed): is the base URL right?";
+
+/// An empty body, or one of whitespace only: what "no body" looks like on the wire.
+pub(crate) fn is_empty_body(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
 /// What a Redact response means for a transaction that may be redacted from `not_before`.
 pub(crate) fn interpret(
     response: &HttpResponse,
@@ -259,7 +269,12 @@ pub(crate) fn interpret(
         reason: reason.to_owned(),
     };
     match status {
-        200..=299 => RedactOutcome::Redacted { status },
+        // Vonage documents 204 with no body; a 200 with none is taken as the same answer. Any
+        // other 2xx body (a proxy's or portal's HTML page) proves nothing.
+        204 => RedactOutcome::Redacted { status },
+        200 if is_empty_body(&response.body) => RedactOutcome::Redacted { status },
+        200..=299 => malformed("2xx other than Vonage's documented 204 (a proxy or login page?)"),
+        300..=399 => malformed(REDIRECT),
         401 => RedactOutcome::Unauthorized {
             status,
             problem: problem(),
@@ -274,8 +289,13 @@ pub(crate) fn interpret(
             None => malformed("403 without a problem body"),
         },
         404 => match problem() {
-            Some(p) => RedactOutcome::NotFound { status, problem: p },
-            // An HTML 404 is far more likely a wrong base URL than a missing record.
+            Some(p) if p.vonage_code() == Some("invalid-id") => {
+                RedactOutcome::NotFound { status, problem: p }
+            }
+            // Any other 404 is far more likely a wrong base URL than a missing record.
+            Some(_) => {
+                malformed("404 that is not Vonage's invalid-id problem (is the base URL right?)")
+            }
             None => malformed("404 without a problem body (is the base URL right?)"),
         },
         400 | 422 => {

@@ -8,7 +8,8 @@ use std::fmt;
 /// (Number Insight `request_id` ≤ 40); the bound keeps hostile input out of requests and logs.
 pub const MAX_ID_LEN: usize = 256;
 
-/// A Vonage id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
+/// A Vonage id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters, and not a
+/// dot segment (`.`, `..` or their percent-encoded forms).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TransactionId(String);
 
@@ -30,6 +31,10 @@ impl TransactionId {
             ))
         } else if raw.trim() != raw {
             Some("has leading or trailing whitespace".to_owned())
+        } else if is_dot_segment(raw) {
+            // Percent-encoding does not help: a WHATWG URL parser (Node, browsers) treats `%2e`
+            // as `.` in a path, so `DELETE /v1/users/%2E%2E` would go to `DELETE /v1/`.
+            Some(format!("{raw:?} is a URL dot segment"))
         } else {
             raw.char_indices()
                 .find(|(_, c)| c.is_control())
@@ -50,6 +55,16 @@ impl TransactionId {
     pub fn path_segment(&self) -> String {
         path_segment(&self.0)
     }
+}
+
+/// True for `.`, `..` and the forms a WHATWG URL parser reads as them: `%2e` for either dot,
+/// in any case (`%2E`, `.%2e`, `%2e.`, `%2E%2e`, ...).
+fn is_dot_segment(raw: &str) -> bool {
+    if raw.len() > 6 {
+        return false;
+    }
+    let decoded = raw.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
 }
 
 /// `raw` (a checked id) percent-encoded as one URL path segment.
@@ -96,6 +111,22 @@ mod tests {
         }
         assert!(TransactionId::new(&"a".repeat(MAX_ID_LEN + 1)).is_err());
         assert!(TransactionId::new(&"a".repeat(MAX_ID_LEN)).is_ok());
+    }
+
+    #[test]
+    fn refuses_dot_segments() {
+        for bad in [
+            ".", "..", "%2e", "%2E", "%2e%2e", ".%2e", "%2E.", "%2e%2E", ".%2E",
+        ] {
+            assert_eq!(
+                TransactionId::new(bad).unwrap_err().code(),
+                "invalid_id",
+                "{bad:?}"
+            );
+        }
+        for good in ["...", ".a", "a.", "%2e%2e%2e", "%2f", "..a"] {
+            assert!(TransactionId::new(good).is_ok(), "{good:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use erasekit_core::{
     capture, ApiBase, Auth, Credentials, CredentialsInput, ErasureJob, ErasurePlan, HttpResponse,
-    JobConfig, LedgerEntry, PlanOptions, TransportFailure,
+    JobConfig, LedgerEntry, PlanOptions, TransportFailure, TARGET_CHECK_OP,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -42,6 +42,17 @@ fn response(step: &Value) -> Result<HttpResponse, TransportFailure> {
         headers,
         body: body.into_bytes(),
     })
+}
+
+/// The answer to an unscripted call: 204, or for a target check the documented not-found.
+fn default_step(target: &str, url: &str) -> Value {
+    match target {
+        "@target_check" if url.ends_with("/redact/transaction") => {
+            json!({"status": 404, "problem": "invalid-id"})
+        }
+        "@target_check" => json!({"status": 404, "problem": "not-found"}),
+        _ => json!({"status": 204}),
+    }
 }
 
 fn run(case: &Value) -> Value {
@@ -80,7 +91,12 @@ fn run(case: &Value) -> Value {
     let mut now = now0;
     while !job.is_finished() {
         while let Some(call) = job.poll_request(now, auth) {
-            let target = job.plan().operations[call.op as usize].target.clone();
+            // Target checks are scripted under "@target_check" (all groups share the list).
+            let target = if call.op == TARGET_CHECK_OP {
+                "@target_check".to_owned()
+            } else {
+                job.plan().operations[call.op as usize].target.clone()
+            };
             sends.push(json!([
                 now - now0,
                 call.op,
@@ -92,7 +108,7 @@ fn run(case: &Value) -> Value {
                 .get(&target)
                 .and_then(|s| s.get(*n))
                 .cloned()
-                .unwrap_or(json!({"status": 204}));
+                .unwrap_or_else(|| default_step(&target, &call.request.url));
             *n += 1;
             match response(&step) {
                 Ok(r) => job.handle_response(call.call_id, &r, now).unwrap(),
@@ -112,7 +128,20 @@ fn run(case: &Value) -> Value {
         .iter()
         .map(|o| json!([o.target, o.state, o.attempts, o.status]))
         .collect();
-    json!({ "sends": sends, "states": states, "counts": job.counts() })
+    let checks: Vec<Value> = receipt
+        .receipt
+        .target_checks
+        .iter()
+        .flatten()
+        .map(|c| json!([c.group, c.result, c.status]))
+        .collect();
+    json!({
+        "sends": sends,
+        "states": states,
+        "counts": job.counts(),
+        "checks": checks,
+        "complete": receipt.receipt.complete,
+    })
 }
 
 #[test]

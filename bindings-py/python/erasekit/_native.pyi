@@ -312,7 +312,12 @@ class ErasureJob:
     ``poll_event`` → sleep until ``poll_timeout``) or let ``run()``/``run_async()`` do it.
     Settings left at ``None`` take the core's defaults: ``rate_per_second`` 170 (Redact's
     limit), ``max_in_flight`` 32, ``max_attempts`` 8, ``max_premature`` 10,
-    ``max_rate_limited`` 100, ``backoff_base_ms`` 500, ``backoff_max_ms`` 60000. ``seed``
+    ``max_rate_limited`` 100, ``backoff_base_ms`` 500, ``backoff_max_ms`` 60000,
+    ``check_target`` ``True`` (one probe per group, a Redact product, ``media`` or
+    ``conversation``, must get the documented not-found answer before any of its operations
+    is sent; any other answer fails the group unsent), ``wait_for_premature`` ``True``
+    (``False``: ``run()`` stops with ``JobError`` ``job_waiting`` when it would wait for
+    records younger than an hour, leaving a resumable checkpoint). ``seed``
     (jitter and JWT ids) defaults to 8 bytes of ``os.urandom``; ``job_id`` to one derived
     from the seed.
     """
@@ -330,6 +335,8 @@ class ErasureJob:
         backoff_max_ms: int | None = None,
         seed: int | None = None,
         job_id: str | None = None,
+        check_target: bool | None = None,
+        wait_for_premature: bool | None = None,
     ) -> ErasureJob: ...
     @staticmethod
     def restore(snapshot: str) -> ErasureJob:
@@ -373,6 +380,11 @@ class ErasureJob:
     def poll_timeout(self, now: _Time) -> int | None:
         """When to call ``poll_request`` next (ms since the epoch); ``None`` while the job
         waits only on answers, or is finished."""
+
+    def check_wait(self) -> None:
+        """With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
+        ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
+        one-hour rule. Call after the ``poll_request`` loop."""
 
     def is_finished(self) -> bool:
         """True when every operation has reached its terminal state."""

@@ -20,7 +20,8 @@ details never contain a secret, a private key or a token.
 ``StorageError(ErasekitError)``
     ``storage``: stored ledger data or a database answer is not what erasekit expects.
 ``JobError(ErasekitError)``
-    ``job_not_finished``: an operation asked of a job in the wrong state.
+    ``job_not_finished``: an operation asked of a job in the wrong state; ``job_waiting``: a
+    run with ``wait_for_premature=False`` stopped where it would wait for the one-hour rule.
 ``ReceiptError(ErasekitError)``
     ``invalid_receipt``, ``bad_signature``: a receipt that cannot be read or whose
     signature does not hold.

@@ -541,7 +541,9 @@ def run(
     connection, a body over the limit or any other httpx error is reported to the job (naming
     the host and the cause), which decides whether to retry.
     ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
-    Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates.
+    Ctrl-C (or any exception) saves a ``"stopped"`` checkpoint, then propagates. A job made
+    with ``wait_for_premature=False`` stops the same way, raising ``JobError`` (code
+    ``job_waiting``, ``details["until"]``), when it would wait for records younger than an hour.
     """
     _check_http(client, transport, httpx.BaseTransport, "run")
     key = _resolve_key(signing_key, ledger)
@@ -569,6 +571,9 @@ def run(
             _drain_events(job, on_progress)
             if job.is_finished():
                 break
+            # wait_for_premature=False: the core raises job_waiting here, and the run stops
+            # as an interrupted one does (a "stopped" checkpoint to resume from).
+            job.check_wait()
             wake = job.poll_timeout(now)
             if wake is None and in_flight == 0:
                 raise _stalled(job)
@@ -715,6 +720,7 @@ async def run_async(
             _drain_events(job, on_progress)
             if job.is_finished():
                 break
+            job.check_wait()  # as in run()
             wake = job.poll_timeout(now)
             wait = checkpoints.wait(None if wake is None else max(0.0, wake / 1000 - time.time()))
             if not done:

@@ -42,7 +42,10 @@ __all__ = [
     "ReceiptSignature",
     "Retrying",
     "Started",
+    "TargetChecked",
+    "TargetCheckRecord",
     "TerminalState",
+    "Waiting",
     "Throttled",
     "ErrorCode",
     "HttpRequest",
@@ -422,6 +425,10 @@ class JobConfig(TypedDict):
     backoff_base_ms: int
     backoff_max_ms: int
     seed: int
+    check_target: bool
+    """Probe each group's target (base URL, credentials, product) before its operations."""
+    wait_for_premature: bool
+    """Wait out the one-hour rule; ``False``: ``run()`` stops with ``job_waiting`` instead."""
 
 
 class Counts(TypedDict):
@@ -447,16 +454,35 @@ class Call(TypedDict):
     call_id: int
     """Pass it back to ``handle_response`` or ``handle_failure``."""
     op: int
-    """The operation it belongs to."""
+    """The operation it belongs to, or ``2**32 - 1`` for a target check."""
     request: HttpRequest
 
 
 class Started(TypedDict):
-    """The first call is about to go out."""
+    """The job's first poll of this run, even when nothing can be sent yet."""
 
     event: Literal["started"]
     at: int
     counts: Counts
+
+
+class Waiting(TypedDict):
+    """Nothing can go before ``until`` (ms) because of Vonage's one-hour rule, and nothing is
+    in flight: the run waits (or, with ``wait_for_premature=False``, stops to be resumed)."""
+
+    event: Literal["waiting"]
+    until: int
+    counts: Counts
+
+
+class TargetChecked(TypedDict):
+    """A group's target check settled; ``ok`` when Vonage gave the documented not-found."""
+
+    event: Literal["target_checked"]
+    group: str
+    ok: bool
+    status: Optional[int]
+    reason: Optional[str]
 
 
 class Retrying(TypedDict):
@@ -521,7 +547,17 @@ class LedgerFinished(TypedDict):
     """Whether the subject was forgotten (no entry left; a tombstone was written)."""
 
 
-JobEvent = Union[Started, Retrying, Throttled, GroupStopped, OperationFinished, Finished, LedgerFinished]
+JobEvent = Union[
+    Started,
+    Waiting,
+    TargetChecked,
+    Retrying,
+    Throttled,
+    GroupStopped,
+    OperationFinished,
+    Finished,
+    LedgerFinished,
+]
 """An event from ``ErasureJob.poll_event()``, keyed by ``"event"``; a driver's ``on_progress``
 also gets ``ledger_finished`` (never from ``poll_event``) at the end of a run with a ledger."""
 
@@ -544,7 +580,28 @@ class ReceiptOperation(PlanOperation):
     """The last problem, for anything not ``done``."""
 
 
-class ReceiptBody(TypedDict):
+class TargetCheckRecord(TypedDict):
+    """One group's target check in a receipt."""
+
+    group: str
+    """A Redact product, ``media`` or ``conversation``."""
+    url: Optional[str]
+    """The URL probed; ``None`` when skipped."""
+    status: Optional[int]
+    result: Literal["ok", "failed", "skipped"]
+    reason: Optional[str]
+
+
+class _ReceiptBodySince02(TypedDict, total=False):
+    """Fields absent only from receipts of erasekit 0.1."""
+
+    complete: bool
+    """Every operation ended ``done``, ``not_found``, ``expired`` or ``skipped``."""
+    target_checks: list[TargetCheckRecord]
+    """Each group's target check."""
+
+
+class ReceiptBody(_ReceiptBodySince02):
     """The signed content of a receipt (what ``verify_receipt`` returns)."""
 
     format: str
@@ -558,6 +615,7 @@ class ReceiptBody(TypedDict):
     started_at: Optional[int]
     finished_at: int
     on_time: bool
+    """Finished by the deadline, and complete."""
     counts: Counts
     operations: list[ReceiptOperation]
 

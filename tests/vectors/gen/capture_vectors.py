@@ -144,6 +144,11 @@ ok("conversation event webhook", "conversation_event",
 bad("conversation event with a non-integer id", "conversation_event", {"id": "five", "conversation_id": CONV}, "id")
 bad("conversation event without conversation", "conversation_event", {"id": 5}, "conversation_id")
 ok("conversation leg", "conversation_leg", {"uuid": UUID, "conversation_uuid": CONV}, [res("leg", UUID, AT, "conversation_leg")])
+# Ids a WHATWG URL parser would read as dot segments (`DELETE /v1/users/%2E%2E` is `/v1/`).
+bad("inbound sms with a dot-dot id", "sms_inbound", {**inbound, "messageId": ".."}, "messageId")
+bad("conversation user with an encoded dot-dot id", "conversation_user", {"id": "%2E%2e"}, "id")
+bad("conversation with a dot id", "conversation", {"id": "."}, "id")
+bad("conversation event whose conversation id is a dot segment", "conversation_event", {"id": 5, "conversation_id": ".%2e", "timestamp": "2020-01-01T12:00:00Z"}, "conversation_id")
 bad("unknown source", "sms_outbound", {}, "source", code="invalid_argument")
 
 # ---- Limits (issue 9, item 16) ------------------------------------------------------------

@@ -71,7 +71,10 @@ for bad_product in ["SMS", "Voice", "NumberInsight", "sms2", "", "workflow", "me
 for bad_type in ["Outbound", "MT", "in"]:
     build(f"refuse type {bad_type!r}", {"id": "abc", "product": "sms", "type": bad_type}, {"error": "invalid_direction"})
 for label, bad_id in [("empty", ""), ("newline", "abc\n"), ("nul", "a\u0000b"), ("tab", "a\tb"),
-                      ("too long", "x" * 257), ("spaces around", " abc ")]:
+                      ("too long", "x" * 257), ("spaces around", " abc "),
+                      # A WHATWG URL parser reads these as dot segments, even percent-encoded.
+                      ("dot", "."), ("dot dot", ".."), ("encoded dot", "%2e"), ("encoded dot dot", "%2E%2e"),
+                      ("dot and encoded dot", ".%2E"), ("encoded dot and dot", "%2e.")]:
     build(f"refuse id: {label}", {"id": bad_id, "product": "sms"}, {"error": "invalid_id"})
 build("refuse a time JavaScript cannot hold", {"id": "abc", "product": "sms", "created_at": 2**53},
       {"error": "invalid_time"})
@@ -81,7 +84,15 @@ build("redact needs key and secret", {"id": "abc", "product": "sms"}, {"error": 
 
 # --- interpreting responses ----------------------------------------------------------
 interpret("204 redacted", {"status": 204, "headers": {}, "body": ""}, {"outcome": "redacted", "status": 204})
-interpret("200 also counts as redacted", {"status": 200, "headers": {}, "body": "{}"}, {"outcome": "redacted", "status": 200})
+interpret("200 with an empty body counts as redacted", {"status": 200, "headers": {}, "body": ""}, {"outcome": "redacted", "status": 200})
+OTHER_2XX = "2xx other than Vonage's documented 204 (a proxy or login page?)"
+interpret("200 with a JSON body is malformed", {"status": 200, "headers": {}, "body": "{}"},
+          {"outcome": "malformed", "status": 200, "reason": OTHER_2XX})
+interpret("200 HTML login page is malformed, not redacted", {"status": 200, "headers": {"content-type": "text/html"},
+          "body": "<html><body><form action=/login>Sign in</form></body></html>"},
+          {"outcome": "malformed", "status": 200, "reason": OTHER_2XX})
+interpret("201 is malformed", {"status": 201, "headers": {}, "body": ""},
+          {"outcome": "malformed", "status": 201, "reason": OTHER_2XX})
 old401 = {"type": "UNAUTHORIZED", "error_title": "Unauthorized"}
 interpret("401 spec shape", {"status": 401, "headers": {"Content-Type": "application/json"}, "body": body(old401)},
           {"outcome": "unauthorized", "status": 401, "problem": {"type": "UNAUTHORIZED", "title": "Unauthorized", "detail": None, "instance": None}})
@@ -104,6 +115,21 @@ interpret("403 HTML page is malformed", {"status": 403, "headers": {"content-typ
 notfound = problem(f"{DOC}#invalid-id", "Invalid ID", "ID '0A000000B0C9A1234' could not be found (type=MT)")
 interpret("404 invalid id", {"status": 404, "headers": {}, "body": body(notfound)},
           {"outcome": "not_found", "status": 404, "problem": notfound})
+NOT_INVALID_ID = "404 that is not Vonage's invalid-id problem (is the base URL right?)"
+interpret("404 about:blank problem (a wrong base URL path) is malformed",
+          {"status": 404, "headers": {}, "body": body({"type": "about:blank", "title": "Not Found", "status": 404})},
+          {"outcome": "malformed", "status": 404, "reason": NOT_INVALID_ID})
+interpret("404 JSON without a type is malformed", {"status": 404, "headers": {}, "body": body({"title": "Not Found", "detail": "No route"})},
+          {"outcome": "malformed", "status": 404, "reason": NOT_INVALID_ID})
+interpret("404 invalid-id type from another host is malformed",
+          {"status": 404, "headers": {}, "body": body(problem("https://example.com/api-errors#invalid-id", "Invalid ID", "x"))},
+          {"outcome": "malformed", "status": 404, "reason": NOT_INVALID_ID})
+interpret("404 not-found (a Media or Conversation code) is malformed for Redact",
+          {"status": 404, "headers": {}, "body": body(problem(f"{DOC}#not-found", "Not Found", "x"))},
+          {"outcome": "malformed", "status": 404, "reason": NOT_INVALID_ID})
+interpret("404 invalid-id on developer.vonage.com over http is not found",
+          {"status": 404, "headers": {}, "body": body(problem("http://developer.vonage.com/api-errors#invalid-id", "Invalid ID", "x"))},
+          {"outcome": "not_found", "status": 404, "problem": problem("http://developer.vonage.com/api-errors#invalid-id", "Invalid ID", "x")})
 interpret("404 HTML page means a wrong base URL, not a missing record", {"status": 404, "headers": {}, "body": "<h1>Not Found</h1>"},
           {"outcome": "malformed", "status": 404, "reason": "404 without a problem body (is the base URL right?)"})
 badjson = problem(f"{DOC}#invalid-json", "Invalid JSON", "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries")
@@ -142,7 +168,11 @@ interpret("huge body on 503", {"status": 503, "headers": {}, "body_repeat": {"ch
           {"outcome": "server_error", "status": 503, "problem": None})
 interpret("non-UTF-8 body on 404", {"status": 404, "headers": {}, "body_base64": base64.b64encode(b"\xff\xfe\x00junk").decode()},
           {"outcome": "malformed", "status": 404, "reason": "404 without a problem body (is the base URL right?)"})
-for st in [301, 302, 405, 409, 418]:
+for st in [301, 302, 307, 308]:
+    interpret(f"redirect {st} is malformed (never followed)",
+              {"status": st, "headers": {"location": "https://login.example.com/"}, "body": ""},
+              {"outcome": "malformed", "status": st, "reason": "redirect (not followed): is the base URL right?"})
+for st in [405, 409, 418]:
     interpret(f"unexpected status {st}", {"status": st, "headers": {}, "body": ""},
               {"outcome": "malformed", "status": st, "reason": "unexpected status"})
 
