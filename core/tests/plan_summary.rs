@@ -148,6 +148,8 @@ fn calls_sent_counts_calls_not_operations_and_survives_a_snapshot() {
         p,
         JobConfig {
             seed: 1,
+            // Calls here are operations only (the target check's probe is a call of its own).
+            check_target: false,
             ..JobConfig::default()
         },
     )
