@@ -28,7 +28,7 @@ export async function erased(ledger, subject, jobId, { refuse = [], key, allowEm
   const now = Math.max(T0, ...entries.map((e) => e.created_at)) + DAY;
   const plan = await ledger.planErasure(subject, { now, options: { allowEmpty } });
   const targets = plan.operations.map((o) => o.target);
-  const job = new ErasureJob(plan, { jobId, seed: 1 });
+  const job = new ErasureJob(plan, { jobId, seed: 1, checkTarget: false });
   let t = now;
   while (!job.isFinished()) {
     for (let call = job.pollRequest(t, { credentials }); call !== null; call = job.pollRequest(t, { credentials })) {

@@ -83,7 +83,7 @@ for (const name of ["sqlite file", "postgres"]) {
         return new Response(null, { status: 204 });
       };
       const runs = [ledger, other].map(async (l) => {
-        const job = new ErasureJob(await l.planErasure("user-42"), { maxInFlight: 1, ratePerSecond: 1000 });
+        const job = new ErasureJob(await l.planErasure("user-42"), { maxInFlight: 1, ratePerSecond: 1000, checkTarget: false });
         return job.run({ credentials: { apiKey: "k", apiSecret: "s" }, fetch, ledger: l });
       });
       const results = await Promise.allSettled(runs);

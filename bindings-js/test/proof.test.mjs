@@ -132,7 +132,7 @@ test("waitForPremature: false stops the run where it would wait, as an aborted r
     return vonage(url, init);
   };
   await assert.rejects(
-    job.run({ credentials, fetch: fetchLogged, ledger, signingKey: SIGNING_KEY, onProgress: (e) => events.push(e.event) }),
+    job.run({ credentials, fetch: fetchLogged, ledger, onProgress: (e) => events.push(e.event) }),
     (err) => {
       assert.equal(err.name, "ErasekitError");
       assert.equal(err.code, "job_waiting");
@@ -147,7 +147,7 @@ test("waitForPremature: false stops the run where it would wait, as an aborted r
   const stored = await ledger.loadJob(job.jobId);
   assert.equal(stored.state, "stopped");
   // The checkpoint resumes: the probe's result is kept and the run stops again at the wait.
-  await assert.rejects(resumeJob(ledger, job.jobId, { credentials, fetch: fetchLogged, signingKey: SIGNING_KEY }), (err) => err.code === "job_waiting");
+  await assert.rejects(resumeJob(ledger, job.jobId, { credentials, fetch: fetchLogged }), (err) => err.code === "job_waiting");
   assert.deepStrictEqual(sent, [PROBE_ID]);
   job.free();
 });
