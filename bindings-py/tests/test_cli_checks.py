@@ -312,7 +312,7 @@ def test_a_long_wait_is_shown_at_once() -> None:
     stream = Tty()
     bar = Progress(job, stream, clock=Clock())
     bar.last_drawn = bar.clock()  # just drawn: only an urgent event draws again now
-    bar({"event": "waiting", "until": T0 + 59 * 60_000, "counts": job.counts()})  # type: ignore[arg-type]
+    bar({"event": "waiting", "until": T0 + 59 * 60_000, "counts": job.counts()})
     assert "waiting until 00:59 UTC for records younger than an hour (--no-wait to stop here)" in stream.getvalue()
 
 

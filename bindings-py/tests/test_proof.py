@@ -106,30 +106,14 @@ def test_a_young_record_emits_started_at_once_then_waiting_until_the_hour() -> N
     assert waiting["until"] == created + HOUR
 
 
-class MemoryJobs:
-    """The checkpoint part of a ledger."""
-
-    def __init__(self) -> None:
-        self.jobs: dict[str, dict[str, Any]] = {}
-
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
-        self.jobs[job_id] = {"job_id": job_id, "subject": subject, "state": state, "snapshot": snapshot}
-
-    def load_job(self, job_id: str) -> Any:
-        return self.jobs.get(job_id)
-
-    def forget(self, subject: str, receipt: Any) -> None:
-        raise AssertionError("nothing is forgotten by a stopped run")
-
-
 @pytest.mark.parametrize("driver", ["run", "run_async"])
 def test_wait_for_premature_false_stops_where_it_would_wait_and_resumes(driver: str) -> None:
     now = now_ms()
     created = now - 10 * 60_000
-    plan = erasekit.ErasurePlan("u", SUBJECT_KEY, [sms("YOUNG-2", created)], now)
-    job = erasekit.ErasureJob(plan, seed=4, wait_for_premature=False)
+    ledger = erasekit.Ledger.memory()
+    ledger.record("u", [sms("YOUNG-2", created)])
+    job = erasekit.ErasureJob(ledger.plan_erasure("u", now=now), seed=4, wait_for_premature=False)
     assert job.config["wait_for_premature"] is False and job.config["check_target"] is True
-    ledger = MemoryJobs()
     sent: list[str] = []
     events: list[str] = []
 
@@ -141,15 +125,16 @@ def test_wait_for_premature_false_stops_where_it_would_wait_and_resumes(driver: 
     with pytest.raises(erasekit.JobError) as info:
         if driver == "run":
             job.run(credentials=creds, transport=httpx.MockTransport(handler), ledger=ledger,
-                    signing_key=SIGNING, on_progress=lambda e: events.append(e["event"]))
+                    on_progress=lambda e: events.append(e["event"]))
         else:
             asyncio.run(job.run_async(credentials=creds, transport=httpx.MockTransport(handler), ledger=ledger,
-                                      signing_key=SIGNING, on_progress=lambda e: events.append(e["event"])))
+                                      on_progress=lambda e: events.append(e["event"])))
     assert info.value.code == "job_waiting"
     assert info.value.details["until"] == created + HOUR
     assert sent == [PROBE_ID]
     assert events == ["started", "target_checked", "waiting"]
-    assert ledger.jobs[job.job_id]["state"] == "stopped"
+    stored = ledger.load_job(job.job_id)
+    assert stored is not None and stored["state"] == "stopped"
     # The checkpoint keeps the probe's result: resumed, it stops again at the wait, sending nothing.
     resumed = erasekit.resume_job(ledger, job.job_id)
     with pytest.raises(erasekit.JobError):
