@@ -372,3 +372,12 @@ def test_a_failed_target_check_is_shown_at_once() -> None:
     event: Any = {"event": "target_checked", "group": "sms", "ok": False, "status": 401, "reason": "unauthorized"}
     bar(event)
     assert "target check failed for sms answered 401: unauthorized" in stream.getvalue()
+
+
+def test_verify_of_a_binary_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "binary.json"
+    path.write_bytes(b"\x80\x81\xfe binary")
+    assert main(["verify", str(path), "--public-key", "00" * 32]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "not a receipt (not UTF-8 text)" in err
+    assert "Traceback" not in err

@@ -393,3 +393,18 @@ def test_a_million_part_body_is_refused_without_being_parsed() -> None:
     with pytest.raises(erasekit.PayloadError) as info:
         erasekit.capture.sms_send(many, at=now_ms())
     assert info.value.details["unit"] == "entries"
+
+
+@pytest.mark.parametrize("dsn", [
+    "u:PGSECRET1@127.0.0.1",
+    "postgres://u:PGSECRET7@[bad/db",
+    "postgresql://u:PGSECRET9@127.0.0.1:1/db",
+    "host=127.0.0.1 port=1 user=u password=PGSECRET5",
+])
+def test_a_postgres_dsn_that_cannot_be_used_never_shows_its_password(dsn: str) -> None:
+    # psycopg quotes the DSN in its messages; the error keeps neither it nor the driver's exception.
+    with pytest.raises(erasekit.StorageError) as info:
+        erasekit.Ledger.postgres(dsn)
+    err = info.value
+    seen = " ".join([str(err), repr(err), repr(err.details), repr(err.__cause__), repr(err.__context__)])
+    assert "PGSECRET" not in seen

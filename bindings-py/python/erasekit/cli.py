@@ -380,6 +380,8 @@ def _verify(args: argparse.Namespace) -> int:
         text = args.receipt.read_text(encoding="utf-8")
     except OSError as err:
         raise _Usage(f"cannot read {args.receipt}: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise _Usage(f"{args.receipt} is not a receipt (not UTF-8 text)") from err
     trusted = args.public_key or (_ledger_receipt_key(args.ledger) if args.ledger else None)
     try:
         body = verify_receipt(text, trusted)

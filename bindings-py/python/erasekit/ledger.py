@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -37,6 +38,7 @@ from ._native import (
     _storage_error,
     receipt_public_key,
 )
+from .exceptions import ErasekitError
 from .types import (
     Identifier,
     LeaseTimes,
@@ -522,6 +524,19 @@ class _MemoryStore(_Store):
         return self.native.jobs()
 
 
+def _without_dsn(message: str, dsn: str) -> str:
+    """``message`` with the DSN, any quoted piece of it and its password masked."""
+    secrets = {dsn}
+    secrets.update(re.findall(r"(?:password|pass)\s*=\s*'?([^'\s]+)", dsn))
+    secrets.update(re.findall(r"[^\s/@]*:([^@\s]+)@", dsn))
+    for quoted in re.findall(r'"([^"]*)"', message):
+        if quoted and quoted in dsn:
+            secrets.add(quoted)
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message
+
+
 def _driver_error(exc: BaseException) -> BaseException:
     return _storage_error(f"{type(exc).__name__}: {exc}".strip())
 
@@ -572,7 +587,15 @@ class Ledger:
         """A ledger in a PostgreSQL database (11 or later), through psycopg 3.2+. ``dsn`` is a
         libpq connection string or URL (``postgresql://user@host:5432/db``); the tables are
         created in the connection's current schema."""
-        return cls._open_sql(_Postgres(dsn), "postgres")
+        try:
+            return cls._open_sql(_Postgres(dsn), "postgres")
+        except ErasekitError as err:
+            details = err.details if isinstance(getattr(err, "details", None), dict) else {}
+            reason = str(details.get("reason") or err)
+        # psycopg quotes the DSN (or a piece of it) in its messages, password included: the error
+        # keeps the driver's words with every piece of the DSN masked, raised outside the handler
+        # so that neither its cause nor its context holds the driver's exception.
+        raise _storage_error(_without_dsn(reason, dsn))
 
     @classmethod
     def _open_sql(cls, driver: _Driver, description: str) -> Ledger:
