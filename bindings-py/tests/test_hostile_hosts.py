@@ -230,6 +230,21 @@ def test_the_total_deadline_covers_dripping_headers(driver: str, serve: Any) -> 
     assert time.monotonic() - started < 5
 
 
+def test_a_client_or_transport_the_caller_gives_holds_the_total_deadline_too(serve: Any) -> None:
+    # A caller's own httpx.Client / HTTPTransport: dripping headers are cut at the deadline.
+    server = serve(drip_headers)
+    credentials = erasekit.Credentials(api_key="k", api_secret="s")
+    started = time.monotonic()
+    with httpx.Client() as client, pytest.raises(erasekit.TransportError, match="timeout"):
+        erasekit.redact("A", "sms", credentials=credentials, base_url=server.url, timeout=0.5, client=client)
+    assert time.monotonic() - started < 5
+    started = time.monotonic()
+    receipt = job(max_attempts=1).run(credentials=credentials, base_url=server.url, timeout=0.5,
+                                      transport=httpx.HTTPTransport(), signing_key=SIGNING)
+    assert time.monotonic() - started < 5
+    assert receipt["receipt"]["operations"][0]["state"] == "failed"
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_redact_has_a_total_deadline(kind: str, serve: Any) -> None:
     server = serve(drip)

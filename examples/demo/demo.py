@@ -134,7 +134,7 @@ def main() -> int:
         say("the signed receipt")
         receipt = json.loads(RECEIPT.read_text())
         body = receipt["receipt"]
-        print(json.dumps({k: body[k] for k in ("receipt_id", "subject_hash", "counts", "on_time")}, indent=2))
+        print(json.dumps({k: body[k] for k in ("receipt_id", "subject_hash", "complete", "counts", "on_time")}, indent=2))
         print("deadline:", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(body["deadline"]["due_at"] / 1000)))
         with erasekit.Ledger.sqlite(str(LEDGER), create=False) as ledger:
             public_key = ledger.receipt_public_key()  # receipts are signed with the ledger's key

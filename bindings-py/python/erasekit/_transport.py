@@ -8,8 +8,9 @@
   so a server dripping one byte at a time would hold a call for ever. Async: the whole call
   runs under ``anyio.fail_after``. Sync: the body is streamed and the wall clock checked at
   every piece, and the clients erasekit makes (``deadline_client``) cut every connect, read and
-  write, headers included, at what is left of the deadline; a client or transport you pass
-  bounds the status line and headers per read only.
+  write, headers included, at what is left of the deadline; a caller's ``httpx.Client`` or
+  ``httpx.HTTPTransport`` gets the same cut (``hold_deadlines``) on connections it opens after
+  erasekit first uses it; a transport of another shape bounds headers per read only.
 - A body is read up to ``MAX_RESPONSE_BODY`` (the core's problem-body limit); a longer one is
   not read further and the call fails as a transport failure that says so.
 - A failure names the host and the cause (``[Errno 111] Connection refused``), the same words
@@ -199,6 +200,22 @@ def deadline_client(limits: httpx.Limits, timeout: float) -> httpx.Client:
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
 
 
+def hold_deadlines(transport: object) -> None:
+    """Makes a caller's ``httpx.HTTPTransport`` (or the one inside a caller's ``httpx.Client``)
+    hold erasekit's total deadline on connections it opens from now on, headers included. Only
+    calls erasekit sends carry a deadline (``_DEADLINE``): the caller's own calls are unchanged.
+    Idempotent; transports of another shape keep per-read bounds (the body is still bounded)."""
+    inner_transport = getattr(transport, "_transport", transport)
+    pool = getattr(inner_transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if (
+        isinstance(pool, httpcore.ConnectionPool)
+        and isinstance(backend, httpcore.NetworkBackend)
+        and not isinstance(backend, _DeadlineBackend)
+    ):
+        pool._network_backend = _DeadlineBackend(backend)
+
+
 def _shorten_reads(request: httpx.Request, deadline: float) -> None:
     # httpcore reads the body's per-read timeout from the request when the body starts: with
     # what is left of the deadline there, a silent peer is cut at the deadline too, not one
@@ -219,6 +236,7 @@ def exchange(
     """Sends one request over ``client`` without following redirects; the response (closed)
     and its body, read within ``timeout`` seconds in all."""
     deadline = time.monotonic() + timeout
+    hold_deadlines(client)
     token = _DEADLINE.set(deadline)
     try:
         with client.stream(
@@ -236,12 +254,17 @@ def transport_exchange(
 ) -> tuple[httpx.Response, bytes]:
     """``exchange`` straight over a transport (which never follows redirects itself)."""
     deadline = time.monotonic() + timeout
-    response = transport.handle_request(request)
+    hold_deadlines(transport)
+    token = _DEADLINE.set(deadline)
     try:
-        _shorten_reads(request, deadline)
-        body = read_body(response.iter_bytes(), request.url, deadline)
+        response = transport.handle_request(request)
+        try:
+            _shorten_reads(request, deadline)
+            body = read_body(response.iter_bytes(), request.url, deadline)
+        finally:
+            response.close()
     finally:
-        response.close()
+        _DEADLINE.reset(token)
     return response, body
 
 

@@ -535,9 +535,9 @@ def run(
     ``lease_ms`` (default 60000) is how long the run's lease on its job in ``ledger`` lasts
     between renewals.
     ``timeout`` bounds each call in seconds, in all (connect to last body byte, not per read:
-    headers included with the client erasekit makes and in ``run_async``; with a client or
-    transport you pass to ``run()``, the status line and headers are bounded per read and the
-    body in all); a body is read up to ``MAX_RESPONSE_BODY`` bytes. A timeout, a refused or dropped
+    headers included, with the client erasekit makes, an ``httpx.Client`` or ``httpx.HTTPTransport``
+    you pass, and in ``run_async``; a transport of another shape bounds the status line and
+    headers per read and the body in all); a body is read up to ``MAX_RESPONSE_BODY`` bytes. A timeout, a refused or dropped
     connection, a body over the limit or any other httpx error is reported to the job (naming
     the host and the cause), which decides whether to retry.
     ``on_progress`` gets every job event (dicts keyed by ``"event"``) on the calling thread.
