@@ -454,6 +454,18 @@ impl MemoryLedger {
             });
         }
         ledger.key_bytes()?;
+        // An export is outside input: its subjects and ids pass the checks `record` applies, so
+        // an id that would become a URL dot segment cannot enter this way either.
+        for (subject, record) in &ledger.subjects {
+            check_subject(subject).map_err(|e| Error::Storage {
+                reason: format!("not an exported erasekit ledger: {e}"),
+            })?;
+            for entry in &record.entries {
+                entry.check_id().map_err(|e| Error::Storage {
+                    reason: format!("not an exported erasekit ledger: {e}"),
+                })?;
+            }
+        }
         Ok(ledger)
     }
 

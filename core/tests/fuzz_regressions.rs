@@ -166,3 +166,24 @@ fn receipt_keys_and_signatures_are_hex_digits_only() {
         assert_eq!(err.code(), "invalid_receipt", "{field}: {err}");
     }
 }
+
+#[test]
+fn an_export_with_a_dot_segment_id_is_refused() {
+    // Found by an audit: `MemoryLedger::import` took ids that `record` refuses.
+    let mut ledger = erasekit_core::MemoryLedger::new(&[7u8; 32], &[9u8; 32]).unwrap();
+    let entry = |id: &str| {
+        serde_json::from_value::<erasekit_core::LedgerEntry>(json!({
+            "kind": "transaction", "product": "sms", "direction": "outbound", "id": id,
+            "created_at": NOW, "source": "sms_send", "extra": {}
+        }))
+        .unwrap()
+    };
+    ledger.record("user-1", &[entry("SMS-1")]).unwrap();
+    let export = ledger.export();
+    assert!(erasekit_core::MemoryLedger::import(&export).is_ok());
+    for bad in ["..", "%2e%2E", "."] {
+        let hostile = export.replace("\"SMS-1\"", &format!("{bad:?}"));
+        let err = erasekit_core::MemoryLedger::import(&hostile).unwrap_err();
+        assert_eq!(err.code(), "storage", "{bad}");
+    }
+}
