@@ -525,14 +525,15 @@ class _MemoryStore(_Store):
 
 
 def _without_dsn(message: str, dsn: str) -> str:
-    """``message`` with the DSN, any quoted piece of it and its password masked."""
-    secrets = {dsn}
-    secrets.update(re.findall(r"(?:password|pass)\s*=\s*'?([^'\s]+)", dsn))
-    secrets.update(re.findall(r"[^\s/@]*:([^@\s]+)@", dsn))
+    """``message`` with the DSN, its password and any quoted piece of the DSN that holds the
+    password or user information masked (host names and ports stay: they help and are no secret)."""
+    passwords = set(re.findall(r"(?:password|pass)\s*=\s*'?([^'\s]+)", dsn))
+    passwords.update(re.findall(r"[^\s/@]*:([^@\s]+)@", dsn))
+    secrets = {dsn} | {p for p in passwords if p}
     for quoted in re.findall(r'"([^"]*)"', message):
-        if quoted and quoted in dsn:
+        if quoted and quoted in dsn and ("@" in quoted or any(p in quoted for p in passwords)):
             secrets.add(quoted)
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+    for secret in sorted(secrets, key=len, reverse=True):
         message = message.replace(secret, "***")
     return message
 
@@ -592,10 +593,13 @@ class Ledger:
         except ErasekitError as err:
             details = err.details if isinstance(getattr(err, "details", None), dict) else {}
             reason = str(details.get("reason") or err)
-        # psycopg quotes the DSN (or a piece of it) in its messages, password included: the error
-        # keeps the driver's words with every piece of the DSN masked, raised outside the handler
-        # so that neither its cause nor its context holds the driver's exception.
-        raise _storage_error(_without_dsn(reason, dsn))
+            masked = _without_dsn(reason, dsn)
+            if masked == reason and _without_dsn(repr(err.__cause__), dsn) == repr(err.__cause__):
+                raise  # nothing secret in it: the driver's exception stays its cause
+        # psycopg may quote the DSN (or a piece of it) in its messages, password included: the
+        # error keeps the driver's words with the secret masked, raised outside the handler so
+        # that neither its cause nor its context holds the driver's exception.
+        raise _storage_error(masked)
 
     @classmethod
     def _open_sql(cls, driver: _Driver, description: str) -> Ledger:
