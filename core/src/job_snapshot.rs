@@ -66,6 +66,11 @@ impl ErasureJob {
                 due: state.last_attempt_at.unwrap_or(0),
             };
         }
+        let mut checks = self.checks.clone();
+        // A probe in flight is sent again after restore, as an operation is.
+        for check in &mut checks {
+            check.resend_if_in_flight();
+        }
         let snapshot = Snapshot {
             format: FORMAT.into(),
             plan: self.plan.clone(),
@@ -79,8 +84,7 @@ impl ErasureJob {
             finished_at: self.finished_at,
             retries: self.counts.retries,
             rate_limited: self.counts.rate_limited,
-            // A probe in flight is sent again after restore, as an operation is.
-            checks: self.checks.clone(),
+            checks,
         };
         serde_json::to_string(&snapshot).unwrap_or_default()
     }
@@ -162,6 +166,12 @@ fn implausible(s: &Snapshot, ops: &[OpState], rate_per_second: u32) -> Option<&'
         if late(&due) || late(&op.first_attempt_at) || late(&op.last_attempt_at) {
             return Some("an operation time is out of range");
         }
+    }
+    if s.checks
+        .iter()
+        .any(|check| !check.is_plausible(MAX_COUNTER, LATEST))
+    {
+        return Some("a target check is out of range");
     }
     if s.finished_at.is_some() && ops.iter().any(|op| op.terminal().is_none()) {
         return Some("it is finished with operations still pending");

@@ -82,6 +82,24 @@ pub(crate) struct TargetCheck {
 }
 
 impl TargetCheck {
+    /// A probe in flight may or may not have reached Vonage: as saved (and restored) it is
+    /// pending again, due at once, so a snapshot is a fixed point of restore.
+    pub(crate) fn resend_if_in_flight(&mut self) {
+        if let CheckPhase::InFlight { .. } = self.phase {
+            self.phase = CheckPhase::Pending { due: 0 };
+        }
+    }
+
+    /// Whether a restored check is one a job could have saved: its attempts at most
+    /// `max_attempts` and its due time at most `latest` (storage may have been edited).
+    pub(crate) fn is_plausible(&self, max_attempts: u32, latest: UnixMillis) -> bool {
+        let due_ok = match self.phase {
+            CheckPhase::Pending { due } => due <= latest,
+            _ => true,
+        };
+        self.attempts <= max_attempts && due_ok
+    }
+
     /// The probe for the group of `op` (the group's first pending operation).
     fn for_group(op: &Operation, check: bool) -> Self {
         let (action, target) = match &op.action {
@@ -147,9 +165,7 @@ pub(crate) fn plan_checks(
     check: bool,
 ) -> Vec<TargetCheck> {
     for check in &mut checks {
-        if let CheckPhase::InFlight { .. } = check.phase {
-            check.phase = CheckPhase::Pending { due: 0 };
-        }
+        check.resend_if_in_flight();
     }
     let mut last: Option<&'static str> = None;
     for (op, phase) in operations.iter().zip(phases) {

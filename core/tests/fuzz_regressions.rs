@@ -187,3 +187,43 @@ fn an_export_with_a_dot_segment_id_is_refused() {
         assert_eq!(err.code(), "storage", "{bad}");
     }
 }
+
+#[test]
+fn a_snapshot_with_an_out_of_range_target_check_is_refused() {
+    // Found by `job_restore` once snapshots kept target checks: a probe's attempts at u32::MAX
+    // overflowed when the probe was sent again; a due time past the last valid time parked it.
+    let base = snapshot(&job(JobConfig::default()).unwrap());
+    assert!(
+        base["checks"].as_array().is_some_and(|c| !c.is_empty()),
+        "{base}"
+    );
+    assert!(restore(&base).is_ok());
+    for (field, value) in [
+        ("attempts", json!(u32::MAX)),
+        ("phase", json!({"phase": "pending", "due": u64::MAX})),
+    ] {
+        let mut edited = base.clone();
+        edited["checks"][0][field] = value;
+        let err = restore(&edited).expect_err("refused");
+        assert_eq!(err.code(), "storage", "{field}");
+    }
+}
+
+#[test]
+fn a_snapshot_taken_with_a_probe_in_flight_is_a_fixed_point_of_restore() {
+    // Found by `job_response`: a probe in flight was saved as in flight and restored as
+    // pending, so snapshot -> restore -> snapshot changed the text.
+    let mut job = job(JobConfig::default()).unwrap();
+    let base = ApiBase::default();
+    let creds = creds();
+    let auth = Auth {
+        credentials: &creds,
+        base: &base,
+    };
+    let probe = job
+        .poll_request(NOW, auth)
+        .expect("the target check's probe");
+    assert_eq!(probe.op, erasekit_core::TARGET_CHECK_OP);
+    let text = job.snapshot();
+    assert_eq!(ErasureJob::restore(&text).unwrap().snapshot(), text);
+}

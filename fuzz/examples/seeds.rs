@@ -133,6 +133,6 @@ fn main() {
     let text = |export: String| [&[0u8][..], export.as_bytes()].concat();
     write("ledger_import", "ledger", &text(sample_ledger().export()));
     write("ledger_import", "edit", &[1, 0, 0, 0]);
-    let empty = MemoryLedger::new(&LEDGER_KEY).expect("a ledger");
+    let empty = MemoryLedger::new(&LEDGER_KEY, &SIGNING_KEY).expect("a ledger");
     write("ledger_import", "empty", &text(empty.export()));
 }

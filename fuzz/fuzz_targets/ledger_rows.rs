@@ -63,6 +63,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = sql.decode_subjects(&rows);
     let schema = LedgerSchema::new(dialect);
-    let _ = schema.open(&rows, &[9; 32]);
+    let _ = schema.open(&rows, &[9; 64]);
     let _ = schema.key_from_meta(&rows);
 });

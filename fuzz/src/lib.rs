@@ -414,7 +414,7 @@ pub fn edit(u: &mut Unstructured<'_>, mut document: Value) -> Result<Value> {
 /// tombstone: the base of the ledger seeds and edits.
 pub fn sample_ledger() -> erasekit_core::MemoryLedger {
     use erasekit_core::{Identifier, MemoryLedger, StoredJob};
-    let mut ledger = MemoryLedger::new(&LEDGER_KEY).expect("a ledger");
+    let mut ledger = MemoryLedger::new(&LEDGER_KEY, &SIGNING_KEY).expect("a ledger");
     ledger.record("fuzz-subject", &entries()).expect("recorded");
     let phone = Identifier::phone("447700900000").expect("a phone");
     ledger.link("fuzz-subject", &[phone]).expect("linked");
@@ -430,8 +430,37 @@ pub fn sample_ledger() -> erasekit_core::MemoryLedger {
         updated_at: NOW,
     };
     ledger.save_job(&job).expect("saved");
+    let receipt = erased(&ledger, "someone else");
     ledger
-        .forget("someone else", "receipt-0", NOW)
+        .forget("someone else", &receipt, NOW)
         .expect("forgotten");
     ledger
+}
+
+/// The signed receipt of a run that erased every entry of `subject` in `ledger` (every call
+/// answered as Vonage answers a success), signed with the ledger's receipt key.
+fn erased(ledger: &erasekit_core::MemoryLedger, subject: &str) -> String {
+    let entries = ledger.entries(subject).expect("entries");
+    let key = ledger.key().expect("a key");
+    let plan = ErasurePlan::new(subject, &key, &entries, NOW, None, PlanOptions::default())
+        .expect("a plan");
+    let config = JobConfig {
+        job_id: "receipt-0".into(),
+        check_target: false,
+        ..JobConfig::default()
+    };
+    let mut job = ErasureJob::new(plan, config).expect("a job");
+    let done = HttpResponse {
+        status: 204,
+        ..HttpResponse::default()
+    };
+    let mut now = NOW;
+    while !job.is_finished() {
+        while let Some(call) = job.poll_request(now, auth()) {
+            job.handle_response(call.call_id, &done, now).expect("an answer");
+        }
+        now += 1_000;
+    }
+    job.receipt_json(&ledger.receipt_key().expect("a receipt key"))
+        .expect("a receipt")
 }
