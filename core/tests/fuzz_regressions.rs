@@ -227,3 +227,16 @@ fn a_snapshot_taken_with_a_probe_in_flight_is_a_fixed_point_of_restore() {
     let text = job.snapshot();
     assert_eq!(ErasureJob::restore(&text).unwrap().snapshot(), text);
 }
+
+#[test]
+fn a_conversation_event_whose_id_would_be_too_long_is_refused_at_capture() {
+    // Found by `capture_json`: a conversation id near the length limit plus `:<event>` made a
+    // stored id over MAX_ID_LEN, which the plan could not build a request for.
+    let long = format!("CON-{}", "a".repeat(erasekit_core::MAX_ID_LEN - 5));
+    let ok = json!({"id": 5, "conversation_id": "CON-1", "timestamp": "2023-11-14T22:13:20.000Z"});
+    assert!(capture("conversation_event", &ok, None).is_ok());
+    let too_long =
+        json!({"id": 12345, "conversation_id": long, "timestamp": "2023-11-14T22:13:20.000Z"});
+    let err = capture("conversation_event", &too_long, None).unwrap_err();
+    assert_eq!(err.code(), "invalid_payload");
+}

@@ -40,9 +40,18 @@ pub(crate) fn event(p: &Payload<'_>) -> Result<Vec<LedgerEntry>> {
     let mut extra = p.extra(&[("type", "type")]);
     extra.insert("conversation_id".into(), Value::from(conversation.clone()));
     extra.insert("event_id".into(), Value::from(event.clone()));
+    // The stored id is one path segment pair the erasure sends: it must be an id as a whole
+    // too (at most MAX_ID_LEN bytes), or the plan could not build its request (found by fuzzing).
+    let target = format!("{conversation}:{event}");
+    if let Err(e) = crate::transaction_id::TransactionId::check(&target) {
+        return Err(p.error(
+            "id",
+            &format!("with conversation_id it makes no valid id: {e}"),
+        ));
+    }
     Ok(vec![p.resource(
         EntryKind::Event,
-        format!("{conversation}:{event}"),
+        target,
         created_at,
         extra,
     )])
