@@ -6,15 +6,15 @@
 //! instead of Ed25519's two, which is most of what finishing a million-operation job costs.
 //! Receipts signed over the JSON itself (`ed25519`, erasekit 0.1.0) still verify.
 
-use crate::deadline::Deadline;
-use crate::erasure_job::ErasureJob;
-use crate::erasure_plan::Action;
+use crate::erasure::event::{Counts, Terminal};
+use crate::erasure::job::ErasureJob;
+use crate::erasure::plan::Action;
+use crate::erasure::target_check::{CheckResult, TargetCheckRecord};
 use crate::error::{Error, Result};
-use crate::job_event::{Counts, Terminal};
-use crate::subject::hex;
-use crate::target_check::{CheckResult, TargetCheckRecord};
-use crate::timestamp::UnixMillis;
-use crate::wire_time::format_wire_time;
+use crate::ledger::subject::hex;
+use crate::time::deadline::Deadline;
+use crate::time::timestamp::UnixMillis;
+use crate::vonage::payload_time::format_payload_time;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha512};
@@ -132,8 +132,8 @@ impl Receipt {
             "{verdict}\nreceipt {}\nsubject (keyed hash) {}\nfinished {} (due {}{})\n{} operations: {} done, {} not found, {} expired, {} skipped, {} failed; {} retries",
             r.receipt_id,
             r.subject_hash,
-            format_wire_time(r.finished_at),
-            format_wire_time(r.deadline.due_at),
+            format_payload_time(r.finished_at),
+            format_payload_time(r.deadline.due_at),
             if late { ", LATE" } else { "" },
             c.total, c.done, c.not_found, c.expired, c.skipped, c.failed, c.retries
         );

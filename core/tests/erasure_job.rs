@@ -438,7 +438,7 @@ fn snapshots_hold_no_secret() {
     )
     .unwrap();
     let plan = ErasurePlan::new("u", &KEY, &entries, T0, None, PlanOptions::default()).unwrap();
-    // The first call is the operation itself (target_check.rs tests the probes).
+    // The first call is the operation itself (erasure/target_check.rs tests the probes).
     let config = JobConfig {
         check_target: false,
         ..JobConfig::default()

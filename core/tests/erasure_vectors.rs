@@ -1,7 +1,7 @@
 //! Replays `tests/vectors/erasure.json`: scripted Vonage answers driven through the sans-IO job.
 //! Node and Python run the same loop over the same file and must produce the same `expect`.
 //! `UPDATE_VECTORS=1 cargo test --test erasure_vectors` rewrites `expect` from
-//! `tests/vectors/gen/erasure_cases.json` (review the diff: the properties in erasure_job.rs are
+//! `tests/vectors/gen/erasure_cases.json` (review the diff: the properties in erasure/job.rs are
 //! what make these outputs right).
 
 use erasekit_core::{

@@ -62,7 +62,7 @@ fn main() {
         bytes.extend(case["payload"].to_string().into_bytes());
         write("capture_json", case["name"].as_str().expect("name"), &bytes);
     }
-    // wire_time: every time the capture vectors write.
+    // payload_time: every time the capture vectors write.
     for (i, time) in [
         "2020-01-01 12:00:00",
         "2020-01-01T12:00:00.000Z",
@@ -74,7 +74,7 @@ fn main() {
     .iter()
     .enumerate()
     {
-        write("wire_time", &format!("time-{i}"), time.as_bytes());
+        write("payload_time", &format!("time-{i}"), time.as_bytes());
     }
     // problem_parse and retry_after: the Redact answers of the vectors.
     for case in vectors("redact")["cases"].as_array().expect("cases") {

@@ -2,7 +2,7 @@
 
 use super::payload::Payload;
 use crate::error::Result;
-use crate::ledger_entry::{EntryKind, LedgerEntry};
+use crate::ledger::entry::{EntryKind, LedgerEntry};
 use serde_json::Value;
 
 /// A created user `{ id: "USR-…" }` (time `timestamp.created` when present).
@@ -43,7 +43,7 @@ pub(crate) fn event(p: &Payload<'_>) -> Result<Vec<LedgerEntry>> {
     // The stored id is one path segment pair the erasure sends: it must be an id as a whole
     // too (at most MAX_ID_LEN bytes), or the plan could not build its request (found by fuzzing).
     let target = format!("{conversation}:{event}");
-    if let Err(e) = crate::transaction_id::TransactionId::check(&target) {
+    if let Err(e) = crate::vonage::transaction_id::TransactionId::check(&target) {
         return Err(p.error(
             "id",
             &format!("with conversation_id it makes no valid id: {e}"),
@@ -66,7 +66,7 @@ fn resource(p: &Payload<'_>, kind: EntryKind, field: &str) -> Result<Vec<LedgerE
         .and_then(Value::as_str)
         .map(str::to_owned);
     let created_at = match created {
-        Some(raw) => crate::wire_time::parse_wire_time(&raw)
+        Some(raw) => crate::vonage::payload_time::parse_payload_time(&raw)
             .ok_or_else(|| p.error("timestamp.created", "is not an ISO 8601 time"))?,
         None => p.created_at(&["timestamp"])?,
     };

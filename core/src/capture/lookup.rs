@@ -2,8 +2,8 @@
 
 use super::payload::Payload;
 use crate::error::Result;
-use crate::ledger_entry::LedgerEntry;
-use crate::product::Product;
+use crate::ledger::entry::LedgerEntry;
+use crate::vonage::product::Product;
 use serde_json::Value;
 
 /// Verify v1 start response (`status` "0" and a `request_id`; a failed request has none).

@@ -2,8 +2,8 @@
 
 use super::payload::Payload;
 use crate::error::Result;
-use crate::ledger_entry::LedgerEntry;
-use crate::product::{Direction, Product};
+use crate::ledger::entry::LedgerEntry;
+use crate::vonage::product::{Direction, Product};
 
 /// Send response `{ message_uuid }` (no time: `at`).
 pub(crate) fn send(p: &Payload<'_>) -> Result<Vec<LedgerEntry>> {

@@ -18,8 +18,8 @@ mod sms;
 mod voice;
 
 use crate::error::{Error, Result};
-use crate::ledger_entry::LedgerEntry;
-use crate::timestamp::UnixMillis;
+use crate::ledger::entry::LedgerEntry;
+use crate::time::timestamp::UnixMillis;
 use payload::Payload;
 use serde_json::Value;
 

@@ -1,11 +1,11 @@
 //! Reading fields out of a Vonage payload with errors that name the field and the source.
 
 use crate::error::{Error, Result};
-use crate::ledger_entry::{EntryKind, LedgerEntry};
-use crate::product::{Direction, Product};
-use crate::timestamp::{check_time, UnixMillis};
-use crate::transaction_id::TransactionId;
-use crate::wire_time::parse_wire_time;
+use crate::ledger::entry::{EntryKind, LedgerEntry};
+use crate::time::timestamp::{check_time, UnixMillis};
+use crate::vonage::payload_time::parse_payload_time;
+use crate::vonage::product::{Direction, Product};
+use crate::vonage::transaction_id::TransactionId;
 use serde_json::{Map, Value};
 
 /// A payload being captured, with the source name and the host's `at` for error messages.
@@ -77,7 +77,7 @@ impl<'a> Payload<'a> {
     pub(crate) fn created_at(&self, fields: &[&str]) -> Result<UnixMillis> {
         for field in fields {
             if let Some(raw) = self.text(field) {
-                return parse_wire_time(&raw).ok_or_else(|| {
+                return parse_payload_time(&raw).ok_or_else(|| {
                     self.error(field, "is not a time Vonage writes (ISO 8601, YYYY-MM-DD HH:MM:SS or Unix seconds)")
                 });
             }

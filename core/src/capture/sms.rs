@@ -3,8 +3,8 @@
 use super::payload::Payload;
 use super::{check_size, MAX_CAPTURE_ENTRIES};
 use crate::error::Result;
-use crate::ledger_entry::LedgerEntry;
-use crate::product::{Direction, Product};
+use crate::ledger::entry::LedgerEntry;
+use crate::vonage::product::{Direction, Product};
 use serde_json::Value;
 
 /// `POST /sms/json` response: one entry per accepted part of `messages[]` (`message-id`).

@@ -7,9 +7,9 @@
 
 use super::payload::Payload;
 use crate::error::Result;
-use crate::ledger_entry::{EntryKind, LedgerEntry};
-use crate::product::{Direction, Product};
-use crate::transaction_id::TransactionId;
+use crate::ledger::entry::{EntryKind, LedgerEntry};
+use crate::vonage::product::{Direction, Product};
+use crate::vonage::transaction_id::TransactionId;
 
 /// A call seen in a create-call response (no time: `at`) or a webhook (time `timestamp`).
 pub(crate) fn call(p: &Payload<'_>) -> Result<Vec<LedgerEntry>> {

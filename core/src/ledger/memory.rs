@@ -1,13 +1,13 @@
 //! An in-memory ledger with the same meaning as the SQL ledger: for browsers, tests and demos.
 
 use crate::error::{Error, Result};
-use crate::identifier::Identifier;
-use crate::ledger_entry::LedgerEntry;
-use crate::ledger_settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
-use crate::ledger_sql::{check_receipt_id, StoredJob};
-use crate::ledger_sql_erasure::Lease;
-use crate::subject::{check_subject, subject_hash};
-use crate::timestamp::{check_time, UnixMillis};
+use crate::ledger::entry::LedgerEntry;
+use crate::ledger::erasure_statements::Lease;
+use crate::ledger::identifier::Identifier;
+use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
+use crate::ledger::statements::{check_receipt_id, StoredJob};
+use crate::ledger::subject::{check_subject, subject_hash};
+use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -76,8 +76,8 @@ impl MemoryLedger {
         crate::receipt::receipt_public_key(receipt_key)?;
         Ok(MemoryLedger {
             format: 1,
-            key: crate::subject::hex(key),
-            receipt_key: crate::subject::hex(receipt_key),
+            key: crate::ledger::subject::hex(key),
+            receipt_key: crate::ledger::subject::hex(receipt_key),
             ..Default::default()
         })
     }
@@ -365,7 +365,7 @@ impl MemoryLedger {
 
     /// The receipt key (Ed25519 seed) that signs this ledger's receipts.
     pub fn receipt_key(&self) -> Result<Vec<u8>> {
-        crate::ledger_schema::unhex(&self.receipt_key)
+        crate::ledger::schema::unhex(&self.receipt_key)
             .filter(|k| k.len() == 32)
             .ok_or_else(|| Error::Storage {
                 reason: "the ledger has no receipt key".into(),
@@ -377,7 +377,7 @@ impl MemoryLedger {
     pub fn ensure_receipt_key(&mut self, receipt_key: &[u8]) -> Result<()> {
         if self.receipt_key().is_err() {
             crate::receipt::receipt_public_key(receipt_key)?;
-            self.receipt_key = crate::subject::hex(receipt_key);
+            self.receipt_key = crate::ledger::subject::hex(receipt_key);
         }
         Ok(())
     }

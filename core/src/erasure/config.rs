@@ -88,10 +88,10 @@ impl JobConfig {
         if self.job_id.is_empty() {
             self.job_id = format!(
                 "job-{:016x}",
-                crate::rate_limiter::Jitter(self.seed ^ 0x006a_6f62).next()
+                crate::job::rate_limiter::Jitter(self.seed ^ 0x006a_6f62).next()
             );
         }
-        crate::transaction_id::TransactionId::new(&self.job_id)
+        crate::vonage::transaction_id::TransactionId::new(&self.job_id)
             .map_err(|e| bad("job_id", &e.to_string()))?;
         Ok(())
     }

@@ -1,11 +1,11 @@
 //! Every ledger statement, parameterised, and decoding of the rows hosts hand back.
 
 use crate::error::{Error, Result};
-use crate::identifier::Identifier;
-use crate::ledger_entry::{EntryKind, LedgerEntry};
-use crate::sql::{column_opt_text, column_text, column_u64, Dialect, SqlValue, Statement};
-use crate::subject::{check_subject, subject_hash};
-use crate::timestamp::{check_time, UnixMillis};
+use crate::ledger::entry::{EntryKind, LedgerEntry};
+use crate::ledger::identifier::Identifier;
+use crate::ledger::sql::{column_opt_text, column_text, column_u64, Dialect, SqlValue, Statement};
+use crate::ledger::subject::{check_subject, subject_hash};
+use crate::time::timestamp::{check_time, UnixMillis};
 use serde_json::Value;
 
 /// Entry rows per INSERT: 9 columns × 100 rows stays under SQLite's oldest parameter limit (999).

@@ -6,8 +6,8 @@
 //! and [`LedgerSchema::receipt_key_from_meta`].
 
 use crate::error::{Error, Result};
-use crate::sql::{column_text, Dialect, SqlValue, Statement};
-use crate::subject::hex;
+use crate::ledger::sql::{column_text, Dialect, SqlValue, Statement};
+use crate::ledger::subject::hex;
 
 /// The schema version this core writes and reads.
 pub const SCHEMA_VERSION: u32 = 2;

@@ -1,8 +1,8 @@
 //! Per-operation progress inside a job.
 
-use crate::erasure_plan::Operation;
-use crate::job_event::Terminal;
-use crate::timestamp::UnixMillis;
+use crate::erasure::event::Terminal;
+use crate::erasure::plan::Operation;
+use crate::time::timestamp::UnixMillis;
 use serde::{Deserialize, Serialize};
 
 /// Where an operation is.
@@ -34,7 +34,7 @@ pub(crate) struct OpState {
 impl OpState {
     pub(crate) fn from_plan(op: &Operation) -> Self {
         OpState {
-            phase: crate::erasure_job::ErasureJob::initial_phase(op.initial, op.not_before),
+            phase: crate::erasure::job::ErasureJob::initial_phase(op.initial, op.not_before),
             attempts: 0,
             premature: 0,
             rate_limited: 0,

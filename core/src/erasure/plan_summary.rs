@@ -5,11 +5,11 @@
 //! on …", not as 2,000 lines. The estimate is the core's rule (one place), so every host and
 //! the CLI print the same figures.
 
-use crate::erasure_plan::{Action, ErasurePlan, Initial};
+use crate::erasure::config::MAX_RATE_PER_SECOND;
+use crate::erasure::plan::{Action, ErasurePlan, Initial};
 use crate::error::{Error, Result};
-use crate::job_config::MAX_RATE_PER_SECOND;
-use crate::product::Product;
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
+use crate::vonage::product::Product;
 use serde::{Deserialize, Serialize};
 
 /// The operations of one action (and, for Redact, one product) in a plan.

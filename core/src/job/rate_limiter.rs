@@ -7,7 +7,7 @@
 //! whole clump across the server's window edge, which answers 429 even though no 1 s window of
 //! send times was over the limit. A 429 pauses every call and lowers the pace; successes restore it.
 
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::VecDeque;
 

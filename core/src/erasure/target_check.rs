@@ -10,13 +10,13 @@
 //! probe with the job's backoff, up to `max_attempts`. Each probe goes out at once (it is not
 //! held back by the one-hour rule) and no operation call goes out until every probe settled.
 
-use crate::erasure_job::{Auth, Call, ErasureJob};
-use crate::erasure_plan::{Action, Initial, Operation};
-use crate::http::HttpResponse;
-use crate::job_event::JobEvent;
-use crate::job_state::Phase;
-use crate::operation_call::{self, CallResult, Classified};
-use crate::timestamp::UnixMillis;
+use crate::erasure::event::JobEvent;
+use crate::erasure::job::{Auth, Call, ErasureJob};
+use crate::erasure::operation_call::{self, CallResult, Classified};
+use crate::erasure::operation_state::Phase;
+use crate::erasure::plan::{Action, Initial, Operation};
+use crate::time::timestamp::UnixMillis;
+use crate::vonage::http::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 /// The `op` of a target-check call: no operation of a plan has it (plans hold fewer than

@@ -9,11 +9,11 @@
 //! subject, and every write names the (owner, attempt) it expects to still hold.
 
 use crate::error::{Error, Result};
-use crate::ledger_settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
-use crate::ledger_sql::{check_receipt_id, LedgerSql};
-use crate::sql::{column_text, column_u64, SqlValue, Statement};
-use crate::subject::check_subject;
-use crate::timestamp::{check_time, UnixMillis};
+use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
+use crate::ledger::sql::{column_text, column_u64, SqlValue, Statement};
+use crate::ledger::statements::{check_receipt_id, LedgerSql};
+use crate::ledger::subject::check_subject;
+use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -278,8 +278,8 @@ impl LedgerSql {
             });
         }
         let bigint = match d {
-            crate::sql::Dialect::Sqlite => "INTEGER",
-            crate::sql::Dialect::Postgres => "BIGINT",
+            crate::ledger::sql::Dialect::Sqlite => "INTEGER",
+            crate::ledger::sql::Dialect::Postgres => "BIGINT",
         };
         out.push(Statement {
             sql: format!(

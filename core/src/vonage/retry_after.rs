@@ -1,6 +1,6 @@
 //! The `Retry-After` header: delay-seconds or an HTTP date.
 
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
 use std::time::UNIX_EPOCH;
 
 /// The absolute time a `Retry-After` value asks to wait until, given the time it was received.

@@ -1,7 +1,7 @@
 //! The GDPR Art. 12(3) deadline: one calendar month from receipt, extendable by two more.
 
 use crate::error::{Error, Result};
-use crate::timestamp::{check_time, UnixMillis};
+use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 

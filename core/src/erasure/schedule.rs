@@ -7,7 +7,7 @@
 //! binary heap. Entries can be stale (an operation stopped or rescheduled since): the job checks
 //! each against the operation's phase.
 
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

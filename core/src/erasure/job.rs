@@ -4,24 +4,24 @@
 //! feeds answers to [`ErasureJob::handle_response`] or [`ErasureJob::handle_failure`], drains
 //! [`ErasureJob::poll_event`], and sleeps until [`ErasureJob::poll_timeout`].
 
-use crate::api_base::ApiBase;
-use crate::call_table::CallTable;
-use crate::credentials::Credentials;
-use crate::erasure_plan::{ErasurePlan, Initial, Operation};
+use crate::erasure::event::{Counts, JobEvent, Terminal};
+use crate::erasure::operation_call::{self, CallResult, Classified};
+use crate::erasure::plan::{ErasurePlan, Initial, Operation};
+use crate::erasure::schedule::Schedule;
+use crate::erasure::target_check::{plan_checks, TargetCheck};
 use crate::error::{Error, Result};
-use crate::http::{HttpRequest, HttpResponse};
-use crate::job_event::{Counts, JobEvent, Terminal};
-use crate::job_schedule::Schedule;
-use crate::jwt::JWT_TTL_SECONDS;
-use crate::operation_call::{self, CallResult, Classified};
-use crate::rate_limiter::{Jitter, RateLimiter};
-use crate::target_check::{plan_checks, TargetCheck};
-use crate::timestamp::{check_time, UnixMillis};
+use crate::job::call_table::CallTable;
+use crate::job::rate_limiter::{Jitter, RateLimiter};
+use crate::time::timestamp::{check_time, UnixMillis};
+use crate::vonage::api_base::ApiBase;
+use crate::vonage::credentials::Credentials;
+use crate::vonage::http::{HttpRequest, HttpResponse};
+use crate::vonage::jwt::JWT_TTL_SECONDS;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, VecDeque};
 
-pub use crate::job_config::{JobConfig, MAX_RATE_PER_SECOND};
-use crate::job_state::{OpState, Phase};
+pub use crate::erasure::config::{JobConfig, MAX_RATE_PER_SECOND};
+use crate::erasure::operation_state::{OpState, Phase};
 
 /// A transport failure reported by the host instead of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub struct ErasureJob {
     pub(crate) stopped_groups: BTreeSet<String>,
     pub(crate) started_at: Option<UnixMillis>,
     pub(crate) finished_at: Option<UnixMillis>,
-    /// One target check per group (see `target_check.rs`); kept in snapshots.
+    /// One target check per group (see `erasure/target_check.rs`); kept in snapshots.
     pub(crate) checks: Vec<TargetCheck>,
     /// Every check settled (then the hot path skips them); recomputed after a restore.
     pub(crate) checks_settled: bool,
@@ -102,7 +102,7 @@ impl ErasureJob {
         plan: ErasurePlan,
         config: JobConfig,
         ops: Vec<OpState>,
-        restored: Option<crate::job_snapshot::Restored>,
+        restored: Option<crate::erasure::snapshot::Restored>,
     ) -> Self {
         let mut job = ErasureJob {
             limiter: RateLimiter::new(config.rate_per_second),
@@ -577,7 +577,7 @@ impl ErasureJob {
 fn build_with(
     token: &mut Option<(String, UnixMillis)>,
     jitter: &mut Jitter,
-    api: crate::erasure_plan::ConversationApi,
+    api: crate::erasure::plan::ConversationApi,
     operation: &Operation,
     now: UnixMillis,
     auth: Auth<'_>,

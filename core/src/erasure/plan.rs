@@ -1,12 +1,12 @@
 //! The erasure plan: every call needed to remove one subject's data from Vonage, and when.
 
-use crate::deadline::{add_months, Deadline};
 use crate::error::{Error, Result};
-use crate::ledger_entry::{EntryKind, LedgerEntry};
-use crate::product::{Direction, Product};
-use crate::redact::PREMATURE_WINDOW_MS;
-use crate::subject::subject_hash;
-use crate::timestamp::{check_time, UnixMillis};
+use crate::ledger::entry::{EntryKind, LedgerEntry};
+use crate::ledger::subject::subject_hash;
+use crate::time::deadline::{add_months, Deadline};
+use crate::time::timestamp::{check_time, UnixMillis};
+use crate::vonage::product::{Direction, Product};
+use crate::vonage::redact::PREMATURE_WINDOW_MS;
 use serde::{Deserialize, Serialize};
 
 /// What to do with a Conversation API user.

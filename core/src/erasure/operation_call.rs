@@ -1,16 +1,16 @@
 //! One operation as an HTTP call: building the request and classifying the response.
 
-use crate::api_base::{ApiBase, ApiFamily};
-use crate::credentials::Credentials;
-use crate::credentials::CredentialsInput;
-use crate::erasure_plan::{split_event, Action, ConversationApi, ErasurePlan, Initial, Operation};
+use crate::erasure::plan::{split_event, Action, ConversationApi, ErasurePlan, Initial, Operation};
 use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse};
-use crate::problem::Problem;
-use crate::redact::{is_empty_body, RedactOutcome, PREMATURE_WINDOW_MS, REDIRECT};
-use crate::retry_after::retry_at;
-use crate::timestamp::UnixMillis;
-use crate::transaction_id::TransactionId;
+use crate::time::timestamp::UnixMillis;
+use crate::vonage::api_base::{ApiBase, ApiFamily};
+use crate::vonage::credentials::Credentials;
+use crate::vonage::credentials::CredentialsInput;
+use crate::vonage::http::{HttpRequest, HttpResponse};
+use crate::vonage::problem::Problem;
+use crate::vonage::redact::{is_empty_body, RedactOutcome, PREMATURE_WINDOW_MS, REDIRECT};
+use crate::vonage::retry_after::retry_at;
+use crate::vonage::transaction_id::TransactionId;
 use serde::{Deserialize, Serialize};
 
 /// What a response means for an operation, whatever API it went to.
@@ -119,8 +119,9 @@ pub(crate) fn build(
 ) -> Result<HttpRequest> {
     TransactionId::check(&op.target)?;
     // Checked once: its path segment is only encoded where a URL needs it.
-    let target = || crate::transaction_id::path_segment(&op.target);
-    let seg = |s: &str| TransactionId::check(s).map(|()| crate::transaction_id::path_segment(s));
+    let target = || crate::vonage::transaction_id::path_segment(&op.target);
+    let seg =
+        |s: &str| TransactionId::check(s).map(|()| crate::vonage::transaction_id::path_segment(s));
     let version = match api {
         ConversationApi::V1 => "v1",
         ConversationApi::V0_1 => "v0.1",
@@ -128,7 +129,13 @@ pub(crate) fn build(
     let conv = base.url(ApiFamily::Conversation);
     let (method, url, body) = match &op.action {
         Action::Redact { product, direction } => {
-            return crate::redact::http(&op.target, *product, *direction, base, credentials);
+            return crate::vonage::redact::http(
+                &op.target,
+                *product,
+                *direction,
+                base,
+                credentials,
+            );
         }
         Action::DeleteRecording => {
             let url = format!("{}/v3/media/{}", base.url(ApiFamily::Media), target());
@@ -187,7 +194,7 @@ pub(crate) fn build(
 fn scrub_body(user_id: &str, api: ConversationApi) -> Vec<u8> {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(user_id.as_bytes());
-    let name = format!("erased-{}", crate::subject::hex(&digest[..8]));
+    let name = format!("erased-{}", crate::ledger::subject::hex(&digest[..8]));
     let mut body = serde_json::json!({
         "name": name,
         "display_name": "REDACTED",
@@ -205,7 +212,11 @@ pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis)
     if let Action::Redact { .. } = &op.action {
         // The target was checked when the request was built: no call goes out for a bad id.
         let not_before = op.created_at.saturating_add(PREMATURE_WINDOW_MS);
-        return from_redact(crate::redact::interpret(response, Some(not_before), now));
+        return from_redact(crate::vonage::redact::interpret(
+            response,
+            Some(not_before),
+            now,
+        ));
     }
     let problem = Problem::parse(&response.body);
     let malformed = |reason: &str| CallResult::Retryable {
@@ -249,7 +260,7 @@ pub(crate) fn classify(op: &Operation, response: &HttpResponse, now: UnixMillis)
 
 /// A JSON object (`{}` or more): what Conversation API deletes answer with a 200.
 fn is_json_object(body: &[u8]) -> bool {
-    body.len() <= crate::problem::MAX_PROBLEM_BODY
+    body.len() <= crate::vonage::problem::MAX_PROBLEM_BODY
         && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object())
 }
 

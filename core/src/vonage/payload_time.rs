@@ -1,13 +1,13 @@
 //! Times as Vonage writes them in payloads, read into [`UnixMillis`].
 
-use crate::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
+use crate::time::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// Reads `2020-01-01 12:00:00` (UTC, SMS and voice CDR style), RFC 3339 / ISO 8601 with `Z` or an
 /// offset (`2020-01-01T12:00:00.000Z`, webhooks) or Unix seconds (`1578787200`, SMS `timestamp`).
-pub(crate) fn parse_wire_time(raw: &str) -> Option<UnixMillis> {
+pub(crate) fn parse_payload_time(raw: &str) -> Option<UnixMillis> {
     let raw = raw.trim();
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
         let seconds: u64 = raw.parse().ok()?;
@@ -39,7 +39,7 @@ pub(crate) fn parse_wire_time(raw: &str) -> Option<UnixMillis> {
 }
 
 /// Formats a time as RFC 3339 UTC with milliseconds, e.g. `2020-01-01T12:00:00.000Z`.
-pub(crate) fn format_wire_time(at: UnixMillis) -> String {
+pub(crate) fn format_payload_time(at: UnixMillis) -> String {
     let nanos = i128::from(at) * 1_000_000;
     match OffsetDateTime::from_unix_timestamp_nanos(nanos) {
         Ok(t) => {
@@ -59,20 +59,20 @@ mod tests {
     #[test]
     fn reads_every_vonage_form() {
         let t = 1_577_880_000_000; // 2020-01-01T12:00:00Z
-        assert_eq!(parse_wire_time("2020-01-01 12:00:00"), Some(t));
-        assert_eq!(parse_wire_time("2020-01-01T12:00:00.000Z"), Some(t));
-        assert_eq!(parse_wire_time("2020-01-01T12:00:00Z"), Some(t));
-        assert_eq!(parse_wire_time("2020-01-01T13:00:00+01:00"), Some(t));
-        assert_eq!(parse_wire_time("2020-01-01T12:00:00.250"), Some(t + 250));
-        assert_eq!(parse_wire_time("1577880000"), Some(t));
+        assert_eq!(parse_payload_time("2020-01-01 12:00:00"), Some(t));
+        assert_eq!(parse_payload_time("2020-01-01T12:00:00.000Z"), Some(t));
+        assert_eq!(parse_payload_time("2020-01-01T12:00:00Z"), Some(t));
+        assert_eq!(parse_payload_time("2020-01-01T13:00:00+01:00"), Some(t));
+        assert_eq!(parse_payload_time("2020-01-01T12:00:00.250"), Some(t + 250));
+        assert_eq!(parse_payload_time("1577880000"), Some(t));
         for bad in [
             "",
             "yesterday",
             "2020-13-01 12:00:00",
             "99999999999999999999",
         ] {
-            assert_eq!(parse_wire_time(bad), None, "{bad}");
+            assert_eq!(parse_payload_time(bad), None, "{bad}");
         }
-        assert_eq!(format_wire_time(t + 5), "2020-01-01T12:00:00.005Z");
+        assert_eq!(format_payload_time(t + 5), "2020-01-01T12:00:00.005Z");
     }
 }

@@ -1,6 +1,6 @@
 //! What an erasure job reports as it runs: progress for bars, reasons for logs.
 
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
 use serde::{Deserialize, Serialize};
 
 /// How an operation ended.

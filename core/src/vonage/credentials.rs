@@ -1,8 +1,8 @@
 //! Vonage credentials: API key + secret (Basic auth) and application id + private key (JWT).
 
 use crate::error::{Error, Result};
-use crate::jwt;
-use crate::timestamp::{check_time, UnixMillis};
+use crate::time::timestamp::{check_time, UnixMillis};
+use crate::vonage::jwt;
 use base64::Engine;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;

@@ -1,7 +1,7 @@
 //! What the ledger remembers: one Vonage resource a data subject produced.
 
-use crate::product::{Direction, Product};
-use crate::timestamp::UnixMillis;
+use crate::time::timestamp::UnixMillis;
+use crate::vonage::product::{Direction, Product};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -92,16 +92,16 @@ impl LedgerEntry {
     /// Checks the id as every URL built from it needs: a valid id and, for events, a valid
     /// conversation id and event id on each side of the `:` (each becomes a path segment).
     pub fn check_id(&self) -> crate::error::Result<()> {
-        crate::transaction_id::TransactionId::check(&self.id)?;
+        crate::vonage::transaction_id::TransactionId::check(&self.id)?;
         if self.kind == EntryKind::Event {
             let (conversation, event) =
-                crate::erasure_plan::split_event(&self.id).ok_or_else(|| {
+                crate::erasure::plan::split_event(&self.id).ok_or_else(|| {
                     crate::error::Error::InvalidId {
                         reason: format!("event id {:?} is not CON-…:<event id>", self.id),
                     }
                 })?;
-            crate::transaction_id::TransactionId::check(conversation)?;
-            crate::transaction_id::TransactionId::check(event)?;
+            crate::vonage::transaction_id::TransactionId::check(conversation)?;
+            crate::vonage::transaction_id::TransactionId::check(event)?;
         }
         Ok(())
     }
@@ -125,7 +125,7 @@ impl LedgerEntry {
                 entry
                     .check_id()
                     .map_err(|e| bad(format!("entries[{i}].id"), e.to_string()))?;
-                crate::timestamp::check_time("created_at", entry.created_at)?;
+                crate::time::timestamp::check_time("created_at", entry.created_at)?;
                 if (entry.kind == EntryKind::Transaction) != entry.product.is_some() {
                     return Err(bad(
                         format!("entries[{i}].product"),

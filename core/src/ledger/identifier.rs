@@ -22,7 +22,7 @@ impl Identifier {
 
     /// A Conversation API user id; must start with `USR-`.
     pub fn conversation_user(raw: &str) -> Result<Identifier> {
-        let id = crate::transaction_id::TransactionId::new(raw)?;
+        let id = crate::vonage::transaction_id::TransactionId::new(raw)?;
         if !id.as_str().starts_with("USR-") {
             return Err(Error::InvalidArgument {
                 field: "conversation_user".into(),

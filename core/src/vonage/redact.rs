@@ -1,14 +1,14 @@
 //! The Redact API: build `POST /v1/redact/transaction` and interpret what comes back.
 
-use crate::api_base::{ApiBase, ApiFamily};
-use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse};
-use crate::problem::Problem;
-use crate::product::{Direction, Product};
-use crate::retry_after::retry_at;
-use crate::timestamp::{check_time, UnixMillis};
-use crate::transaction_id::TransactionId;
+use crate::time::timestamp::{check_time, UnixMillis};
+use crate::vonage::api_base::{ApiBase, ApiFamily};
+use crate::vonage::credentials::Credentials;
+use crate::vonage::http::{HttpRequest, HttpResponse};
+use crate::vonage::problem::Problem;
+use crate::vonage::product::{Direction, Product};
+use crate::vonage::retry_after::retry_at;
+use crate::vonage::transaction_id::TransactionId;
 use serde::{Deserialize, Serialize};
 
 /// Vonage refuses to redact a record younger than this (403 premature-redaction).

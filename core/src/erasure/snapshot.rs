@@ -1,13 +1,13 @@
 //! Snapshots: a job as JSON with no secret in it, and back.
 
-use crate::erasure_job::ErasureJob;
-use crate::erasure_plan::ErasurePlan;
+use crate::erasure::config::JobConfig;
+use crate::erasure::job::ErasureJob;
+use crate::erasure::operation_state::{OpState, Phase};
+use crate::erasure::plan::ErasurePlan;
+use crate::erasure::target_check::TargetCheck;
 use crate::error::{Error, Result};
-use crate::job_config::JobConfig;
-use crate::job_state::{OpState, Phase};
-use crate::rate_limiter::{Jitter, RateLimiter};
-use crate::target_check::TargetCheck;
-use crate::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
+use crate::job::rate_limiter::{Jitter, RateLimiter};
+use crate::time::timestamp::{UnixMillis, MAX_UNIX_MILLIS};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

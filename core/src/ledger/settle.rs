@@ -7,11 +7,11 @@
 //! when no entry remains. A receipt counts only when it names this subject (keyed hash) and
 //! verifies with this ledger's own receipt key: nobody else's receipt deletes anything.
 
-use crate::erasure_plan::Action;
+use crate::erasure::event::Terminal;
+use crate::erasure::plan::Action;
 use crate::error::{Error, Result};
-use crate::job_event::Terminal;
+use crate::ledger::subject::{check_subject, subject_hash};
 use crate::receipt::{receipt_public_key, verify_receipt};
-use crate::subject::{check_subject, subject_hash};
 
 /// A verified receipt and the entry keys it settles.
 #[derive(Debug, Clone, PartialEq, Eq)]
