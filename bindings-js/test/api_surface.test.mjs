@@ -1,45 +1,34 @@
 // The package's public surface against the one table both languages pass:
 // tests/api/surface.json (built to the lead's DECISIONS for issue 10). Walks what `erasekit`
 // really exports (classes with their prototype methods, getters and static members,
-// functions, constants, the `capture` namespace), in snake_case, and fails on every name
-// missing or extra, or of another kind, that the table's `pending` section does not list.
-import { test } from "node:test";
+// functions, constants, the `capture` namespace), and what its TypeScript declarations
+// (js/index.d.ts, read through the TypeScript compiler) declare, in snake_case; fails on every
+// name missing or extra, or of another kind, that the table's `pending` section does not list.
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { API, SignatureKind, SymbolFlags, TypeFlags } from "typescript/unstable/sync";
 import * as erasekit from "erasekit";
+import { deviations, expected, pending, snake } from "./api_table.mjs";
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const table = JSON.parse(readFileSync(path.join(root, "tests/api/surface.json"), "utf8"));
-const HOST = "js";
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** camelCase -> snake_case; the plain-data method `toJSON` is Python's `to_dict` (DECISIONS 6). */
-function snake(name) {
-  if (name === "toJSON") return "to_dict";
-  if (/^[A-Z0-9_]+$/.test(name)) return name; // constants
-  if (/^[A-Z]/.test(name)) return name; // classes
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-// Not API: the host language's plumbing (wasm-bindgen internals start with `__`).
+// Not API: the language's plumbing (wasm-bindgen internals start with `__`; TypeScript names
+// symbol-keyed members `__@...`).
 const hidden = (name) => name.startsWith("__") || ["length", "name", "prototype", "constructor", "caller", "arguments"].includes(name);
 
-function membersOf(cls) {
-  const members = {};
-  for (const name of Object.getOwnPropertyNames(cls)) {
-    if (!hidden(name)) members[snake(name)] = "static";
-  }
-  for (const name of Object.getOwnPropertyNames(cls.prototype)) {
-    if (hidden(name)) continue;
-    const d = Object.getOwnPropertyDescriptor(cls.prototype, name);
-    members[snake(name)] = d.get ? "property" : "method";
-  }
-  return members;
-}
-
-/** What the package exports: name -> { kind, members }. */
-function walk() {
+/** What the package exports at run time: name -> { kind, members }. */
+function walkRuntime() {
+  const membersOf = (cls) => {
+    const members = {};
+    for (const name of Object.getOwnPropertyNames(cls)) if (!hidden(name)) members[snake(name)] = "static";
+    for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+      if (hidden(name)) continue;
+      members[snake(name)] = Object.getOwnPropertyDescriptor(cls.prototype, name).get ? "property" : "method";
+    }
+    return members;
+  };
   const out = {};
   for (const [name, value] of Object.entries(erasekit)) {
     const key = snake(name);
@@ -55,50 +44,65 @@ function walk() {
   return out;
 }
 
-// The table's lists, by the kind of member they hold.
-const LISTS = { static: "static", properties: "property", methods: "method", functions: "function", constants: "constant" };
-
-/** The table's expectation for this host: shared rows plus this host's idioms. */
-function expected() {
-  const want = {};
-  for (const rows of [table.exports, table.idioms[HOST]]) {
-    for (const [name, row] of Object.entries(rows)) {
-      if (name === "about" || name.startsWith("//")) continue;
-      const members = { ...(want[name]?.members ?? {}) };
-      for (const [list, kind] of Object.entries(LISTS)) for (const m of row[list] ?? []) members[m] = kind;
-      want[name] = { kind: row.kind ?? want[name]?.kind, members };
+/** What js/index.d.ts declares as values: name -> { kind, members }. */
+function walkDeclarations() {
+  const api = new API({ cwd: path.join(here, "..") });
+  after(() => api.close());
+  const snapshot = api.updateSnapshot({ openProjects: [path.join(here, "core_types/tsconfig.json")] });
+  const { program, checker } = snapshot.getProjects()[0];
+  const index = program.getSourceFile(path.join(here, "..", "js/index.d.ts"));
+  const errorType = checker.getDeclaredTypeOfSymbol(checker.resolveName("Error", SymbolFlags.Interface, undefined, false));
+  const callable = (t) => checker.getSignaturesOfType(t, SignatureKind.Call).length > 0;
+  const out = {};
+  for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(index))) {
+    const symbol = exported.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & SymbolFlags.Value)) continue; // a type only: checked by core_types
+    const key = snake(exported.name);
+    if (symbol.flags & SymbolFlags.Class) {
+      const instance = checker.getDeclaredTypeOfSymbol(symbol);
+      if (checker.isTypeAssignableTo(instance, errorType)) {
+        out[key] = { kind: "error", members: {} };
+        continue;
+      }
+      const members = {};
+      for (const p of checker.getPropertiesOfType(checker.getTypeOfSymbol(symbol))) {
+        if (!hidden(p.name)) members[snake(p.name)] = "static";
+      }
+      for (const p of checker.getPropertiesOfType(instance)) {
+        if (hidden(p.name)) continue;
+        members[snake(p.name)] = p.flags & SymbolFlags.Method ? "method" : "property";
+      }
+      out[key] = { kind: "class", members };
+    } else if (symbol.flags & SymbolFlags.Function) {
+      out[key] = { kind: "function", members: {} };
+    } else {
+      const type = checker.getTypeOfSymbol(symbol);
+      if (type.flags & TypeFlags.Object) {
+        const members = {};
+        for (const p of checker.getPropertiesOfType(type)) {
+          members[snake(p.name)] = callable(checker.getTypeOfSymbol(p)) ? "function" : "constant";
+        }
+        out[key] = { kind: "namespace", members };
+      } else out[key] = { kind: "constant", members: {} };
     }
   }
-  return want;
+  return out;
 }
 
-/** Every deviation, as "<path>: <what>" (the keys `pending` uses). */
-function deviations(want, got) {
-  const out = [];
-  for (const [name, row] of Object.entries(want)) {
-    const have = got[name];
-    if (!have) { out.push(`${name}: missing`); continue; }
-    if (row.kind && have.kind !== row.kind) out.push(`${name}: is a ${have.kind}, the table says ${row.kind}`);
-    for (const [m, kind] of Object.entries(row.members)) {
-      if (!(m in have.members)) out.push(`${name}.${m}: missing`);
-      else if (have.members[m] !== kind) out.push(`${name}.${m}: is a ${have.members[m]}, the table says ${kind}`);
-    }
-    for (const m of Object.keys(have.members)) if (!(m in row.members)) out.push(`${name}.${m}: extra`);
-  }
-  for (const name of Object.keys(got)) if (!(name in want)) out.push(`${name}: extra`);
-  return out.sort();
+const surfaces = {
+  "the runtime exports": { found: deviations(expected("js"), walkRuntime()), pending: pending("js") },
+  "the TypeScript declarations": {
+    found: deviations(expected("js"), walkDeclarations()),
+    pending: pending("js", "js_declarations"),
+  },
+};
+
+for (const [label, { found, pending: rows }] of Object.entries(surfaces)) {
+  test(`${label} are the table's (tests/api/surface.json)`, () => {
+    assert.deepEqual(found.filter((d) => !(d in rows)), [], "deviations from the table that `pending` does not list");
+  });
+  test(`every pending row still differs in ${label} (else the lead removes it)`, () => {
+    const holding = Object.keys(rows).filter((d) => !found.includes(d));
+    assert.deepEqual(holding, [], "pending rows that now hold: remove them from tests/api/surface.json");
+  });
 }
-
-const found = deviations(expected(), walk());
-if (process.env.API_SURFACE_DUMP) console.log(JSON.stringify(walk()));
-const pending = table.pending[HOST];
-
-test("the public surface is the table's (tests/api/surface.json)", () => {
-  const unexpected = found.filter((d) => !(d in pending));
-  assert.deepEqual(unexpected, [], "deviations from the table that `pending` does not list");
-});
-
-test("every pending row still differs (else the lead removes it)", () => {
-  const holding = Object.keys(pending).filter((d) => d !== "about" && !found.includes(d));
-  assert.deepEqual(holding, [], "pending rows that now hold: remove them from tests/api/surface.json");
-});
