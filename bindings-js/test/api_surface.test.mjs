@@ -106,3 +106,15 @@ for (const [label, { found, pending: rows }] of Object.entries(surfaces)) {
     assert.deepEqual(holding, [], "pending rows that now hold: remove them from tests/api/surface.json");
   });
 }
+
+test("the comparison reports missing, extra and re-kinded names", () => {
+  const want = { Ledger: { kind: "class", members: { resume: "method", memory: "static" } }, phone: { kind: "function", members: {} } };
+  const got = { Ledger: { kind: "class", members: { resume: "property", import: "static" } }, version: { kind: "function", members: {} } };
+  assert.deepEqual(deviations(want, got), [
+    "Ledger.import: extra",
+    "Ledger.memory: missing",
+    "Ledger.resume: is a property, the table says method",
+    "phone: missing",
+    "version: extra",
+  ]);
+});

@@ -128,3 +128,19 @@ test("every pending or excused row names a core type", () => {
     assert.ok(key in core, `tests/types/hosts.json names ${key}, which is not a core type`);
   }
 });
+
+test("the check fails when the core gains a field, a variant or a value a host lacks", () => {
+  const tombstone = structuredClone(core.Tombstone);
+  tombstone.fields.restored_at = "optional";
+  tombstone.fields.receipt_id = "optional";
+  assert.deepEqual(deviations("Tombstone", tombstone, "Tombstone"), [
+    "Tombstone: receipt_id is required, optional in the core",
+    "Tombstone: missing field restored_at (optional in the core)",
+  ]);
+  const event = structuredClone(core.JobEvent);
+  event.variants.paused = { event: "required", at: "required" };
+  assert.ok(deviations("JobEvent", event, "JobEvent").includes('JobEvent: missing variant event="paused"'));
+  const product = { values: [...core.Product.values, "fax"] };
+  assert.deepEqual(deviations("Product", product, "Product"), ['Product: missing "fax"']);
+  assert.deepEqual(deviations("Counts", core.Counts, "NoSuchType"), ["NoSuchType: not exported as a type by js/index.d.ts"]);
+});

@@ -131,3 +131,21 @@ def test_the_public_surface_is_the_tables() -> None:
 def test_every_pending_row_still_differs() -> None:
     holding = [d for d in PENDING if d != "about" and d not in FOUND]
     assert holding == [], "pending rows that now hold: remove them from tests/api/surface.json"
+
+
+def test_the_comparison_reports_missing_extra_and_rekinded_names() -> None:
+    want = {
+        "Ledger": {"kind": "class", "members": {"resume": "method", "memory": "static"}},
+        "phone": {"kind": "function", "members": {}},
+    }
+    got = {
+        "Ledger": {"kind": "class", "members": {"resume": "property", "import_": "static"}},
+        "version": {"kind": "function", "members": {}},
+    }
+    assert deviations(want, got) == [
+        "Ledger.import_: extra",
+        "Ledger.memory: missing",
+        "Ledger.resume: is a property, the table says method",
+        "phone: missing",
+        "version: extra",
+    ]

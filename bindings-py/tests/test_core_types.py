@@ -114,3 +114,19 @@ def test_core_type_matches(name: str) -> None:
 def test_every_pending_or_excused_row_names_a_core_type() -> None:
     for key in [*RULES["pending"], *RULES["not_declared"]]:
         assert key == "about" or key in CORE, f"tests/types/hosts.json names {key}, not a core type"
+
+
+def test_the_check_fails_when_the_core_gains_a_field_a_variant_or_a_value() -> None:
+    tombstone = json.loads(json.dumps(CORE["Tombstone"]))
+    tombstone["fields"]["restored_at"] = "optional"
+    tombstone["fields"]["receipt_id"] = "optional"
+    assert _deviations(tombstone, "Tombstone") == [
+        "Tombstone: receipt_id is required, optional in the core",
+        "Tombstone: missing key restored_at (optional in the core)",
+    ]
+    event = json.loads(json.dumps(CORE["JobEvent"]))
+    event["variants"]["paused"] = {"event": "required", "at": "required"}
+    assert 'JobEvent: missing variant event="paused"' in _deviations(event, "JobEvent")
+    terminal = {"values": [*CORE["Terminal"]["values"], "paused"]}
+    assert _deviations(terminal, "TerminalState") == ['TerminalState: missing "paused"']
+    assert _deviations(CORE["Counts"], "NoSuchType") == ["NoSuchType: not in erasekit.types"]
