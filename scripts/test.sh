@@ -10,6 +10,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "format and lint"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The host type check derives JSON Schemas behind the core's `schema` feature (off in every build).
+cargo clippy -p erasekit-core --features schema --all-targets --quiet -- -D warnings
 
 step "postgresql on 127.0.0.1 (ledger suites run on SQLite and PostgreSQL)"
 ERASEKIT_PG_DSN="$(scripts/pg.sh start)"
@@ -19,6 +21,9 @@ trap 'scripts/pg.sh stop' EXIT
 step "rust tests"
 cargo build -p erasekit-sim --quiet
 cargo test --workspace 2>&1 | tee "$logs/rust.log"
+
+step "the core's data types as JSON Schemas (tests/types/core_types.json, checked by the node and python suites)"
+cargo test -p erasekit-core --features schema --test core_types 2>&1 | tee -a "$logs/rust.log"
 
 step "simulator client helpers and the simulator against the OpenAPI files"
 node --test tests/simulator/clients/sim.test.mjs 2>&1 | tee "$logs/sim-clients.log"

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Which family an error belongs to; bindings map each family to one exception class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorFamily {
     /// The caller passed a value erasekit cannot accept (product, id, time, URL, ...).

@@ -27,6 +27,7 @@ const ALGORITHM_PLAIN: &str = "ed25519";
 
 /// One operation as the receipt reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiptOperation {
     /// The operation id.
     pub op: u32,
@@ -53,6 +54,7 @@ pub struct ReceiptOperation {
 
 /// The signed content of a receipt. Names the subject only by its keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiptBody {
     /// `erasekit-receipt/1`.
     pub format: String,
@@ -86,6 +88,7 @@ pub struct ReceiptBody {
 
 /// The signature block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptSignature {
     /// `ed25519-sha512` (or `ed25519` for receipts of erasekit 0.1.0).
@@ -99,6 +102,7 @@ pub struct ReceiptSignature {
 
 /// A signed receipt: `{ "receipt": {...}, "signature": {...} }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// The content.

@@ -13,6 +13,7 @@ pub(crate) const MAX_BACKOFF_MS: u64 = 86_400_000;
 
 /// Job settings. Defaults: the Redact limit (170/s), 32 in flight, 8 attempts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct JobConfig {
     /// The job's id (also the receipt's id). Empty: derived from `seed`.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How an operation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Terminal {
     /// Erased (2xx).
@@ -21,6 +22,7 @@ pub enum Terminal {
 
 /// Counts of operations by state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counts {
     /// Every operation.
     pub total: u64,
@@ -61,6 +63,7 @@ impl Counts {
 
 /// An event from [`crate::ErasureJob::poll_event`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum JobEvent {
     /// The job's first poll (of this run): sent even when nothing can go out yet.

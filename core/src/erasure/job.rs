@@ -25,6 +25,7 @@ use crate::erasure::operation_state::{OpState, Phase};
 
 /// A transport failure reported by the host instead of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "failure", rename_all = "snake_case")]
 pub enum TransportFailure {
     /// No answer in time.
@@ -40,6 +41,7 @@ pub enum TransportFailure {
 
 /// A call to send: `call_id` comes back with the answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Call {
     /// Identifies this attempt; pass it to `handle_response` / `handle_failure`.
     pub call_id: u64,

@@ -56,6 +56,7 @@ pub(crate) struct Classified {
 
 /// One operation as a dry run shows it: what would be called, and from when. No credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlannedCall {
     /// The operation id.
     pub op: u32,

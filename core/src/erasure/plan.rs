@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// What to do with a Conversation API user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserAction {
     /// `DELETE /v1/users/{id}`.
@@ -22,6 +23,7 @@ pub enum UserAction {
 
 /// Which Conversation API version to call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationApi {
     /// `/v1/...` (current).
@@ -34,6 +36,7 @@ pub enum ConversationApi {
 
 /// Choices that shape a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PlanOptions {
     /// Delete or scrub Conversation users.
@@ -67,6 +70,7 @@ impl Default for PlanOptions {
 
 /// The call an operation makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// `POST /v1/redact/transaction`.
@@ -105,6 +109,7 @@ impl Action {
 
 /// Where an operation starts: due to be sent, or already settled by the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Initial {
     /// To be sent at or after `not_before`.
@@ -117,6 +122,7 @@ pub enum Initial {
 
 /// One planned call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Operation {
     /// Position in the plan; the job's operation id.
     pub op: u32,
@@ -135,6 +141,7 @@ pub struct Operation {
 
 /// Every call needed to erase one subject, with its deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErasurePlan {
     /// The subject (kept so the driver can forget it in the ledger; never in the receipt).
     pub subject: String,

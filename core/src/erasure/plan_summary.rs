@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The operations of one action (and, for Redact, one product) in a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanGroup {
     /// The action: `redact`, `delete_recording`, `delete_user`, `scrub_user`, `delete_event`,
     /// `delete_conversation` or `delete_leg`.
@@ -35,6 +36,7 @@ pub struct PlanGroup {
 
 /// A plan in figures: [`ErasurePlan::summary`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanSummary {
     /// The rate the estimate assumes, in requests per second.
     pub rate_per_second: u32,

@@ -32,6 +32,7 @@ pub const PROBE_USER_ID: &str = "USR-00000000-0000-0000-0000-000000000000";
 
 /// How a group's target check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckResult {
     /// The documented not-found answer: the target is right.
@@ -44,6 +45,7 @@ pub enum CheckResult {
 
 /// One group's target check as the receipt reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TargetCheckRecord {
     /// The group: a Redact product, `media` or `conversation`.
     pub group: String,

@@ -7,6 +7,7 @@ use std::fmt;
 
 /// What kind of Vonage resource an entry names; decides how it is erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// A transaction record (CDR) erased with the Redact API.
@@ -60,6 +61,7 @@ impl fmt::Display for EntryKind {
 
 /// One ledger entry: which resource, of which product and direction, created when, seen where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LedgerEntry {
     /// The kind of resource.
     pub kind: EntryKind,

@@ -22,6 +22,7 @@ const KEY_BATCH: usize = 100;
 
 /// What an empty answer to an exchange's `query` means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnEmpty {
     /// A claim found the subject's erasure held by another run: `subject_busy`.
@@ -32,6 +33,7 @@ pub enum OnEmpty {
 
 /// Statements for one lease-checked transaction (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Exchange {
     /// Run first.
     pub before: Vec<Statement>,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// An identifier of a subject, as stored: `{ "kind": "phone", "value": "+447700900123" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Identifier {
     /// A phone number in E.164 form (`+` and 8 to 15 digits).

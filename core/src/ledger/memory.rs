@@ -45,6 +45,7 @@ struct SubjectRecord {
 
 /// What remains of a forgotten subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tombstone {
     /// HMAC-SHA256 of the subject under the ledger key, hex.
     pub subject_hash: String,

@@ -100,6 +100,7 @@ pub const DEFAULT_LEASE_MS: u64 = 60_000;
 /// local deadline after which it starts no Vonage call (`sent_at` + lease − a margin): the
 /// database check alone would let a paused run overlap the run that took its job over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LeaseTimes {
     /// The attempt number the database gave this run.
     pub attempt: u64,

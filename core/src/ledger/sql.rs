@@ -43,6 +43,7 @@ impl Dialect {
 
 /// A parameter or a column value: SQL NULL, a 64-bit integer or text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum SqlValue {
     /// NULL.
@@ -80,6 +81,7 @@ impl From<u64> for SqlValue {
 
 /// One statement to execute with its parameters. Values are never spliced into `sql`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     /// The SQL text, with placeholders in the ledger's dialect.
     pub sql: String,

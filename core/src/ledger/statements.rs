@@ -21,6 +21,7 @@ pub struct LedgerSql {
 
 /// A saved erasure job as read back from the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StoredJob {
     /// The job id.
     pub job_id: String,

@@ -8,6 +8,7 @@ use time::{Date, Month, OffsetDateTime};
 /// When a request must be answered: `due_at` is one month after `received_at`, or up to three
 /// months when extended (with the reason recorded, as Art. 12(3) requires telling the subject why).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
     /// When the request was received.
     pub received_at: UnixMillis,

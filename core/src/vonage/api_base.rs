@@ -36,6 +36,7 @@ pub struct ApiBase {
 
 /// Plain input for [`ApiBase::from_input`]: `default` sets every family, the others override one.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApiBaseInput {
     /// Base URL for every family not named below.

@@ -12,6 +12,7 @@ use std::fmt;
 
 /// Plain input for [`Credentials::new`]; every field optional, but pairs must be complete.
 #[derive(Default, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CredentialsInput {
     /// The account API key.

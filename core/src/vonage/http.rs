@@ -18,15 +18,19 @@ pub const USER_AGENT: &str = concat!("erasekit/", env!("CARGO_PKG_VERSION"));
 
 /// An HTTP request to send. Header names are lower-case.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HttpRequest {
     /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub method: RequestText,
     /// The full URL.
     pub url: String,
     /// Headers, lower-case names, including `authorization`.
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub headers: BTreeMap<RequestText, RequestText>,
     /// The body bytes (empty for none).
     #[serde(with = "serde_bytes_compat")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<u8>"))]
     pub body: Vec<u8>,
 }
 
@@ -100,6 +104,7 @@ fn mask(value: &str) -> &'static str {
 
 /// An HTTP response as received. Header names are matched case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
@@ -108,6 +113,7 @@ pub struct HttpResponse {
     pub headers: BTreeMap<String, String>,
     /// The body bytes.
     #[serde(default, with = "serde_bytes_compat")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<u8>"))]
     pub body: Vec<u8>,
 }
 

@@ -8,6 +8,7 @@ pub const MAX_PROBLEM_BODY: usize = 64 * 1024;
 /// An error body in RFC 7807 form. The older `{type: "UNAUTHORIZED", error_title}` shape is
 /// read into the same fields (`error_title` becomes `title`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Problem {
     /// A URL naming the error type, e.g. `https://developer.nexmo.com/api-errors#invalid-id`.
     pub r#type: Option<String>,

@@ -16,6 +16,7 @@ pub const PREMATURE_WINDOW_MS: UnixMillis = 60 * 60 * 1000;
 
 /// Plain input for [`RedactRequest::new`], as hosts pass it.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedactInput {
     /// The transaction id.
@@ -32,8 +33,10 @@ pub struct RedactInput {
 
 /// One validated redaction: which transaction, of which product and direction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RedactRequest {
     /// The transaction id.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: TransactionId,
     /// The product.
     pub product: Product,
@@ -95,6 +98,7 @@ impl RedactRequest {
 
 /// Which input a 422 (or 400) refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidInput {
     /// The body was not valid JSON (`invalid-json`).
@@ -107,6 +111,7 @@ pub enum InvalidInput {
 
 /// What a Redact API response means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RedactOutcome {
     /// 204 (documented), or 200 with an empty body: the record is redacted.
