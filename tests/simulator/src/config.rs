@@ -43,6 +43,8 @@ pub struct RateLimits {
     pub reports_records: u32,
     /// `POST /v2/reports`, `GET /v2/reports`, `GET`/`DELETE /v2/reports/{id}` (Vonage: 5/s).
     pub reports_async: u32,
+    /// `/search/*` (Vonage documents none: 0, unlimited, by default).
+    pub message_search: u32,
     /// The window length in ms (Vonage: 1000). Tests may lengthen it to make 429s certain.
     pub window_ms: u64,
 }
@@ -53,6 +55,7 @@ impl Default for RateLimits {
             redact: 170,
             reports_records: 10,
             reports_async: 5,
+            message_search: 0,
             window_ms: 1000,
         }
     }
@@ -72,6 +75,108 @@ pub struct ReportsConfig {
     pub max_records: usize,
     /// How long a finished report file can be downloaded (Vonage: 72 h).
     pub file_ttl_ms: i64,
+    /// How long a report's metadata answers after it was requested (Vonage: 4 days); later
+    /// its status, cancel and file answer 404.
+    pub metadata_ttl_ms: i64,
+    /// Widest `date_start`..`date_end` of one synchronous query (Vonage: 24 h; N1 says today's
+    /// limit may be wider, so tests can widen it).
+    pub max_window_ms: i64,
+    /// How `to`, `from` and `number` filters match rows.
+    pub filter_match: FilterMatch,
+    /// With `filter_match: prefix`, how many leading characters must agree.
+    pub prefix_len: usize,
+    /// How `TRUNCATED` pages link to the next one.
+    pub next_link: NextLink,
+    /// The base URL of `next_link: foreign_host` links (default: the simulator's port on
+    /// `127.0.0.2`, a host no client may send credentials to and nothing listens on).
+    pub foreign_base: Option<String>,
+    /// Whether `GET /v3/media/{file_id}` downloads count against the asynchronous limit.
+    pub limit_downloads: bool,
+    /// How report zips store their CSV.
+    pub archive: ArchiveMethod,
+}
+
+/// How the `to` / `from` / `number` filters of a Reports query match rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterMatch {
+    /// The field equals the value (what erasekit assumes).
+    #[default]
+    Exact,
+    /// The first `prefix_len` characters agree: other people's rows come back, so a client's
+    /// own row filter has work to do.
+    Prefix,
+    /// The filters are ignored: every row of the product and window comes back.
+    Ignore,
+}
+
+/// How a `TRUNCATED` page links to the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextLink {
+    /// `_links.next.href` on this host, with a fresh cursor per page.
+    Normal,
+    /// `_links.next.href` on `foreign_base`; `cursor` and `iv` in the body still work here.
+    ForeignHost,
+    /// Every page hands out the same cursor, so a client's loop guard must stop.
+    RepeatCursor,
+    /// The last page says `SUCCESS` but still carries `_links.next` (seen in a .NET mock).
+    SuccessWithNext,
+}
+
+/// How a report zip stores its CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArchiveMethod {
+    /// Compressed (method 8), as zip tools write it.
+    Deflate,
+    /// Uncompressed (method 0).
+    Stored,
+}
+
+/// Legacy Message Search behaviour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Whether the API still answers, and how it refuses once retired.
+    pub availability: SearchAvailability,
+    /// No result answers `{}` instead of `{"count": 0, "items": []}`.
+    pub empty_as_object: bool,
+    /// Exactly one result answers the item itself instead of `{"count": 1, "items": [..]}`.
+    pub single_as_object: bool,
+    /// `price` is a decimal string (`"0.03330000"`) instead of a number.
+    pub price_as_string: bool,
+    /// `status` is the carrier's upper-case word (`ACCEPTD`, `DELIVRD`) outside the enum.
+    pub carrier_status: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            availability: SearchAvailability::Live,
+            empty_as_object: false,
+            single_as_object: false,
+            price_as_string: false,
+            carrier_status: false,
+        }
+    }
+}
+
+/// Whether Message Search answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchAvailability {
+    /// It answers.
+    Live,
+    /// Retired: every route answers 404 with no body.
+    #[serde(rename = "retired_404")]
+    Retired404,
+    /// Retired: every route answers 410 with no body.
+    #[serde(rename = "retired_410")]
+    Retired410,
+    /// Retired or not provisioned: every route answers its 401 body.
+    #[serde(rename = "retired_401")]
+    Retired401,
 }
 
 impl Default for ReportsConfig {
@@ -82,7 +187,42 @@ impl Default for ReportsConfig {
             processing_ms: 5_000,
             max_records: 7_000_000,
             file_ttl_ms: 72 * 3_600_000,
+            metadata_ttl_ms: 4 * 24 * 3_600_000,
+            max_window_ms: 24 * 3_600_000,
+            filter_match: FilterMatch::Exact,
+            prefix_len: 8,
+            next_link: NextLink::Normal,
+            foreign_base: None,
+            limit_downloads: false,
+            archive: ArchiveMethod::Deflate,
         }
+    }
+}
+
+impl ReportsConfig {
+    /// Checks values that serde cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.page_size == 0 {
+            return Err("reports.page_size must be at least 1".into());
+        }
+        if self.max_window_ms <= 0 {
+            return Err("reports.max_window_ms must be positive".into());
+        }
+        if self.prefix_len == 0 {
+            return Err("reports.prefix_len must be at least 1".into());
+        }
+        if let Some(base) = &self.foreign_base {
+            let rest = base
+                .strip_prefix("http://")
+                .or_else(|| base.strip_prefix("https://"));
+            if rest.map_or(true, |r| r.is_empty() || r.contains('/')) {
+                return Err(
+                    "reports.foreign_base must be a scheme and host, such as http://127.0.0.2:9"
+                        .into(),
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -116,6 +256,8 @@ pub struct SimConfig {
     pub max_control_body_bytes: usize,
     /// Reports API behaviour.
     pub reports: ReportsConfig,
+    /// Message Search behaviour.
+    pub search: SearchConfig,
     /// Records to load at start.
     pub seed: Option<SeedDocument>,
     /// Records to generate at start.
@@ -146,6 +288,7 @@ impl Default for SimConfig {
             max_body_bytes: 1024 * 1024,
             max_control_body_bytes: 256 * 1024 * 1024,
             reports: ReportsConfig::default(),
+            search: SearchConfig::default(),
             seed: None,
             generate: None,
             faults: None,
@@ -201,9 +344,7 @@ impl SimConfig {
                 return Err(format!("unprovisioned_products: unknown product {p:?}"));
             }
         }
-        if self.reports.page_size == 0 {
-            return Err("reports.page_size must be at least 1".into());
-        }
+        self.reports.validate()?;
         if self.rate_limits.window_ms == 0 {
             return Err("rate_limits.window_ms must be at least 1".into());
         }

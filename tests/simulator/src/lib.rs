@@ -37,6 +37,7 @@ pub mod records;
 pub mod reply;
 pub mod report_jobs;
 pub mod report_rows;
+pub mod report_script;
 pub mod request_log;
 pub mod resources;
 pub mod server;

@@ -4,6 +4,7 @@
 //! Field names and order follow the `csv_*` / `json_*` schemas of `reports.yml`. Fields the
 //! simulator does not model get fixed plausible values (network `23415`, country `GB`, EUR).
 
+use crate::config::FilterMatch;
 use crate::records::{Direction, Product, Record, RecordKey};
 use crate::resources::Leg;
 use crate::store::Store;
@@ -82,6 +83,15 @@ pub struct RecordFilter {
     pub fields: Vec<(String, String)>,
     /// CONVERSATIONS event type (`ip-voice` or `cs-custom-event`).
     pub conversation_type: Option<String>,
+    /// How the subject filters (`to`, `from`, `number`) match.
+    pub matching: FilterMatch,
+    /// Characters that must agree under [`FilterMatch::Prefix`].
+    pub prefix_len: usize,
+}
+
+/// The filters that name a party, which the matching modes bend.
+fn is_party_filter(name: &str) -> bool {
+    matches!(name, "to" | "from" | "number")
 }
 
 /// One selected row source.
@@ -120,17 +130,30 @@ impl RecordFilter {
         }
         let extra = r.extra();
         self.fields.iter().all(|(name, value)| {
+            // `to` and `number` fall back on each other as the rows do (Verify's `to` is the
+            // verified number; Number Insight's `number` the looked-up one).
             let field = match name.as_str() {
-                "from" => &r.from,
-                "to" => &r.to,
-                "client_ref" => &extra.client_ref,
-                "conversation_id" => &extra.conversation_id,
-                "network" => &extra.network,
-                "number" => &extra.number,
-                "provider" | "channel" => &extra.provider,
+                "from" => r.from.as_deref(),
+                "to" => r.to.as_deref().or(extra.number.as_deref()),
+                "client_ref" => extra.client_ref.as_deref(),
+                "conversation_id" => extra.conversation_id.as_deref(),
+                "network" => extra.network.as_deref(),
+                "number" => extra.number.as_deref().or(r.to.as_deref()),
+                "provider" | "channel" => extra.provider.as_deref(),
                 _ => return true,
             };
-            field.as_deref() == Some(value.as_str())
+            let Some(field) = field else {
+                return self.matching == FilterMatch::Ignore && is_party_filter(name);
+            };
+            match self.matching {
+                _ if !is_party_filter(name) => field == value,
+                FilterMatch::Exact => field == value,
+                FilterMatch::Ignore => true,
+                FilterMatch::Prefix => {
+                    let n = self.prefix_len;
+                    field.chars().take(n).eq(value.chars().take(n))
+                }
+            }
         })
     }
 
@@ -342,35 +365,9 @@ pub fn row_json(
         .collect()
 }
 
-/// One CSV line (RFC 4180 quoting), without the line break.
-pub fn csv_line<'a>(values: impl IntoIterator<Item = &'a Value>) -> String {
-    let cells: Vec<String> = values
-        .into_iter()
-        .map(|v| {
-            let text = match v {
-                Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            if text.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", text.replace('"', "\"\""))
-            } else {
-                text
-            }
-        })
-        .collect();
-    cells.join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_quoting() {
-        let vals = [json!("a,b"), json!("say \"hi\""), Value::Null, json!(1.5)];
-        assert_eq!(csv_line(vals.iter()), "\"a,b\",\"say \"\"hi\"\"\",,1.5");
-    }
 
     #[test]
     fn columns_follow_spec() {

@@ -2,6 +2,7 @@
 
 pub mod conversation;
 pub mod media;
+pub mod records_page;
 pub mod redact;
 pub mod report_request;
 pub mod reports_async;

@@ -195,6 +195,8 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
         .remove("callback_url")
         .and_then(|v| v.as_str().map(str::to_owned));
     let id = fresh_uuid();
+    let (matching, prefix_len) =
+        sim.with_settings(|s| (s.reports.filter_match, s.reports.prefix_len));
     Ok(ReportJob {
         file_id: fresh_uuid(),
         account_id: sim.account.api_key.clone(),
@@ -207,6 +209,8 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
             status,
             fields: filter_fields,
             conversation_type,
+            matching,
+            prefix_len,
         },
         include_message: flags[1],
         include_subaccounts: flags[0],
@@ -214,6 +218,7 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
         received_ms: now,
         aborted_ms: None,
         output: None,
+        script: None,
         fields,
         id,
     })

@@ -11,5 +11,8 @@ mod media_conversation;
 mod rate_limits;
 mod redact;
 mod reports;
+mod reports_modes;
+mod reports_script;
 mod robustness;
 mod search;
+mod search_modes;
