@@ -3,7 +3,7 @@
 //! ending (see [`crate::report_script`]), and the zip file they produce.
 
 use crate::config::{ArchiveMethod, ReportsConfig};
-use crate::report_rows::{columns, row_json, RecordFilter};
+use crate::report_rows::{csv_columns, row_json, RecordFilter};
 use crate::report_script::{Outcome, ScriptEntry};
 use crate::store::Store;
 use crate::timestamp::{compact_date, reports_format};
@@ -129,7 +129,7 @@ impl ReportJob {
             .map(|s| s.truncate_at.unwrap_or(rows.len() / 2));
         let cap = scripted_cut.unwrap_or(cfg.max_records);
         let truncated = scripted_cut.is_some() || rows.len() > cap;
-        let cols = columns(
+        let cols = csv_columns(
             &self.filter.product,
             self.filter.direction,
             self.include_message,

@@ -229,7 +229,7 @@ pub fn columns(product: &str, direction: Option<Direction>, include_message: boo
             "country", "country_name", "date_received", "currency", "total_price",
         ],
         "SMS" => vec![
-            "account_id", "message_id", "client_ref", "direction", "from", "to", "network",
+            "account_id", "message_id", "client_ref", "concatenated", "direction", "from", "to", "network",
             "network_name", "country", "country_name", "date_received", "date_finalized",
             "latency", "status", "error_code", "error_code_description", "currency", "total_price",
         ],
@@ -271,6 +271,18 @@ pub fn columns(product: &str, direction: Option<Direction>, include_message: boo
     cols
 }
 
+/// The columns of a report CSV: the JSON fields less `concatenated`, which the `csv_*`
+/// schemas do not list.
+pub fn csv_columns(
+    product: &str,
+    direction: Option<Direction>,
+    include_message: bool,
+) -> Vec<&'static str> {
+    let mut cols = columns(product, direction, include_message);
+    cols.retain(|c| *c != "concatenated");
+    cols
+}
+
 fn country_name(code: &str) -> &'static str {
     match code {
         "GB" => "United Kingdom",
@@ -289,11 +301,14 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
     match col {
         "account_id" => json!(r.account(account)),
         "message_id" | "call_id" | "request_id" => json!(r.id),
+        // null when unset, as in Vonage's 2020 samples (the 2021 spec types it as a string).
         "client_ref" => json!(x.client_ref),
+        "concatenated" => json!(false),
         "direction" => json!(r.direction.as_str()),
-        "from" => json!(r.from),
-        "to" => json!(r.to.as_ref().or(x.number.as_ref())),
-        "number" => json!(x.number.as_ref().or(r.to.as_ref())),
+        // Strings the spec types as strings are never null: an unseeded party reads "".
+        "from" => json!(r.from.as_deref().unwrap_or("")),
+        "to" => json!(r.to.as_deref().or(x.number.as_deref()).unwrap_or("")),
+        "number" => json!(x.number.as_deref().or(r.to.as_deref()).unwrap_or("")),
         "network" => json!(x.network.as_deref().unwrap_or("23415")),
         "network_name" => json!("Vodafone Limited"),
         "network_type" => json!("mobile"),
@@ -316,7 +331,7 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
         "price" | "total_price" => json!(price),
         "estimated_price" => json!(format!("{price}")),
         "provider" => json!(x.provider.as_deref().unwrap_or("sms")),
-        "message_body" => json!(r.body),
+        "message_body" => json!(r.body.as_deref().unwrap_or("")),
         "locale" => json!("en-gb"),
         "number_type" => json!("MOBILE"),
         "sms_event_count" => json!(1),
@@ -325,8 +340,8 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
         "valid" => json!("valid"),
         "ported" => json!("not_ported"),
         "reachable" => json!("reachable"),
-        "first_name" => json!(x.first_name),
-        "last_name" => json!(x.last_name),
+        "first_name" => json!(x.first_name.as_deref().unwrap_or("")),
+        "last_name" => json!(x.last_name.as_deref().unwrap_or("")),
         _ => Value::Null,
     }
 }
