@@ -87,6 +87,8 @@ pub struct ReportsConfig {
     pub prefix_len: usize,
     /// How `TRUNCATED` pages link to the next one.
     pub next_link: NextLink,
+    /// Simulator ms a page cursor stays valid (none: for ever; Vonage's is not documented).
+    pub cursor_ttl_ms: Option<i64>,
     /// The base URL of `next_link: foreign_host` links (default: the simulator's port on
     /// `127.0.0.2`, a host no client may send credentials to and nothing listens on).
     pub foreign_base: Option<String>,
@@ -192,6 +194,7 @@ impl Default for ReportsConfig {
             filter_match: FilterMatch::Exact,
             prefix_len: 8,
             next_link: NextLink::Normal,
+            cursor_ttl_ms: None,
             foreign_base: None,
             limit_downloads: false,
             archive: ArchiveMethod::Deflate,

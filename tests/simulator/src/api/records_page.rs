@@ -12,18 +12,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-/// The cursor for the page starting at `offset`, and its `iv`.
-pub fn cursor_for(offset: usize) -> (String, String) {
-    let cursor = URL_SAFE_NO_PAD.encode(format!("offset:{offset}"));
+/// The cursor for the page starting at `offset`, issued at simulator time `issued_ms` (so it
+/// can expire), and its `iv`.
+pub fn cursor_for(offset: usize, issued_ms: i64) -> (String, String) {
+    let cursor = URL_SAFE_NO_PAD.encode(format!("offset:{offset}:at:{issued_ms}"));
     let iv = format!("{:016x}", fnv1a64(format!("iv/{cursor}").as_bytes()));
     (cursor, iv)
 }
 
-/// The offset a cursor stands for, if its `iv` is the one it was issued with.
-pub fn offset_from(cursor: &str, iv: &str) -> Option<usize> {
+/// The offset a cursor stands for and when it was issued, if its `iv` is the one it was
+/// issued with.
+pub fn offset_from(cursor: &str, iv: &str) -> Option<(usize, i64)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let offset = text.strip_prefix("offset:")?.parse().ok()?;
-    (cursor_for(offset).1 == iv).then_some(offset)
+    let (offset, issued) = text.strip_prefix("offset:")?.split_once(":at:")?;
+    let (offset, issued) = (offset.parse().ok()?, issued.parse().ok()?);
+    (cursor_for(offset, issued).1 == iv).then_some((offset, issued))
 }
 
 /// Where the page was asked for.
@@ -36,6 +39,8 @@ pub struct Page<'a> {
     pub query: Option<&'a str>,
     /// Rows before this page.
     pub offset: usize,
+    /// The `cursor` and `iv` the request carried, if any.
+    pub cursor: Option<(String, String)>,
 }
 
 /// The base URL of `foreign_host` links: the configured one, else this port on 127.0.0.2.
@@ -95,14 +100,13 @@ pub fn page_body(
     };
     links.insert("self".into(), json!({"href": self_href}));
     let mut body = Map::new();
-    // The next page's offset; RepeatCursor always hands out the second page's cursor again.
-    let next_offset = match cfg.next_link {
-        NextLink::RepeatCursor => page_size,
-        _ => at.offset + page_size,
-    };
     let last_with_next = cfg.next_link == NextLink::SuccessWithNext && !more && !page.is_empty();
     if more || last_with_next {
-        let (cursor, iv) = cursor_for(next_offset);
+        // RepeatCursor hands the cursor it was given straight back (the first page's is fresh).
+        let (cursor, iv) = match (&at.cursor, cfg.next_link) {
+            (Some(given), NextLink::RepeatCursor) => given.clone(),
+            _ => cursor_for(at.offset + page_size, now),
+        };
         let next = q.encode_with(&[("cursor", &cursor), ("iv", &iv)]);
         let host = match cfg.next_link {
             NextLink::ForeignHost => foreign_base(sim, cfg),
@@ -154,8 +158,8 @@ mod tests {
 
     #[test]
     fn cursor_round_trip() {
-        let (c, iv) = cursor_for(2000);
-        assert_eq!(offset_from(&c, &iv), Some(2000));
+        let (c, iv) = cursor_for(2000, 1_700_000_000_000);
+        assert_eq!(offset_from(&c, &iv), Some((2000, 1_700_000_000_000)));
         assert_eq!(offset_from(&c, "0000000000000000"), None);
         assert_eq!(offset_from("!!", &iv), None);
     }

@@ -62,6 +62,7 @@ fn parse_query(
     q: &Query,
     account: &str,
     cfg: &ReportsConfig,
+    now_ms: i64,
 ) -> Result<(RecordFilter, bool, bool, usize), Response> {
     let mut bad: Vec<(&'static str, String)> = Vec::new();
     let product = match q.first("product") {
@@ -210,10 +211,18 @@ fn parse_query(
     }
     let offset = match (q.first("cursor"), q.first("iv")) {
         (None, None) => 0,
-        (Some(c), Some(iv)) => offset_from(c, iv).unwrap_or_else(|| {
-            bad.push(("cursor", "Invalid cursor or iv".into()));
-            0
-        }),
+        (Some(c), Some(iv)) => match offset_from(c, iv) {
+            None => {
+                bad.push(("cursor", "Invalid cursor or iv".into()));
+                0
+            }
+            // Cursor lifetime is not documented (N13): they live for ever unless configured.
+            Some((_, issued)) if cfg.cursor_ttl_ms.is_some_and(|ttl| now_ms - issued > ttl) => {
+                bad.push(("cursor", "The cursor has expired".into()));
+                0
+            }
+            Some((offset, _)) => offset,
+        },
         _ => {
             bad.push(("cursor", "cursor and iv must be sent together".into()));
             0
@@ -238,13 +247,17 @@ pub async fn records(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
     };
     let q = Query::parse(uri.query());
     let cfg = sim.with_settings(|s| s.reports.clone());
-    let response = match parse_query(&q, &sim.account.api_key, &cfg) {
+    let response = match parse_query(&q, &sim.account.api_key, &cfg, sim.clock.now_ms()) {
         Ok((filter, include_message, show_concatenated, offset)) => {
             let page = Page {
                 base: base_url(&headers, &sim.base_url),
                 path: uri.path(),
                 query: uri.query(),
                 offset,
+                cursor: q
+                    .first("cursor")
+                    .zip(q.first("iv"))
+                    .map(|(c, iv)| (c.to_owned(), iv.to_owned())),
             };
             let body = page_body(
                 &sim,

@@ -235,6 +235,30 @@ fn repeated_cursor_and_success_with_next() {
 }
 
 #[test]
+fn cursors_can_expire() {
+    let srv = seeded(2);
+    modes(&srv, json!({"cursor_ttl_ms": 60_000}));
+    let first = first_page(&srv);
+    assert_eq!(resend(&srv, &first)["request_status"], "SUCCESS");
+    advance(&srv, 61_000);
+    let (c, iv) = (
+        first["cursor"].as_str().expect("c"),
+        first["iv"].as_str().expect("iv"),
+    );
+    let r = get_basic(
+        &srv,
+        &format!("/v2/reports/records?product=SMS&direction=outbound&{DAY}&cursor={c}&iv={iv}"),
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.json()["invalid_parameters"][0],
+        json!({"name": "cursor", "reason": "The cursor has expired"})
+    );
+    // Restarting the window gives fresh cursors that work.
+    assert_eq!(resend(&srv, &first_page(&srv))["request_status"], "SUCCESS");
+}
+
+#[test]
 fn id_batches_up_to_twenty() {
     let srv = seeded(1000);
     let mut batch: Vec<String> = (0..4).map(|i| format!("S{i}")).collect();

@@ -226,3 +226,35 @@ fn csv_follows_the_filter_mode_and_shows_redactions() {
     );
     assert!(by_id_rows[1].ends_with(",REDACTED"), "{}", by_id_rows[1]);
 }
+
+#[test]
+fn downloads_count_against_the_async_limit_only_when_asked() {
+    let srv = sim(json!({
+        "clock_start_ms": NOW,
+        "rate_limits": {"reports_async": 2, "window_ms": 600_000},
+        "reports": {"pending_ms": 0, "processing_ms": 0, "limit_downloads": true}
+    }));
+    let id = create(&srv, "");
+    let s = status(&srv, &id).json();
+    let href = s["_links"]["download_report"]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    let file = href.strip_prefix(srv.base_url()).expect("here").to_owned();
+    let r = get_basic(&srv, &file);
+    assert_eq!(r.status, 429);
+    assert_eq!(
+        r.json()["type"],
+        "https://developer.nexmo.com/api-errors/reports#rate-limit"
+    );
+    control(
+        &srv,
+        "/_sim/reports/modes",
+        json!({"limit_downloads": false}),
+    );
+    // Changing modes restarts the limiters: use up the window again, then download.
+    assert_eq!(status(&srv, &id).status, 200);
+    assert_eq!(status(&srv, &id).status, 200);
+    assert_eq!(status(&srv, &id).status, 429);
+    assert_eq!(get_basic(&srv, &file).status, 200);
+}
