@@ -92,6 +92,9 @@ pub struct ReportsConfig {
     /// The base URL of `next_link: foreign_host` links (default: the simulator's port on
     /// `127.0.0.2`, a host no client may send credentials to and nothing listens on).
     pub foreign_base: Option<String>,
+    /// Simulator ms before a new record reaches Reports and Message Search (Vonage: records
+    /// "need time to reach long-term storage"; the length is not documented, so 0 by default).
+    pub propagation_ms: i64,
     /// Whether `GET /v3/media/{file_id}` downloads count against the asynchronous limit.
     pub limit_downloads: bool,
     /// How report zips store their CSV.
@@ -196,6 +199,7 @@ impl Default for ReportsConfig {
             next_link: NextLink::Normal,
             cursor_ttl_ms: None,
             foreign_base: None,
+            propagation_ms: 0,
             limit_downloads: false,
             archive: ArchiveMethod::Deflate,
         }
@@ -203,6 +207,12 @@ impl Default for ReportsConfig {
 }
 
 impl ReportsConfig {
+    /// The newest creation time Reports and Message Search show at `now_ms`, if a propagation
+    /// delay is set (without one, every record shows, even one seeded in the future).
+    pub fn visible_until(&self, now_ms: i64) -> Option<i64> {
+        (self.propagation_ms > 0).then(|| now_ms.saturating_sub(self.propagation_ms))
+    }
+
     /// Checks values that serde cannot.
     pub fn validate(&self) -> Result<(), String> {
         if self.page_size == 0 {
@@ -210,6 +220,9 @@ impl ReportsConfig {
         }
         if self.max_window_ms <= 0 {
             return Err("reports.max_window_ms must be positive".into());
+        }
+        if self.propagation_ms < 0 {
+            return Err("reports.propagation_ms must not be negative".into());
         }
         if self.prefix_len == 0 {
             return Err("reports.prefix_len must be at least 1".into());

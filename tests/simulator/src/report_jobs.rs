@@ -121,7 +121,10 @@ impl ReportJob {
         if self.output.is_some() {
             return;
         }
-        let rows = self.filter.select(store);
+        // The file holds what had reached Reports when the report finished.
+        let mut filter = self.filter.clone();
+        filter.visible_until = cfg.visible_until(self.completed_ms(cfg));
+        let rows = filter.select(store);
         let scripted_cut = self
             .script
             .as_ref()

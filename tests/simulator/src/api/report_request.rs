@@ -211,6 +211,7 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
             conversation_type,
             matching,
             prefix_len,
+            visible_until: None,
         },
         include_message: flags[1],
         include_subaccounts: flags[0],

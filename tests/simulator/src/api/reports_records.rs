@@ -112,6 +112,7 @@ fn parse_query(
         direction,
         matching: cfg.filter_match,
         prefix_len: cfg.prefix_len,
+        visible_until: cfg.visible_until(now_ms),
         ..RecordFilter::default()
     };
     if product == "CONVERSATIONS" {

@@ -80,7 +80,7 @@ fn message_json(r: &Record, account: &str, quirks: &SearchConfig) -> Value {
     m
 }
 
-fn sms<'a>(store: &'a crate::store::Store, id: &str) -> Option<&'a Record> {
+fn sms<'a>(store: &'a crate::store::Store, id: &str, until: Option<i64>) -> Option<&'a Record> {
     [Direction::Outbound, Direction::Inbound]
         .into_iter()
         .find_map(|d| {
@@ -88,6 +88,16 @@ fn sms<'a>(store: &'a crate::store::Store, id: &str) -> Option<&'a Record> {
                 .records
                 .get(&crate::records::RecordKey::new(Product::Sms, d, id))
         })
+        .filter(|r| visible(r, until))
+}
+
+/// Whether a record has reached the search index (`reports.propagation_ms`).
+fn visible(r: &Record, until: Option<i64>) -> bool {
+    until.map_or(true, |t| r.created_ms <= t)
+}
+
+fn visible_until(sim: &crate::app::Sim) -> Option<i64> {
+    sim.with_settings(|s| s.reports.visible_until(sim.clock.now_ms()))
 }
 
 /// Retirement, credentials, then the rate limit; answers the settings to shape the reply.
@@ -168,7 +178,7 @@ pub async fn message(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
         );
     };
     let store = sim.store();
-    let response = match sms(&store, id) {
+    let response = match sms(&store, id, visible_until(&sim)) {
         Some(r) => json(
             StatusCode::OK,
             &message_json(r, &sim.account.api_key, &quirks),
@@ -189,6 +199,7 @@ pub async fn messages(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Res
 }
 
 fn messages_inner(sim: &crate::app::Sim, q: &Query, quirks: &SearchConfig) -> Response {
+    let until = visible_until(sim);
     let ids = q.all("ids");
     let store = sim.store();
     let items: Vec<Value> = if !ids.is_empty() {
@@ -196,7 +207,7 @@ fn messages_inner(sim: &crate::app::Sim, q: &Query, quirks: &SearchConfig) -> Re
             return problem::search_bad_request(&[("ids", "A maximum of 10 ids may be given.")]);
         }
         ids.iter()
-            .filter_map(|id| sms(&store, id))
+            .filter_map(|id| sms(&store, id, until))
             .map(|r| message_json(r, &sim.account.api_key, quirks))
             .collect()
     } else {
@@ -207,7 +218,7 @@ fn messages_inner(sim: &crate::app::Sim, q: &Query, quirks: &SearchConfig) -> Re
         let mut found: Vec<&Record> = store
             .records
             .values()
-            .filter(|r| on_day(r, day, &to))
+            .filter(|r| on_day(r, day, &to) && visible(r, until))
             .collect();
         found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
         found
@@ -233,7 +244,11 @@ pub async fn rejections(State(sim): SimState, headers: HeaderMap, uri: Uri) -> R
     let mut found: Vec<&Record> = store
         .records
         .values()
-        .filter(|r| on_day(r, day, &to) && r.extra().status.as_deref() == Some("rejected"))
+        .filter(|r| {
+            on_day(r, day, &to)
+                && visible(r, visible_until(&sim))
+                && r.extra().status.as_deref() == Some("rejected")
+        })
         .collect();
     found.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
     let items: Vec<Value> = found

@@ -13,6 +13,7 @@ mod redact;
 mod reports;
 mod reports_modes;
 mod reports_script;
+mod reports_visibility;
 mod robustness;
 mod search;
 mod search_modes;
