@@ -2,7 +2,7 @@
 
 use crate::auth::Account;
 use crate::clock::SimClock;
-use crate::config::{RateLimits, ReportsConfig, SearchConfig, SimConfig};
+use crate::config::{RateLimits, ReportsConfig, SearchConfig, SimConfig, SubaccountConfig};
 use crate::faults::{FaultEngine, FaultPlan};
 use crate::generate::generate;
 use crate::jwt::{parse_public_key, JwtVerifier};
@@ -35,6 +35,8 @@ pub struct Settings {
     pub reports: ReportsConfig,
     /// Message Search behaviour.
     pub search: SearchConfig,
+    /// Subaccounts of the account.
+    pub subaccounts: Vec<SubaccountConfig>,
     /// Request log capacity.
     pub log_capacity: usize,
 }
@@ -59,6 +61,8 @@ pub struct SettingsPatch {
     pub reports: Option<ReportsConfig>,
     /// See [`Settings`].
     pub search: Option<SearchConfig>,
+    /// See [`Settings`].
+    pub subaccounts: Option<Vec<SubaccountConfig>>,
     /// See [`Settings`].
     pub log_capacity: Option<usize>,
 }
@@ -142,6 +146,7 @@ impl Sim {
                 max_control_body_bytes: config.max_control_body_bytes,
                 reports: config.reports.clone(),
                 search: config.search.clone(),
+                subaccounts: config.subaccounts.clone(),
                 log_capacity: config.log_capacity,
             }),
             base_url,
@@ -218,6 +223,9 @@ impl Sim {
         }
         if let Some(s) = patch.search {
             next.search = s;
+        }
+        if let Some(s) = patch.subaccounts {
+            next.subaccounts = s;
         }
         if let Some(c) = patch.log_capacity {
             next.log_capacity = c.max(1);

@@ -242,6 +242,20 @@ impl ReportsConfig {
     }
 }
 
+/// A subaccount of the simulator's account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubaccountConfig {
+    /// Its API key (the `account_id` of its records and of Reports queries about them).
+    pub api_key: String,
+    /// Its name in the subaccounts list (default: the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reports answers 403 for it (not provisioned, or not reachable with these credentials).
+    #[serde(default)]
+    pub reports_forbidden: bool,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -274,6 +288,8 @@ pub struct SimConfig {
     pub reports: ReportsConfig,
     /// Message Search behaviour.
     pub search: SearchConfig,
+    /// Subaccounts of the account.
+    pub subaccounts: Vec<SubaccountConfig>,
     /// Records to load at start.
     pub seed: Option<SeedDocument>,
     /// Records to generate at start.
@@ -305,6 +321,7 @@ impl Default for SimConfig {
             max_control_body_bytes: 256 * 1024 * 1024,
             reports: ReportsConfig::default(),
             search: SearchConfig::default(),
+            subaccounts: Vec::new(),
             seed: None,
             generate: None,
             faults: None,

@@ -146,7 +146,7 @@ impl ReportJob {
         csv.push_str("\r\n");
         let kept = rows.len().min(cap);
         for src in rows.into_iter().take(kept) {
-            let row = row_json(src, &cols, &self.account_id, app_id);
+            let row = row_json(src, &cols, &filter.default_account, app_id);
             // The map is keyed alphabetically; the cells must follow the header's order.
             csv.push_str(&csv_line(cols.iter().map(|c| &row[*c])));
             csv.push_str("\r\n");

@@ -89,6 +89,10 @@ pub struct RecordFilter {
     pub prefix_len: usize,
     /// Records created later than this have not reached Reports yet (propagation delay).
     pub visible_until: Option<i64>,
+    /// The accounts whose records are read (empty: any account).
+    pub accounts: Vec<String>,
+    /// The account of records that name none (the simulator's own).
+    pub default_account: String,
 }
 
 /// Whether a call ended without being answered: such calls are listed under `VOICE-FAILED`,
@@ -120,6 +124,14 @@ impl RecordFilter {
             return false;
         }
         if self.visible_until.is_some_and(|t| r.created_ms > t) {
+            return false;
+        }
+        if !self.accounts.is_empty()
+            && !self
+                .accounts
+                .iter()
+                .any(|a| a == r.account(&self.default_account))
+        {
             return false;
         }
         if r.product == Product::Voice && call_failed(r) != (self.product == "VOICE-FAILED") {

@@ -133,7 +133,8 @@ pub fn page_body(
         json!((page.len() as f64 * 0.0004 * 10_000.0).round() / 10_000.0),
     );
     body.insert("currency".into(), json!("EUR"));
-    body.insert("account_id".into(), json!(sim.account.api_key));
+    let account = filter.accounts.first().unwrap_or(&filter.default_account);
+    body.insert("account_id".into(), json!(account));
     if let Some(missing) = ids_not_found {
         body.insert("ids_not_found".into(), json!(missing));
     }

@@ -3,6 +3,7 @@
 //! required, `direction` is required for SMS and MESSAGES, dates default to the last seven days
 //! and may span at most 13 months, and typed fields must have their documented types.
 
+use super::accounts::reports_scope;
 use crate::app::Sim;
 use crate::prng::fresh_uuid;
 use crate::problem;
@@ -63,12 +64,14 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
         Some(_) => return Err(bad("product must be a string".into())),
         None => return Err(bad("Missing required field product".into())),
     };
-    match body.get("account_id") {
-        Some(Value::String(a)) if *a == sim.account.api_key => {}
-        Some(Value::String(_)) => return Err(problem::reports_forbidden()),
+    let account_id = match body.get("account_id") {
+        Some(Value::String(a)) => a.clone(),
         Some(_) => return Err(bad("account_id must be a string".into())),
         None => return Err(bad("Missing required field account_id".into())),
-    }
+    };
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    let primary = &sim.account.api_key;
+    reports_scope(primary, &subaccounts, Some(&account_id), false)?;
     let mut fields = Map::new();
     for name in STRING_FIELDS {
         match body.get(name) {
@@ -194,12 +197,13 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
     let callback_url = fields
         .remove("callback_url")
         .and_then(|v| v.as_str().map(str::to_owned));
+    let scope = reports_scope(primary, &subaccounts, Some(&account_id), flags[0])?;
     let id = fresh_uuid();
     let (matching, prefix_len) =
         sim.with_settings(|s| (s.reports.filter_match, s.reports.prefix_len));
     Ok(ReportJob {
         file_id: fresh_uuid(),
-        account_id: sim.account.api_key.clone(),
+        account_id,
         filter: RecordFilter {
             product,
             direction,
@@ -212,6 +216,8 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
             matching,
             prefix_len,
             visible_until: None,
+            accounts: scope,
+            default_account: primary.clone(),
         },
         include_message: flags[1],
         include_subaccounts: flags[0],

@@ -5,6 +5,7 @@
 //! cap) as the simulator clock passes `reports.pending_ms` and `reports.processing_ms`, so tests
 //! can finish one by advancing the clock. Cancelling a finished or cancelled report is 409.
 
+use super::accounts::reports_scope;
 use super::report_request::build_job;
 use super::{require_jwt, SimState};
 use crate::app::Sim;
@@ -159,10 +160,13 @@ fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
         "TRUNCATED",
     ];
     let q = Query::parse(uri.query());
-    match q.first("account_id") {
+    let account = match q.first("account_id") {
         None => return problem::reports_invalid_request("Missing required parameter account_id."),
-        Some(a) if a != sim.account.api_key => return problem::reports_forbidden(),
-        Some(_) => {}
+        Some(a) => a,
+    };
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    if let Err(r) = reports_scope(&sim.account.api_key, &subaccounts, Some(account), false) {
+        return r;
     }
     let Some(status) = q.first("status") else {
         return problem::reports_invalid_request("Missing required parameter status.");
@@ -199,7 +203,8 @@ fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
         .iter()
         .filter_map(|id| observe(sim, id))
         .filter(|j| {
-            bounds[0].map_or(true, |f| j.received_ms >= f)
+            j.account_id == account
+                && bounds[0].map_or(true, |f| j.received_ms >= f)
                 && bounds[1].map_or(true, |t| j.received_ms <= t)
         })
         .filter(|j| wanted.contains(&j.status_text(j.state(now, &cfg))))

@@ -7,10 +7,11 @@
 //! `reports.max_window_ms` apart, 24 hours by default), booleans, and the `cursor`/`iv` pair.
 //! The page itself is built by [`super::records_page`].
 
+use super::accounts::reports_scope;
 use super::records_page::{offset_from, page_body, Page};
 use super::SimState;
 use crate::auth::check_basic;
-use crate::config::ReportsConfig;
+use crate::config::{ReportsConfig, SubaccountConfig};
 use crate::problem;
 use crate::query::Query;
 use crate::rate_limit::Admission;
@@ -60,7 +61,7 @@ fn span_words(ms: i64) -> String {
 /// The validated query, or the 4xx to send.
 fn parse_query(
     q: &Query,
-    account: &str,
+    (primary, subaccounts): (&str, &[SubaccountConfig]),
     cfg: &ReportsConfig,
     now_ms: i64,
 ) -> Result<(RecordFilter, bool, bool, usize), Response> {
@@ -83,9 +84,8 @@ fn parse_query(
             )]))
         }
     };
-    if q.first("account_id").is_some_and(|a| a != account) {
-        return Err(problem::reports_forbidden());
-    }
+    // Sync queries read one account; a subaccount's needs its own query [vonage-facts §4.2].
+    let scope = reports_scope(primary, subaccounts, q.first("account_id"), false)?;
     let direction = match q.first("direction") {
         None if direction_required(&product) => {
             bad.push(("direction", "Missing required parameter".into()));
@@ -113,6 +113,8 @@ fn parse_query(
         matching: cfg.filter_match,
         prefix_len: cfg.prefix_len,
         visible_until: cfg.visible_until(now_ms),
+        accounts: scope,
+        default_account: primary.to_owned(),
         ..RecordFilter::default()
     };
     if product == "CONVERSATIONS" {
@@ -248,7 +250,9 @@ pub async fn records(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
     };
     let q = Query::parse(uri.query());
     let cfg = sim.with_settings(|s| s.reports.clone());
-    let response = match parse_query(&q, &sim.account.api_key, &cfg, sim.clock.now_ms()) {
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    let accounts = (sim.account.api_key.as_str(), subaccounts.as_slice());
+    let response = match parse_query(&q, accounts, &cfg, sim.clock.now_ms()) {
         Ok((filter, include_message, show_concatenated, offset)) => {
             let page = Page {
                 base: base_url(&headers, &sim.base_url),

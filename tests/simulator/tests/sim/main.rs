@@ -17,3 +17,4 @@ mod reports_visibility;
 mod robustness;
 mod search;
 mod search_modes;
+mod subaccounts;
