@@ -21,6 +21,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod behaviour_config;
 pub mod clock;
 pub mod config;
 pub mod control;
@@ -32,6 +33,7 @@ pub mod prng;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod record_filter;
 pub mod record_seed;
 pub mod records;
 pub mod reply;
