@@ -43,6 +43,21 @@ pub struct ReportsConfig {
     pub limit_downloads: bool,
     /// How report zips store their CSV.
     pub archive: ArchiveMethod,
+    /// Products this deployment does not know: 422 "Could not resolve product name", as an
+    /// older deployment answers a newer name (`VOICE-FAILED`, `CONVERSATION-EVENT`).
+    pub refused_products: Vec<String>,
+    /// Reports is not provisioned for the account: every Reports route answers 403.
+    pub unprovisioned: bool,
+}
+
+impl ReportsConfig {
+    /// The product names this deployment accepts.
+    pub fn known_products(&self) -> Vec<&'static str> {
+        crate::report_rows::REPORT_PRODUCTS
+            .into_iter()
+            .filter(|p| !self.refused_products.iter().any(|r| r == p))
+            .collect()
+    }
 }
 
 /// How the `to` / `from` / `number` filters of a Reports query match rows.
@@ -146,6 +161,8 @@ impl Default for ReportsConfig {
             propagation_ms: 0,
             limit_downloads: false,
             archive: ArchiveMethod::Deflate,
+            refused_products: Vec::new(),
+            unprovisioned: false,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::prng::fresh_uuid;
 use crate::problem;
 use crate::records::Direction;
 use crate::report_jobs::ReportJob;
-use crate::report_rows::{direction_allowed, direction_required, RecordFilter, REPORT_PRODUCTS};
+use crate::report_rows::{direction_allowed, direction_required, RecordFilter};
 use crate::timestamp::parse_iso;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
@@ -53,12 +53,13 @@ const VOICE_STATUS: [&str; 10] = [
 /// Validates a create body into a job.
 pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<ReportJob, Response> {
     let bad = |detail: String| problem::reports_unprocessable(&detail);
+    let known = sim.with_settings(|s| s.reports.known_products());
     let product = match body.get("product") {
-        Some(Value::String(p)) if REPORT_PRODUCTS.contains(&p.as_str()) => p.clone(),
+        Some(Value::String(p)) if known.contains(&p.as_str()) => p.clone(),
         Some(Value::String(p)) => {
             return Err(bad(format!(
                 "Could not resolve product name {p:?}. Please use one of the following values [{}]",
-                REPORT_PRODUCTS.join(", ")
+                known.join(", ")
             )))
         }
         Some(_) => return Err(bad("product must be a string".into())),

@@ -25,6 +25,9 @@ use serde_json::{json, Value};
 /// Basic auth and the 5/s limit shared by every asynchronous operation.
 fn gate(sim: &Sim, headers: &HeaderMap) -> Result<u64, Response> {
     check_basic(headers, &sim.account).map_err(|e| problem::unauthorized_problem(&e.detail()))?;
+    if sim.with_settings(|s| s.reports.unprovisioned) {
+        return Err(problem::reports_forbidden());
+    }
     match sim.reports_limiter.check() {
         Admission::Admitted { at_us } => Ok(at_us),
         Admission::Limited { retry_after } => Err(problem::reports_rate_limited(

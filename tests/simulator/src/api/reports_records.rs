@@ -17,7 +17,7 @@ use crate::query::Query;
 use crate::rate_limit::Admission;
 use crate::records::Direction;
 use crate::reply::{admitted, base_url, json};
-use crate::report_rows::{direction_allowed, direction_required, RecordFilter, REPORT_PRODUCTS};
+use crate::report_rows::{direction_allowed, direction_required, RecordFilter};
 use crate::timestamp::parse_iso;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -73,13 +73,13 @@ fn parse_query(
                 "Missing required parameter".into(),
             )]))
         }
-        Some(p) if REPORT_PRODUCTS.contains(&p) => p.to_owned(),
+        Some(p) if cfg.known_products().contains(&p) => p.to_owned(),
         Some(_) => {
             return Err(problem::reports_invalid_parameters(&[(
                 "product",
                 format!(
                     "Could not resolve product name. Please use one of the following values [{}]",
-                    REPORT_PRODUCTS.join(", ")
+                    cfg.known_products().join(", ")
                 ),
             )]))
         }
@@ -241,6 +241,9 @@ fn parse_query(
 pub async fn records(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Response {
     if let Err(e) = check_basic(&headers, &sim.account) {
         return problem::unauthorized_problem(&e.detail());
+    }
+    if sim.with_settings(|s| s.reports.unprovisioned) {
+        return problem::reports_forbidden();
     }
     let at_us = match sim.records_limiter.check() {
         Admission::Admitted { at_us } => at_us,

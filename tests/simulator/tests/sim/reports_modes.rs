@@ -285,3 +285,39 @@ fn id_batches_up_to_twenty() {
     let b = get_basic(&srv, &path(&batch[..1])).json();
     assert_eq!(ids(&b), ["S0"]);
 }
+
+#[test]
+fn unprovisioned_account_and_refused_products() {
+    let srv = seeded(1000);
+    let by_id = "/v2/reports/records?product=SMS&direction=outbound&id=S0";
+    let create = r#"{"product":"VOICE-FAILED","account_id":"sim-key"}"#;
+    modes(
+        &srv,
+        json!({"refused_products": ["VOICE-FAILED", "CONVERSATION-EVENT"]}),
+    );
+    let r = get_basic(&srv, "/v2/reports/records?product=VOICE-FAILED&id=X");
+    assert_eq!(r.status, 422);
+    let reason = r.json()["invalid_parameters"][0]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        reason.starts_with("Could not resolve product name") && !reason.contains("VOICE-FAILED")
+    );
+    assert!(reason.contains("CONVERSATIONS") && reason.contains("VOICE-CALL"));
+    assert_eq!(post_report(&srv, create).status, 422);
+    assert_eq!(get_basic(&srv, by_id).status, 200);
+    modes(&srv, json!({"refused_products": [], "unprovisioned": true}));
+    for r in [
+        get_basic(&srv, by_id),
+        post_report(&srv, create),
+        get_basic(&srv, "/v2/reports?account_id=sim-key&status=SUCCESS"),
+    ] {
+        assert_eq!(r.status, 403);
+        assert_eq!(r.json()["title"], "Forbidden");
+    }
+    // Credentials are still checked first.
+    assert_eq!(get(&srv, by_id).status, 401);
+    modes(&srv, json!({"unprovisioned": false}));
+    assert_eq!(post_report(&srv, create).status, 200);
+}
