@@ -351,3 +351,22 @@ def test_message_search_follows_its_spec_and_the_quirks_leave_it(reports_sim: Si
         assert (status, body) == (200, {})  # the spec requires no field, so `{}` still fits it
     finally:
         reports_sim.search_modes({"price_as_string": False, "empty_as_object": False})
+
+
+def test_erase_then_access_reads_redacted(reports_sim: Simulator) -> None:
+    doc = spec("reports.yml")
+    query = "/v2/reports/records?product=MESSAGES&direction=outbound&id=MSG-OUT&include_message=true"
+    status, before = call(reports_sim, "GET", query)
+    assert (status, before["records"][0]["message_body"]) == (200, "hello")
+    status, _ = call(reports_sim, "POST", "/v1/redact/transaction", {"id": "MSG-OUT", "product": "messages", "type": "outbound"})
+    assert status == 204
+    status, after = call(reports_sim, "GET", query)
+    record = after["records"][0]
+    assert (record["to"], record["from"], record["message_body"]) == ("REDACTED", "REDACTED", "REDACTED")
+    assert_valid(after, records_branch(doc, "csv_messages_outbound"), doc)
+    status, found = call(reports_sim, "GET", f"/search/message?id=SMS-OUT&{SEARCH_KEYS}", auth=None)
+    assert found["to"] == "447700900123"
+    call(reports_sim, "POST", "/v1/redact/transaction", {"id": "SMS-OUT", "product": "sms", "type": "outbound"})
+    status, found = call(reports_sim, "GET", f"/search/message?id=SMS-OUT&{SEARCH_KEYS}", auth=None)
+    assert (found["to"], found["body"]) == ("REDACTED", "REDACTED")
+    assert_valid(found, {"$ref": "#/components/schemas/messageMT"}, spec("developer/messages.yml"))
