@@ -80,6 +80,19 @@ export function controlClient(baseUrl) {
     clearFaults: () => call(baseUrl, 'DELETE', '/faults'),
     settings: (patch) => (patch ? call(baseUrl, 'POST', '/settings', patch) : call(baseUrl, 'GET', '/settings')),
     reset: () => call(baseUrl, 'POST', '/reset', {}),
+    // Reports modes: a merge over the `reports` settings (filter_match, prefix_len, next_link,
+    // foreign_base, max_window_ms, metadata_ttl_ms, archive, ...); no patch reads them.
+    reportsModes: (patch) =>
+      patch ? call(baseUrl, 'POST', '/reports/modes', patch) : call(baseUrl, 'GET', '/reports/modes'),
+    // Endings for the next asynchronous reports: [{ outcome: 'FAILED' | 'ABORTED' | 'TRUNCATED' |
+    // 'SUCCESS', product?, direction?, truncate_at?, pending_ms?, processing_ms? }]; answers the queue.
+    scriptReports: (entries) => call(baseUrl, 'POST', '/reports/script', { reports: entries }).then((r) => r.reports),
+    reportScript: () => call(baseUrl, 'GET', '/reports/script').then((r) => r.reports),
+    clearReportScript: () => call(baseUrl, 'DELETE', '/reports/script'),
+    // Message Search modes: a merge over the `search` settings (availability, empty_as_object,
+    // single_as_object, price_as_string, carrier_status); no patch reads them.
+    searchModes: (patch) =>
+      patch ? call(baseUrl, 'POST', '/search/modes', patch) : call(baseUrl, 'GET', '/search/modes'),
   };
 }
 

@@ -215,3 +215,31 @@ class Simulator:
 
     def reset(self) -> None:
         self._call("POST", "/reset", {})
+
+    # ---- Reports and Message Search behaviour --------------------------------------------
+
+    def reports_modes(self, patch: Optional[dict] = None) -> dict:
+        """Reads the `reports` settings, or merges `patch` over them (filter_match, prefix_len,
+        next_link, foreign_base, max_window_ms, metadata_ttl_ms, archive, ...)."""
+        if patch is None:
+            return self._call("GET", "/reports/modes")
+        return self._call("POST", "/reports/modes", patch)
+
+    def script_reports(self, entries: list) -> list:
+        """Queues endings for the next asynchronous reports: [{"outcome": "FAILED" | "ABORTED" |
+        "TRUNCATED" | "SUCCESS", "product"?, "direction"?, "truncate_at"?, "pending_ms"?,
+        "processing_ms"?}]; answers the whole queue."""
+        return self._call("POST", "/reports/script", {"reports": entries})["reports"]
+
+    def report_script(self) -> list:
+        return self._call("GET", "/reports/script")["reports"]
+
+    def clear_report_script(self) -> None:
+        self._call("DELETE", "/reports/script")
+
+    def search_modes(self, patch: Optional[dict] = None) -> dict:
+        """Reads the `search` settings, or merges `patch` over them (availability,
+        empty_as_object, single_as_object, price_as_string, carrier_status)."""
+        if patch is None:
+            return self._call("GET", "/search/modes")
+        return self._call("POST", "/search/modes", patch)

@@ -2,7 +2,7 @@
 
 use crate::auth::Account;
 use crate::clock::SimClock;
-use crate::config::{RateLimits, ReportsConfig, SimConfig};
+use crate::config::{RateLimits, ReportsConfig, SearchConfig, SimConfig, SubaccountConfig};
 use crate::faults::{FaultEngine, FaultPlan};
 use crate::generate::generate;
 use crate::jwt::{parse_public_key, JwtVerifier};
@@ -33,6 +33,10 @@ pub struct Settings {
     pub max_control_body_bytes: usize,
     /// Reports behaviour.
     pub reports: ReportsConfig,
+    /// Message Search behaviour.
+    pub search: SearchConfig,
+    /// Subaccounts of the account.
+    pub subaccounts: Vec<SubaccountConfig>,
     /// Request log capacity.
     pub log_capacity: usize,
 }
@@ -55,6 +59,10 @@ pub struct SettingsPatch {
     pub max_control_body_bytes: Option<usize>,
     /// See [`Settings`].
     pub reports: Option<ReportsConfig>,
+    /// See [`Settings`].
+    pub search: Option<SearchConfig>,
+    /// See [`Settings`].
+    pub subaccounts: Option<Vec<SubaccountConfig>>,
     /// See [`Settings`].
     pub log_capacity: Option<usize>,
 }
@@ -80,6 +88,8 @@ pub struct Sim {
     pub records_limiter: RateLimiter,
     /// Asynchronous Reports limiter.
     pub reports_limiter: RateLimiter,
+    /// Message Search limiter.
+    pub search_limiter: RateLimiter,
     /// The request log.
     pub log: RequestLog,
     /// Fault injection.
@@ -123,6 +133,7 @@ impl Sim {
             redact_limiter: RateLimiter::new(started, limits.redact, window),
             records_limiter: RateLimiter::new(started, limits.reports_records, window),
             reports_limiter: RateLimiter::new(started, limits.reports_async, window),
+            search_limiter: RateLimiter::new(started, limits.message_search, window),
             log: RequestLog::new(config.log_capacity),
             faults: FaultEngine::default(),
             faults_active: AtomicBool::new(false),
@@ -134,6 +145,8 @@ impl Sim {
                 max_body_bytes: config.max_body_bytes,
                 max_control_body_bytes: config.max_control_body_bytes,
                 reports: config.reports.clone(),
+                search: config.search.clone(),
+                subaccounts: config.subaccounts.clone(),
                 log_capacity: config.log_capacity,
             }),
             base_url,
@@ -205,10 +218,14 @@ impl Sim {
             next.max_control_body_bytes = b;
         }
         if let Some(r) = patch.reports {
-            if r.page_size == 0 {
-                return Err("reports.page_size must be at least 1".into());
-            }
+            r.validate()?;
             next.reports = r;
+        }
+        if let Some(s) = patch.search {
+            next.search = s;
+        }
+        if let Some(s) = patch.subaccounts {
+            next.subaccounts = s;
         }
         if let Some(c) = patch.log_capacity {
             next.log_capacity = c.max(1);
@@ -245,5 +262,7 @@ impl Sim {
             .reconfigure(limits.reports_records, window);
         self.reports_limiter
             .reconfigure(limits.reports_async, window);
+        self.search_limiter
+            .reconfigure(limits.message_search, window);
     }
 }

@@ -8,6 +8,10 @@ use crate::faults::FaultPlan;
 use crate::generate::GenerateParams;
 use crate::record_seed::SeedDocument;
 use serde::{Deserialize, Serialize};
+
+pub use crate::behaviour_config::{
+    ArchiveMethod, FilterMatch, NextLink, ReportsConfig, SearchAvailability, SearchConfig,
+};
 use std::path::Path;
 
 /// The default API key.
@@ -43,6 +47,8 @@ pub struct RateLimits {
     pub reports_records: u32,
     /// `POST /v2/reports`, `GET /v2/reports`, `GET`/`DELETE /v2/reports/{id}` (Vonage: 5/s).
     pub reports_async: u32,
+    /// `/search/*` (Vonage documents none: 0, unlimited, by default).
+    pub message_search: u32,
     /// The window length in ms (Vonage: 1000). Tests may lengthen it to make 429s certain.
     pub window_ms: u64,
 }
@@ -53,37 +59,24 @@ impl Default for RateLimits {
             redact: 170,
             reports_records: 10,
             reports_async: 5,
+            message_search: 0,
             window_ms: 1000,
         }
     }
 }
 
-/// Reports API behaviour.
+/// A subaccount of the simulator's account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReportsConfig {
-    /// Records per page of `GET /v2/reports/records` (Vonage: 1000).
-    pub page_size: usize,
-    /// Simulator-clock ms an asynchronous report stays `PENDING`.
-    pub pending_ms: i64,
-    /// Simulator-clock ms it then stays `PROCESSING` before `SUCCESS`.
-    pub processing_ms: i64,
-    /// Above this many records a report ends `TRUNCATED` (Vonage recommends at most 7 M).
-    pub max_records: usize,
-    /// How long a finished report file can be downloaded (Vonage: 72 h).
-    pub file_ttl_ms: i64,
-}
-
-impl Default for ReportsConfig {
-    fn default() -> Self {
-        ReportsConfig {
-            page_size: 1000,
-            pending_ms: 2_000,
-            processing_ms: 5_000,
-            max_records: 7_000_000,
-            file_ttl_ms: 72 * 3_600_000,
-        }
-    }
+#[serde(deny_unknown_fields)]
+pub struct SubaccountConfig {
+    /// Its API key (the `account_id` of its records and of Reports queries about them).
+    pub api_key: String,
+    /// Its name in the subaccounts list (default: the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reports answers 403 for it (not provisioned, or not reachable with these credentials).
+    #[serde(default)]
+    pub reports_forbidden: bool,
 }
 
 /// The whole configuration.
@@ -116,6 +109,10 @@ pub struct SimConfig {
     pub max_control_body_bytes: usize,
     /// Reports API behaviour.
     pub reports: ReportsConfig,
+    /// Message Search behaviour.
+    pub search: SearchConfig,
+    /// Subaccounts of the account.
+    pub subaccounts: Vec<SubaccountConfig>,
     /// Records to load at start.
     pub seed: Option<SeedDocument>,
     /// Records to generate at start.
@@ -146,6 +143,8 @@ impl Default for SimConfig {
             max_body_bytes: 1024 * 1024,
             max_control_body_bytes: 256 * 1024 * 1024,
             reports: ReportsConfig::default(),
+            search: SearchConfig::default(),
+            subaccounts: Vec::new(),
             seed: None,
             generate: None,
             faults: None,
@@ -201,9 +200,7 @@ impl SimConfig {
                 return Err(format!("unprovisioned_products: unknown product {p:?}"));
             }
         }
-        if self.reports.page_size == 0 {
-            return Err("reports.page_size must be at least 1".into());
-        }
+        self.reports.validate()?;
         if self.rate_limits.window_ms == 0 {
             return Err("rate_limits.window_ms must be at least 1".into());
         }

@@ -240,6 +240,18 @@ pub fn search_unauthorized() -> Response {
     )
 }
 
+/// Message Search 429: no shape is documented; this one mirrors its 401 body with the words
+/// PHP's SDK met ("too many concurrent requests").
+pub fn search_rate_limited(retry_after_s: u64) -> Response {
+    with_retry_after(
+        json(
+            StatusCode::TOO_MANY_REQUESTS,
+            &json!({"error-code": "429", "error-code-label": "too many concurrent requests"}),
+        ),
+        retry_after_s,
+    )
+}
+
 // ---- Generic ------------------------------------------------------------------------------
 
 /// 404 for Media and Conversation resources (`…/api-errors#not-found`).

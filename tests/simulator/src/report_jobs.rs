@@ -1,8 +1,10 @@
 //! Asynchronous report jobs: `PENDING` → `PROCESSING` → `SUCCESS` (or `TRUNCATED`), driven by the
-//! simulator clock, `ABORTED` when cancelled, and the zip file they produce.
+//! simulator clock, `ABORTED` when cancelled, a scripted `FAILED` / `ABORTED` / `TRUNCATED`
+//! ending (see [`crate::report_script`]), and the zip file they produce.
 
-use crate::config::ReportsConfig;
-use crate::report_rows::{columns, csv_line, row_json, RecordFilter};
+use crate::config::{ArchiveMethod, ReportsConfig};
+use crate::report_rows::{csv_columns, row_json, RecordFilter};
+use crate::report_script::{Outcome, ScriptEntry};
 use crate::store::Store;
 use crate::timestamp::{compact_date, reports_format};
 use crate::zip_archive::single_file_zip;
@@ -16,9 +18,11 @@ pub enum JobState {
     Pending,
     /// Being generated.
     Processing,
-    /// Finished (`SUCCESS`, or `TRUNCATED` when over the record cap).
+    /// Finished with a file (`SUCCESS`, or `TRUNCATED` when over the record cap or scripted).
     Done,
-    /// Cancelled before it finished.
+    /// Finished without a file (scripted).
+    Failed,
+    /// Cancelled before it finished, or ended so by the script.
     Aborted,
 }
 
@@ -60,6 +64,8 @@ pub struct ReportJob {
     pub aborted_ms: Option<i64>,
     /// The file, once built.
     pub output: Option<ReportOutput>,
+    /// The scripted ending, if one was queued for it.
+    pub script: Option<ScriptEntry>,
 }
 
 impl ReportJob {
@@ -69,20 +75,45 @@ impl ReportJob {
             return JobState::Aborted;
         }
         let age = now_ms.saturating_sub(self.received_ms);
-        if age < cfg.pending_ms {
+        let pending = self.pending_ms(cfg);
+        if age < pending {
             JobState::Pending
-        } else if age < cfg.pending_ms.saturating_add(cfg.processing_ms) {
+        } else if age < pending.saturating_add(self.processing_ms(cfg)) {
             JobState::Processing
         } else {
-            JobState::Done
+            match self.script.as_ref().map(|s| s.outcome) {
+                Some(Outcome::Failed) => JobState::Failed,
+                Some(Outcome::Aborted) => JobState::Aborted,
+                _ => JobState::Done,
+            }
         }
+    }
+
+    fn pending_ms(&self, cfg: &ReportsConfig) -> i64 {
+        self.script
+            .as_ref()
+            .and_then(|s| s.pending_ms)
+            .unwrap_or(cfg.pending_ms)
+    }
+
+    fn processing_ms(&self, cfg: &ReportsConfig) -> i64 {
+        self.script
+            .as_ref()
+            .and_then(|s| s.processing_ms)
+            .unwrap_or(cfg.processing_ms)
     }
 
     /// When it finishes (or finished).
     pub fn completed_ms(&self, cfg: &ReportsConfig) -> i64 {
         self.received_ms
-            .saturating_add(cfg.pending_ms)
-            .saturating_add(cfg.processing_ms)
+            .saturating_add(self.pending_ms(cfg))
+            .saturating_add(self.processing_ms(cfg))
+    }
+
+    /// Whether Vonage has forgotten it (`metadata_ttl_ms` after it was requested): its status,
+    /// cancel and file then answer 404.
+    pub fn forgotten(&self, now_ms: i64, cfg: &ReportsConfig) -> bool {
+        now_ms >= self.received_ms.saturating_add(cfg.metadata_ttl_ms)
     }
 
     /// Builds the file from the store's current records if it is not built yet.
@@ -90,9 +121,18 @@ impl ReportJob {
         if self.output.is_some() {
             return;
         }
-        let rows = self.filter.select(store);
-        let truncated = rows.len() > cfg.max_records;
-        let cols = columns(
+        // The file holds what had reached Reports when the report finished.
+        let mut filter = self.filter.clone();
+        filter.visible_until = cfg.visible_until(self.completed_ms(cfg));
+        let rows = filter.select(store);
+        let scripted_cut = self
+            .script
+            .as_ref()
+            .filter(|s| s.outcome == Outcome::Truncated)
+            .map(|s| s.truncate_at.unwrap_or(rows.len() / 2));
+        let cap = scripted_cut.unwrap_or(cfg.max_records);
+        let truncated = scripted_cut.is_some() || rows.len() > cap;
+        let cols = csv_columns(
             &self.filter.product,
             self.filter.direction,
             self.include_message,
@@ -104,10 +144,11 @@ impl ReportJob {
                 .iter(),
         );
         csv.push_str("\r\n");
-        let kept = rows.len().min(cfg.max_records);
+        let kept = rows.len().min(cap);
         for src in rows.into_iter().take(kept) {
-            let row = row_json(src, &cols, &self.account_id, app_id);
-            csv.push_str(&csv_line(row.values()));
+            let row = row_json(src, &cols, &filter.default_account, app_id);
+            // The map is keyed alphabetically; the cells must follow the header's order.
+            csv.push_str(&csv_line(cols.iter().map(|c| &row[*c])));
             csv.push_str("\r\n");
         }
         let product = &self.filter.product;
@@ -120,7 +161,12 @@ impl ReportJob {
         self.output = Some(ReportOutput {
             items_count: kept,
             truncated,
-            zip: Arc::new(single_file_zip(&csv_name, csv.as_bytes(), done)),
+            zip: Arc::new(single_file_zip(
+                &csv_name,
+                csv.as_bytes(),
+                done,
+                cfg.archive == ArchiveMethod::Deflate,
+            )),
             file_name: format!("{product}_{}.zip", self.id),
         });
     }
@@ -131,6 +177,7 @@ impl ReportJob {
             JobState::Pending => "PENDING",
             JobState::Processing => "PROCESSING",
             JobState::Aborted => "ABORTED",
+            JobState::Failed => "FAILED",
             JobState::Done if self.output.as_ref().is_some_and(|o| o.truncated) => "TRUNCATED",
             JobState::Done => "SUCCESS",
         }
@@ -162,11 +209,9 @@ impl ReportJob {
             json!(reports_format(self.received_ms)),
         );
         let reached = self.aborted_ms.unwrap_or(now_ms).min(now_ms);
-        if reached >= self.received_ms.saturating_add(cfg.pending_ms) {
-            m.insert(
-                "start_time".into(),
-                json!(reports_format(self.received_ms + cfg.pending_ms)),
-            );
+        let started = self.received_ms.saturating_add(self.pending_ms(cfg));
+        if reached >= started {
+            m.insert("start_time".into(), json!(reports_format(started)));
         }
         let mut links = Map::new();
         links.insert(
@@ -187,5 +232,36 @@ impl ReportJob {
             m.entry(k.clone()).or_insert_with(|| v.clone());
         }
         Value::Object(m)
+    }
+}
+
+/// One CSV line (RFC 4180 quoting), without the line break.
+pub fn csv_line<'a>(values: impl IntoIterator<Item = &'a Value>) -> String {
+    let cells: Vec<String> = values
+        .into_iter()
+        .map(|v| {
+            let text = match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if text.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            } else {
+                text
+            }
+        })
+        .collect();
+    cells.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        let vals = [json!("a,b"), json!("say \"hi\""), Value::Null, json!(1.5)];
+        assert_eq!(csv_line(vals.iter()), "\"a,b\",\"say \"\"hi\"\"\",,1.5");
     }
 }

@@ -1,12 +1,14 @@
-//! Reports API products, record filters and the fields of each product's records.
+//! Reports API products and the fields of each product's records (the selection is in
+//! [`crate::record_filter`]).
 //!
 //! The same rows feed `GET /v2/reports/records` (JSON) and asynchronous reports (CSV in a zip).
 //! Field names and order follow the `csv_*` / `json_*` schemas of `reports.yml`. Fields the
 //! simulator does not model get fixed plausible values (network `23415`, country `GB`, EUR).
 
-use crate::records::{Direction, Product, Record, RecordKey};
+use crate::record_filter::default_status;
+pub use crate::record_filter::{RecordFilter, RowSource};
+use crate::records::{Direction, Record};
 use crate::resources::Leg;
-use crate::store::Store;
 use crate::timestamp::reports_format;
 use serde_json::{json, Map, Value};
 
@@ -49,153 +51,6 @@ pub fn direction_allowed(product: &str) -> bool {
     )
 }
 
-/// The record product behind a Reports product, if the simulator stores such records.
-fn record_product(product: &str) -> Option<Product> {
-    match product {
-        "SMS" => Some(Product::Sms),
-        "VOICE-CALL" => Some(Product::Voice),
-        "VERIFY-API" => Some(Product::Verify),
-        "VERIFY-SDK" => Some(Product::VerifySdk),
-        "NUMBER-INSIGHT" => Some(Product::NumberInsight),
-        "MESSAGES" => Some(Product::Messages),
-        _ => None,
-    }
-}
-
-/// Which records a query selects.
-#[derive(Debug, Clone, Default)]
-pub struct RecordFilter {
-    /// Reports product name.
-    pub product: String,
-    /// Direction filter.
-    pub direction: Option<Direction>,
-    /// Exact ids (at most 20 in a sync query).
-    pub ids: Option<Vec<String>>,
-    /// Inclusive start, epoch ms.
-    pub date_start: Option<i64>,
-    /// Exclusive end, epoch ms.
-    pub date_end: Option<i64>,
-    /// Status filter.
-    pub status: Option<String>,
-    /// Equality filters on record fields: `from`, `to`, `client_ref`, `conversation_id`,
-    /// `network`, `number`, `provider`/`channel`.
-    pub fields: Vec<(String, String)>,
-    /// CONVERSATIONS event type (`ip-voice` or `cs-custom-event`).
-    pub conversation_type: Option<String>,
-}
-
-/// One selected row source.
-#[derive(Debug, Clone, Copy)]
-pub enum RowSource<'a> {
-    /// A transaction record.
-    Record(&'a Record),
-    /// A call leg (CONVERSATIONS ip-voice).
-    Leg(&'a Leg),
-}
-
-impl RecordFilter {
-    fn matches(&self, r: &Record) -> bool {
-        if self.direction.is_some_and(|d| d != r.direction) {
-            return false;
-        }
-        if let Some(ids) = &self.ids {
-            if !ids.contains(&r.id) {
-                return false;
-            }
-        }
-        if self.date_start.is_some_and(|s| r.created_ms < s)
-            || self.date_end.is_some_and(|e| r.created_ms >= e)
-        {
-            return false;
-        }
-        if let Some(s) = &self.status {
-            if r.extra()
-                .status
-                .as_deref()
-                .unwrap_or(default_status(r.product))
-                != s
-            {
-                return false;
-            }
-        }
-        let extra = r.extra();
-        self.fields.iter().all(|(name, value)| {
-            let field = match name.as_str() {
-                "from" => &r.from,
-                "to" => &r.to,
-                "client_ref" => &extra.client_ref,
-                "conversation_id" => &extra.conversation_id,
-                "network" => &extra.network,
-                "number" => &extra.number,
-                "provider" | "channel" => &extra.provider,
-                _ => return true,
-            };
-            field.as_deref() == Some(value.as_str())
-        })
-    }
-
-    /// The matching rows, oldest first (ties by id).
-    pub fn select<'a>(&self, store: &'a Store) -> Vec<RowSource<'a>> {
-        if self.product == "CONVERSATIONS" {
-            if self.conversation_type.as_deref() != Some("ip-voice") {
-                return Vec::new();
-            }
-            let mut legs: Vec<&Leg> = store
-                .legs
-                .values()
-                .filter(|l| {
-                    self.ids.as_ref().map_or(true, |ids| ids.contains(&l.id))
-                        && self.date_start.map_or(true, |s| l.created_ms >= s)
-                        && self.date_end.map_or(true, |e| l.created_ms < e)
-                })
-                .collect();
-            legs.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
-            return legs.into_iter().map(RowSource::Leg).collect();
-        }
-        let Some(product) = record_product(&self.product) else {
-            return Vec::new();
-        };
-        let mut rows: Vec<&Record> = match &self.ids {
-            // Id lookups go straight to the keys instead of scanning every record.
-            Some(ids) => {
-                let directions: &[Direction] = match (product, self.direction) {
-                    (Product::Sms, Some(Direction::Inbound)) => &[Direction::Inbound],
-                    (Product::Sms, None) => &[Direction::Outbound, Direction::Inbound],
-                    _ => &[Direction::Outbound],
-                };
-                let mut found: Vec<&Record> = ids
-                    .iter()
-                    .flat_map(|id| {
-                        directions
-                            .iter()
-                            .map(move |d| RecordKey::new(product, *d, id))
-                    })
-                    .filter_map(|key| store.records.get(&key))
-                    .filter(|r| self.matches(r))
-                    .collect();
-                found.dedup_by(|a, b| std::ptr::eq(*a, *b));
-                found
-            }
-            None => store
-                .records
-                .values()
-                .filter(|r| r.product == product && self.matches(r))
-                .collect(),
-        };
-        rows.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
-        rows.into_iter().map(RowSource::Record).collect()
-    }
-}
-
-fn default_status(product: Product) -> &'static str {
-    match product {
-        Product::Voice => "completed",
-        Product::Verify | Product::VerifySdk => "SUCCESS",
-        Product::NumberInsight => "Success",
-        _ => "delivered",
-    }
-}
-
 /// The ordered field names of a product's records.
 #[rustfmt::skip]
 pub fn columns(product: &str, direction: Option<Direction>, include_message: bool) -> Vec<&'static str> {
@@ -206,7 +61,7 @@ pub fn columns(product: &str, direction: Option<Direction>, include_message: boo
             "country", "country_name", "date_received", "currency", "total_price",
         ],
         "SMS" => vec![
-            "account_id", "message_id", "client_ref", "direction", "from", "to", "network",
+            "account_id", "message_id", "client_ref", "concatenated", "direction", "from", "to", "network",
             "network_name", "country", "country_name", "date_received", "date_finalized",
             "latency", "status", "error_code", "error_code_description", "currency", "total_price",
         ],
@@ -219,7 +74,7 @@ pub fn columns(product: &str, direction: Option<Direction>, include_message: boo
             "country_name", "provider", "date_received", "date_finalized", "latency", "status",
             "error_code", "currency", "total_price",
         ],
-        "VOICE-CALL" => vec![
+        "VOICE-CALL" | "VOICE-FAILED" => vec![
             "account_id", "call_id", "direction", "from", "to", "network", "network_name",
             "country", "country_name", "date_start", "date_end", "duration", "status",
             "status_description", "currency", "price", "total_price",
@@ -248,6 +103,18 @@ pub fn columns(product: &str, direction: Option<Direction>, include_message: boo
     cols
 }
 
+/// The columns of a report CSV: the JSON fields less `concatenated`, which the `csv_*`
+/// schemas do not list.
+pub fn csv_columns(
+    product: &str,
+    direction: Option<Direction>,
+    include_message: bool,
+) -> Vec<&'static str> {
+    let mut cols = columns(product, direction, include_message);
+    cols.retain(|c| *c != "concatenated");
+    cols
+}
+
 fn country_name(code: &str) -> &'static str {
     match code {
         "GB" => "United Kingdom",
@@ -266,11 +133,14 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
     match col {
         "account_id" => json!(r.account(account)),
         "message_id" | "call_id" | "request_id" => json!(r.id),
+        // null when unset, as in Vonage's 2020 samples (the 2021 spec types it as a string).
         "client_ref" => json!(x.client_ref),
+        "concatenated" => json!(false),
         "direction" => json!(r.direction.as_str()),
-        "from" => json!(r.from),
-        "to" => json!(r.to.as_ref().or(x.number.as_ref())),
-        "number" => json!(x.number.as_ref().or(r.to.as_ref())),
+        // Strings the spec types as strings are never null: an unseeded party reads "".
+        "from" => json!(r.from.as_deref().unwrap_or("")),
+        "to" => json!(r.to.as_deref().or(x.number.as_deref()).unwrap_or("")),
+        "number" => json!(x.number.as_deref().or(r.to.as_deref()).unwrap_or("")),
         "network" => json!(x.network.as_deref().unwrap_or("23415")),
         "network_name" => json!("Vodafone Limited"),
         "network_type" => json!("mobile"),
@@ -293,7 +163,7 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
         "price" | "total_price" => json!(price),
         "estimated_price" => json!(format!("{price}")),
         "provider" => json!(x.provider.as_deref().unwrap_or("sms")),
-        "message_body" => json!(r.body),
+        "message_body" => json!(r.body.as_deref().unwrap_or("")),
         "locale" => json!("en-gb"),
         "number_type" => json!("MOBILE"),
         "sms_event_count" => json!(1),
@@ -302,8 +172,8 @@ fn record_field(r: &Record, account: &str, col: &str) -> Value {
         "valid" => json!("valid"),
         "ported" => json!("not_ported"),
         "reachable" => json!("reachable"),
-        "first_name" => json!(x.first_name),
-        "last_name" => json!(x.last_name),
+        "first_name" => json!(x.first_name.as_deref().unwrap_or("")),
+        "last_name" => json!(x.last_name.as_deref().unwrap_or("")),
         _ => Value::Null,
     }
 }
@@ -342,35 +212,9 @@ pub fn row_json(
         .collect()
 }
 
-/// One CSV line (RFC 4180 quoting), without the line break.
-pub fn csv_line<'a>(values: impl IntoIterator<Item = &'a Value>) -> String {
-    let cells: Vec<String> = values
-        .into_iter()
-        .map(|v| {
-            let text = match v {
-                Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            if text.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", text.replace('"', "\"\""))
-            } else {
-                text
-            }
-        })
-        .collect();
-    cells.join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_quoting() {
-        let vals = [json!("a,b"), json!("say \"hi\""), Value::Null, json!(1.5)];
-        assert_eq!(csv_line(vals.iter()), "\"a,b\",\"say \"\"hi\"\"\",,1.5");
-    }
 
     #[test]
     fn columns_follow_spec() {

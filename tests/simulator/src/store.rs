@@ -4,6 +4,7 @@
 use crate::record_seed::SeedDocument;
 use crate::records::{Record, RecordKey};
 use crate::report_jobs::ReportJob;
+use crate::report_script::ReportScript;
 use crate::resources::{Conversation, Leg, MediaItem, User};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -81,6 +82,8 @@ pub struct Store {
     pub reports: HashMap<String, ReportJob>,
     /// Report file id → report id.
     pub report_files: HashMap<String, String>,
+    /// Endings queued for the next asynchronous reports.
+    pub report_script: ReportScript,
 }
 
 impl Store {

@@ -1,7 +1,9 @@
-//! A minimal ZIP writer: one stored (uncompressed) file, enough for report downloads.
+//! A minimal ZIP writer: one file, deflated or stored, enough for report downloads.
 //!
-//! The Reports API delivers `<PRODUCT>_<REPORT_ID>.zip` holding one CSV. Writing the format by
-//! hand (local header, data, central directory, end record, CRC-32) avoids a dependency.
+//! The Reports API delivers `<PRODUCT>_<REPORT_ID>.zip` holding one CSV. The container (local
+//! header, data, central directory, end record, CRC-32) is a few dozen lines written by hand;
+//! the compression itself is `miniz_oxide`'s raw deflate, the same pure-Rust inflater clients
+//! are likely to read it with.
 
 /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) as ZIP uses it.
 pub fn crc32(data: &[u8]) -> u32 {
@@ -44,42 +46,48 @@ fn dos_time_date(ms: i64) -> (u16, u16) {
     (time, date)
 }
 
-/// A ZIP archive holding `data` stored as `name`, dated `mtime_ms`.
-/// Archives over 4 GiB are not supported (the simulator never builds one).
-pub fn single_file_zip(name: &str, data: &[u8], mtime_ms: i64) -> Vec<u8> {
+/// A ZIP archive holding `data` as `name`, dated `mtime_ms`, deflated (method 8) or stored
+/// (method 0). Archives over 4 GiB are not supported (the simulator never builds one).
+pub fn single_file_zip(name: &str, data: &[u8], mtime_ms: i64, deflate: bool) -> Vec<u8> {
     let crc = crc32(data);
     let size = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    let (method, packed) = if deflate {
+        (8u16, miniz_oxide::deflate::compress_to_vec(data, 6))
+    } else {
+        (0u16, data.to_vec())
+    };
+    let packed_size = u32::try_from(packed.len()).unwrap_or(u32::MAX);
     let name_len = u16::try_from(name.len()).unwrap_or(u16::MAX);
     let name = &name.as_bytes()[..usize::from(name_len)];
     let (time, date) = dos_time_date(mtime_ms);
-    let mut out = Vec::with_capacity(data.len() + 2 * name.len() + 100);
+    let mut out = Vec::with_capacity(packed.len() + 2 * name.len() + 100);
     let put16 = |out: &mut Vec<u8>, v: u16| out.extend_from_slice(&v.to_le_bytes());
     let put32 = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
     // Local file header.
     put32(&mut out, 0x0403_4B50);
     put16(&mut out, 20); // version needed
     put16(&mut out, 0x0800); // flags: UTF-8 names
-    put16(&mut out, 0); // stored
+    put16(&mut out, method);
     put16(&mut out, time);
     put16(&mut out, date);
     put32(&mut out, crc);
-    put32(&mut out, size);
+    put32(&mut out, packed_size);
     put32(&mut out, size);
     put16(&mut out, name_len);
     put16(&mut out, 0);
     out.extend_from_slice(name);
-    out.extend_from_slice(data);
+    out.extend_from_slice(&packed);
     let central_start = u32::try_from(out.len()).unwrap_or(u32::MAX);
     // Central directory header.
     put32(&mut out, 0x0201_4B50);
     put16(&mut out, 20); // version made by
     put16(&mut out, 20);
     put16(&mut out, 0x0800);
-    put16(&mut out, 0);
+    put16(&mut out, method);
     put16(&mut out, time);
     put16(&mut out, date);
     put32(&mut out, crc);
-    put32(&mut out, size);
+    put32(&mut out, packed_size);
     put32(&mut out, size);
     put16(&mut out, name_len);
     put16(&mut out, 0); // extra
@@ -114,7 +122,7 @@ mod tests {
 
     #[test]
     fn archive_layout() {
-        let zip = single_file_zip("report.csv", b"a,b\n1,2\n", 1_561_735_800_000);
+        let zip = single_file_zip("report.csv", b"a,b\n1,2\n", 1_561_735_800_000, false);
         assert_eq!(&zip[0..4], b"PK\x03\x04");
         assert_eq!(&zip[30..40], b"report.csv");
         assert_eq!(&zip[40..48], b"a,b\n1,2\n");
@@ -128,5 +136,21 @@ mod tests {
         assert_eq!(&zip[cd_offset..cd_offset + 4], b"PK\x01\x02");
         let (_, date) = dos_time_date(1_561_735_800_000);
         assert_eq!(date >> 9, 2019 - 1980);
+    }
+
+    #[test]
+    fn deflated_entry_inflates_back() {
+        let csv = "a,b\r\n".repeat(500);
+        let zip = single_file_zip("r.csv", csv.as_bytes(), 0, true);
+        assert_eq!(u16::from_le_bytes([zip[8], zip[9]]), 8);
+        let packed = u32::from_le_bytes([zip[18], zip[19], zip[20], zip[21]]) as usize;
+        assert!(packed < csv.len() / 10);
+        let data = &zip[35..35 + packed];
+        let inflated = miniz_oxide::inflate::decompress_to_vec(data).expect("inflates");
+        assert_eq!(inflated, csv.as_bytes());
+        assert_eq!(
+            crc32(&inflated),
+            u32::from_le_bytes([zip[14], zip[15], zip[16], zip[17]])
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! The Vonage-compatible routes, assembled into one router with the control plane.
 
+pub mod accounts;
 pub mod conversation;
 pub mod media;
+pub mod records_page;
 pub mod redact;
 pub mod report_request;
 pub mod reports_async;
@@ -41,6 +43,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
             "/v2/reports/{id}",
             get(reports_async::status).delete(reports_async::cancel),
         )
+        .route("/accounts/{api_key}/subaccounts", get(accounts::list))
         .route("/search/message", get(search::message))
         .route("/search/messages", get(search::messages))
         .route("/search/rejections", get(search::rejections))

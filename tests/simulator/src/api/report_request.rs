@@ -3,12 +3,13 @@
 //! required, `direction` is required for SMS and MESSAGES, dates default to the last seven days
 //! and may span at most 13 months, and typed fields must have their documented types.
 
+use super::accounts::reports_scope;
 use crate::app::Sim;
 use crate::prng::fresh_uuid;
 use crate::problem;
 use crate::records::Direction;
 use crate::report_jobs::ReportJob;
-use crate::report_rows::{direction_allowed, direction_required, RecordFilter, REPORT_PRODUCTS};
+use crate::report_rows::{direction_allowed, direction_required, RecordFilter};
 use crate::timestamp::parse_iso;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
@@ -52,23 +53,26 @@ const VOICE_STATUS: [&str; 10] = [
 /// Validates a create body into a job.
 pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<ReportJob, Response> {
     let bad = |detail: String| problem::reports_unprocessable(&detail);
+    let known = sim.with_settings(|s| s.reports.known_products());
     let product = match body.get("product") {
-        Some(Value::String(p)) if REPORT_PRODUCTS.contains(&p.as_str()) => p.clone(),
+        Some(Value::String(p)) if known.contains(&p.as_str()) => p.clone(),
         Some(Value::String(p)) => {
             return Err(bad(format!(
                 "Could not resolve product name {p:?}. Please use one of the following values [{}]",
-                REPORT_PRODUCTS.join(", ")
+                known.join(", ")
             )))
         }
         Some(_) => return Err(bad("product must be a string".into())),
         None => return Err(bad("Missing required field product".into())),
     };
-    match body.get("account_id") {
-        Some(Value::String(a)) if *a == sim.account.api_key => {}
-        Some(Value::String(_)) => return Err(problem::reports_forbidden()),
+    let account_id = match body.get("account_id") {
+        Some(Value::String(a)) => a.clone(),
         Some(_) => return Err(bad("account_id must be a string".into())),
         None => return Err(bad("Missing required field account_id".into())),
-    }
+    };
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    let primary = &sim.account.api_key;
+    reports_scope(primary, &subaccounts, Some(&account_id), false)?;
     let mut fields = Map::new();
     for name in STRING_FIELDS {
         match body.get(name) {
@@ -194,10 +198,13 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
     let callback_url = fields
         .remove("callback_url")
         .and_then(|v| v.as_str().map(str::to_owned));
+    let scope = reports_scope(primary, &subaccounts, Some(&account_id), flags[0])?;
     let id = fresh_uuid();
+    let (matching, prefix_len) =
+        sim.with_settings(|s| (s.reports.filter_match, s.reports.prefix_len));
     Ok(ReportJob {
         file_id: fresh_uuid(),
-        account_id: sim.account.api_key.clone(),
+        account_id,
         filter: RecordFilter {
             product,
             direction,
@@ -207,6 +214,11 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
             status,
             fields: filter_fields,
             conversation_type,
+            matching,
+            prefix_len,
+            visible_until: None,
+            accounts: scope,
+            default_account: primary.clone(),
         },
         include_message: flags[1],
         include_subaccounts: flags[0],
@@ -214,6 +226,7 @@ pub fn build_job(sim: &Sim, body: Map<String, Value>, now: i64) -> Result<Report
         received_ms: now,
         aborted_ms: None,
         output: None,
+        script: None,
         fields,
         id,
     })

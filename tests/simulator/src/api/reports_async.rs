@@ -5,6 +5,7 @@
 //! cap) as the simulator clock passes `reports.pending_ms` and `reports.processing_ms`, so tests
 //! can finish one by advancing the clock. Cancelling a finished or cancelled report is 409.
 
+use super::accounts::reports_scope;
 use super::report_request::build_job;
 use super::{require_jwt, SimState};
 use crate::app::Sim;
@@ -24,6 +25,9 @@ use serde_json::{json, Value};
 /// Basic auth and the 5/s limit shared by every asynchronous operation.
 fn gate(sim: &Sim, headers: &HeaderMap) -> Result<u64, Response> {
     check_basic(headers, &sim.account).map_err(|e| problem::unauthorized_problem(&e.detail()))?;
+    if sim.with_settings(|s| s.reports.unprovisioned) {
+        return Err(problem::reports_forbidden());
+    }
     match sim.reports_limiter.check() {
         Admission::Admitted { at_us } => Ok(at_us),
         Admission::Limited { retry_after } => Err(problem::reports_rate_limited(
@@ -46,10 +50,13 @@ pub async fn create(State(sim): SimState, headers: HeaderMap, body: Body) -> Res
             Ok(Value::Object(map)) => {
                 let now = sim.clock.now_ms();
                 match build_job(&sim, map, now) {
-                    Ok(job) => {
+                    Ok(mut job) => {
                         let cfg = sim.with_settings(|s| s.reports.clone());
-                        let body = job.to_json(now, &cfg, &base_url(&headers, &sim.base_url));
                         let mut store = sim.store_mut();
+                        job.script = store
+                            .report_script
+                            .take(&job.filter.product, job.filter.direction);
+                        let body = job.to_json(now, &cfg, &base_url(&headers, &sim.base_url));
                         store
                             .report_files
                             .insert(job.file_id.clone(), job.id.clone());
@@ -65,11 +72,15 @@ pub async fn create(State(sim): SimState, headers: HeaderMap, body: Body) -> Res
     admitted(response, Some(at_us))
 }
 
-/// The job as of now, with its file built if it has finished.
+/// The job as of now, with its file built if it has finished; `None` once unknown or
+/// forgotten (`reports.metadata_ttl_ms` after it was requested).
 fn observe(sim: &Sim, id: &str) -> Option<ReportJob> {
     let cfg = sim.with_settings(|s| s.reports.clone());
     let now = sim.clock.now_ms();
     let mut job = sim.store().reports.get(id).cloned()?;
+    if job.forgotten(now, &cfg) {
+        return None;
+    }
     if job.state(now, &cfg) == JobState::Done && job.output.is_none() {
         job.ensure_output(&sim.store(), &cfg, &sim.default_app_id);
         if let Some(stored) = sim.store_mut().reports.get_mut(id) {
@@ -110,7 +121,11 @@ pub async fn cancel(State(sim): SimState, headers: HeaderMap, Path(id): Path<Str
     let now = sim.clock.now_ms();
     let response = {
         let mut store = sim.store_mut();
-        match store.reports.get_mut(&id) {
+        match store
+            .reports
+            .get_mut(&id)
+            .filter(|j| !j.forgotten(now, &cfg))
+        {
             None => problem::report_not_found(&id),
             Some(job) => match job.state(now, &cfg) {
                 JobState::Pending | JobState::Processing => {
@@ -120,7 +135,9 @@ pub async fn cancel(State(sim): SimState, headers: HeaderMap, Path(id): Path<Str
                         &job.to_json(now, &cfg, &base_url(&headers, &sim.base_url)),
                     )
                 }
-                JobState::Done | JobState::Aborted => problem::report_invalid_abort(),
+                JobState::Done | JobState::Failed | JobState::Aborted => {
+                    problem::report_invalid_abort()
+                }
             },
         }
     };
@@ -146,10 +163,13 @@ fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
         "TRUNCATED",
     ];
     let q = Query::parse(uri.query());
-    match q.first("account_id") {
+    let account = match q.first("account_id") {
         None => return problem::reports_invalid_request("Missing required parameter account_id."),
-        Some(a) if a != sim.account.api_key => return problem::reports_forbidden(),
-        Some(_) => {}
+        Some(a) => a,
+    };
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    if let Err(r) = reports_scope(&sim.account.api_key, &subaccounts, Some(account), false) {
+        return r;
     }
     let Some(status) = q.first("status") else {
         return problem::reports_invalid_request("Missing required parameter status.");
@@ -186,7 +206,8 @@ fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
         .iter()
         .filter_map(|id| observe(sim, id))
         .filter(|j| {
-            bounds[0].map_or(true, |f| j.received_ms >= f)
+            j.account_id == account
+                && bounds[0].map_or(true, |f| j.received_ms >= f)
                 && bounds[1].map_or(true, |t| j.received_ms <= t)
         })
         .filter(|j| wanted.contains(&j.status_text(j.state(now, &cfg))))
@@ -199,7 +220,8 @@ fn list_inner(sim: &Sim, headers: &HeaderMap, uri: &Uri) -> Response {
     )
 }
 
-/// `GET /v3/media/{file_id}`: the zip of a finished report (kept `reports.file_ttl_ms`).
+/// `GET /v3/media/{file_id}`: the zip of a finished report (kept `reports.file_ttl_ms` after it
+/// finished).
 pub async fn download(
     State(sim): SimState,
     headers: HeaderMap,
@@ -208,8 +230,23 @@ pub async fn download(
     if let Err(r) = require_jwt(&sim, &headers, true) {
         return r;
     }
-    let report_id = sim.store().report_files.get(&file_id).cloned();
-    let Some(job) = report_id.and_then(|id| observe(&sim, &id)) else {
+    // Whether downloads share the 5/s limit is not documented (N9): off unless configured.
+    let at_us = if sim.with_settings(|s| s.reports.limit_downloads) {
+        match sim.reports_limiter.check() {
+            Admission::Admitted { at_us } => Some(at_us),
+            Admission::Limited { retry_after } => {
+                return problem::reports_rate_limited(Admission::retry_after_secs(retry_after))
+            }
+        }
+    } else {
+        None
+    };
+    admitted(download_file(&sim, &file_id), at_us)
+}
+
+fn download_file(sim: &Sim, file_id: &str) -> Response {
+    let report_id = sim.store().report_files.get(file_id).cloned();
+    let Some(job) = report_id.and_then(|id| observe(sim, &id)) else {
         return problem::not_found(&format!("File {file_id} not found"));
     };
     let cfg = sim.with_settings(|s| s.reports.clone());

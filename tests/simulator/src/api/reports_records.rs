@@ -4,34 +4,27 @@
 //! known), `account_id` (optional; must be this account, else 403), `direction` (required for
 //! SMS and MESSAGES, refused where the product has none), `id` (at most 20, not combined with
 //! `status`/`date_start`/`date_end`), otherwise `date_start` + `date_end` (ISO-8601, at most
-//! 24 hours apart), booleans, and the `cursor`/`iv` pair. Results come in pages (1000 by
-//! default); a page that is not the last says `TRUNCATED` and carries `cursor`, `iv` and
-//! `_links.next.href`.
+//! `reports.max_window_ms` apart, 24 hours by default), booleans, and the `cursor`/`iv` pair.
+//! The page itself is built by [`super::records_page`].
 
+use super::accounts::reports_scope;
+use super::records_page::{offset_from, page_body, Page};
 use super::SimState;
 use crate::auth::check_basic;
-use crate::prng::{fnv1a64, fresh_uuid};
+use crate::config::{ReportsConfig, SubaccountConfig};
 use crate::problem;
 use crate::query::Query;
 use crate::rate_limit::Admission;
 use crate::records::Direction;
 use crate::reply::{admitted, base_url, json};
-use crate::report_rows::{
-    columns, direction_allowed, direction_required, row_json, RecordFilter, RowSource,
-    REPORT_PRODUCTS,
-};
-use crate::timestamp::{parse_iso, reports_format};
+use crate::report_rows::{direction_allowed, direction_required, RecordFilter};
+use crate::timestamp::parse_iso;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde_json::{json, Map, Value};
 
 /// Most ids one query may name.
 pub const MAX_IDS: usize = 20;
-/// Widest date window of one query.
-pub const MAX_WINDOW_MS: i64 = 24 * 3_600_000;
 const FILTER_FIELDS: [&str; 8] = [
     "from",
     "to",
@@ -42,19 +35,6 @@ const FILTER_FIELDS: [&str; 8] = [
     "provider",
     "channel",
 ];
-
-/// The cursor for the page starting at `offset`, and its `iv`.
-pub fn cursor_for(offset: usize) -> (String, String) {
-    let cursor = URL_SAFE_NO_PAD.encode(format!("offset:{offset}"));
-    let iv = format!("{:016x}", fnv1a64(format!("iv/{cursor}").as_bytes()));
-    (cursor, iv)
-}
-
-fn offset_from(cursor: &str, iv: &str) -> Option<usize> {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let offset = text.strip_prefix("offset:")?.parse().ok()?;
-    (cursor_for(offset).1 == iv).then_some(offset)
-}
 
 fn parse_bool(q: &Query, name: &'static str, bad: &mut Vec<(&'static str, String)>) -> bool {
     match q.first(name) {
@@ -67,8 +47,24 @@ fn parse_bool(q: &Query, name: &'static str, bad: &mut Vec<(&'static str, String
     }
 }
 
+/// "24 hours", or the span in the largest unit that divides it.
+fn span_words(ms: i64) -> String {
+    if ms % 3_600_000 == 0 {
+        format!("{} hours", ms / 3_600_000)
+    } else if ms % 1000 == 0 {
+        format!("{} seconds", ms / 1000)
+    } else {
+        format!("{ms} milliseconds")
+    }
+}
+
 /// The validated query, or the 4xx to send.
-fn parse_query(q: &Query, account: &str) -> Result<(RecordFilter, bool, bool, usize), Response> {
+fn parse_query(
+    q: &Query,
+    (primary, subaccounts): (&str, &[SubaccountConfig]),
+    cfg: &ReportsConfig,
+    now_ms: i64,
+) -> Result<(RecordFilter, bool, bool, usize), Response> {
     let mut bad: Vec<(&'static str, String)> = Vec::new();
     let product = match q.first("product") {
         None | Some("") => {
@@ -77,20 +73,19 @@ fn parse_query(q: &Query, account: &str) -> Result<(RecordFilter, bool, bool, us
                 "Missing required parameter".into(),
             )]))
         }
-        Some(p) if REPORT_PRODUCTS.contains(&p) => p.to_owned(),
+        Some(p) if cfg.known_products().contains(&p) => p.to_owned(),
         Some(_) => {
             return Err(problem::reports_invalid_parameters(&[(
                 "product",
                 format!(
                     "Could not resolve product name. Please use one of the following values [{}]",
-                    REPORT_PRODUCTS.join(", ")
+                    cfg.known_products().join(", ")
                 ),
             )]))
         }
     };
-    if q.first("account_id").is_some_and(|a| a != account) {
-        return Err(problem::reports_forbidden());
-    }
+    // Sync queries read one account; a subaccount's needs its own query [vonage-facts §4.2].
+    let scope = reports_scope(primary, subaccounts, q.first("account_id"), false)?;
     let direction = match q.first("direction") {
         None if direction_required(&product) => {
             bad.push(("direction", "Missing required parameter".into()));
@@ -115,6 +110,11 @@ fn parse_query(q: &Query, account: &str) -> Result<(RecordFilter, bool, bool, us
     let mut filter = RecordFilter {
         product: product.clone(),
         direction,
+        matching: cfg.filter_match,
+        prefix_len: cfg.prefix_len,
+        visible_until: cfg.visible_until(now_ms),
+        accounts: scope,
+        default_account: primary.to_owned(),
         ..RecordFilter::default()
     };
     if product == "CONVERSATIONS" {
@@ -173,10 +173,11 @@ fn parse_query(q: &Query, account: &str) -> Result<(RecordFilter, bool, bool, us
                     "date_end must be later than date_start",
                 ));
             }
-            if e - s > MAX_WINDOW_MS {
-                return Err(problem::reports_invalid_filter(
-                    "date_end must be no more than 24 hours later than date_start",
-                ));
+            if e - s > cfg.max_window_ms {
+                return Err(problem::reports_invalid_filter(&format!(
+                    "date_end must be no more than {} later than date_start",
+                    span_words(cfg.max_window_ms)
+                )));
             }
         }
         filter.date_start = start;
@@ -213,10 +214,18 @@ fn parse_query(q: &Query, account: &str) -> Result<(RecordFilter, bool, bool, us
     }
     let offset = match (q.first("cursor"), q.first("iv")) {
         (None, None) => 0,
-        (Some(c), Some(iv)) => offset_from(c, iv).unwrap_or_else(|| {
-            bad.push(("cursor", "Invalid cursor or iv".into()));
-            0
-        }),
+        (Some(c), Some(iv)) => match offset_from(c, iv) {
+            None => {
+                bad.push(("cursor", "Invalid cursor or iv".into()));
+                0
+            }
+            // Cursor lifetime is not documented (N13): they live for ever unless configured.
+            Some((_, issued)) if cfg.cursor_ttl_ms.is_some_and(|ttl| now_ms - issued > ttl) => {
+                bad.push(("cursor", "The cursor has expired".into()));
+                0
+            }
+            Some((offset, _)) => offset,
+        },
         _ => {
             bad.push(("cursor", "cursor and iv must be sent together".into()));
             0
@@ -233,6 +242,9 @@ pub async fn records(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
     if let Err(e) = check_basic(&headers, &sim.account) {
         return problem::unauthorized_problem(&e.detail());
     }
+    if sim.with_settings(|s| s.reports.unprovisioned) {
+        return problem::reports_forbidden();
+    }
     let at_us = match sim.records_limiter.check() {
         Admission::Admitted { at_us } => at_us,
         Admission::Limited { retry_after } => {
@@ -240,102 +252,33 @@ pub async fn records(State(sim): SimState, headers: HeaderMap, uri: Uri) -> Resp
         }
     };
     let q = Query::parse(uri.query());
-    let response = match parse_query(&q, &sim.account.api_key) {
+    let cfg = sim.with_settings(|s| s.reports.clone());
+    let subaccounts = sim.with_settings(|s| s.subaccounts.clone());
+    let accounts = (sim.account.api_key.as_str(), subaccounts.as_slice());
+    let response = match parse_query(&q, accounts, &cfg, sim.clock.now_ms()) {
         Ok((filter, include_message, show_concatenated, offset)) => {
-            let page_size = sim.with_settings(|s| s.reports.page_size);
-            let base = base_url(&headers, &sim.base_url);
-            let now = sim.clock.now_ms();
-            let store = sim.store();
-            let rows = filter.select(&store);
-            let ids_not_found = filter.ids.as_ref().map(|ids| {
-                let found = |id: &String| {
-                    rows.iter().any(|r| match r {
-                        RowSource::Record(rec) => &rec.id == id,
-                        RowSource::Leg(leg) => &leg.id == id,
-                    })
-                };
-                ids.iter()
-                    .filter(|id| !found(id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(",")
-            });
-            let cols = columns(&filter.product, filter.direction, include_message);
-            let page: Vec<Value> = rows
-                .iter()
-                .skip(offset)
-                .take(page_size)
-                .map(|r| {
-                    Value::Object(row_json(
-                        *r,
-                        &cols,
-                        &sim.account.api_key,
-                        &sim.default_app_id,
-                    ))
-                })
-                .collect();
-            let truncated = offset.saturating_add(page_size) < rows.len();
-            let mut links = Map::new();
-            let self_href = match uri.query() {
-                Some(qs) => format!("{base}{}?{qs}", uri.path()),
-                None => format!("{base}{}", uri.path()),
+            let page = Page {
+                base: base_url(&headers, &sim.base_url),
+                path: uri.path(),
+                query: uri.query(),
+                offset,
+                cursor: q
+                    .first("cursor")
+                    .zip(q.first("iv"))
+                    .map(|(c, iv)| (c.to_owned(), iv.to_owned())),
             };
-            links.insert("self".into(), json!({"href": self_href}));
-            let mut body = Map::new();
-            if truncated {
-                let (cursor, iv) = cursor_for(offset + page_size);
-                let next = q.encode_with(&[("cursor", &cursor), ("iv", &iv)]);
-                links.insert(
-                    "next".into(),
-                    json!({"href": format!("{base}{}?{next}", uri.path())}),
-                );
-                body.insert("cursor".into(), json!(cursor));
-                body.insert("iv".into(), json!(iv));
-            }
-            body.insert("_links".into(), Value::Object(links));
-            body.insert("request_id".into(), json!(fresh_uuid()));
-            body.insert(
-                "request_status".into(),
-                json!(if truncated { "TRUNCATED" } else { "SUCCESS" }),
+            let body = page_body(
+                &sim,
+                &cfg,
+                &q,
+                &page,
+                &filter,
+                include_message,
+                show_concatenated,
             );
-            body.insert("received_at".into(), json!(reports_format(now)));
-            body.insert(
-                "price".into(),
-                json!((page.len() as f64 * 0.0004 * 10_000.0).round() / 10_000.0),
-            );
-            body.insert("currency".into(), json!("EUR"));
-            body.insert("account_id".into(), json!(sim.account.api_key));
-            if let Some(missing) = ids_not_found {
-                body.insert("ids_not_found".into(), json!(missing));
-            }
-            body.insert("product".into(), json!(filter.product));
-            if let Some(d) = filter.direction {
-                body.insert("direction".into(), json!(d.as_str()));
-            }
-            if matches!(filter.product.as_str(), "SMS" | "MESSAGES") {
-                body.insert("include_message".into(), json!(include_message));
-            }
-            if filter.product == "SMS" {
-                body.insert("show_concatenated".into(), json!(show_concatenated));
-            }
-            body.insert("items_count".into(), json!(page.len()));
-            body.insert("records".into(), Value::Array(page));
             json(StatusCode::OK, &body)
         }
         Err(r) => r,
     };
     admitted(response, Some(at_us))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_round_trip() {
-        let (c, iv) = cursor_for(2000);
-        assert_eq!(offset_from(&c, &iv), Some(2000));
-        assert_eq!(offset_from(&c, "0000000000000000"), None);
-        assert_eq!(offset_from("!!", &iv), None);
-    }
 }

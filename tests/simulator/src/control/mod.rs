@@ -2,6 +2,7 @@
 //! request log, install faults, change settings. Never mixed with the Vonage routes, never
 //! rate limited, never faulted, and not recorded in the request log.
 
+mod behaviour;
 mod data;
 mod observe;
 
@@ -37,6 +38,20 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/generate", post(data::generate))
         .route("/records", get(data::records))
         .route("/reset", post(data::reset))
+        .route(
+            "/reports/modes",
+            get(behaviour::reports_modes).post(behaviour::set_reports_modes),
+        )
+        .route(
+            "/reports/script",
+            get(behaviour::report_script)
+                .post(behaviour::script_reports)
+                .delete(behaviour::clear_report_script),
+        )
+        .route(
+            "/search/modes",
+            get(behaviour::search_modes).post(behaviour::set_search_modes),
+        )
 }
 
 /// A control-plane error: 400 (or `status`) with `{"error": "..."}`.

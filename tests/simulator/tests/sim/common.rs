@@ -193,6 +193,50 @@ pub fn control(srv: &SimServer, path: &str, body: Value) -> Value {
     r.json()
 }
 
+/// The name and contents of the first entry of a zip (stored or deflated), read from its
+/// local header the way a minimal client would.
+pub fn unzip_first(zip: &[u8]) -> (String, Vec<u8>) {
+    let u16_at = |i: usize| u16::from_le_bytes([zip[i], zip[i + 1]]) as usize;
+    let u32_at =
+        |i: usize| u32::from_le_bytes([zip[i], zip[i + 1], zip[i + 2], zip[i + 3]]) as usize;
+    assert_eq!(&zip[..4], b"PK\x03\x04", "a zip local header");
+    let (method, packed, name_len, extra_len) = (u16_at(8), u32_at(18), u16_at(26), u16_at(28));
+    let name = String::from_utf8(zip[30..30 + name_len].to_vec()).expect("UTF-8 name");
+    let start = 30 + name_len + extra_len;
+    let data = &zip[start..start + packed];
+    let bytes = match method {
+        0 => data.to_vec(),
+        8 => miniz_oxide::inflate::decompress_to_vec(data).expect("inflates"),
+        m => panic!("unexpected zip method {m}"),
+    };
+    (name, bytes)
+}
+
+/// `POST /v2/reports` with the default credentials.
+pub fn post_report(srv: &SimServer, body: &str) -> Resp {
+    request(
+        srv,
+        "POST",
+        "/v2/reports",
+        &[
+            ("Authorization", &basic()),
+            ("Content-Type", "application/json"),
+        ],
+        Some(body.as_bytes()),
+    )
+}
+
+/// `DELETE /v2/reports/{id}` with the default credentials.
+pub fn delete_report(srv: &SimServer, id: &str) -> Resp {
+    request(
+        srv,
+        "DELETE",
+        &format!("/v2/reports/{id}"),
+        &[("Authorization", &basic())],
+        None,
+    )
+}
+
 pub fn seed(srv: &SimServer, doc: Value) -> Value {
     control(srv, "/_sim/seed", doc)
 }

@@ -246,29 +246,6 @@ fn records_validation_errors() {
     );
 }
 
-fn post_report(srv: &erasekit_sim::SimServer, body: &str) -> Resp {
-    request(
-        srv,
-        "POST",
-        "/v2/reports",
-        &[
-            ("Authorization", &basic()),
-            ("Content-Type", "application/json"),
-        ],
-        Some(body.as_bytes()),
-    )
-}
-
-fn delete_report(srv: &erasekit_sim::SimServer, id: &str) -> Resp {
-    request(
-        srv,
-        "DELETE",
-        &format!("/v2/reports/{id}"),
-        &[("Authorization", &basic())],
-        None,
-    )
-}
-
 #[test]
 fn async_report_lifecycle_and_download() {
     let srv = seeded(1000);
@@ -305,9 +282,9 @@ fn async_report_lifecycle_and_download() {
         zip.header("content-disposition"),
         Some(format!("attachment; filename=\"SMS_{id}.zip\"").as_str())
     );
-    assert_eq!(&zip.body[..4], b"PK\x03\x04");
-    let text = String::from_utf8_lossy(&zip.body);
-    assert!(text.contains("report_SMS_sim-key_20231114.csv"));
+    let (name, csv) = unzip_first(&zip.body);
+    assert_eq!(name, "report_SMS_sim-key_20231114.csv");
+    let text = String::from_utf8(csv).expect("UTF-8 CSV");
     assert!(text.contains("account_id,message_id,client_ref,direction,from,to"));
     assert!(text.contains("OUT4") && text.contains("text 4") && !text.contains("OLD"));
     // Finished: cancel is 409; the file expires after 72 h.
