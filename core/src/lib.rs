@@ -34,6 +34,7 @@
 mod capture;
 mod erasure;
 mod error;
+mod guard;
 mod job;
 mod ledger;
 mod receipt;
@@ -61,6 +62,10 @@ pub use erasure::target_check::{
     TARGET_CHECK_OP,
 };
 pub use error::{Error, ErrorFamily, Result};
+pub use guard::{
+    check as guard_check, check_body as guard_check_body, guard_rules, GuardExpects, GuardFinding,
+    GuardKind, GuardRule, KnownIdentifiers, PersonalData,
+};
 pub use ledger::entry::{EntryKind, LedgerEntry};
 pub use ledger::erasure_statements::{Exchange, Lease, OnEmpty};
 pub use ledger::identifier::Identifier;
