@@ -41,12 +41,10 @@ mod receipt;
 mod time;
 mod vonage;
 
+pub use capture::form::{capture_body, capture_body_limited, parse_form, read_body, BodyEncoding};
 pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,
     DEFAULT_CAPTURE_MAX_BYTES, MAX_CAPTURE_ENTRIES,
-};
-pub use capture::form::{
-    capture_body, capture_body_limited, parse_form, read_body, BodyEncoding,
 };
 pub use erasure::event::{Counts, JobEvent, Terminal};
 pub use erasure::job::{

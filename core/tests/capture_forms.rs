@@ -51,7 +51,12 @@ fn the_encoding_is_stated_or_sniffed() {
     let detect = |body: &[u8], ct: Option<&str>| BodyEncoding::detect("sms_inbound", body, ct);
     assert_eq!(detect(b"a=1", None).unwrap(), BodyEncoding::Form);
     assert_eq!(detect(b"{}", None).unwrap(), BodyEncoding::Json);
-    assert_eq!(detect(b"{}", Some("application/x-www-form-urlencoded")).unwrap().as_str(), "form");
+    assert_eq!(
+        detect(b"{}", Some("application/x-www-form-urlencoded"))
+            .unwrap()
+            .as_str(),
+        "form"
+    );
     let e = detect(b"", Some("image/png")).unwrap_err();
     assert_eq!(e.code(), "invalid_payload");
     assert!(e.to_string().contains("image/png"), "{e}");

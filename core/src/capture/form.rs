@@ -34,7 +34,13 @@ impl BodyEncoding {
     /// is a form.
     pub fn detect(source: &str, body: &[u8], content_type: Option<&str>) -> Result<BodyEncoding> {
         let media = content_type
-            .map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .map(|t| {
+                t.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .filter(|t| !t.is_empty() && t != "text/plain");
         match media.as_deref() {
             None => Ok(sniff(body)),
@@ -81,7 +87,10 @@ pub fn parse_form(source: &str, body: &[u8]) -> Result<Value> {
     let body = body.strip_prefix(b"?").unwrap_or(body);
     // `&` and `=` are ASCII, so the whole body decodes to UTF-8 exactly when every key and
     // value does: one check instead of a hand-written parser next to form_urlencoded's.
-    if percent_encoding::percent_decode(body).decode_utf8().is_err() {
+    if percent_encoding::percent_decode(body)
+        .decode_utf8()
+        .is_err()
+    {
         return Err(Error::InvalidPayload {
             source_name: source.to_owned(),
             field: "$".into(),
@@ -111,11 +120,13 @@ pub fn read_body(source: &str, body: &[u8], content_type: Option<&str>) -> Resul
     match BodyEncoding::detect(source, body, content_type)? {
         BodyEncoding::Form => parse_form(source, body),
         // A byte order mark is allowed before JSON (RFC 8259 §8.1 lets parsers ignore it).
-        BodyEncoding::Json => serde_json::from_slice(strip_bom(body)).map_err(|e| Error::InvalidPayload {
-            source_name: source.to_owned(),
-            field: "$".into(),
-            reason: format!("is not JSON ({e})"),
-        }),
+        BodyEncoding::Json => {
+            serde_json::from_slice(strip_bom(body)).map_err(|e| Error::InvalidPayload {
+                source_name: source.to_owned(),
+                field: "$".into(),
+                reason: format!("is not JSON ({e})"),
+            })
+        }
     }
 }
 

@@ -101,11 +101,15 @@ fn same_number(e164: &str, found: &str) -> bool {
 /// 020 7946 0000-0999 (UK), and 555-0100 to 555-0199 in every North American area code.
 pub(crate) fn is_placeholder_phone(phone: &Phone) -> bool {
     let uk = |rest: &str| {
-        [("7700900", 3), ("2079460", 3)]
-            .iter()
-            .any(|(prefix, n)| rest.strip_prefix(prefix).is_some_and(|tail| tail.len() == *n))
+        [("7700900", 3), ("2079460", 3)].iter().any(|(prefix, n)| {
+            rest.strip_prefix(prefix)
+                .is_some_and(|tail| tail.len() == *n)
+        })
     };
-    if let Some(rest) = phone.strip_prefix("+44").or_else(|| phone.strip_prefix('0')) {
+    if let Some(rest) = phone
+        .strip_prefix("+44")
+        .or_else(|| phone.strip_prefix('0'))
+    {
         if uk(rest) {
             return true;
         }

@@ -123,7 +123,11 @@ pub fn check(
         _ => payload.is_object(),
     };
     if !shape_ok {
-        let shape = if kind == GuardKind::Ncco { "a JSON array of actions" } else { "a JSON object" };
+        let shape = if kind == GuardKind::Ncco {
+            "a JSON array of actions"
+        } else {
+            "a JSON object"
+        };
         return Err(Error::InvalidArgument {
             field: "payload".into(),
             reason: format!("a {} payload must be {shape}", kind.as_str()),
@@ -148,11 +152,22 @@ pub fn check_body(
     content_type: Option<&str>,
     known: &KnownIdentifiers,
 ) -> Result<Vec<GuardFinding>> {
-    check_size(kind.as_str(), "bytes", body.len(), DEFAULT_CAPTURE_MAX_BYTES)?;
+    check_size(
+        kind.as_str(),
+        "bytes",
+        body.len(),
+        DEFAULT_CAPTURE_MAX_BYTES,
+    )?;
     check(kind, &read_body(kind.as_str(), body, content_type)?, known)
 }
 
-fn check_rules(kind: GuardKind, root: &Value, prefix: &str, known: &Known, out: &mut Vec<GuardFinding>) {
+fn check_rules(
+    kind: GuardKind,
+    root: &Value,
+    prefix: &str,
+    known: &Known,
+    out: &mut Vec<GuardFinding>,
+) {
     let inbound = root.get("direction").and_then(Value::as_str) == Some("inbound");
     for def in RULES.iter().filter(|d| d.kind == kind) {
         let applies = match def.applies {
@@ -202,7 +217,13 @@ fn select(value: &Value, pattern: &[Seg], path: String, out: &mut Vec<(String, S
         }
         return;
     };
-    let key_path = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    let key_path = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
     match (first, value) {
         (Seg::Key(key), Value::Object(map)) => {
             if let Some(v) = map.get(*key) {
@@ -235,11 +256,17 @@ fn inspect(def: &RuleDef, text: &str, known: &Known) -> Vec<(PersonalData, Strin
     for view in scan::views(text) {
         for run in scan::digit_runs(&view) {
             if let Some(digits) = known.subject_phone_in(&run) {
-                push(PersonalData::SubjectIdentifier, known::mask_phone(&format!("+{digits}")));
+                push(
+                    PersonalData::SubjectIdentifier,
+                    known::mask_phone(&format!("+{digits}")),
+                );
             }
         }
         for user in known.subject_users_in(&view) {
-            push(PersonalData::SubjectIdentifier, known::mask_identifier(user));
+            push(
+                PersonalData::SubjectIdentifier,
+                known::mask_identifier(user),
+            );
         }
         for phone in scan::phones(&view) {
             let digits = phone.trim_start_matches('+');
@@ -248,7 +275,9 @@ fn inspect(def: &RuleDef, text: &str, known: &Known) -> Vec<(PersonalData, Strin
             }
             match def.rule.expects {
                 _ if known::is_placeholder_phone(&phone) => {}
-                GuardExpects::NoPersonalData => push(PersonalData::Phone, known::mask_phone(&phone)),
+                GuardExpects::NoPersonalData => {
+                    push(PersonalData::Phone, known::mask_phone(&phone))
+                }
                 GuardExpects::CustomerNumber if known.has_customer_numbers() => {
                     push(PersonalData::NotCustomerNumber, known::mask_phone(&phone))
                 }

@@ -86,9 +86,8 @@ fn classify(candidate: &str) -> Option<Phone> {
     let candidate = candidate.replace("(0)", "");
     let plus = candidate.contains('+');
     let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
-    let international = |d: &str| {
-        ((8..=15).contains(&d.len()) && !d.starts_with('0')).then(|| format!("+{d}"))
-    };
+    let international =
+        |d: &str| ((8..=15).contains(&d.len()) && !d.starts_with('0')).then(|| format!("+{d}"));
     if plus {
         return international(&digits);
     }
@@ -132,7 +131,9 @@ fn is_not_a_number(candidate: &str) -> bool {
         && lens[0] == 4
         && (groups[0].starts_with("19") || groups[0].starts_with("20"))
         && lens[1] <= 2
-        && separators.first().is_some_and(|c| matches!(c, '-' | '/' | '.'));
+        && separators
+            .first()
+            .is_some_and(|c| matches!(c, '-' | '/' | '.'));
     let year_last = lens.len() == 3 && lens[0] <= 2 && lens[1] <= 2 && lens[2] == 4;
     year_first || year_last
 }
@@ -156,9 +157,9 @@ pub(crate) fn emails(text: &str) -> Vec<String> {
         let host: String = cs[at + 1..end].iter().collect();
         let user = user.trim_start_matches('.');
         let host = host.trim_end_matches(['.', '-']).to_lowercase();
-        let tld_ok = host
-            .rsplit_once('.')
-            .is_some_and(|(name, tld)| !name.is_empty() && tld.len() >= 2 && tld.chars().all(char::is_alphabetic));
+        let tld_ok = host.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.len() >= 2 && tld.chars().all(char::is_alphabetic)
+        });
         if !user.is_empty() && tld_ok {
             out.push(format!("{user}@{host}"));
         }
@@ -225,8 +226,14 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert_eq!(emails("mailto:Jo.Doe+x@Mail.Example.org."), ["Jo.Doe+x@mail.example.org"]);
+        assert_eq!(
+            emails("mailto:Jo.Doe+x@Mail.Example.org."),
+            ["Jo.Doe+x@mail.example.org"]
+        );
         assert!(emails("@handle and a@b and x@host.c0m").is_empty());
-        assert_eq!(digit_runs("u447700900123x, +44 7700-900123"), ["447700900123", "447700900123"]);
+        assert_eq!(
+            digit_runs("u447700900123x, +44 7700-900123"),
+            ["447700900123", "447700900123"]
+        );
     }
 }
