@@ -35,6 +35,7 @@ mod capture;
 mod erasure;
 mod error;
 mod guard;
+mod import;
 mod job;
 mod ledger;
 mod receipt;
@@ -63,6 +64,10 @@ pub use error::{Error, ErrorFamily, Result};
 pub use guard::{
     check as guard_check, check_body as guard_check_body, guard_rules, GuardExpects, GuardFinding,
     GuardKind, GuardRule, KnownIdentifiers, PersonalData,
+};
+pub use import::{
+    import_rows, ImportFormat, ImportRow, ImportRows, IMPORT_COLUMNS, IMPORT_SOURCE,
+    MAX_IMPORT_LINE_BYTES,
 };
 pub use ledger::entry::{EntryKind, LedgerEntry};
 pub use ledger::erasure_statements::{Exchange, Lease, OnEmpty};
