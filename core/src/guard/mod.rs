@@ -19,6 +19,7 @@ use known::Known;
 use rules::{Applies, RuleDef, Seg, RULES};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// The kinds of payload the guard checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -169,6 +170,12 @@ fn check_rules(
     out: &mut Vec<GuardFinding>,
 ) {
     let inbound = root.get("direction").and_then(Value::as_str) == Some("inbound");
+    // Findings already made, so a value seen twice (two patterns, or a field listed in two
+    // views) is reported once; a set, as one long text may hold thousands of numbers.
+    let mut seen: HashSet<(String, String)> = out
+        .iter()
+        .map(|f| (f.path.clone(), f.masked.clone()))
+        .collect();
     for def in RULES.iter().filter(|d| d.kind == kind) {
         let applies = match def.applies {
             Applies::Always => true,
@@ -184,7 +191,7 @@ fn check_rules(
         }
         for (path, text) in leaves {
             for (found, masked) in inspect(def, &text, known) {
-                if !out.iter().any(|f| f.path == path && f.masked == masked) {
+                if seen.insert((path.clone(), masked.clone())) {
                     out.push(GuardFinding {
                         path: path.clone(),
                         rule: def.rule.id,
@@ -248,8 +255,9 @@ fn select(value: &Value, pattern: &[Seg], path: String, out: &mut Vec<(String, S
 /// What is personal data in one field's text, by what the field expects.
 fn inspect(def: &RuleDef, text: &str, known: &Known) -> Vec<(PersonalData, String)> {
     let mut out: Vec<(PersonalData, String)> = Vec::new();
+    let mut seen = HashSet::new();
     let mut push = |found: PersonalData, masked: String| {
-        if !out.iter().any(|(_, m)| *m == masked) {
+        if seen.insert(masked.clone()) {
             out.push((found, masked));
         }
     };

@@ -46,15 +46,14 @@ pub(crate) fn phones(text: &str) -> Vec<Phone> {
             i += 1;
             continue;
         }
-        let (mut j, mut in_row, mut last_digit, mut seen_digit) = (i, 0, None, false);
+        let (mut j, mut in_row, mut last_digit) = (i, 0, None);
         while j < cs.len() {
             let c = cs[j];
             if c.is_ascii_digit() {
                 in_row = 0;
-                seen_digit = true;
                 last_digit = Some(j + 1);
-            } else if c == '+' && !seen_digit {
-                in_row = 0;
+            } else if c == '+' && (j == i || (j == i + 1 && cs[i] == '(')) {
+                // One leading `+` (or `(+`): a run of them must not restart the scan each time.
             } else if is_separator(c) {
                 in_row += 1;
                 if in_row > 2 {
