@@ -2,7 +2,9 @@
 //! snapshots, receipts and exports: `cargo +nightly run --example seeds` in `fuzz/`.
 //! (The structured targets' seeds are a merged handful of what a run found; see README.)
 
-use erasekit_core::{capture_sources, ErasureJob, GuardKind, HttpResponse, JobConfig, MemoryLedger};
+use erasekit_core::{
+    capture_sources, ErasureJob, GuardKind, HttpResponse, JobConfig, MemoryLedger,
+};
 use erasekit_fuzz::{auth, plan, sample_ledger, started_job, LEDGER_KEY, NOW, SIGNING_KEY};
 use serde_json::Value;
 use std::fs;
@@ -155,7 +157,10 @@ fn main() {
     // guard_check: [kind index][known: 1] body; every payload of the guard vectors.
     for case in vectors("guard")["cases"].as_array().expect("cases") {
         let kind = case["kind"].as_str().expect("kind");
-        let index = GuardKind::ALL.iter().position(|k| k.as_str() == kind).expect("a kind");
+        let index = GuardKind::ALL
+            .iter()
+            .position(|k| k.as_str() == kind)
+            .expect("a kind");
         let body = match case.get("body") {
             Some(body) => body.as_str().expect("body").to_owned(),
             None => case["payload"].to_string(),

@@ -33,8 +33,16 @@ fuzz_target!(|data: &[u8]| {
     let result = capture_body(source, body, *content_type, at);
     if let Ok(entries) = &result {
         for entry in entries {
-            assert!(TransactionId::new(&entry.id).is_ok(), "invalid id {:?}", entry.id);
-            assert!(entry.created_at <= MAX_UNIX_MILLIS, "time {}", entry.created_at);
+            assert!(
+                TransactionId::new(&entry.id).is_ok(),
+                "invalid id {:?}",
+                entry.id
+            );
+            assert!(
+                entry.created_at <= MAX_UNIX_MILLIS,
+                "time {}",
+                entry.created_at
+            );
         }
     }
     // The body read once, then captured, is the same as capture_body (one reader, one rule).

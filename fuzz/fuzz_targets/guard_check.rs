@@ -4,8 +4,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use erasekit_core::{
-    guard_check, guard_check_body, guard_rules, read_body, GuardKind, Identifier,
-    KnownIdentifiers,
+    guard_check, guard_check_body, guard_rules, read_body, GuardKind, Identifier, KnownIdentifiers,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -35,9 +34,15 @@ fuzz_target!(|data: &[u8]| {
     let rules = guard_rules();
     for finding in &findings {
         let rule = rules.iter().find(|r| r.id == finding.rule);
-        assert!(rule.is_some_and(|r| r.source == finding.source), "{finding:?}");
+        assert!(
+            rule.is_some_and(|r| r.source == finding.source),
+            "{finding:?}"
+        );
         assert!(finding.masked.contains('*'), "unmasked: {finding:?}");
-        assert!(!finding.masked.contains(&SUBJECT[1..]), "shows the subject: {finding:?}");
+        assert!(
+            !finding.masked.contains(&SUBJECT[1..]),
+            "shows the subject: {finding:?}"
+        );
     }
     let value = read_body(kind.as_str(), body, None).expect("read by guard_check_body");
     assert_eq!(guard_check(*kind, &value, &known).ok(), Some(findings));
