@@ -4,6 +4,27 @@
 //!
 //! Hosts call it on what the app sends (the capture integrations' `mode`: off, warn, raise) and
 //! the CLI's `lint` on files; the rules and the detection live here only.
+//!
+//! ```
+//! use erasekit_core::{guard_check, GuardKind, Identifier, KnownIdentifiers, PersonalData};
+//! use serde_json::json;
+//!
+//! let known = KnownIdentifiers {
+//!     subject_identifiers: vec![Identifier::phone("+447700900123")?],
+//!     customer_numbers: vec!["+1 415 555 2600".into()],
+//! };
+//! let ncco = json!([
+//!     { "action": "talk", "text": "Call us on +1 415 555 2600" },
+//!     { "action": "record", "eventUrl": ["https://example.com/rec?caller=447700900123"] },
+//! ]);
+//! let findings = guard_check(GuardKind::Ncco, &ncco, &known)?;
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(findings[0].path, "[1].eventUrl[0]");
+//! assert_eq!(findings[0].rule, "ncco.eventUrl");
+//! assert_eq!(findings[0].found, PersonalData::SubjectIdentifier);
+//! assert_eq!(findings[0].masked, "+44********23");
+//! # Ok::<(), erasekit_core::Error>(())
+//! ```
 
 mod known;
 mod rules;
