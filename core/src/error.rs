@@ -191,6 +191,17 @@ pub enum Error {
         /// What did not match.
         reason: String,
     },
+    /// A row of a backfill import (CSV or JSON lines) that cannot become a ledger entry: names
+    /// the row (1 is the first row of data; 0 the CSV header) and the field.
+    #[error("invalid row {row}: field {field:?} {reason}")]
+    InvalidRow {
+        /// The row: the CSV record after the header, or the line of a JSON lines file.
+        row: u64,
+        /// The column or key at fault (`$` for the row as a whole).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -220,6 +231,7 @@ impl Error {
             Error::SubjectBusy { .. } => "subject_busy",
             Error::LeaseLost { .. } => "lease_lost",
             Error::ReceiptMismatch { .. } => "receipt_mismatch",
+            Error::InvalidRow { .. } => "invalid_row",
         }
     }
 
@@ -247,6 +259,7 @@ impl Error {
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
+            Error::InvalidRow { .. } => ErrorFamily::Input,
         }
     }
 
@@ -329,6 +342,11 @@ impl Error {
                 reason: String::new(),
             },
             Error::ReceiptMismatch {
+                reason: String::new(),
+            },
+            Error::InvalidRow {
+                row: 0,
+                field: String::new(),
                 reason: String::new(),
             },
         ];

@@ -34,12 +34,15 @@
 mod capture;
 mod erasure;
 mod error;
+mod guard;
+mod import;
 mod job;
 mod ledger;
 mod receipt;
 mod time;
 mod vonage;
 
+pub use capture::form::{capture_body, capture_body_limited, parse_form, read_body, BodyEncoding};
 pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,
     DEFAULT_CAPTURE_MAX_BYTES, MAX_CAPTURE_ENTRIES,
@@ -58,6 +61,14 @@ pub use erasure::target_check::{
     TARGET_CHECK_OP,
 };
 pub use error::{Error, ErrorFamily, Result};
+pub use guard::{
+    check as guard_check, check_body as guard_check_body, guard_rules, GuardExpects, GuardFinding,
+    GuardKind, GuardRule, KnownIdentifiers, PersonalData,
+};
+pub use import::{
+    import_rows, ImportFormat, ImportRow, ImportRows, IMPORT_COLUMNS, IMPORT_SOURCE,
+    MAX_IMPORT_LINE_BYTES,
+};
 pub use ledger::entry::{EntryKind, LedgerEntry};
 pub use ledger::erasure_statements::{Exchange, Lease, OnEmpty};
 pub use ledger::identifier::Identifier;

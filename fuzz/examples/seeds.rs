@@ -2,7 +2,9 @@
 //! snapshots, receipts and exports: `cargo +nightly run --example seeds` in `fuzz/`.
 //! (The structured targets' seeds are a merged handful of what a run found; see README.)
 
-use erasekit_core::{capture_sources, ErasureJob, HttpResponse, JobConfig, MemoryLedger};
+use erasekit_core::{
+    capture_sources, ErasureJob, GuardKind, HttpResponse, JobConfig, MemoryLedger,
+};
 use erasekit_fuzz::{auth, plan, sample_ledger, started_job, LEDGER_KEY, NOW, SIGNING_KEY};
 use serde_json::Value;
 use std::fs;
@@ -135,4 +137,42 @@ fn main() {
     write("ledger_import", "edit", &[1, 0, 0, 0]);
     let empty = MemoryLedger::new(&LEDGER_KEY, &SIGNING_KEY).expect("a ledger");
     write("ledger_import", "empty", &text(empty.export()));
+
+    // capture_body: [source index][content type: 0 none, 1 form][at: 1][time: NOW] body; the
+    // form and query vectors, one of each kind per source.
+    let mut seen = std::collections::HashSet::new();
+    for case in vectors("capture_forms")["cases"].as_array().expect("cases") {
+        let source = case["source"].as_str().expect("source");
+        let name = case["name"].as_str().expect("name");
+        let index = sources.iter().position(|s| *s == source).expect("a source");
+        let form = case["content_type"] == "application/x-www-form-urlencoded";
+        let kind = name.rsplit('(').next().unwrap_or(name);
+        if !case["content_type"].is_null() && !form || !seen.insert((source, kind)) {
+            continue;
+        }
+        let mut bytes = vec![index as u8, u8::from(form), 1, 2, 0, 0, 0, 0];
+        bytes.extend(case["body"].as_str().expect("body").bytes());
+        write("capture_body", name, &bytes);
+    }
+    // guard_check: [kind index][known: 1] body; every payload of the guard vectors.
+    for case in vectors("guard")["cases"].as_array().expect("cases") {
+        let kind = case["kind"].as_str().expect("kind");
+        let index = GuardKind::ALL
+            .iter()
+            .position(|k| k.as_str() == kind)
+            .expect("a kind");
+        let body = match case.get("body") {
+            Some(body) => body.as_str().expect("body").to_owned(),
+            None => case["payload"].to_string(),
+        };
+        let bytes = [&[index as u8, 1][..], body.as_bytes()].concat();
+        write("guard_check", case["name"].as_str().expect("name"), &bytes);
+    }
+    // import_rows: [0 CSV, 1 JSON lines] file; the import vectors.
+    for case in vectors("import_rows")["cases"].as_array().expect("cases") {
+        let format = u8::from(case["format"] == "jsonl");
+        let body = case["body"].as_str().expect("body");
+        let bytes = [&[format][..], body.as_bytes()].concat();
+        write("import_rows", case["name"].as_str().expect("name"), &bytes);
+    }
 }

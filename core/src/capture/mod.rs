@@ -11,6 +11,7 @@
 //! limit bounds the memory a hostile or mistaken body can take.
 
 mod conversation;
+pub(crate) mod form;
 mod lookup;
 mod messages;
 mod payload;
