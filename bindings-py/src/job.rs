@@ -2,9 +2,8 @@
 //!
 //! The raw protocol (`poll_request`, `handle_response`, `handle_failure`, `poll_event`,
 //! `poll_timeout`, `snapshot`, `restore`, `receipt`) maps one-to-one onto the core; calls,
-//! events and counts are dicts with the core's field names. `run()` and `run_async()` are the
-//! Python drivers of `erasekit/job.py`, reached from here so that they are methods of the one
-//! class; they only move bytes, sleep and checkpoint.
+//! events and counts are dicts with the core's field names. `erasekit.ErasureJob` is the
+//! Python subclass in `erasekit/job.py`, which adds the driver (`run`, `run_async`).
 
 use crate::arguments::{api_base, binary, optional_text, text, type_name};
 use crate::credentials::Credentials;
@@ -14,10 +13,10 @@ use crate::plan::{integer, optional_integer, ErasurePlan};
 use crate::time::unix_millis;
 use erasekit_core::{Auth, JobConfig, TransportFailure};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList};
 
 /// An erasure job: drives a plan at Vonage's limits; resumable from a snapshot.
-#[pyclass(module = "erasekit._native", name = "ErasureJob")]
+#[pyclass(module = "erasekit._native", name = "ErasureJob", subclass)]
 #[repr(transparent)]
 pub struct ErasureJob(erasekit_core::ErasureJob);
 
@@ -29,14 +28,12 @@ fn random_seed(py: Python<'_>) -> PyResult<u64> {
     Ok(u64::from_le_bytes(seed))
 }
 
-/// The Python driver module.
-const DRIVER: &str = "erasekit.job";
-
 #[pymethods]
 impl ErasureJob {
     /// A job for `plan`. Settings left at `None` take the core's defaults (170/s, 32 in flight,
     /// 8 attempts, ...); `seed` defaults to 8 bytes of `os.urandom`, `job_id` to one derived
-    /// from the seed.
+    /// from the seed. Given a job instead of a plan, a copy of it (how `restore` makes the
+    /// Python subclass).
     #[new]
     #[pyo3(signature = (
         plan, *, rate_per_second=None, max_in_flight=None, max_attempts=None,
@@ -59,6 +56,9 @@ impl ErasureJob {
         check_target: Option<&Bound<'_, PyAny>>,
         wait_for_premature: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        if let Ok(job) = plan.cast::<ErasureJob>() {
+            return Ok(ErasureJob(job.borrow().0.clone()));
+        }
         let plan = plan.cast::<ErasurePlan>().map_err(|_| {
             invalid_argument(
                 "plan",
@@ -125,6 +125,12 @@ impl ErasureJob {
         Ok(())
     }
 
+    /// The subject the job erases (personal data).
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.0.plan().subject
+    }
+
     /// A copy of the plan this job runs.
     #[getter]
     fn plan(&self) -> ErasurePlan {
@@ -183,8 +189,7 @@ impl ErasureJob {
             .map_err(raise)
     }
 
-    /// Reports that call `call_id` got no answer: `"timeout"`, `"connection"`, or any other
-    /// text describing the failure (DNS, TLS, ...).
+    /// Reports that call `call_id` got no answer: the core's `TransportFailure` as plain data.
     fn handle_failure(
         &mut self,
         call_id: &Bound<'_, PyAny>,
@@ -192,13 +197,8 @@ impl ErasureJob {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let call_id: u64 = integer("call_id", call_id)?;
-        let failure = match text("failure", failure)?.as_str() {
-            "timeout" => TransportFailure::Timeout,
-            "connection" => TransportFailure::Connection,
-            other => TransportFailure::Other {
-                message: other.to_owned(),
-            },
-        };
+        let failure: TransportFailure = pythonize::depythonize(failure)
+            .map_err(|e| invalid_argument("failure", e.to_string()))?;
         let now = unix_millis("now", now)?;
         self.0.handle_failure(call_id, &failure, now).map_err(raise)
     }
@@ -210,6 +210,15 @@ impl ErasureJob {
             Some(event) => Ok(Some(pythonize::pythonize(py, &event)?)),
             None => Ok(None),
         }
+    }
+
+    /// Every pending event, oldest first.
+    fn poll_events<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let events = PyList::empty(py);
+        while let Some(event) = self.0.poll_event() {
+            events.append(pythonize::pythonize(py, &event)?)?;
+        }
+        Ok(events)
     }
 
     /// When the job next wants `poll_request` called (ms since the epoch); `None` while it
@@ -231,9 +240,13 @@ impl ErasureJob {
         self.0.is_finished()
     }
 
-    /// Counts of operations by state, plus `in_flight`, `retries` and `rate_limited`.
+    /// Counts of operations by state, plus `in_flight`, `retries`, `rate_limited` and
+    /// `finished` (the core's `Counts::finished`).
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(pythonize::pythonize(py, &self.0.counts())?)
+        let counts = self.0.counts();
+        let dict = pythonize::pythonize(py, &counts)?.cast_into::<PyDict>()?;
+        dict.set_item("finished", counts.finished())?;
+        Ok(dict.into_any())
     }
 
     /// Calls sent over the job's life (retries included; kept by snapshots). Operations that
@@ -263,82 +276,6 @@ impl ErasureJob {
         py.import("json")?.call_method1("loads", (text,))
     }
 
-    /// Runs the job to the end over HTTP (httpx: a client or a transport, from threads) and
-    /// returns the signed receipt. See `erasekit.job.run`.
-    #[pyo3(signature = (
-        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn run<'py>(
-        slf: &Bound<'py, Self>,
-        credentials: &Bound<'py, PyAny>,
-        client: Option<&Bound<'py, PyAny>>,
-        transport: Option<&Bound<'py, PyAny>>,
-        base_url: Option<&Bound<'py, PyAny>>,
-        on_progress: Option<&Bound<'py, PyAny>>,
-        ledger: Option<&Bound<'py, PyAny>>,
-        checkpoint_every: usize,
-        signing_key: Option<&Bound<'py, PyAny>>,
-        timeout: f64,
-        lease_ms: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        drive(
-            slf,
-            "run",
-            [
-                ("credentials", Some(credentials)),
-                ("client", client),
-                ("transport", transport),
-                ("base_url", base_url),
-                ("on_progress", on_progress),
-                ("ledger", ledger),
-                ("signing_key", signing_key),
-                ("lease_ms", lease_ms),
-            ],
-            checkpoint_every,
-            timeout,
-        )
-    }
-
-    /// `run()` for asyncio over an `httpx.AsyncClient` or an async transport: returns a
-    /// coroutine. See `erasekit.job.run_async`.
-    #[pyo3(signature = (
-        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn run_async<'py>(
-        slf: &Bound<'py, Self>,
-        credentials: &Bound<'py, PyAny>,
-        client: Option<&Bound<'py, PyAny>>,
-        transport: Option<&Bound<'py, PyAny>>,
-        base_url: Option<&Bound<'py, PyAny>>,
-        on_progress: Option<&Bound<'py, PyAny>>,
-        ledger: Option<&Bound<'py, PyAny>>,
-        checkpoint_every: usize,
-        signing_key: Option<&Bound<'py, PyAny>>,
-        timeout: f64,
-        lease_ms: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        drive(
-            slf,
-            "run_async",
-            [
-                ("credentials", Some(credentials)),
-                ("client", client),
-                ("transport", transport),
-                ("base_url", base_url),
-                ("on_progress", on_progress),
-                ("ledger", ledger),
-                ("signing_key", signing_key),
-                ("lease_ms", lease_ms),
-            ],
-            checkpoint_every,
-            timeout,
-        )
-    }
-
     fn __repr__(&self) -> String {
         let c = self.0.counts();
         format!(
@@ -349,24 +286,4 @@ impl ErasureJob {
             c.in_flight
         )
     }
-}
-
-/// Calls `erasekit.job.<function>(job, **kwargs)`.
-fn drive<'py, const N: usize>(
-    job: &Bound<'py, ErasureJob>,
-    function: &str,
-    args: [(&str, Option<&Bound<'py, PyAny>>); N],
-    checkpoint_every: usize,
-    timeout: f64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = job.py();
-    let kwargs = PyDict::new(py);
-    for (name, value) in args {
-        kwargs.set_item(PyString::new(py, name), value)?;
-    }
-    kwargs.set_item("checkpoint_every", checkpoint_every)?;
-    kwargs.set_item("timeout", timeout)?;
-    py.import(DRIVER)?
-        .getattr(function)?
-        .call((job,), Some(&kwargs))
 }

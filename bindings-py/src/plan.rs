@@ -237,6 +237,12 @@ impl ErasurePlan {
         Ok(pythonize::pythonize(py, &summary)?)
     }
 
+    /// The plan as a dict: `subject`, `subject_hash`, `planned_at`, `deadline`, `options`,
+    /// `operations`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0)?)
+    }
+
     fn __len__(&self) -> usize {
         self.0.operations.len()
     }

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import httpx
 
 import erasekit
-from erasekit.types import ApiBaseUrls, ErrorCode, Premature
+from erasekit.types import ApiBaseUrls, ErrorCode, ErrorCodeInfo, Premature
 
 
 def describe(outcome: erasekit.RedactOutcome) -> str:
@@ -50,8 +50,10 @@ def sans_io(credentials: erasekit.Credentials, client: httpx.Client) -> erasekit
 
 
 def errors() -> list[str]:
-    codes: list[ErrorCode] = erasekit.error_codes()
-    seen = [row["code"] for row in codes]
+    codes: list[ErrorCodeInfo] = erasekit.error_codes()
+    seen: list[str] = [row["code"] for row in codes]
+    first: ErrorCode = codes[0]["code"]  # the row is typed by the code union
+    assert first in seen
     try:
         erasekit.RedactRequest("abc", "SMS")
     except erasekit.InputError as err:

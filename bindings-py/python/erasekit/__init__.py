@@ -20,7 +20,6 @@ from ._native import MAX_RESPONSE_BODY as MAX_RESPONSE_BODY
 from ._native import USER_AGENT as USER_AGENT
 from ._native import Credentials as Credentials
 from ._native import Deadline as Deadline
-from ._native import ErasureJob as ErasureJob
 from ._native import ErasurePlan as ErasurePlan
 from ._native import RedactRequest as RedactRequest
 from ._native import __version__ as __version__
@@ -39,6 +38,7 @@ from .exceptions import PayloadError as PayloadError
 from .exceptions import ReceiptError as ReceiptError
 from .exceptions import StorageError as StorageError
 from .exceptions import TransportError as TransportError
+from .job import ErasureJob as ErasureJob
 from .job import plan_erasure as plan_erasure
 from .job import resume_job as resume_job
 from .ledger import Ledger as Ledger
@@ -51,7 +51,7 @@ from .types import LedgerEntry as LedgerEntry
 from .types import JobEvent as JobEvent
 from .types import PlannedCall as PlannedCall
 from .types import PlanSummary as PlanSummary
-from .types import PlanOperation as PlanOperation
+from .types import Operation as Operation
 from .types import Problem as Problem
 from .types import Receipt as Receipt
 from .types import ReceiptBody as ReceiptBody
@@ -69,7 +69,7 @@ __all__ = [
     "ErasureJob",
     "ErasurePlan",
     "JobEvent",
-    "PlanOperation",
+    "Operation",
     "PlannedCall",
     "PlanSummary",
     "Receipt",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, TextIO
 from urllib.parse import urlsplit
 
-from ._native import ErasureJob
+from .job import ErasureJob
 from .exceptions import ErasekitError
 
 if TYPE_CHECKING:

@@ -1,23 +1,24 @@
 """Native core of erasekit (Vonage redaction without I/O). Import from ``erasekit`` instead."""
 
 from datetime import datetime
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, final
 
-import httpx
+from typing_extensions import Self, disjoint_base
 
-from erasekit.types import ApiBaseUrls, ErrorCode, HttpRequest, HttpResponse, RedactOutcome
+from erasekit.types import ApiBaseUrls, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
-from erasekit.types import LeaseTimes, ProgressEvent, SqlExchange
-from erasekit.job import JobLedger
+from erasekit.types import LeaseTimes, SqlExchange, TransportFailure
 from erasekit.types import (
     Call,
     Counts,
+    DeadlineData,
     JobConfig,
     JobEvent,
     LedgerEntry,
     PlannedCall,
-    PlanOperation,
+    Operation,
+    PlanData,
     PlanOptions,
     PlanSummary,
     Receipt,
@@ -40,7 +41,6 @@ __all__ = [
     "receipt_public_key",
     "verify_receipt",
     "USER_AGENT",
-    "RESPONSE_HEADERS",
     "MAX_RESPONSE_BODY",
     "DEFAULT_CAPTURE_MAX_BYTES",
     "__version__",
@@ -72,9 +72,6 @@ a longer body is not read, and the call fails as a transport failure that says s
 DEFAULT_CAPTURE_MAX_BYTES: Final[int]
 """The longest body ``capture`` reads unless ``max_bytes`` says otherwise: 1 MiB."""
 
-RESPONSE_HEADERS: Final[tuple[str, ...]]
-"""The response headers the core reads, lower-case (``("retry-after",)``). ``handle_response``
-accepts any headers; a driver may pass only these, looked up case-insensitively."""
 
 class ErasekitError(Exception):
     """Root of every error erasekit raises."""
@@ -190,7 +187,7 @@ class RedactRequest:
         """What a response means. Never raises for an odd response: anything unexpected is
         the ``malformed`` outcome. ``now`` is when the response arrived."""
 
-def error_codes() -> list[ErrorCode]:
+def error_codes() -> list[ErrorCodeInfo]:
     """Every error code erasekit can raise, with its family, in a fixed order."""
 
 def _exception_class(code: str) -> type[ErasekitError] | None:
@@ -228,7 +225,7 @@ class Deadline:
     def is_overdue(self, now: _Time) -> bool:
         """Whether ``now`` is past the deadline."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DeadlineData:
         """``{"received_at", "due_at", "extension_months", "extension_reason"}``."""
 
 @final
@@ -282,7 +279,7 @@ class ErasurePlan:
         """The options the plan was made with."""
 
     @property
-    def operations(self) -> list[PlanOperation]:
+    def operations(self) -> list[Operation]:
         """Every operation, in plan order."""
 
     @property
@@ -302,14 +299,17 @@ class ErasurePlan:
         per action and product, how long sending takes at that rate, the earliest finish and
         the deadline. Raises ``InputError`` for a rate outside 1 to 1000000."""
 
+    def to_dict(self) -> PlanData:
+        """The plan as plain data (the core's fields)."""
+
     def __len__(self) -> int: ...
 
-@final
+@disjoint_base
 class ErasureJob:
     """A sans-IO erasure job: drives a plan at Vonage's limits, resumable from a snapshot.
 
     Drive it yourself (``poll_request`` → send → ``handle_response``/``handle_failure`` →
-    ``poll_event`` → sleep until ``poll_timeout``) or let ``run()``/``run_async()`` do it.
+    ``poll_events`` → sleep until ``poll_timeout``) or let ``erasekit.ErasureJob.run()`` do it.
     Settings left at ``None`` take the core's defaults: ``rate_per_second`` 170 (Redact's
     limit), ``max_in_flight`` 32, ``max_attempts`` 8, ``max_premature`` 10,
     ``max_rate_limited`` 100, ``backoff_base_ms`` 500, ``backoff_max_ms`` 60000,
@@ -324,7 +324,7 @@ class ErasureJob:
 
     def __new__(
         cls,
-        plan: ErasurePlan,
+        plan: ErasurePlan | ErasureJob,
         *,
         rate_per_second: int | None = None,
         max_in_flight: int | None = None,
@@ -337,7 +337,7 @@ class ErasureJob:
         job_id: str | None = None,
         check_target: bool | None = None,
         wait_for_premature: bool | None = None,
-    ) -> ErasureJob: ...
+    ) -> Self: ...
     @staticmethod
     def restore(snapshot: str) -> ErasureJob:
         """A job from ``snapshot()`` output. Calls in flight at snapshot time are sent again.
@@ -346,6 +346,10 @@ class ErasureJob:
     @property
     def job_id(self) -> str:
         """The job id, also the receipt id."""
+
+    @property
+    def subject(self) -> str:
+        """The subject the job erases (personal data)."""
 
     @property
     def plan(self) -> ErasurePlan:
@@ -370,12 +374,15 @@ class ErasureJob:
         """Feeds the answer to call ``call_id``. Raises ``InputError`` for a call id that is
         not in flight."""
 
-    def handle_failure(self, call_id: int, failure: str, now: _Time) -> None:
-        """Reports that call ``call_id`` got no answer: ``"timeout"``, ``"connection"``
-        (refused, reset, closed early) or any other text describing it."""
+    def handle_failure(self, call_id: int, failure: TransportFailure, now: _Time) -> None:
+        """Reports that call ``call_id`` got no answer, in the core's ``TransportFailure``
+        shape; anything else is ``InputError`` ``invalid_argument``."""
 
     def poll_event(self) -> JobEvent | None:
         """The next event, or ``None``. Poll after every ``poll_request`` and ``handle_*``."""
+
+    def poll_events(self) -> list[JobEvent]:
+        """Every pending event, oldest first."""
 
     def poll_timeout(self, now: _Time) -> int | None:
         """When to call ``poll_request`` next (ms since the epoch); ``None`` while the job
@@ -390,7 +397,8 @@ class ErasureJob:
         """True when every operation has reached its terminal state."""
 
     def counts(self) -> Counts:
-        """Operations by state, plus ``in_flight``, ``retries`` and ``rate_limited``."""
+        """Operations by state, plus ``in_flight``, ``retries``, ``rate_limited`` and
+        ``finished``."""
 
     @property
     def calls_sent(self) -> int:
@@ -407,52 +415,6 @@ class ErasureJob:
     def hold_until(self, until: _Time | None) -> None:
         """Starts no call at or after ``until`` (``None``: no limit): the local deadline of the
         run's lease on its job in a ledger, set by the drivers."""
-
-    def run(
-        self,
-        *,
-        credentials: Credentials,
-        client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[ProgressEvent], object] | None = None,
-        ledger: JobLedger | None = None,
-        checkpoint_every: int = 100,
-        signing_key: bytes | str | None = None,
-        timeout: float = 30.0,
-        lease_ms: int | None = None,
-    ) -> Receipt:
-        """Runs the job to the end over HTTP and returns the signed receipt.
-
-        Up to ``max_in_flight`` calls at once from threads over ``client`` (your
-        ``httpx.Client``, all its settings applied), ``transport`` (an ``httpx.BaseTransport``
-        called directly: the fast path, no client layer) or a new ``httpx.Client``; not both
-        ``client`` and ``transport``. ``timeout`` bounds each call (seconds). ``on_progress``
-        gets every event. With ``ledger``, the run holds a lease on its job (one erasure per
-        subject at a time: ``subject_busy``; ``lease_ms``), saves checkpoints every
-        ``checkpoint_every`` answers and on stop, signs with the ledger's receipt key, and at
-        the end stores the receipt and forgets what it settles in one transaction (last event:
-        ``ledger_finished``). Without a ledger the signing key is ``signing_key``,
-        ``$ERASEKIT_SIGNING_KEY`` or the key file ``erasekit-signing.key``. See ``erasekit.job``.
-        """
-
-    def run_async(
-        self,
-        *,
-        credentials: Credentials,
-        client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[ProgressEvent], object] | None = None,
-        ledger: JobLedger | None = None,
-        checkpoint_every: int = 100,
-        signing_key: bytes | str | None = None,
-        timeout: float = 30.0,
-        lease_ms: int | None = None,
-    ) -> Coroutine[Any, Any, Receipt]:
-        """``run()`` for asyncio over ``client`` (an ``httpx.AsyncClient``), ``transport`` (an
-        ``httpx.AsyncBaseTransport``, called directly) or a new ``httpx.AsyncClient``; await
-        the result. Cancelling saves a ``"stopped"`` checkpoint."""
 
 def verify_receipt(receipt: str | Receipt | dict[str, Any], public_key: str | None = None) -> ReceiptBody:
     """Checks a receipt's Ed25519 signature and returns its content. With ``public_key``

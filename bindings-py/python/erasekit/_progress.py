@@ -31,10 +31,6 @@ def _clock_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%H:%M UTC")
 
 
-def _finished(c: Counts) -> int:
-    return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
-
-
 class Progress:
     """An ``on_progress`` callback that shows done/total, rate per second, retries and ETA.
 
@@ -68,7 +64,7 @@ class Progress:
 
     def line(self, counts: Counts) -> str:
         total = counts["total"]
-        finished = _finished(counts)
+        finished = counts["finished"]
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = (self.job.calls_sent - self.sent) / elapsed
         remaining = total - finished

@@ -1,5 +1,5 @@
 """Honest transport: how every call erasekit sends from Python goes over httpx (the drivers of
-``job.py``, sync and async, and one-shot ``redact()``/``redact_async()``).
+``_driver.py``, sync and async, and one-shot ``redact()``/``redact_async()``).
 
 - Redirects are never followed (``follow_redirects=False`` on every request, whatever the
   client says): a 3xx reaches the core as it is, which reads it as malformed. A followed
@@ -249,25 +249,6 @@ def exchange(
     return response, body
 
 
-def transport_exchange(
-    transport: httpx.BaseTransport, request: httpx.Request, timeout: float
-) -> tuple[httpx.Response, bytes]:
-    """``exchange`` straight over a transport (which never follows redirects itself)."""
-    deadline = time.monotonic() + timeout
-    hold_deadlines(transport)
-    token = _DEADLINE.set(deadline)
-    try:
-        response = transport.handle_request(request)
-        try:
-            _shorten_reads(request, deadline)
-            body = read_body(response.iter_bytes(), request.url, deadline)
-        finally:
-            response.close()
-    finally:
-        _DEADLINE.reset(token)
-    return response, body
-
-
 async def aexchange(
     client: httpx.AsyncClient,
     method: str,
@@ -284,22 +265,6 @@ async def aexchange(
                 method, url, headers=headers, content=content, timeout=timeout, follow_redirects=False
             ) as response:
                 body = await aread_body(response.aiter_bytes(), url)
-    except TimeoutError as exc:
-        raise DeadlineExceeded("the total deadline passed") from exc
-    return response, body
-
-
-async def atransport_exchange(
-    transport: httpx.AsyncBaseTransport, request: httpx.Request, timeout: float
-) -> tuple[httpx.Response, bytes]:
-    """``aexchange`` straight over an async transport."""
-    try:
-        with anyio.fail_after(timeout):
-            response = await transport.handle_async_request(request)
-            try:
-                body = await aread_body(response.aiter_bytes(), request.url)
-            finally:
-                await response.aclose()
     except TimeoutError as exc:
         raise DeadlineExceeded("the total deadline passed") from exc
     return response, body

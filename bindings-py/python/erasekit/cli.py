@@ -46,10 +46,10 @@ from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
 from . import _cli_checks as checks
 from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
 from ._cli_report import before_sending, print_dry_run, print_failures, stopped_waiting
-from ._native import Credentials, ErasureJob, verify_receipt
+from ._native import Credentials, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
-from .job import plan_erasure, resume_job
+from .job import ErasureJob, plan_erasure, resume_job
 from .ledger import Ledger
 from .types import Receipt, ReceiptBody
 
@@ -138,8 +138,6 @@ def _parser() -> argparse.ArgumentParser:
                        "https://api.nexmo.com)")
         p.add_argument("--receipt-out", type=Path, help="where to write the receipt "
                        "(default erasekit-receipt-JOB_ID.json)")
-        p.add_argument("--checkpoint-every", type=positive_int, default=100, metavar="N",
-                       help="save a checkpoint every N answers (default 100)")
         p.add_argument("--timeout", type=timeout_seconds, default=30.0,
                        help="seconds per HTTP call (default 30, at most 3600)")
         p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -247,7 +245,6 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
             base_url=args.base_url,
             on_progress=progress,
             ledger=ledger,
-            checkpoint_every=args.checkpoint_every,
             timeout=args.timeout,
             lease_ms=round(args.lease * 1000),
         )

@@ -21,18 +21,20 @@ __all__ = [
     "Action",
     "Call",
     "Counts",
-    "DeadlineDict",
+    "DeadlineData",
     "Finished",
     "GroupStopped",
     "JobConfig",
     "JobEvent",
     "LeaseTimes",
     "LedgerFinished",
-    "ProgressEvent",
+    "TransportFailure",
+    "ErrorCodeInfo",
+    "PlanData",
     "SqlExchange",
     "OperationFinished",
     "PlanGroup",
-    "PlanOperation",
+    "Operation",
     "PlanOptions",
     "PlanSummary",
     "PlannedCall",
@@ -209,10 +211,42 @@ RedactOutcome = Union[
 """What a Redact API response means; see each variant."""
 
 
-class ErrorCode(TypedDict):
+ErrorCode = Literal[
+    "invalid_product",
+    "invalid_direction",
+    "invalid_id",
+    "invalid_time",
+    "invalid_base_url",
+    "invalid_argument",
+    "invalid_credentials",
+    "missing_credentials",
+    "invalid_private_key",
+    "invalid_payload",
+    "payload_too_large",
+    "invalid_subject",
+    "invalid_phone",
+    "storage",
+    "job_not_finished",
+    "job_waiting",
+    "invalid_receipt",
+    "bad_signature",
+    "unknown_subject",
+    "ledger_not_found",
+    "subject_busy",
+    "lease_lost",
+    "receipt_mismatch",
+    "aborted",
+    "job_stalled",
+    "job_not_found",
+    "transport_failed",
+]
+"""Every code an ``ErasekitError`` can carry (``error_codes()`` lists them with their family)."""
+
+
+class ErrorCodeInfo(TypedDict):
     """One row of ``erasekit.error_codes()``."""
 
-    code: str
+    code: ErrorCode
     """The stable snake_case code, as in ``ErasekitError.code``."""
     family: str
     """The family, which names the class raised: ``"input"`` → ``InputError``,
@@ -322,7 +356,7 @@ TerminalState = Literal["done", "not_found", "expired", "failed", "skipped"]
 """How an operation ended. ``not_found`` (404) is recorded as such, never as ``done``."""
 
 
-class _PlanOperationBase(TypedDict):
+class _OperationBase(TypedDict):
     op: int
     """Position in the plan; the job's operation id."""
     target: str
@@ -336,7 +370,7 @@ class _PlanOperationBase(TypedDict):
     """``expired``: older than the retention window; ``skipped``: left out by an option."""
 
 
-class PlanOperation(_PlanOperationBase, total=False):
+class Operation(_OperationBase, total=False):
     """One operation of ``ErasurePlan.operations``."""
 
     product: str
@@ -345,7 +379,7 @@ class PlanOperation(_PlanOperationBase, total=False):
     """For ``redact``: the Redact API ``type``."""
 
 
-class PlannedCall(PlanOperation):
+class PlannedCall(Operation):
     """One row of the dry run, ``ErasurePlan.describe()``: the operation and its call."""
 
     method: str
@@ -404,13 +438,24 @@ class PlanOptions(TypedDict):
     ``unknown_subject``)."""
 
 
-class DeadlineDict(TypedDict):
+class DeadlineData(TypedDict):
     """``Deadline.to_dict()`` and the receipt's ``deadline``."""
 
     received_at: int
     due_at: int
     extension_months: int
     extension_reason: Optional[str]
+
+
+class PlanData(TypedDict):
+    """``ErasurePlan.to_dict()``: the plan as the core serialises it."""
+
+    subject: str
+    subject_hash: str
+    planned_at: int
+    deadline: DeadlineData
+    options: PlanOptions
+    operations: list[Operation]
 
 
 class JobConfig(TypedDict):
@@ -446,6 +491,9 @@ class Counts(TypedDict):
     """Calls sent again after a failure, a 429 or a premature answer."""
     rate_limited: int
     """429 answers received."""
+    finished: int
+    """Operations that reached a terminal state (the core's ``Counts::finished``); only in
+    ``ErasureJob.counts()``."""
 
 
 class Call(TypedDict):
@@ -561,11 +609,22 @@ JobEvent = Union[
 """An event from ``ErasureJob.poll_event()``, keyed by ``"event"``; a driver's ``on_progress``
 also gets ``ledger_finished`` (never from ``poll_event``) at the end of a run with a ledger."""
 
-ProgressEvent = JobEvent
-"""What a driver's ``on_progress`` receives."""
+class OtherFailureMessage(TypedDict):
+    message: str
 
 
-class ReceiptOperation(PlanOperation):
+class OtherFailure(TypedDict):
+    """Any other transport failure (DNS, TLS, a body over the limit, ...), described."""
+
+    other: OtherFailureMessage
+
+
+TransportFailure = Union[Literal["timeout", "connection"], OtherFailure]
+"""A call that got no answer, as ``ErasureJob.handle_failure`` takes it: the core's
+``TransportFailure`` as it serialises it."""
+
+
+class ReceiptOperation(Operation):
     """One operation as the receipt reports it."""
 
     state: TerminalState
@@ -610,7 +669,7 @@ class ReceiptBody(_ReceiptBodySince02):
     """The job id."""
     subject_hash: str
     """HMAC-SHA256 of the subject under the ledger key: the subject is never named."""
-    deadline: DeadlineDict
+    deadline: DeadlineData
     planned_at: int
     started_at: Optional[int]
     finished_at: int
