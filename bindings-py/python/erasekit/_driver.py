@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Un
 import httpx
 
 from ._native import Credentials, JobError
-from ._signing_key import SigningKey, invalid_argument, receipt_key
+from ._signing_key import SigningKey, receipt_key
+from .exceptions import invalid_argument
 from ._transport import aexchange, deadline_client, describe, exchange
 from .types import ApiBaseUrls, Call, HttpResponse, JobEvent, LedgerFinished, Receipt, TransportFailure
 

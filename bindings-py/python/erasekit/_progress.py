@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ._native import ErasureJob
     from .types import Counts, JobEvent
 
-__all__ = ["Progress", "format_duration"]
 
 BAR_WIDTH = 24
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional, Protocol, Union
 
-from ._native import InputError
+from .exceptions import invalid_argument
 
 SigningKey = Union[bytes, bytearray, str]
 
@@ -18,14 +18,6 @@ SigningKey = Union[bytes, bytearray, str]
 class KeyedLedger(Protocol):
     @property
     def _receipt_key(self) -> bytes: ...
-
-
-def invalid_argument(field: str, reason: str) -> InputError:
-    """An ``InputError`` with code ``invalid_argument`` naming ``field``, as the core makes it."""
-    err = InputError(f"invalid argument {field}: {reason}")
-    err.code = "invalid_argument"
-    err.details = {"code": "invalid_argument", "field": field, "reason": reason}
-    return err
 
 
 def signing_key(key: object) -> bytes:

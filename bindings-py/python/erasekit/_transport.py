@@ -33,15 +33,6 @@ import httpx
 
 from ._native import MAX_RESPONSE_BODY
 
-__all__ = [
-    "BodyTooLarge",
-    "DeadlineExceeded",
-    "aexchange",
-    "deadline_client",
-    "describe",
-    "exchange",
-    "host_of",
-]
 
 _Content = Optional[bytes]
 

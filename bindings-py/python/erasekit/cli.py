@@ -44,7 +44,7 @@ from types import FrameType
 from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
 
 from . import _cli_checks as checks
-from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
+from ._cli_checks import Usage, iso, parse_time, timeout_seconds
 from ._cli_report import before_sending, print_dry_run, print_failures, stopped_waiting
 from ._native import Credentials, verify_receipt
 from ._progress import Progress
@@ -63,12 +63,6 @@ EXIT_STOPPED = 130
 
 
 _Usage = Usage  # a problem with the command line or the environment: exit 2 with the message
-
-
-def _iso(ms: Optional[int]) -> str:
-    if ms is None:
-        return "-"
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _is_dsn(spec: str) -> bool:
@@ -218,7 +212,7 @@ def _summary(body: ReceiptBody, out: TextIO) -> None:
     out.write(f"receipt {body['receipt_id']}\n")
     out.write(f"subject (keyed hash) {body['subject_hash']}\n")
     out.write(
-        f"finished {_iso(body['finished_at'])}, due {_iso(body['deadline']['due_at'])}: "
+        f"finished {iso(body['finished_at'])}, due {iso(body['deadline']['due_at'])}: "
         f"{_verdict(body)}\n"
     )
     out.write(
@@ -226,10 +220,6 @@ def _summary(body: ReceiptBody, out: TextIO) -> None:
         f"{c['expired']} expired, {c['skipped']} skipped, {c['failed']} failed; "
         f"{c['retries']} retries, {c['rate_limited']} answered 429\n"
     )
-
-
-def _failures(body: ReceiptBody, out: TextIO) -> None:
-    print_failures(body, out)
 
 
 def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials: Credentials) -> int:
@@ -287,7 +277,7 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
         )
     if failed:
         err.write(f"erasekit: {failed} operations failed; their entries stay in the ledger\n")
-        _failures(body, err)
+        print_failures(body, err)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -419,7 +409,7 @@ def _jobs(args: argparse.Namespace) -> int:
             done = sum(counts[k] for k in ("done", "not_found", "expired", "skipped", "failed"))
             sys.stdout.write(
                 f"{job['job_id']}  {job['state']:<8}  {done}/{counts['total']}  "
-                f"failed {counts['failed']}  saved {_iso(job['updated_at'])}\n"
+                f"failed {counts['failed']}  saved {iso(job['updated_at'])}\n"
             )
     return EXIT_OK
 

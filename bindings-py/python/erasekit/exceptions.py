@@ -59,6 +59,15 @@ __all__ = [
 TRANSPORT_FAILED = "transport_failed"
 
 
+def invalid_argument(field: str, reason: str) -> InputError:
+    """``InputError`` ``invalid_argument`` naming ``field``, as the core makes it, for the few
+    arguments only the Python layer reads (a timeout, a signing key, a ledger)."""
+    err = InputError(f"invalid argument {field}: {reason}")
+    err.code = "invalid_argument"
+    err.details = {"code": "invalid_argument", "field": field, "reason": reason}
+    return err
+
+
 class TransportError(ErasekitError):
     """The HTTP request could not be completed: connection refused or reset, timeout, DNS, a
     body over the limit.
