@@ -5,11 +5,11 @@
 //! events and counts are dicts with the core's field names. `erasekit.ErasureJob` is the
 //! Python subclass in `erasekit/job.py`, which adds the driver (`run`, `run_async`).
 
-use crate::arguments::{api_base, binary, optional_text, text, type_name};
+use crate::arguments::{api_base, binary, keywords, text, type_name};
 use crate::credentials::Credentials;
 use crate::errors::{invalid_argument, raise};
 use crate::http::response_from_dict;
-use crate::plan::{integer, optional_integer, ErasurePlan};
+use crate::plan::{integer, ErasurePlan};
 use crate::time::unix_millis;
 use erasekit_core::{Auth, JobConfig, TransportFailure};
 use pyo3::prelude::*;
@@ -35,26 +35,11 @@ impl ErasureJob {
     /// from the seed. Given a job instead of a plan, a copy of it (how `restore` makes the
     /// Python subclass).
     #[new]
-    #[pyo3(signature = (
-        plan, *, rate_per_second=None, max_in_flight=None, max_attempts=None,
-        max_premature=None, max_rate_limited=None, backoff_base_ms=None, backoff_max_ms=None,
-        seed=None, job_id=None, check_target=None, wait_for_premature=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (plan, **config))]
     fn new(
         py: Python<'_>,
         plan: &Bound<'_, PyAny>,
-        rate_per_second: Option<&Bound<'_, PyAny>>,
-        max_in_flight: Option<&Bound<'_, PyAny>>,
-        max_attempts: Option<&Bound<'_, PyAny>>,
-        max_premature: Option<&Bound<'_, PyAny>>,
-        max_rate_limited: Option<&Bound<'_, PyAny>>,
-        backoff_base_ms: Option<&Bound<'_, PyAny>>,
-        backoff_max_ms: Option<&Bound<'_, PyAny>>,
-        seed: Option<&Bound<'_, PyAny>>,
-        job_id: Option<&Bound<'_, PyAny>>,
-        check_target: Option<&Bound<'_, PyAny>>,
-        wait_for_premature: Option<&Bound<'_, PyAny>>,
+        config: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         if let Ok(job) = plan.cast::<ErasureJob>() {
             return Ok(ErasureJob(job.borrow().0.clone()));
@@ -65,38 +50,16 @@ impl ErasureJob {
                 format!("expected erasekit.ErasurePlan, got {}", type_name(plan)),
             )
         })?;
-        let mut config = JobConfig::default();
-        macro_rules! set {
-            ($($field:ident),*) => {$(
-                if let Some(v) = optional_integer(stringify!($field), $field)? {
-                    config.$field = v;
-                }
-            )*};
-        }
-        set!(
-            rate_per_second,
-            max_in_flight,
-            max_attempts,
-            max_premature,
-            max_rate_limited,
-            backoff_base_ms,
-            backoff_max_ms
-        );
-        config.seed = match optional_integer("seed", seed)? {
-            Some(s) => s,
-            None => random_seed(py)?,
+        let seeded = match config {
+            Some(c) => c.get_item("seed")?.is_some_and(|s| !s.is_none()),
+            None => false,
         };
-        if let Some(id) = optional_text("job_id", job_id)? {
-            config.job_id = id;
-        }
-        if let Some(b) = crate::plan::flag("check_target", check_target)? {
-            config.check_target = b;
-        }
-        if let Some(b) = crate::plan::flag("wait_for_premature", wait_for_premature)? {
-            config.wait_for_premature = b;
+        let mut settings: JobConfig = keywords(config)?;
+        if !seeded {
+            settings.seed = random_seed(py)?;
         }
         let plan = plan.borrow().0.clone();
-        erasekit_core::ErasureJob::new(plan, config)
+        erasekit_core::ErasureJob::new(plan, settings)
             .map(ErasureJob)
             .map_err(raise)
     }
