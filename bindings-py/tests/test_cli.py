@@ -272,7 +272,7 @@ def test_ids_recorded_during_the_erasure_stay_and_are_reported(
     recorder.join()
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "1 ids arrived during the erasure; run erase again" in captured.err
+    assert "1 of the subject's entries remain in the ledger (failed, or recorded during the erasure); run erase again" in captured.err
     with erasekit.Ledger.sqlite(db) as ledger:
         assert [e["id"] for e in ledger.entries(SUBJECT)] == ["sms-late"]  # kept, never redacted
         assert ledger.tombstones(SUBJECT) == []  # the subject stays
