@@ -114,6 +114,8 @@ fn class_for(py: Python<'_>, family: ErrorFamily) -> PyResult<Bound<'_, PyType>>
         ErrorFamily::Storage => Ok(py.get_type::<StorageError>()),
         ErrorFamily::Job => Ok(py.get_type::<JobError>()),
         ErrorFamily::Receipt => Ok(py.get_type::<ReceiptError>()),
+        // `TransportError` (exceptions.py) is defined in Python; core-made ones are the root.
+        ErrorFamily::Transport => Ok(py.get_type::<ErasekitError>()),
     }
 }
 
