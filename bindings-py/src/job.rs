@@ -11,7 +11,7 @@ use crate::errors::{invalid_argument, raise};
 use crate::http::response_from_dict;
 use crate::plan::{integer, ErasurePlan};
 use crate::time::unix_millis;
-use erasekit_core::{Auth, JobConfig, TransportFailure};
+use erasekit_core::{Auth, Error, JobConfig, TransportFailure};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -190,12 +190,45 @@ impl ErasureJob {
         Ok(self.0.poll_timeout(unix_millis("now", now)?))
     }
 
-    /// With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
-    /// ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
-    /// one-hour rule; ``run()`` then stops as an interrupted run does. Call after the
-    /// ``poll_request`` loop.
-    fn check_wait(&self) -> PyResult<()> {
-        self.0.check_wait().map_err(raise)
+    /// Before the driver sleeps with `calls_out` calls sent and not yet answered: raises
+    /// `JobError` `job_waiting` (`wait_for_premature=False` at a wait for the one-hour rule)
+    /// or `job_stalled` (nothing to send ever again and nothing out); the run then stops.
+    fn check_idle(&mut self, now: &Bound<'_, PyAny>, calls_out: u64) -> PyResult<()> {
+        let now = unix_millis("now", now)?;
+        self.0.check_idle(now, calls_out).map_err(raise)
+    }
+
+    /// Whether enough answers came since the last `checkpoint()` (the job's
+    /// `checkpoint_every`) that the driver should save one.
+    fn checkpoint_due(&self) -> bool {
+        self.0.checkpoint_due()
+    }
+
+    /// The snapshot to save now; starts counting answers towards the next checkpoint.
+    fn checkpoint(&mut self) -> String {
+        self.0.checkpoint()
+    }
+
+    /// The job `job_id` from the snapshot a ledger holds for it (`None`: no such job, which is
+    /// `InputError` `job_not_found`).
+    #[staticmethod]
+    #[pyo3(signature = (job_id, snapshot))]
+    fn resume(job_id: &Bound<'_, PyAny>, snapshot: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let job_id = text("job_id", job_id)?;
+        let snapshot = snapshot.map(|s| text("snapshot", s)).transpose()?;
+        erasekit_core::ErasureJob::resume(&job_id, snapshot.as_deref())
+            .map(ErasureJob)
+            .map_err(raise)
+    }
+
+    /// The core's `aborted` error for this job (the driver adds `.snapshot` and `.job_id`).
+    fn _aborted<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        raise(Error::Aborted {
+            job_id: self.0.job_id().to_owned(),
+        })
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
     }
 
     /// True when every operation has reached its terminal state.
@@ -233,10 +266,10 @@ impl ErasureJob {
         signing_key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let key = binary("signing_key", signing_key)?;
-        // As text written once by the core, read by `json.loads` (C): a receipt holds a line
-        // per operation, and building it field by field cost more than the job's last calls.
-        let text = self.0.receipt_json(&key).map_err(raise)?;
-        py.import("json")?.call_method1("loads", (text,))
+        // The core's finish step; its receipt is JSON text, read by `json.loads` (C).
+        let finished = self.0.finish(&key).map_err(raise)?;
+        py.import("json")?
+            .call_method1("loads", (finished.receipt,))
     }
 
     fn __repr__(&self) -> String {

@@ -46,6 +46,10 @@ mod _native {
     #[pymodule_export]
     use super::errors::StorageError;
     #[pymodule_export]
+    use super::errors::TransportError;
+    #[pymodule_export]
+    use super::errors::{_invalid_argument, _transport_failed};
+    #[pymodule_export]
     use super::job::ErasureJob;
     #[pymodule_export]
     use super::ledger::_ledger_not_found;

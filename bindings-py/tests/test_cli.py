@@ -204,7 +204,7 @@ def test_usage_errors_exit_2(
     db = tmp_path / "ledger.db"
     seed(sim, db, 1)
     assert main(["resume", "no-such-job", "--ledger", str(db)]) == 2
-    assert "no job 'no-such-job'" in capsys.readouterr().err
+    assert 'no job "no-such-job" in the ledger (job_not_found)' in capsys.readouterr().err
     monkeypatch.delenv("VONAGE_API_SECRET")
     assert main(["erase", SUBJECT, "--ledger", str(db)]) == 2
     assert "VONAGE_API_KEY and VONAGE_API_SECRET" in capsys.readouterr().err

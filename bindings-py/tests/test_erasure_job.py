@@ -562,11 +562,12 @@ def test_run_with_its_own_client_against_nothing_gives_up_cleanly() -> None:
 
 def test_run_checkpoints_and_forgets_after_success() -> None:
     ledger = FakeLedger(sms(25))
-    job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=4)
+    job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=4, checkpoint_every=10)
     with httpx.Client(transport=httpx.MockTransport(Vonage())) as client:
         receipt = job.run(credentials=creds(), client=client, ledger=ledger)
     states = [s for s, _ in ledger.saves]
     assert states[0] == "running" and states[-1] == "finished"
+    assert states.count("running") >= 3  # the start, then every 10 answers (the core's cadence)
     assert ledger.saves[0][1] == 0 and ledger.saves[-1][1] == 25
     assert ledger.forgotten == [("user-42", receipt["receipt"]["receipt_id"])]
     assert ledger.load_job(job.job_id) is None  # the end of the run deletes its row

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Un
 
 import httpx
 
-from ._native import Credentials, JobError
+from ._native import Credentials
 from ._signing_key import SigningKey, receipt_key
 from .exceptions import invalid_argument
 from ._transport import aexchange, deadline_client, describe, exchange
@@ -40,7 +40,6 @@ _Answer = Union[HttpResponse, TransportFailure]
 
 DEFAULT_LEASE_MS = 60_000
 """How long a run's lease on its job lasts between renewals, unless ``lease_ms`` says."""
-CHECKPOINT_EVERY = 100
 _CANCEL_POLL = 0.05  # seconds between looks at a sync run's ``cancel`` event while it waits
 
 
@@ -71,7 +70,7 @@ def _credentials(value: CredentialsInput) -> Credentials:
 
 def _failure(exc: httpx.HTTPError, url: str, timeout: float) -> TransportFailure:
     """The core's transport failure for ``exc``, naming the host and the cause."""
-    return cast(TransportFailure, {"failure": "other", "message": describe(exc, url, timeout)})
+    return {"other": {"message": describe(exc, url, timeout)}}
 
 
 class _Run:
@@ -99,7 +98,6 @@ class _Run:
         self.lease_ms = DEFAULT_LEASE_MS if lease_ms is None else lease_ms
         self.width = int(job.config["max_in_flight"])
         self.out = 0  # calls sent and not answered yet
-        self.since = 0  # answers since the last checkpoint
         self.held: Optional[dict[str, Any]] = None
         self.renew_at: Optional[int] = None
 
@@ -121,9 +119,9 @@ class _Run:
         self._hold(times)
 
     def _checkpoint(self) -> None:
+        snapshot = self.job.checkpoint()
         if self.ledger is not None and self.held is not None:
-            self._hold(self.ledger._renew(self.held, "running", self.job.snapshot(), self.lease_ms))
-        self.since = 0
+            self._hold(self.ledger._renew(self.held, "running", snapshot, self.lease_ms))
 
     def stop(self) -> None:
         """Best effort on the way out (Ctrl-C, a cancelled task, any error): a ``stopped``
@@ -135,12 +133,11 @@ class _Run:
         except Exception:
             pass
 
-    def aborted(self) -> JobError:
-        """``aborted``, after the snapshot was saved: ``.snapshot`` and ``.job_id`` resume it."""
+    def aborted(self) -> BaseException:
+        """The core's ``aborted``, after the snapshot was saved: its ``.snapshot`` and
+        ``.job_id`` resume the job."""
         self.stop()
-        err = JobError(f"job {self.job.job_id} aborted; its snapshot continues it")
-        err.code = "aborted"
-        err.details = {"code": "aborted", "job_id": self.job.job_id}
+        err = self.job._aborted()
         err.snapshot = self.job.snapshot()  # type: ignore[attr-defined]
         err.job_id = self.job.job_id  # type: ignore[attr-defined]
         return err
@@ -157,8 +154,7 @@ class _Run:
                 job.handle_response(call_id, cast(HttpResponse, answer), clock())
             else:
                 job.handle_failure(call_id, answer, clock())
-            self.since += 1
-            if self.since >= CHECKPOINT_EVERY:
+            if job.checkpoint_due():
                 self._checkpoint()
         if self.renew_at is not None and clock() >= self.renew_at:
             self._checkpoint()
@@ -173,13 +169,8 @@ class _Run:
                 self.on_progress(event)
         if job.is_finished():
             return None
-        job.check_wait()  # wait_for_premature=False: job_waiting stops the run here
+        job.check_idle(now, self.out)  # job_waiting or job_stalled stop the run here
         wake = job.poll_timeout(now)
-        if wake is None and self.out == 0:
-            err = JobError(f"job {job.job_id} waits on calls nobody sends; restore it from its snapshot")
-            err.code = "job_stalled"
-            err.details = {"code": "job_stalled", "job_id": job.job_id}
-            raise err
         wait = None if wake is None else max(0.0, (wake - now) / 1000)
         if self.renew_at is not None:
             renew = max(0.0, (self.renew_at - now) / 1000)
@@ -256,12 +247,9 @@ def drive(
                     call_id, future = done.get_nowait()
                     ready.append((call_id, future.result()))
         return run.finish()
-    except JobError as err:
-        if err.code != "aborted":
+    except BaseException as err:
+        if getattr(err, "code", None) != "aborted":  # an abort saved its snapshot already
             run.stop()
-        raise
-    except BaseException:
-        run.stop()
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -34,6 +34,9 @@ __all__ = [
     "StorageError",
     "JobError",
     "ReceiptError",
+    "TransportError",
+    "_transport_failed",
+    "_invalid_argument",
     "RedactRequest",
     "Deadline",
     "ErasureJob",
@@ -98,6 +101,15 @@ class JobError(ErasekitError):
 
 class ReceiptError(ErasekitError):
     """A receipt that cannot be read or whose signature does not hold."""
+
+class TransportError(ErasekitError):
+    """An HTTP exchange could not be completed (code ``transport_failed``)."""
+
+def _transport_failed(reason: str) -> TransportError:
+    """The core's ``transport_failed`` with ``reason``, to raise. Private."""
+
+def _invalid_argument(field: str, reason: str) -> InputError:
+    """The core's ``invalid_argument`` naming ``field``, to raise. Private."""
 
 @final
 class Credentials:
@@ -337,6 +349,7 @@ class ErasureJob:
         job_id: str | None = None,
         check_target: bool | None = None,
         wait_for_premature: bool | None = None,
+        checkpoint_every: int | None = None,
     ) -> Self: ...
     @staticmethod
     def restore(snapshot: str) -> ErasureJob:
@@ -388,10 +401,24 @@ class ErasureJob:
         """When to call ``poll_request`` next (ms since the epoch); ``None`` while the job
         waits only on answers, or is finished."""
 
-    def check_wait(self) -> None:
-        """With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
-        ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
-        one-hour rule. Call after the ``poll_request`` loop."""
+    def check_idle(self, now: _Time, calls_out: int) -> None:
+        """Before sleeping with ``calls_out`` calls unanswered: raises ``JobError``
+        ``job_waiting`` (``wait_for_premature=False`` at a wait for the one-hour rule) or
+        ``job_stalled`` (nothing to send ever again and nothing out)."""
+
+    def checkpoint_due(self) -> bool:
+        """Whether enough answers came since the last ``checkpoint()`` to save one."""
+
+    def checkpoint(self) -> str:
+        """The snapshot to save now; starts counting answers towards the next checkpoint."""
+
+    @staticmethod
+    def resume(job_id: str, snapshot: str | None) -> ErasureJob:
+        """Job ``job_id`` from the snapshot a ledger holds for it; ``None`` (no such job) is
+        ``InputError`` ``job_not_found``."""
+
+    def _aborted(self) -> JobError:
+        """The core's ``aborted`` error for this job. Private: for the driver."""
 
     def is_finished(self) -> bool:
         """True when every operation has reached its terminal state."""

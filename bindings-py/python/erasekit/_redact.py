@@ -15,7 +15,7 @@ import httpx
 
 from ._native import Credentials, RedactRequest
 from ._transport import aexchange, deadline_client, describe, exchange
-from .exceptions import TransportError, invalid_argument
+from .exceptions import invalid_argument, transport_failed
 from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
 
 Time = Union[int, datetime]
@@ -55,7 +55,7 @@ def redact(
         else:
             response, body = exchange(client, *args)
     except httpx.HTTPError as exc:
-        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
+        raise transport_failed(describe(exc, http["url"], timeout)) from exc
     return _interpret(request, response, body, now)
 
 
@@ -81,7 +81,7 @@ async def redact_async(
         else:
             response, body = await aexchange(client, *args)
     except httpx.HTTPError as exc:
-        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
+        raise transport_failed(describe(exc, http["url"], timeout)) from exc
     return _interpret(request, response, body, now)
 
 

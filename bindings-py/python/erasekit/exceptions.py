@@ -21,7 +21,9 @@ details never contain a secret, a private key or a token.
     ``storage``: stored ledger data or a database answer is not what erasekit expects.
 ``JobError(ErasekitError)``
     ``job_not_finished``: an operation asked of a job in the wrong state; ``job_waiting``: a
-    run with ``wait_for_premature=False`` stopped where it would wait for the one-hour rule.
+    run with ``wait_for_premature=False`` stopped where it would wait for the one-hour rule;
+    ``aborted`` (a cancelled run, with ``.snapshot`` and ``.job_id``), ``job_stalled``,
+    ``subject_busy``, ``lease_lost``.
 ``ReceiptError(ErasekitError)``
     ``invalid_receipt``, ``bad_signature``: a receipt that cannot be read or whose
     signature does not hold.
@@ -29,13 +31,10 @@ details never contain a secret, a private key or a token.
     ``transport_failed``: the HTTP request could not be completed (refused, reset, timed
     out, DNS). Raised by ``redact()``/``redact_async()``; ``__cause__`` is the httpx error.
 
-All but the last are defined by the native extension, mapped one-to-one from the core's error
-families; ``TransportError`` is defined here, because only the Python layer does I/O.
+All are defined by the native extension, mapped one-to-one from the core's error families.
 """
 
 from __future__ import annotations
-
-from typing import Any, Callable
 
 from ._native import CredentialsError as CredentialsError
 from ._native import ErasekitError as ErasekitError
@@ -44,6 +43,8 @@ from ._native import JobError as JobError
 from ._native import PayloadError as PayloadError
 from ._native import ReceiptError as ReceiptError
 from ._native import StorageError as StorageError
+from ._native import TransportError as TransportError
+from ._native import _invalid_argument, _transport_failed
 
 __all__ = [
     "CredentialsError",
@@ -56,53 +57,13 @@ __all__ = [
     "TransportError",
 ]
 
-TRANSPORT_FAILED = "transport_failed"
-
 
 def invalid_argument(field: str, reason: str) -> InputError:
-    """``InputError`` ``invalid_argument`` naming ``field``, as the core makes it, for the few
-    arguments only the Python layer reads (a timeout, a signing key, a ledger)."""
-    err = InputError(f"invalid argument {field}: {reason}")
-    err.code = "invalid_argument"
-    err.details = {"code": "invalid_argument", "field": field, "reason": reason}
-    return err
+    """The core's ``invalid_argument`` naming ``field``, for the few arguments only the Python
+    layer reads (a timeout, a signing key, a ledger, credentials)."""
+    return _invalid_argument(field, reason)
 
 
-class TransportError(ErasekitError):
-    """The HTTP request could not be completed: connection refused or reset, timeout, DNS, a
-    body over the limit.
-
-    ``code`` is ``"transport_failed"``; ``details`` is ``{"code", "error", "reason"}`` with the
-    httpx exception's class name and what happened to which host (``connection failed:
-    [Errno 111] Connection refused (127.0.0.1:9)``); ``__cause__`` is the httpx exception
-    itself. Nothing was learned about the redaction: it is safe to retry (redaction is
-    idempotent).
-    """
-
-    code: str
-    details: dict[str, Any]
-
-    def __init__(self, cause: BaseException, reason: str | None = None) -> None:
-        reason = reason or str(cause) or type(cause).__name__
-        super().__init__(f"transport failed: {reason}")
-        self.code = TRANSPORT_FAILED
-        self.details = {
-            "code": TRANSPORT_FAILED,
-            "error": type(cause).__name__,
-            "reason": reason,
-        }
-
-    def __reduce__(self) -> tuple[Callable[..., TransportError], tuple[Any, ...]]:
-        # Pickles (e.g. across multiprocessing) keep the message and details, not the cause.
-        return (_rebuild_transport_error, (self.args, self.details))
-
-
-def _rebuild_transport_error(args: tuple[Any, ...], details: dict[str, Any]) -> TransportError:
-    err = TransportError.__new__(TransportError)
-    err.args = args
-    err.code = TRANSPORT_FAILED
-    err.details = details
-    return err
-
-
-TransportError.__module__ = "erasekit"
+def transport_failed(reason: str) -> TransportError:
+    """The core's ``transport_failed``: ``reason`` says what happened to which host."""
+    return _transport_failed(reason)

@@ -130,12 +130,7 @@ def resume_job(ledger: JobLedger, job_id: str) -> ErasureJob:
     to the ledger (``job.run(...)`` checkpoints and finishes there). An unknown id is
     ``InputError`` ``job_not_found``; an unreadable snapshot ``StorageError``."""
     stored = ledger.load_job(job_id)
-    if stored is None:
-        err = _native.InputError(f"no job {job_id!r} in the ledger")
-        err.code = "job_not_found"
-        err.details = {"code": "job_not_found", "job_id": job_id}
-        raise err
-    job = ErasureJob.restore(stored["snapshot"])
+    job = ErasureJob(_native.ErasureJob.resume(job_id, None if stored is None else stored["snapshot"]))
     job._ledger = ledger
     return job
 

@@ -421,6 +421,8 @@ class JobConfig(TypedDict):
     """Probe each group's target (base URL, credentials, product) before its operations."""
     wait_for_premature: bool
     """Wait out the one-hour rule; ``False``: ``run()`` stops with ``job_waiting`` instead."""
+    checkpoint_every: int
+    """A checkpoint to the ledger every this many answers (default 100)."""
 
 
 class Counts(TypedDict):
