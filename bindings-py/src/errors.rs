@@ -201,30 +201,3 @@ pub(crate) fn _exception_class<'py>(
         .map(|(_, family)| class_for(py, family))
         .transpose()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_raises_an_erasekit_error_with_its_code() {
-        Python::initialize();
-        Python::attach(|py| {
-            let root = py.get_type::<ErasekitError>();
-            let value_error = py.get_type::<PyValueError>();
-            for (code, family) in Error::catalogue() {
-                let class = class_for(py, family).unwrap();
-                assert!(class.is_subclass(&root).unwrap(), "{code}");
-                let is_value_error = class.is_subclass(&value_error).unwrap();
-                let expect_value_error =
-                    matches!(family, ErrorFamily::Input | ErrorFamily::Payload);
-                assert_eq!(is_value_error, expect_value_error, "{code}");
-            }
-            let err = raise(Error::InvalidPrivateKey);
-            let value = err.value(py);
-            assert!(value.is_instance_of::<CredentialsError>());
-            let code: String = value.getattr("code").unwrap().extract().unwrap();
-            assert_eq!(code, "invalid_private_key");
-        });
-    }
-}

@@ -24,7 +24,7 @@ import httpx
 
 from ._native import Credentials
 from ._signing_key import SigningKey, receipt_key
-from .exceptions import invalid_argument
+from ._native import _invalid_argument as invalid_argument
 from ._transport import aexchange, deadline_client, describe, exchange
 from .types import ApiBaseUrls, Call, HttpResponse, JobEvent, LedgerFinished, Receipt, TransportFailure
 

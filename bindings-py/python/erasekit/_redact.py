@@ -15,7 +15,8 @@ import httpx
 
 from ._native import Credentials, RedactRequest
 from ._transport import aexchange, deadline_client, describe, exchange
-from .exceptions import invalid_argument, transport_failed
+from ._native import _invalid_argument as invalid_argument
+from ._native import _transport_failed as transport_failed
 from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
 
 Time = Union[int, datetime]

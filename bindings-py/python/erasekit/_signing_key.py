@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional, Protocol, Union
 
-from .exceptions import invalid_argument
+from ._native import _invalid_argument as invalid_argument
 
 SigningKey = Union[bytes, bytearray, str]
 

@@ -1,5 +1,5 @@
 """The ``erasekit`` command: erase a data subject from Vonage, resume a stopped erasure, verify
-a receipt.
+a receipt (``erasekit --help``; the pip README's "CLI" section).
 
     erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run [--verbose] [--json]]
                            [--rate N] [--receipt-out PATH] [--new-job] [--yes] [--now TIME]
@@ -9,26 +9,10 @@ a receipt.
     erasekit verify receipt.json (--public-key HEX | --ledger ledger.db)
     erasekit jobs --ledger ledger.db
 
-``--ledger`` is an SQLite file or a ``postgresql://`` DSN. Credentials come from
-``VONAGE_API_KEY`` and ``VONAGE_API_SECRET`` (Redact, Media) and ``VONAGE_APPLICATION_ID`` and
-``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). ``VONAGE_BASE_URL`` points every API at
-another host (``--base-url`` wins). Before a live run the command prints the target host, the
-counts and the deadline; calls to a host other than this machine need a "y" on the terminal
-or ``--yes`` (without a terminal, ``--yes`` is required). ``--now`` or ``ERASEKIT_NOW`` (ISO
-8601 with a zone, or ms) pins the command's clock for planning and display. Receipts are signed
-with the ledger's own receipt key (made when the ledger is created, kept in it: back the ledger
-up) and stored in the ledger before anything is forgotten; publish its public key (printed after
-each erasure) so others can check receipts. A ledger file that does not exist is an error unless
-``--create``; a subject the ledger has no entry for is an error unless ``--allow-empty``. One
-erasure per subject runs at a time: a second one exits 2 (``subject_busy``).
-
-Exit status: 0 when every operation ended done, not found, expired or skipped; 1 when any
-failed (a summary groups them by cause) or a receipt does not verify against a trusted key
-(``verify`` without ``--public-key`` or ``--ledger`` checks integrity only and exits 1); 2 for
-bad arguments, credentials, ledger or a refused target, always before anything is saved or
-sent; 3 when ``--no-wait`` stopped the run where it would wait for records younger than an hour
-(resume it after the time it names); 130 when stopped (Ctrl-C, SIGTERM) after saving a
-checkpoint.
+Exit status: 0 when every operation ended settled; 1 when any failed or a receipt does not
+verify against a trusted key; 2 for bad arguments, credentials, ledger or a refused target,
+before anything is saved or sent; 3 when ``--no-wait`` stopped at a wait; 130 when stopped
+(Ctrl-C, SIGTERM) after saving a checkpoint.
 """
 
 from __future__ import annotations
