@@ -239,7 +239,7 @@ def part_sdk(args: argparse.Namespace, core: dict[str, Any] | None) -> dict[str,
         sdk, sdk_cpu = out["vonage"]["us_per_call"], out["vonage"]["cpu_us_per_call"]
         print(f"ratios vs vonage (wall, CPU): core {sdk / out['core_us_per_op']:.0f}x / "
               f"{sdk_cpu / out['core_cpu_us_per_op']:.0f}x lower")
-        for name in ("redact",) + tuple(r[0] for r in drivers):
+        for name in ("redact", "run_sync", "run_async"):
             print(f"  {name}: {sdk / out[name]['us_per_call']:.1f}x wall, "
                   f"{sdk_cpu / out[name]['cpu_us_per_call']:.1f}x CPU")
     return out
