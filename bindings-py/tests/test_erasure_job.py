@@ -726,3 +726,31 @@ def test_a_bad_signing_key_fails_before_anything_is_sent() -> None:
         with pytest.raises(erasekit.InputError):
             job.run(credentials=creds(), client=client, signing_key=b"short")
     assert job.counts()["in_flight"] == 0
+
+
+def test_plain_data_forms_and_the_protocols_extras() -> None:
+    p = plan(sms(2))
+    data = p.to_dict()
+    assert (data["subject"], data["planned_at"], data["deadline"]) == (p.subject, p.planned_at, p.deadline.to_dict())
+    assert data["operations"] == p.operations and data["options"] == p.options
+    request = erasekit.RedactRequest("SMS-0", "sms", created_at=5)
+    assert request.to_dict() == {"id": "SMS-0", "product": "sms", "type": "outbound", "created_at": 5}
+    job = erasekit.ErasureJob(p, seed=1, check_target=False)
+    assert job.subject == "user-42"
+    t = now_ms()
+    call = job.poll_request(t, creds())
+    assert call is not None
+    assert [e["event"] for e in job.poll_events()] == ["started"] and job.poll_events() == []
+    job.handle_failure(call["call_id"], {"other": {"message": "tls: bad certificate"}}, t)
+    with pytest.raises(erasekit.InputError) as info:
+        job.handle_failure(call["call_id"], "refused", t)  # type: ignore[arg-type]
+    assert info.value.details["field"] == "failure"
+    assert job.counts()["finished"] == 0 and job.counts()["in_flight"] == 0  # to be retried
+
+
+def test_redact_takes_credentials_as_a_dict() -> None:
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(204))) as client:
+        outcome = erasekit.redact("SMS-0", "sms", credentials={"api_key": "k", "api_secret": "s"}, client=client)
+    assert outcome["outcome"] == "redacted"
+    with pytest.raises(erasekit.CredentialsError):
+        erasekit.redact("SMS-0", "sms", credentials={"api_key": "k"}, client=client)

@@ -44,6 +44,14 @@ from .job import resume_job as resume_job
 from .ledger import Ledger as Ledger
 from .types import Call as Call
 from .types import Counts as Counts
+from .types import DeadlineData as DeadlineData
+from .types import ErasurePlanData as ErasurePlanData
+from .types import ErrorCode as ErrorCode
+from .types import ErrorCodeInfo as ErrorCodeInfo
+from .types import JobConfig as JobConfig
+from .types import PlanOptions as PlanOptions
+from .types import RedactRequestData as RedactRequestData
+from .types import TransportFailure as TransportFailure
 from .types import HttpRequest as HttpRequest
 from .types import HttpResponse as HttpResponse
 from .types import Identifier as Identifier
@@ -65,6 +73,14 @@ __all__ = [
     "USER_AGENT",
     "Call",
     "Counts",
+    "DeadlineData",
+    "ErasurePlanData",
+    "ErrorCode",
+    "ErrorCodeInfo",
+    "JobConfig",
+    "PlanOptions",
+    "RedactRequestData",
+    "TransportFailure",
     "Deadline",
     "ErasureJob",
     "ErasurePlan",

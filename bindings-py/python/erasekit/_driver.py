@@ -18,13 +18,14 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, cast
 
 import httpx
 
 from ._native import Credentials
 from ._signing_key import SigningKey, receipt_key
 from ._native import _invalid_argument as invalid_argument
+from ._redact import CredentialsInput, credentials_of
 from ._transport import aexchange, deadline_client, describe, exchange
 from .types import ApiBaseUrls, Call, HttpResponse, JobEvent, LedgerFinished, Receipt, TransportFailure
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 BaseUrl = Union[str, ApiBaseUrls, None]
 ProgressCallback = Callable[[Union[JobEvent, LedgerFinished]], object]
-CredentialsInput = Union[Credentials, Mapping[str, Any]]
 # An answer to a call: the response, or the core's transport failure shape.
 _Answer = Union[HttpResponse, TransportFailure]
 
@@ -60,14 +60,6 @@ def clock() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _credentials(value: CredentialsInput) -> Credentials:
-    if isinstance(value, Credentials):
-        return value
-    if isinstance(value, Mapping):
-        return Credentials(**value)
-    raise invalid_argument("credentials", f"expected erasekit.Credentials or a dict, got {type(value).__name__}")
-
-
 def _failure(exc: httpx.HTTPError, url: str, timeout: float) -> TransportFailure:
     """The core's transport failure for ``exc``, naming the host and the cause."""
     return {"other": {"message": describe(exc, url, timeout)}}
@@ -91,7 +83,7 @@ class _Run:
             raise invalid_argument("ledger", "this job is bound to the ledger it was resumed from")
         self.job = job
         self.ledger = ledger if ledger is not None else bound
-        self.credentials = _credentials(credentials)
+        self.credentials = credentials_of(credentials)
         self.base_url = base_url
         self.key = receipt_key(signing_key, self.ledger)
         self.on_progress = on_progress

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, fin
 
 from typing_extensions import Self, disjoint_base
 
-from erasekit.types import ApiBaseUrls, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome
+from erasekit.types import ApiBaseUrls, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome, RedactRequestData
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
 from erasekit.types import LeaseTimes, SqlExchange, TransportFailure
 from erasekit.types import (
@@ -18,7 +18,7 @@ from erasekit.types import (
     LedgerEntry,
     PlannedCall,
     Operation,
-    PlanData,
+    ErasurePlanData,
     PlanOptions,
     PlanSummary,
     Receipt,
@@ -183,6 +183,9 @@ class RedactRequest:
     def not_before(self) -> int | None:
         """The earliest time Vonage accepts this redaction: ``created_at`` + 60 minutes."""
 
+    def to_dict(self) -> RedactRequestData:
+        """The redaction as plain data: ``{"id", "product", "type", "created_at"}``."""
+
     def to_http(
         self,
         credentials: Credentials,
@@ -311,7 +314,7 @@ class ErasurePlan:
         per action and product, how long sending takes at that rate, the earliest finish and
         the deadline. Raises ``InputError`` for a rate outside 1 to 1000000."""
 
-    def to_dict(self) -> PlanData:
+    def to_dict(self) -> ErasurePlanData:
         """The plan as plain data (the core's fields)."""
 
     def __len__(self) -> int: ...

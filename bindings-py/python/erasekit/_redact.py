@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime
-from typing import Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 import httpx
 
@@ -21,6 +21,16 @@ from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
 
 Time = Union[int, datetime]
 BaseUrl = Union[str, ApiBaseUrls, None]
+CredentialsInput = Union[Credentials, Mapping[str, Any]]
+
+
+def credentials_of(value: CredentialsInput) -> Credentials:
+    """A ``Credentials``, or a dict of its keywords made into one (checked by the core)."""
+    if isinstance(value, Credentials):
+        return value
+    if isinstance(value, Mapping):
+        return Credentials(**value)
+    raise invalid_argument("credentials", f"expected erasekit.Credentials or a dict, got {type(value).__name__}")
 
 
 def redact(
@@ -28,7 +38,7 @@ def redact(
     product: str,
     type: Optional[str] = None,
     *,
-    credentials: Credentials,
+    credentials: CredentialsInput,
     client: Optional[httpx.Client] = None,
     base_url: BaseUrl = None,
     created_at: Optional[Time] = None,
@@ -65,7 +75,7 @@ async def redact_async(
     product: str,
     type: Optional[str] = None,
     *,
-    credentials: Credentials,
+    credentials: CredentialsInput,
     client: Optional[httpx.AsyncClient] = None,
     base_url: BaseUrl = None,
     created_at: Optional[Time] = None,
@@ -90,13 +100,13 @@ def _prepare(
     id: str,
     product: str,
     type: Optional[str],
-    credentials: Credentials,
+    credentials: CredentialsInput,
     base_url: BaseUrl,
     created_at: Optional[Time],
     timeout: float,
 ) -> tuple[RedactRequest, HttpRequest]:
     request = RedactRequest(id, product, type, created_at)
-    http = request.to_http(credentials, base_url)
+    http = request.to_http(credentials_of(credentials), base_url)
     if not (isinstance(timeout, (int, float)) and 0 < timeout and math.isfinite(timeout)):
         raise invalid_argument("timeout", "expected a positive, finite number of seconds")
     return request, http

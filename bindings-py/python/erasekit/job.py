@@ -20,7 +20,6 @@ import httpx
 from . import _native
 from ._driver import (
     BaseUrl,
-    CredentialsInput,
     JobLedger,
     ProgressCallback,
     _Run,
@@ -29,6 +28,7 @@ from ._driver import (
     drive_async,
 )
 from ._native import ErasurePlan
+from ._redact import CredentialsInput
 from ._signing_key import SigningKey
 from .types import LedgerEntry, Receipt
 

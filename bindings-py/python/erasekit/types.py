@@ -18,6 +18,15 @@ from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
 
 
+class RedactRequestData(TypedDict):
+    """``RedactRequest.to_dict()``: the validated redaction."""
+
+    id: str
+    product: Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]
+    type: Literal["inbound", "outbound"]
+    created_at: Optional[int]
+
+
 class HttpRequest(TypedDict):
     """An HTTP request to send, as built by ``RedactRequest.to_http``."""
 
@@ -195,9 +204,9 @@ class ErrorCodeInfo(TypedDict):
 
     code: ErrorCode
     """The stable snake_case code, as in ``ErasekitError.code``."""
-    family: str
-    """The family, which names the class raised: ``"input"`` → ``InputError``,
-    ``"credentials"``, ``"payload"``, ``"storage"``, ``"job"``, ``"receipt"``."""
+    family: Literal["input", "credentials", "payload", "storage", "job", "receipt", "transport"]
+    """The family, which names the class raised: ``"input"`` → ``InputError``, ...,
+    ``"transport"`` → ``TransportError``."""
 
 
 class LedgerEntry(TypedDict):
@@ -245,8 +254,8 @@ class StoredJob(TypedDict):
 
     job_id: str
     subject: str
-    state: str
-    """``running``, ``stopped`` or ``finished``."""
+    state: Literal["running", "stopped", "finished"]
+    """The core's ``JobState``."""
     snapshot: str
     """The job snapshot (JSON, no secrets)."""
     updated_at: int
@@ -394,7 +403,7 @@ class DeadlineData(TypedDict):
     extension_reason: Optional[str]
 
 
-class PlanData(TypedDict):
+class ErasurePlanData(TypedDict):
     """``ErasurePlan.to_dict()``: the plan as the core serialises it."""
 
     subject: str
