@@ -179,16 +179,8 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 def deadline_client(limits: httpx.Limits, timeout: float) -> httpx.Client:
     """A new ``httpx.Client`` (environment proxies and certificates honoured, redirects not
-    followed) whose direct connections hold each call's total deadline, headers included.
-    httpx has no public way to give its transport a network backend: the pool's is wrapped
-    when it has the expected shape, else the client bounds headers per read (the body is
-    still bounded by ``read_body``)."""
-    transport = httpx.HTTPTransport(limits=limits)
-    pool = getattr(transport, "_pool", None)
-    inner = getattr(pool, "_network_backend", None)
-    if isinstance(pool, httpcore.ConnectionPool) and isinstance(inner, httpcore.NetworkBackend):
-        pool._network_backend = _DeadlineBackend(inner)
-    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+    followed); ``exchange`` makes its connections hold each call's total deadline."""
+    return httpx.Client(limits=limits, timeout=timeout, follow_redirects=False)
 
 
 def hold_deadlines(transport: object) -> None:
