@@ -1,18 +1,7 @@
-"""erasekit: a GDPR toolkit for Vonage users.
-
-Redact a Vonage transaction (SMS, call, Verify, Number Insight, Messages) with one call::
-
-    import erasekit
-
-    creds = erasekit.Credentials(api_key="abcd1234", api_secret="...")
-    outcome = erasekit.redact("0A000000B0C9A1234", "sms", credentials=creds)
-    if outcome["outcome"] == "premature":
-        print("retry at", outcome["earliest_retry_at"])
-
-Or drive the sans-IO core yourself with any HTTP client: ``RedactRequest.to_http()`` gives the
-request as a dict, ``RedactRequest.interpret()`` turns the response into an outcome dict.
-Times are ``int`` milliseconds since the Unix epoch (aware ``datetime`` values are accepted
-too). Errors are under ``erasekit.ErasekitError``, each with a stable ``.code``.
+"""erasekit: GDPR erasure for Vonage users. ``redact()`` one transaction; record a subject's
+Vonage ids in a ``Ledger`` (``capture``); plan and run an ``ErasureJob`` to a signed receipt.
+Times are ``int`` milliseconds since the epoch or aware ``datetime``s; errors are under
+``ErasekitError``, each with a stable ``.code``. The pip README shows the whole API.
 """
 
 from ._native import DEFAULT_CAPTURE_MAX_BYTES as DEFAULT_CAPTURE_MAX_BYTES

@@ -332,7 +332,8 @@ class ErasureJob:
     ``conversation``, must get the documented not-found answer before any of its operations
     is sent; any other answer fails the group unsent), ``wait_for_premature`` ``True``
     (``False``: ``run()`` stops with ``JobError`` ``job_waiting`` when it would wait for
-    records younger than an hour, leaving a resumable checkpoint). ``seed``
+    records younger than an hour, leaving a resumable checkpoint), ``checkpoint_every`` 100
+    (answers between checkpoints to a ledger). ``seed``
     (jitter and JWT ids) defaults to 8 bytes of ``os.urandom``; ``job_id`` to one derived
     from the seed.
     """
