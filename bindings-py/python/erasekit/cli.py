@@ -281,17 +281,9 @@ def _check_writable(path: Path) -> None:
 def _erase(args: argparse.Namespace) -> int:
     if (args.json or args.verbose) and not args.dry_run:
         raise Usage(f"{'--json' if args.json else '--verbose'} goes with --dry-run (a live run prints a receipt)")
-    options: dict[str, Any] = {}
-    if args.user_action:
-        options["user_action"] = args.user_action
-    if args.delete_legs:
-        options["delete_legs"] = True
-    if args.delete_conversations:
-        options["delete_conversations"] = True
-    if args.conversation_api:
-        options["conversation_api"] = args.conversation_api
-    if args.allow_empty:
-        options["allow_empty"] = True
+    # The core's plan options; None leaves one at the core's default.
+    options = {name: getattr(args, name) for name in (
+        "user_action", "delete_legs", "delete_conversations", "conversation_api", "allow_empty")}
     credentials = None if args.dry_run else _credentials(dict(os.environ))
     base, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger, create=args.create) as ledger:
