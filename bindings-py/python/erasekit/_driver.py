@@ -197,7 +197,7 @@ def _send(client: httpx.Client, call: Call, timeout: float) -> _Answer:
         )
     except httpx.HTTPError as exc:
         return _failure(exc, request["url"], timeout)
-    return {"status": response.status_code, "headers": dict(response.headers), "body": body}
+    return {"status": response.status_code, "headers": response.headers, "body": body}
 
 
 def _answered(
@@ -262,7 +262,7 @@ async def _send_async(client: httpx.AsyncClient, call: Call, timeout: float) -> 
         )
     except httpx.HTTPError as exc:
         return _failure(exc, request["url"], timeout)
-    return {"status": response.status_code, "headers": dict(response.headers), "body": body}
+    return {"status": response.status_code, "headers": response.headers, "body": body}
 
 
 async def drive_async(run: _Run, client: Optional[httpx.AsyncClient], timeout: float) -> Receipt:
