@@ -335,9 +335,20 @@ class Operation(_OperationBase, total=False):
     """For ``redact``: the Redact API ``type``."""
 
 
-class PlannedCall(Operation):
-    """One row of the dry run, ``ErasurePlan.describe()``: the operation and its call."""
+class _PlannedCallBase(TypedDict):
+    op: int
+    target: str
+    action: Action
+    not_before: int
+    initial: Literal["pending", "expired", "skipped"]
 
+
+class PlannedCall(_PlannedCallBase, total=False):
+    """One row of the dry run, ``ErasurePlan.describe()``: the operation (without its
+    ``created_at``) and its call."""
+
+    product: str
+    direction: Literal["inbound", "outbound"]
     method: str
     """``POST``, ``DELETE``, ``PATCH`` or ``PUT``."""
     url: str
@@ -582,9 +593,10 @@ TransportFailure = Union[Literal["timeout", "connection"], OtherFailure]
 ``TransportFailure`` as it serialises it."""
 
 
-class ReceiptOperation(Operation):
-    """One operation as the receipt reports it."""
-
+class _ReceiptOperationBase(TypedDict):
+    op: int
+    target: str
+    action: Action
     state: TerminalState
     attempts: int
     first_attempt_at: Optional[int]
@@ -595,6 +607,14 @@ class ReceiptOperation(Operation):
     """Vonage's trace id from the last problem body."""
     problem: Optional[str]
     """The last problem, for anything not ``done``."""
+
+
+class ReceiptOperation(_ReceiptOperationBase, total=False):
+    """One operation as the receipt reports it (its plan fields but the times and
+    ``initial``)."""
+
+    product: str
+    direction: Literal["inbound", "outbound"]
 
 
 class TargetCheckRecord(TypedDict):
