@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import httpx
 
 import erasekit
-from erasekit.types import ApiBaseUrls, ErrorCode, ErrorCodeInfo, Premature
+from erasekit.types import ApiBaseInput, ErrorCode, ErrorCodeInfo, Premature
 
 
 def describe(outcome: erasekit.RedactOutcome) -> str:
@@ -37,7 +37,7 @@ def sans_io(credentials: erasekit.Credentials, client: httpx.Client) -> erasekit
     request = erasekit.RedactRequest(
         "0A000000B0C9A1234", "sms", "outbound", created_at=datetime.now(timezone.utc)
     )
-    bases: ApiBaseUrls = {"default": "https://api-eu.vonage.com"}
+    bases: ApiBaseInput = {"default": "https://api-eu.vonage.com"}
     http: erasekit.HttpRequest = request.to_http(credentials, bases)
     body: bytes = http["body"]
     response = client.request(http["method"], http["url"], headers=http["headers"], content=body)

@@ -31,14 +31,19 @@ from .job import ErasureJob as ErasureJob
 from .job import plan_erasure as plan_erasure
 from .job import resume_job as resume_job
 from .ledger import Ledger as Ledger
+from .types import Action as Action
 from .types import Call as Call
 from .types import Counts as Counts
 from .types import DeadlineData as DeadlineData
+from .types import Direction as Direction
 from .types import ErasurePlanData as ErasurePlanData
 from .types import ErrorCode as ErrorCode
 from .types import ErrorCodeInfo as ErrorCodeInfo
+from .types import ErrorFamily as ErrorFamily
 from .types import JobConfig as JobConfig
 from .types import PlanOptions as PlanOptions
+from .types import Product as Product
+from .types import Terminal as Terminal
 from .types import RedactRequestData as RedactRequestData
 from .types import TransportFailure as TransportFailure
 from .types import HttpRequest as HttpRequest
@@ -60,7 +65,12 @@ __all__ = [
     "DEFAULT_CAPTURE_MAX_BYTES",
     "MAX_RESPONSE_BODY",
     "USER_AGENT",
+    "Action",
     "Call",
+    "Direction",
+    "ErrorFamily",
+    "Product",
+    "Terminal",
     "Counts",
     "DeadlineData",
     "ErasurePlanData",

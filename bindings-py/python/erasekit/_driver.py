@@ -27,13 +27,13 @@ from ._signing_key import SigningKey, receipt_key
 from ._native import _invalid_argument as invalid_argument
 from ._redact import CredentialsInput, credentials_of
 from ._transport import aexchange, deadline_client, describe, exchange
-from .types import ApiBaseUrls, Call, HttpResponse, JobEvent, LedgerFinished, Receipt, TransportFailure
+from .types import ApiBaseInput, Call, HttpResponse, JobEvent, LedgerFinished, Receipt, TransportFailure
 
 if TYPE_CHECKING:
     from ._native import ErasureJob
     from .types import LeaseTimes, StoredJob, Tombstone
 
-BaseUrl = Union[str, ApiBaseUrls, None]
+BaseUrl = Union[str, ApiBaseInput, None]
 ProgressCallback = Callable[[Union[JobEvent, LedgerFinished]], object]
 # An answer to a call: the response, or the core's transport failure shape.
 _Answer = Union[HttpResponse, TransportFailure]

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, fin
 
 from typing_extensions import Self, disjoint_base
 
-from erasekit.types import ApiBaseUrls, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome, RedactRequestData
+from erasekit.types import ApiBaseInput, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome, RedactRequestData
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
 from erasekit.types import LeaseTimes, SqlExchange, TransportFailure
 from erasekit.types import (
@@ -189,7 +189,7 @@ class RedactRequest:
     def to_http(
         self,
         credentials: Credentials,
-        base_url: str | ApiBaseUrls | None = None,
+        base_url: str | ApiBaseInput | None = None,
     ) -> HttpRequest:
         """The HTTP request to send, with Basic auth, JSON body and erasekit's User-Agent.
 
@@ -305,7 +305,7 @@ class ErasurePlan:
     def extend_deadline(self, months: int, reason: str) -> Deadline:
         """Extends this plan's deadline by ``months`` (1 or 2) with the reason; returns it."""
 
-    def describe(self, base_url: str | ApiBaseUrls | None = None) -> list[PlannedCall]:
+    def describe(self, base_url: str | ApiBaseInput | None = None) -> list[PlannedCall]:
         """The dry run: each operation with the method and URL it would call, ``not_before``
         and ``initial``. Needs no credentials and sends nothing."""
 
@@ -380,7 +380,7 @@ class ErasureJob:
         self,
         now: _Time,
         credentials: Credentials,
-        base_url: str | ApiBaseUrls | None = None,
+        base_url: str | ApiBaseInput | None = None,
     ) -> Call | None:
         """The next call to send at ``now``, or ``None`` when the schedule, the rate limit or
         ``max_in_flight`` says wait. Poll until ``None`` after construction, after every

@@ -17,10 +17,10 @@ from ._native import Credentials, RedactRequest
 from ._transport import aexchange, deadline_client, describe, exchange
 from ._native import _invalid_argument as invalid_argument
 from ._native import _transport_failed as transport_failed
-from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
+from .types import ApiBaseInput, HttpRequest, HttpResponse, RedactOutcome
 
 Time = Union[int, datetime]
-BaseUrl = Union[str, ApiBaseUrls, None]
+BaseUrl = Union[str, ApiBaseInput, None]
 CredentialsInput = Union[Credentials, Mapping[str, Any]]
 
 

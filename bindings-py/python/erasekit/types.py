@@ -18,12 +18,22 @@ from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
 
 
+Product = Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]
+"""A Redact API product, spelled as the API documents it."""
+Direction = Literal["inbound", "outbound"]
+ErrorFamily = Literal["input", "credentials", "payload", "storage", "job", "receipt", "transport"]
+"""An error code's family, which names the class raised (``"input"`` → ``InputError``, ...)."""
+Initial = Literal["pending", "expired", "skipped"]
+"""An operation's state when planned: ``expired`` is older than the retention window,
+``skipped`` left out by an option."""
+
+
 class RedactRequestData(TypedDict):
     """``RedactRequest.to_dict()``: the validated redaction."""
 
     id: str
-    product: Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]
-    type: Literal["inbound", "outbound"]
+    product: Product
+    type: Direction
     created_at: Optional[int]
 
 
@@ -56,7 +66,7 @@ class HttpResponse(_HttpResponseStatus, total=False):
     body: Union[bytes, bytearray, str, None]
 
 
-class ApiBaseUrls(TypedDict, total=False):
+class ApiBaseInput(TypedDict, total=False):
     """Base URLs per call family for ``base_url=``: ``default`` sets every family."""
 
     default: str
@@ -204,9 +214,7 @@ class ErrorCodeInfo(TypedDict):
 
     code: ErrorCode
     """The stable snake_case code, as in ``ErasekitError.code``."""
-    family: Literal["input", "credentials", "payload", "storage", "job", "receipt", "transport"]
-    """The family, which names the class raised: ``"input"`` → ``InputError``, ...,
-    ``"transport"`` → ``TransportError``."""
+    family: ErrorFamily
 
 
 class LedgerEntry(TypedDict):
@@ -216,9 +224,9 @@ class LedgerEntry(TypedDict):
     kind: Literal["transaction", "recording", "user", "conversation", "event", "leg"]
     """What it is, which decides how it is erased: ``transaction`` (Redact API), ``recording``
     (Media API), ``user``, ``conversation``, ``event``, ``leg`` (Conversation API)."""
-    product: Optional[Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]]
+    product: Optional[Product]
     """The Redact API product, for transactions; ``None`` for every other kind."""
-    direction: Optional[Literal["inbound", "outbound"]]
+    direction: Optional[Direction]
     """The direction, when the source says."""
     id: str
     """The Vonage id (for events ``CON-…:<event id>``)."""
@@ -308,7 +316,7 @@ Action = Literal[
 ``delete_recording`` (``DELETE /v3/media/{id}``), ``delete_user``/``scrub_user``
 (``DELETE``/``PATCH /v1/users/{id}``), ``delete_event``, ``delete_conversation``, ``delete_leg``."""
 
-TerminalState = Literal["done", "not_found", "expired", "failed", "skipped"]
+Terminal = Literal["done", "not_found", "expired", "failed", "skipped"]
 """How an operation ended. ``not_found`` (404) is recorded as such, never as ``done``."""
 
 
@@ -322,7 +330,7 @@ class _OperationBase(TypedDict):
     """When the resource was created (ms since the epoch)."""
     not_before: int
     """``created_at`` + 60 minutes: Vonage refuses earlier redactions."""
-    initial: Literal["pending", "expired", "skipped"]
+    initial: Initial
     """``expired``: older than the retention window; ``skipped``: left out by an option."""
 
 
@@ -331,7 +339,7 @@ class Operation(_OperationBase, total=False):
 
     product: str
     """For ``redact``: the Redact API product."""
-    direction: Literal["inbound", "outbound"]
+    direction: Direction
     """For ``redact``: the Redact API ``type``."""
 
 
@@ -340,7 +348,7 @@ class _PlannedCallBase(TypedDict):
     target: str
     action: Action
     not_before: int
-    initial: Literal["pending", "expired", "skipped"]
+    initial: Initial
 
 
 class PlannedCall(_PlannedCallBase, total=False):
@@ -348,7 +356,7 @@ class PlannedCall(_PlannedCallBase, total=False):
     ``created_at``) and its call."""
 
     product: str
-    direction: Literal["inbound", "outbound"]
+    direction: Direction
     method: str
     """``POST``, ``DELETE``, ``PATCH`` or ``PUT``."""
     url: str
@@ -537,7 +545,7 @@ class OperationFinished(TypedDict):
 
     event: Literal["operation_finished"]
     op: int
-    state: TerminalState
+    state: Terminal
     counts: Counts
 
 
@@ -597,7 +605,7 @@ class _ReceiptOperationBase(TypedDict):
     op: int
     target: str
     action: Action
-    state: TerminalState
+    state: Terminal
     attempts: int
     first_attempt_at: Optional[int]
     last_attempt_at: Optional[int]
@@ -614,7 +622,7 @@ class ReceiptOperation(_ReceiptOperationBase, total=False):
     ``initial``)."""
 
     product: str
-    direction: Literal["inbound", "outbound"]
+    direction: Direction
 
 
 class TargetCheckRecord(TypedDict):
