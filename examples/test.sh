@@ -381,7 +381,7 @@ FX=$TMP/fx
 export VONAGE_API_KEY=sim-key VONAGE_API_SECRET=sim-secret
 export VONAGE_APPLICATION_ID=aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab
 export VONAGE_PRIVATE_KEY_PATH=$ROOT/tests/vectors/keys/app_private.pem
-unset ERASEKIT_SIGNING_KEY VONAGE_BASE_URL
+unset VONAGE_BASE_URL
 
 step "simulator"
 start "simulator" "$TMP/sim.log" "$SIM_BIN" --listen 127.0.0.1:0
@@ -416,18 +416,17 @@ if [ -n "$PY_APP" ]; then
 fi
 run_helper "python ledger" "$TMP/py/ledger.log" "$FX" ledger "$TMP/py/ledger.db" user-42:PY42 user-43:PY43 user-44:PY44 user-45:PY45 user-99:PY99
 
-PY_KEY=$("$PY" -c "import os; print(os.urandom(32).hex())")  # set but unused: a run with a ledger signs with the ledger's key
 # Receipts of runs with a ledger are signed with the ledger's own receipt key.
 PY_PUB=$("$PY" -c "import erasekit, sys; print(erasekit.Ledger.sqlite(sys.argv[1], create=False).receipt_public_key())" "$TMP/py/ledger.db")
 check "erase_user.py --dry-run prints the plan and deadline" "$TMP/py/dry-run.log" \
-  env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py user-42 --ledger "$TMP/py/ledger.db" --base-url "$SIM" --dry-run
+  "$PY" examples/python/erase_user.py user-42 --ledger "$TMP/py/ledger.db" --base-url "$SIM" --dry-run
 grep -q "due 20" "$TMP/py/dry-run.log" && grep -q "POST   $SIM/v1/redact/transaction" "$TMP/py/dry-run.log" \
   && grep -q "DELETE $SIM/v3/media/" "$TMP/py/dry-run.log" \
   && pass "the dry run shows the deadline, the Redact calls and the Media delete" || fail "dry run output ($TMP/py/dry-run.log)"
 run_helper "after the dry run" "$TMP/py/untouched.log" "$FX" untouched "$SIM" PY42
 
 check "erase_user.py user-42 erases and verifies its receipt" "$TMP/py/erase.log" \
-  env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py user-42 --ledger "$TMP/py/ledger.db" \
+  "$PY" examples/python/erase_user.py user-42 --ledger "$TMP/py/ledger.db" \
   --base-url "$SIM" --receipt-out "$TMP/py/receipt-user-42.json"
 grep -q "signature verified" "$TMP/py/erase.log" && grep -q '\[########################\] 7/7' "$TMP/py/erase.log" \
   && pass "erase_user.py printed its progress line to 7/7 and verified the receipt" || fail "erase_user.py output ($TMP/py/erase.log)"
@@ -436,7 +435,7 @@ run_helper "python receipt" "$TMP/py/receipt.log" "$FX" receipt "$TMP/py/receipt
 run_helper "python forgotten" "$TMP/py/forgotten.log" "$FX" forgotten "$TMP/py/ledger.db" user-42
 
 check "erase_user_async.py user-43 user-44 erases both at once" "$TMP/py/erase-async.log" \
-  env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user_async.py user-43 user-44 \
+  "$PY" examples/python/erase_user_async.py user-43 user-44 \
   --ledger "$TMP/py/ledger.db" --base-url "$SIM" --receipts-dir "$TMP/py/receipts"
 run_helper "python async erased" "$TMP/py/erased-async.log" "$FX" erased "$SIM" PY43 PY44
 n=0
@@ -449,7 +448,7 @@ done
 run_helper "python async forgotten" "$TMP/py/forgotten-async.log" "$FX" forgotten "$TMP/py/ledger.db" user-43 user-44
 
 # Stopped half way (SIGTERM, as Ctrl-C), then continued with --resume from the ledger's checkpoint.
-env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py user-45 --ledger "$TMP/py/ledger.db" \
+"$PY" examples/python/erase_user.py user-45 --ledger "$TMP/py/ledger.db" \
   --base-url "$SIM" --rate 1 >"$TMP/py/stopped.log" 2>&1 &
 STOP_PID=$!
 PIDS+=("$STOP_PID")
@@ -461,7 +460,7 @@ JOB=$(sed -n 's/.*--resume \(job-[0-9a-f]*\) .*/\1/p' "$TMP/py/stopped.log" | ta
   || { fail "erase_user.py stop: exit $rc ($TMP/py/stopped.log)"; tail -n 5 "$TMP/py/stopped.log"; }
 run_helper "python partial" "$TMP/py/partial.log" "$FX" partial "$SIM" PY45
 check "erase_user.py --resume $JOB finishes the job" "$TMP/py/resume.log" \
-  env ERASEKIT_SIGNING_KEY="$PY_KEY" "$PY" examples/python/erase_user.py --resume "$JOB" --ledger "$TMP/py/ledger.db" \
+  "$PY" examples/python/erase_user.py --resume "$JOB" --ledger "$TMP/py/ledger.db" \
   --base-url "$SIM" --receipt-out "$TMP/py/receipt-user-45.json"
 run_helper "python resumed erased" "$TMP/py/erased-45.log" "$FX" erased "$SIM" PY45
 [ -f "$TMP/py/receipt-user-45.json" ] && run_helper "python resumed receipt" "$TMP/py/receipt-45.log" "$FX" receipt "$TMP/py/receipt-user-45.json" "$PY_PUB" 6 1 user-45

@@ -11,7 +11,7 @@ sdk         the official ``vonage`` 3.x client (``pip install "vonage>=3,<4"`` i
             for this bench only) building and handling the same redaction with a stubbed
             ``requests`` transport, next to erasekit's poll + handle, ``erasekit.redact()`` and
             the whole ``job.run()`` / ``run_async()`` drivers over ``httpx.MockTransport``,
-            through a client (``client=``) and called directly (``transport=``); wall and CPU
+            through a client (``client=``); wall and CPU
             time, the median of --repeat runs each, interleaved (one run of each row per round).
 throughput  --count redactions against the simulator with its Redact limit set to --limit and
             --latency ms added to every call: ``job.run()`` (and ``run_async()``) with
@@ -161,9 +161,8 @@ def redact_stubbed(calls: int) -> tuple[float, float]:
     return wall, cpu
 
 
-def run_stubbed(calls: int, driver: str, path: str = "client") -> tuple[float, float]:
-    """The whole driver over MockTransport: ``client=httpx.Client(transport=...)`` (path
-    "client") or ``transport=MockTransport`` called directly (path "transport")."""
+def run_stubbed(calls: int, driver: str) -> tuple[float, float]:
+    """The whole driver over ``client=httpx.Client(transport=MockTransport)``."""
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(204)
 
@@ -172,17 +171,10 @@ def run_stubbed(calls: int, driver: str, path: str = "client") -> tuple[float, f
 
     job = erasekit.ErasureJob(plan_of(calls), rate_per_second=STUB_RATE, max_in_flight=32, seed=2, check_target=False)
     if driver == "sync":
-        if path == "transport":
-            transport = httpx.MockTransport(handler)
-            wall, cpu, receipt = timed(lambda: job.run(credentials=CREDS, transport=transport, signing_key=SIGNING_KEY))
-        else:
-            with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-                wall, cpu, receipt = timed(lambda: job.run(credentials=CREDS, client=client, signing_key=SIGNING_KEY))
+        with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+            wall, cpu, receipt = timed(lambda: job.run(credentials=CREDS, client=client, signing_key=SIGNING_KEY))
     else:
         async def main() -> erasekit.Receipt:
-            if path == "transport":
-                return await job.run_async(credentials=CREDS, transport=httpx.MockTransport(async_handler),
-                                           signing_key=SIGNING_KEY)
             async with httpx.AsyncClient(transport=httpx.MockTransport(async_handler)) as client:
                 return await job.run_async(credentials=CREDS, client=client, signing_key=SIGNING_KEY)
 
@@ -225,13 +217,11 @@ def part_sdk(args: argparse.Namespace, core: dict[str, Any] | None) -> dict[str,
     out["core_us_per_op"] = core["us_per_op"]
     out["core_cpu_us_per_op"] = core["cpu_us_per_op"]
     rows.append(("redact", "erasekit.redact() over httpx.MockTransport", redact_stubbed))
-    drivers = [("run_sync", "sync", "client"), ("run_async", "async", "client"),
-               ("run_sync_transport", "sync", "transport"), ("run_async_transport", "async", "transport")]
-    for name, driver, path in drivers:
+    for name, driver in [("run_sync", "sync"), ("run_async", "async")]:
         client_type = "AsyncClient" if driver == "async" else "Client"
-        how = f"client=httpx.{client_type}(transport=MockTransport)" if path == "client" else "transport=MockTransport"
+        how = f"client=httpx.{client_type}(transport=MockTransport)"
         rows.append((name, f"job.run{'_async' if driver == 'async' else ''}({how})",
-                     lambda n, driver=driver, path=path: run_stubbed(n, driver, path)))
+                     lambda n, driver=driver: run_stubbed(n, driver)))
     for _, _, measure in rows:
         measure(min(calls, 1000))  # warm up
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in rows}
@@ -249,7 +239,7 @@ def part_sdk(args: argparse.Namespace, core: dict[str, Any] | None) -> dict[str,
         sdk, sdk_cpu = out["vonage"]["us_per_call"], out["vonage"]["cpu_us_per_call"]
         print(f"ratios vs vonage (wall, CPU): core {sdk / out['core_us_per_op']:.0f}x / "
               f"{sdk_cpu / out['core_cpu_us_per_op']:.0f}x lower")
-        for name in ("redact",) + tuple(r[0] for r in drivers):
+        for name in ("redact", "run_sync", "run_async"):
             print(f"  {name}: {sdk / out[name]['us_per_call']:.1f}x wall, "
                   f"{sdk_cpu / out[name]['cpu_us_per_call']:.1f}x CPU")
     return out

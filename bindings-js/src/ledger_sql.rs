@@ -315,7 +315,9 @@ pub(crate) fn stored_job(
     Ok(StoredJob {
         job_id: text_arg(job_id, "jobId")?,
         subject: subject_arg(subject)?,
-        state: text_arg(state, "state")?,
+        state: text_arg(state, "state")?
+            .parse()
+            .map_err(|e| crate::error::to_js_error(&e))?,
         snapshot: text_arg(snapshot, "snapshot")?,
         updated_at: time_arg(updated_at, "updatedAt")?,
     })

@@ -8,6 +8,29 @@ use crate::errors::{invalid_argument, raise};
 use erasekit_core::{ApiBase, ApiBaseInput};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Keyword arguments read into one of the core's serde structs with defaults (`PlanOptions`,
+/// `JobConfig`): `None` leaves a field at its default, and a bad or unknown keyword is
+/// `invalid_argument` naming it (each is read alone first, so the error can say which).
+pub(crate) fn keywords<T: DeserializeOwned>(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<T> {
+    let mut all = Map::new();
+    for (name, value) in kwargs.into_iter().flat_map(|k| k.iter()) {
+        let name: String = name.extract()?;
+        if value.is_none() {
+            continue;
+        }
+        let value: Value =
+            pythonize::depythonize(&value).map_err(|e| invalid_argument(&name, e.to_string()))?;
+        let one = Map::from_iter([(name.clone(), value.clone())]);
+        serde_json::from_value::<T>(Value::Object(one))
+            .map_err(|e| invalid_argument(&name, e.to_string()))?;
+        all.insert(name, value);
+    }
+    serde_json::from_value(Value::Object(all))
+        .map_err(|e| invalid_argument("options", e.to_string()))
+}
 
 /// The Python type name of `value`, for messages.
 pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {

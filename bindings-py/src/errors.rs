@@ -3,8 +3,6 @@
 //! Every instance raised from here carries `.code` (the core's stable snake_case code) and
 //! `.details` (the core's `details()` as a dict). The class is chosen by one exhaustive
 //! `match` on the family, so a new family in the core fails to compile until it is mapped.
-//! The Python-side `TransportError` (see `python/erasekit/exceptions.py`) also derives from
-//! `ErasekitError`.
 
 use erasekit_core::{Error, ErrorFamily};
 use pyo3::create_exception;
@@ -50,6 +48,13 @@ create_exception!(
     ReceiptError,
     ErasekitError,
     "A receipt that cannot be read or whose signature does not hold (codes `invalid_receipt`, `bad_signature`)."
+);
+
+create_exception!(
+    erasekit,
+    TransportError,
+    ErasekitError,
+    "An HTTP exchange could not be completed: refused, reset, timed out, DNS, a body over the limit (code `transport_failed`; the httpx error is `__cause__`)."
 );
 
 /// A class with two bases, `ErasekitError` and `ValueError`. `create_exception!` takes one
@@ -114,6 +119,7 @@ fn class_for(py: Python<'_>, family: ErrorFamily) -> PyResult<Bound<'_, PyType>>
         ErrorFamily::Storage => Ok(py.get_type::<StorageError>()),
         ErrorFamily::Job => Ok(py.get_type::<JobError>()),
         ErrorFamily::Receipt => Ok(py.get_type::<ReceiptError>()),
+        ErrorFamily::Transport => Ok(py.get_type::<TransportError>()),
     }
 }
 
@@ -137,6 +143,30 @@ pub(crate) fn invalid_argument(field: &str, reason: impl Into<String>) -> PyErr 
         field: field.to_owned(),
         reason: reason.into(),
     })
+}
+
+/// The core's `transport_failed` error with `reason` (what happened, to which host), for the
+/// Python layer that does the I/O to raise.
+#[pyfunction]
+pub(crate) fn _transport_failed(py: Python<'_>, reason: String) -> Bound<'_, PyAny> {
+    raise(Error::TransportFailed { reason })
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
+}
+
+/// The core's `invalid_argument` error naming `field`, for the few arguments only the Python
+/// layer reads (a timeout, a signing key, a ledger).
+#[pyfunction]
+pub(crate) fn _invalid_argument<'py>(
+    py: Python<'py>,
+    field: &str,
+    reason: &str,
+) -> Bound<'py, PyAny> {
+    invalid_argument(field, reason)
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
 }
 
 /// One row of [`error_codes`].
@@ -170,31 +200,4 @@ pub(crate) fn _exception_class<'py>(
         .find(|(c, _)| *c == code)
         .map(|(_, family)| class_for(py, family))
         .transpose()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_raises_an_erasekit_error_with_its_code() {
-        Python::initialize();
-        Python::attach(|py| {
-            let root = py.get_type::<ErasekitError>();
-            let value_error = py.get_type::<PyValueError>();
-            for (code, family) in Error::catalogue() {
-                let class = class_for(py, family).unwrap();
-                assert!(class.is_subclass(&root).unwrap(), "{code}");
-                let is_value_error = class.is_subclass(&value_error).unwrap();
-                let expect_value_error =
-                    matches!(family, ErrorFamily::Input | ErrorFamily::Payload);
-                assert_eq!(is_value_error, expect_value_error, "{code}");
-            }
-            let err = raise(Error::InvalidPrivateKey);
-            let value = err.value(py);
-            assert!(value.is_instance_of::<CredentialsError>());
-            let code: String = value.getattr("code").unwrap().extract().unwrap();
-            assert_eq!(code, "invalid_private_key");
-        });
-    }
 }

@@ -6,7 +6,7 @@
 //! `body` may be left out. Any other key is ignored.
 
 use crate::arguments::{binary, text, type_name};
-use crate::errors::invalid_argument;
+use crate::errors::{invalid_argument, raise};
 use erasekit_core::{HttpRequest, HttpResponse};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyString};
@@ -50,17 +50,16 @@ pub(crate) fn response_from_dict(value: &Bound<'_, PyAny>) -> PyResult<HttpRespo
     })
 }
 
+/// An `int` (not a `bool`) checked by the core's one status rule.
 fn status(value: &Bound<'_, PyAny>) -> PyResult<u16> {
-    const FIELD: &str = "response.status";
     if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
         return Err(invalid_argument(
-            FIELD,
+            "response.status",
             format!("expected int, got {}", type_name(value)),
         ));
     }
-    value
-        .extract::<u16>()
-        .map_err(|_| invalid_argument(FIELD, "is not between 0 and 65535"))
+    let number = value.extract::<i64>().map_or(f64::INFINITY, |n| n as f64);
+    erasekit_core::check_status(number).map_err(raise)
 }
 
 /// Any mapping of `str` to `str` (a dict, `httpx.Headers`, ...), read through `.items()`.

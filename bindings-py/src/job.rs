@@ -2,22 +2,21 @@
 //!
 //! The raw protocol (`poll_request`, `handle_response`, `handle_failure`, `poll_event`,
 //! `poll_timeout`, `snapshot`, `restore`, `receipt`) maps one-to-one onto the core; calls,
-//! events and counts are dicts with the core's field names. `run()` and `run_async()` are the
-//! Python drivers of `erasekit/job.py`, reached from here so that they are methods of the one
-//! class; they only move bytes, sleep and checkpoint.
+//! events and counts are dicts with the core's field names. `erasekit.ErasureJob` is the
+//! Python subclass in `erasekit/job.py`, which adds the driver (`run`, `run_async`).
 
-use crate::arguments::{api_base, binary, optional_text, text, type_name};
+use crate::arguments::{api_base, binary, keywords, text, type_name};
 use crate::credentials::Credentials;
 use crate::errors::{invalid_argument, raise};
 use crate::http::response_from_dict;
-use crate::plan::{integer, optional_integer, ErasurePlan};
+use crate::plan::{integer, ErasurePlan};
 use crate::time::unix_millis;
-use erasekit_core::{Auth, JobConfig, TransportFailure};
+use erasekit_core::{Auth, Error, JobConfig, TransportFailure};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList};
 
 /// An erasure job: drives a plan at Vonage's limits; resumable from a snapshot.
-#[pyclass(module = "erasekit._native", name = "ErasureJob")]
+#[pyclass(module = "erasekit._native", name = "ErasureJob", subclass)]
 #[repr(transparent)]
 pub struct ErasureJob(erasekit_core::ErasureJob);
 
@@ -29,74 +28,38 @@ fn random_seed(py: Python<'_>) -> PyResult<u64> {
     Ok(u64::from_le_bytes(seed))
 }
 
-/// The Python driver module.
-const DRIVER: &str = "erasekit.job";
-
 #[pymethods]
 impl ErasureJob {
     /// A job for `plan`. Settings left at `None` take the core's defaults (170/s, 32 in flight,
     /// 8 attempts, ...); `seed` defaults to 8 bytes of `os.urandom`, `job_id` to one derived
-    /// from the seed.
+    /// from the seed. Given a job instead of a plan, a copy of it (how `restore` makes the
+    /// Python subclass).
     #[new]
-    #[pyo3(signature = (
-        plan, *, rate_per_second=None, max_in_flight=None, max_attempts=None,
-        max_premature=None, max_rate_limited=None, backoff_base_ms=None, backoff_max_ms=None,
-        seed=None, job_id=None, check_target=None, wait_for_premature=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (plan, **config))]
     fn new(
         py: Python<'_>,
         plan: &Bound<'_, PyAny>,
-        rate_per_second: Option<&Bound<'_, PyAny>>,
-        max_in_flight: Option<&Bound<'_, PyAny>>,
-        max_attempts: Option<&Bound<'_, PyAny>>,
-        max_premature: Option<&Bound<'_, PyAny>>,
-        max_rate_limited: Option<&Bound<'_, PyAny>>,
-        backoff_base_ms: Option<&Bound<'_, PyAny>>,
-        backoff_max_ms: Option<&Bound<'_, PyAny>>,
-        seed: Option<&Bound<'_, PyAny>>,
-        job_id: Option<&Bound<'_, PyAny>>,
-        check_target: Option<&Bound<'_, PyAny>>,
-        wait_for_premature: Option<&Bound<'_, PyAny>>,
+        config: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        if let Ok(job) = plan.cast::<ErasureJob>() {
+            return Ok(ErasureJob(job.borrow().0.clone()));
+        }
         let plan = plan.cast::<ErasurePlan>().map_err(|_| {
             invalid_argument(
                 "plan",
                 format!("expected erasekit.ErasurePlan, got {}", type_name(plan)),
             )
         })?;
-        let mut config = JobConfig::default();
-        macro_rules! set {
-            ($($field:ident),*) => {$(
-                if let Some(v) = optional_integer(stringify!($field), $field)? {
-                    config.$field = v;
-                }
-            )*};
-        }
-        set!(
-            rate_per_second,
-            max_in_flight,
-            max_attempts,
-            max_premature,
-            max_rate_limited,
-            backoff_base_ms,
-            backoff_max_ms
-        );
-        config.seed = match optional_integer("seed", seed)? {
-            Some(s) => s,
-            None => random_seed(py)?,
+        let seeded = match config {
+            Some(c) => c.get_item("seed")?.is_some_and(|s| !s.is_none()),
+            None => false,
         };
-        if let Some(id) = optional_text("job_id", job_id)? {
-            config.job_id = id;
-        }
-        if let Some(b) = crate::plan::flag("check_target", check_target)? {
-            config.check_target = b;
-        }
-        if let Some(b) = crate::plan::flag("wait_for_premature", wait_for_premature)? {
-            config.wait_for_premature = b;
+        let mut settings: JobConfig = keywords(config)?;
+        if !seeded {
+            settings.seed = random_seed(py)?;
         }
         let plan = plan.borrow().0.clone();
-        erasekit_core::ErasureJob::new(plan, config)
+        erasekit_core::ErasureJob::new(plan, settings)
             .map(ErasureJob)
             .map_err(raise)
     }
@@ -123,6 +86,12 @@ impl ErasureJob {
         let until = crate::time::optional_unix_millis("until", until)?;
         self.0.hold_until(until);
         Ok(())
+    }
+
+    /// The subject the job erases (personal data).
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.0.plan().subject
     }
 
     /// A copy of the plan this job runs.
@@ -183,8 +152,7 @@ impl ErasureJob {
             .map_err(raise)
     }
 
-    /// Reports that call `call_id` got no answer: `"timeout"`, `"connection"`, or any other
-    /// text describing the failure (DNS, TLS, ...).
+    /// Reports that call `call_id` got no answer: the core's `TransportFailure` as plain data.
     fn handle_failure(
         &mut self,
         call_id: &Bound<'_, PyAny>,
@@ -192,13 +160,8 @@ impl ErasureJob {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let call_id: u64 = integer("call_id", call_id)?;
-        let failure = match text("failure", failure)?.as_str() {
-            "timeout" => TransportFailure::Timeout,
-            "connection" => TransportFailure::Connection,
-            other => TransportFailure::Other {
-                message: other.to_owned(),
-            },
-        };
+        let failure: TransportFailure = pythonize::depythonize(failure)
+            .map_err(|e| invalid_argument("failure", e.to_string()))?;
         let now = unix_millis("now", now)?;
         self.0.handle_failure(call_id, &failure, now).map_err(raise)
     }
@@ -212,18 +175,60 @@ impl ErasureJob {
         }
     }
 
+    /// Every pending event, oldest first.
+    fn poll_events<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let events = PyList::empty(py);
+        while let Some(event) = self.0.poll_event() {
+            events.append(pythonize::pythonize(py, &event)?)?;
+        }
+        Ok(events)
+    }
+
     /// When the job next wants `poll_request` called (ms since the epoch); `None` while it
     /// waits only on answers, or is finished.
     fn poll_timeout(&mut self, now: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
         Ok(self.0.poll_timeout(unix_millis("now", now)?))
     }
 
-    /// With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
-    /// ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
-    /// one-hour rule; ``run()`` then stops as an interrupted run does. Call after the
-    /// ``poll_request`` loop.
-    fn check_wait(&self) -> PyResult<()> {
-        self.0.check_wait().map_err(raise)
+    /// Before the driver sleeps with `calls_out` calls sent and not yet answered: raises
+    /// `JobError` `job_waiting` (`wait_for_premature=False` at a wait for the one-hour rule)
+    /// or `job_stalled` (nothing to send ever again and nothing out); the run then stops.
+    fn check_idle(&mut self, now: &Bound<'_, PyAny>, calls_out: u64) -> PyResult<()> {
+        let now = unix_millis("now", now)?;
+        self.0.check_idle(now, calls_out).map_err(raise)
+    }
+
+    /// Whether enough answers came since the last `checkpoint()` (the job's
+    /// `checkpoint_every`) that the driver should save one.
+    fn checkpoint_due(&self) -> bool {
+        self.0.checkpoint_due()
+    }
+
+    /// The snapshot to save now; starts counting answers towards the next checkpoint.
+    fn checkpoint(&mut self) -> String {
+        self.0.checkpoint()
+    }
+
+    /// The job `job_id` from the snapshot a ledger holds for it (`None`: no such job, which is
+    /// `InputError` `job_not_found`).
+    #[staticmethod]
+    #[pyo3(signature = (job_id, snapshot))]
+    fn resume(job_id: &Bound<'_, PyAny>, snapshot: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let job_id = text("job_id", job_id)?;
+        let snapshot = snapshot.map(|s| text("snapshot", s)).transpose()?;
+        erasekit_core::ErasureJob::resume(&job_id, snapshot.as_deref())
+            .map(ErasureJob)
+            .map_err(raise)
+    }
+
+    /// The core's `aborted` error for this job (the driver adds `.snapshot` and `.job_id`).
+    fn _aborted<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        raise(Error::Aborted {
+            job_id: self.0.job_id().to_owned(),
+        })
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
     }
 
     /// True when every operation has reached its terminal state.
@@ -231,9 +236,13 @@ impl ErasureJob {
         self.0.is_finished()
     }
 
-    /// Counts of operations by state, plus `in_flight`, `retries` and `rate_limited`.
+    /// Counts of operations by state, plus `in_flight`, `retries`, `rate_limited` and
+    /// `finished` (the core's `Counts::finished`).
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(pythonize::pythonize(py, &self.0.counts())?)
+        let counts = self.0.counts();
+        let dict = pythonize::pythonize(py, &counts)?.cast_into::<PyDict>()?;
+        dict.set_item("finished", counts.finished())?;
+        Ok(dict.into_any())
     }
 
     /// Calls sent over the job's life (retries included; kept by snapshots). Operations that
@@ -257,86 +266,10 @@ impl ErasureJob {
         signing_key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let key = binary("signing_key", signing_key)?;
-        // As text written once by the core, read by `json.loads` (C): a receipt holds a line
-        // per operation, and building it field by field cost more than the job's last calls.
-        let text = self.0.receipt_json(&key).map_err(raise)?;
-        py.import("json")?.call_method1("loads", (text,))
-    }
-
-    /// Runs the job to the end over HTTP (httpx: a client or a transport, from threads) and
-    /// returns the signed receipt. See `erasekit.job.run`.
-    #[pyo3(signature = (
-        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn run<'py>(
-        slf: &Bound<'py, Self>,
-        credentials: &Bound<'py, PyAny>,
-        client: Option<&Bound<'py, PyAny>>,
-        transport: Option<&Bound<'py, PyAny>>,
-        base_url: Option<&Bound<'py, PyAny>>,
-        on_progress: Option<&Bound<'py, PyAny>>,
-        ledger: Option<&Bound<'py, PyAny>>,
-        checkpoint_every: usize,
-        signing_key: Option<&Bound<'py, PyAny>>,
-        timeout: f64,
-        lease_ms: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        drive(
-            slf,
-            "run",
-            [
-                ("credentials", Some(credentials)),
-                ("client", client),
-                ("transport", transport),
-                ("base_url", base_url),
-                ("on_progress", on_progress),
-                ("ledger", ledger),
-                ("signing_key", signing_key),
-                ("lease_ms", lease_ms),
-            ],
-            checkpoint_every,
-            timeout,
-        )
-    }
-
-    /// `run()` for asyncio over an `httpx.AsyncClient` or an async transport: returns a
-    /// coroutine. See `erasekit.job.run_async`.
-    #[pyo3(signature = (
-        *, credentials, client=None, transport=None, base_url=None, on_progress=None,
-        ledger=None, checkpoint_every=100, signing_key=None, timeout=30.0, lease_ms=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn run_async<'py>(
-        slf: &Bound<'py, Self>,
-        credentials: &Bound<'py, PyAny>,
-        client: Option<&Bound<'py, PyAny>>,
-        transport: Option<&Bound<'py, PyAny>>,
-        base_url: Option<&Bound<'py, PyAny>>,
-        on_progress: Option<&Bound<'py, PyAny>>,
-        ledger: Option<&Bound<'py, PyAny>>,
-        checkpoint_every: usize,
-        signing_key: Option<&Bound<'py, PyAny>>,
-        timeout: f64,
-        lease_ms: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        drive(
-            slf,
-            "run_async",
-            [
-                ("credentials", Some(credentials)),
-                ("client", client),
-                ("transport", transport),
-                ("base_url", base_url),
-                ("on_progress", on_progress),
-                ("ledger", ledger),
-                ("signing_key", signing_key),
-                ("lease_ms", lease_ms),
-            ],
-            checkpoint_every,
-            timeout,
-        )
+        // The core's finish step; its receipt is JSON text, read by `json.loads` (C).
+        let finished = self.0.finish(&key).map_err(raise)?;
+        py.import("json")?
+            .call_method1("loads", (finished.receipt,))
     }
 
     fn __repr__(&self) -> String {
@@ -349,24 +282,4 @@ impl ErasureJob {
             c.in_flight
         )
     }
-}
-
-/// Calls `erasekit.job.<function>(job, **kwargs)`.
-fn drive<'py, const N: usize>(
-    job: &Bound<'py, ErasureJob>,
-    function: &str,
-    args: [(&str, Option<&Bound<'py, PyAny>>); N],
-    checkpoint_every: usize,
-    timeout: f64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = job.py();
-    let kwargs = PyDict::new(py);
-    for (name, value) in args {
-        kwargs.set_item(PyString::new(py, name), value)?;
-    }
-    kwargs.set_item("checkpoint_every", checkpoint_every)?;
-    kwargs.set_item("timeout", timeout)?;
-    py.import(DRIVER)?
-        .getattr(function)?
-        .call((job,), Some(&kwargs))
 }

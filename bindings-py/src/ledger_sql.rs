@@ -296,7 +296,9 @@ pub(crate) fn stored_job(
     Ok(StoredJob {
         job_id: text("job_id", job_id)?,
         subject: crate::ledger::subject(subject)?,
-        state: text("state", state)?,
+        state: text("state", state)?
+            .parse()
+            .map_err(crate::errors::raise)?,
         snapshot: text("snapshot", snapshot)?,
         updated_at: unix_millis("updated_at", updated_at)?,
     })

@@ -46,6 +46,10 @@ mod _native {
     #[pymodule_export]
     use super::errors::StorageError;
     #[pymodule_export]
+    use super::errors::TransportError;
+    #[pymodule_export]
+    use super::errors::{_invalid_argument, _transport_failed};
+    #[pymodule_export]
     use super::job::ErasureJob;
     #[pymodule_export]
     use super::ledger::_ledger_not_found;
@@ -79,12 +83,6 @@ mod _native {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        // The response headers the core reads (lower-case), as a tuple: the drivers pass only
-        // these to `handle_response`, which itself still accepts any headers.
-        m.add(
-            "RESPONSE_HEADERS",
-            pyo3::types::PyTuple::new(m.py(), erasekit_core::RESPONSE_HEADERS)?,
-        )?;
         super::errors::add_value_error_classes(m)
     }
 }

@@ -4,7 +4,7 @@
 //! `LedgerEntry` shape, as the ledger hands them out); operations, the dry run and the
 //! deadline come back as dicts with the core's field names. Nothing is decided here.
 
-use crate::arguments::{api_base, binary, text, type_name};
+use crate::arguments::{api_base, binary, keywords, text, type_name};
 use crate::errors::{invalid_argument, raise};
 use crate::time::{optional_unix_millis, unix_millis};
 use erasekit_core::{LedgerEntry, PlanOptions};
@@ -16,19 +16,6 @@ use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 #[pyclass(module = "erasekit._native", name = "ErasurePlan")]
 #[repr(transparent)]
 pub struct ErasurePlan(pub(crate) erasekit_core::ErasurePlan);
-
-/// A `bool` option.
-pub(crate) fn flag(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<bool>> {
-    match value {
-        Some(v) if v.is_none() => Ok(None),
-        Some(v) if v.is_instance_of::<PyBool>() => Ok(Some(v.extract()?)),
-        Some(v) => Err(invalid_argument(
-            field,
-            format!("expected bool, got {}", type_name(v)),
-        )),
-        None => Ok(None),
-    }
-}
 
 /// An `int` argument (not a `bool`) that fits `T`.
 pub(crate) fn integer<'py, T>(field: &str, value: &Bound<'py, PyAny>) -> PyResult<T>
@@ -60,23 +47,6 @@ where
     }
 }
 
-/// A `str` option read as one of the core's snake_case enum names.
-fn choice<T: serde::de::DeserializeOwned>(
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-    allowed: &str,
-) -> PyResult<Option<T>> {
-    match value {
-        Some(v) if !v.is_none() => {
-            let name = text(field, v)?;
-            serde_json::from_value(serde_json::Value::String(name.clone()))
-                .map(Some)
-                .map_err(|_| invalid_argument(field, format!("{name:?} is not one of {allowed}")))
-        }
-        _ => Ok(None),
-    }
-}
-
 /// Reads `entries`: a list of ledger entry dicts.
 fn entries(value: &Bound<'_, PyAny>) -> PyResult<Vec<LedgerEntry>> {
     let expected = || {
@@ -102,51 +72,25 @@ fn entries(value: &Bound<'_, PyAny>) -> PyResult<Vec<LedgerEntry>> {
 
 #[pymethods]
 impl ErasurePlan {
-    /// Plans the erasure of one subject's ledger `entries` at `now`.
+    /// Plans the erasure of one subject's ledger `entries` at `now`; `options` are the core's
+    /// `PlanOptions` (`user_action`, `delete_legs`, `delete_conversations`, `conversation_api`,
+    /// `retention_months`, `allow_empty`).
     #[new]
-    #[pyo3(signature = (
-        subject, subject_key, entries, now, received_at=None, *,
-        user_action=None, delete_legs=None, delete_conversations=None,
-        conversation_api=None, retention_months=None, allow_empty=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (subject, subject_key, entries, now, received_at=None, **options))]
     fn new(
         subject: &Bound<'_, PyAny>,
         subject_key: &Bound<'_, PyAny>,
         entries: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         received_at: Option<&Bound<'_, PyAny>>,
-        user_action: Option<&Bound<'_, PyAny>>,
-        delete_legs: Option<&Bound<'_, PyAny>>,
-        delete_conversations: Option<&Bound<'_, PyAny>>,
-        conversation_api: Option<&Bound<'_, PyAny>>,
-        retention_months: Option<&Bound<'_, PyAny>>,
-        allow_empty: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let subject = text("subject", subject)?;
         let key = binary("subject_key", subject_key)?;
         let entries = self::entries(entries)?;
         let now = unix_millis("now", now)?;
         let received_at = optional_unix_millis("received_at", received_at)?;
-        let mut options = PlanOptions::default();
-        if let Some(a) = choice("user_action", user_action, "'delete', 'scrub'")? {
-            options.user_action = a;
-        }
-        if let Some(b) = flag("delete_legs", delete_legs)? {
-            options.delete_legs = b;
-        }
-        if let Some(b) = flag("delete_conversations", delete_conversations)? {
-            options.delete_conversations = b;
-        }
-        if let Some(a) = choice("conversation_api", conversation_api, "'v1', 'v0.1'")? {
-            options.conversation_api = a;
-        }
-        if let Some(m) = optional_integer("retention_months", retention_months)? {
-            options.retention_months = m;
-        }
-        if let Some(b) = flag("allow_empty", allow_empty)? {
-            options.allow_empty = b;
-        }
+        let options: PlanOptions = keywords(options)?;
         erasekit_core::ErasurePlan::new(&subject, &key, &entries, now, received_at, options)
             .map(ErasurePlan)
             .map_err(raise)
@@ -235,6 +179,12 @@ impl ErasurePlan {
             .unwrap_or(erasekit_core::JobConfig::default().rate_per_second);
         let summary = self.0.summary(rate).map_err(raise)?;
         Ok(pythonize::pythonize(py, &summary)?)
+    }
+
+    /// The plan as a dict: `subject`, `subject_hash`, `planned_at`, `deadline`, `options`,
+    /// `operations`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0)?)
     }
 
     fn __len__(&self) -> usize {

@@ -106,6 +106,11 @@ impl RedactRequest {
         Ok(pythonize::pythonize(py, &outcome)?)
     }
 
+    /// The redaction as a dict: `id`, `product`, `type`, `created_at`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0)?)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let quoted = |s: &str| -> PyResult<String> { Ok(PyString::new(py, s).repr()?.to_string()) };
         let created_at = self

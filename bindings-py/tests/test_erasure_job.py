@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 import erasekit
-from erasekit.job import SIGNING_KEY_ENV, SIGNING_KEY_FILE, signing_key
 from conftest import KEYS, now_ms
 
 HOUR = 3_600_000
@@ -61,7 +60,7 @@ class FakeLedger:
 
     def __init__(self, entries: list[erasekit.LedgerEntry], path: Optional[str] = None) -> None:
         export = {"format": 1, "key": KEY.hex(), "subjects": {}, "tombstones": [], "jobs": {}}
-        self.real = erasekit.Ledger.import_(json.dumps(export))
+        self.real = erasekit.Ledger.from_export(json.dumps(export))
         if entries:
             self.real.record("user-42", entries)
         self.subject_key = KEY
@@ -73,7 +72,7 @@ class FakeLedger:
     @staticmethod
     def _finished(snapshot: str) -> int:
         c = erasekit.ErasureJob.restore(snapshot).counts()
-        return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
+        return c["finished"]
 
     def entries(self, subject: str) -> list[erasekit.LedgerEntry]:
         return self.real.entries(subject)
@@ -428,27 +427,25 @@ def test_receipt_arguments_are_checked() -> None:
 # ---- the signing key --------------------------------------------------------------------------
 
 
-def test_signing_key_order_argument_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(SIGNING_KEY_ENV, raising=False)
-    assert signing_key(SIGNING) == SIGNING
-    assert signing_key(SIGNING.hex()) == SIGNING
-    monkeypatch.setenv(SIGNING_KEY_ENV, (b"\x02" * 32).hex())
-    assert signing_key(None) == b"\x02" * 32
-    monkeypatch.setenv(SIGNING_KEY_ENV, "zz")
-    with pytest.raises(erasekit.InputError):
-        signing_key(None)
-    monkeypatch.delenv(SIGNING_KEY_ENV)
-    ledger = FakeLedger([], path=str(tmp_path / "ledger.db"))
-    first = signing_key(None, ledger)
-    key_file = tmp_path / SIGNING_KEY_FILE
-    assert key_file.read_text().strip() == first.hex()
-    assert (key_file.stat().st_mode & 0o777) == 0o600
-    assert signing_key(None, ledger) == first
-    for bad in (b"short", "abc", 5):
-        with pytest.raises(erasekit.InputError):
-            signing_key(bad)  # type: ignore[arg-type]
+def test_the_signing_key_is_required_without_a_ledger_and_the_ledgers_own_with_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    assert signing_key(None, FakeLedger([])) == first  # no path: the current directory
+    monkeypatch.setenv("ERASEKIT_SIGNING_KEY", SIGNING.hex())  # no longer read by anything
+    job = erasekit.ErasureJob(plan([entry("leg", "LEG-1")]), seed=1)  # finished up front
+    for bad in (None, b"short", "abc", 5):
+        with pytest.raises(erasekit.InputError) as info:
+            job.run(credentials=creds(), signing_key=bad)  # type: ignore[arg-type]
+        assert info.value.details["field"] == "signing_key"
+    assert job.run(credentials=creds(), signing_key=SIGNING.hex())["signature"]["public_key"] == (
+        erasekit.receipt_public_key(SIGNING)
+    )
+    assert list(tmp_path.iterdir()) == []  # no key file anywhere
+    ledger = FakeLedger([])
+    with pytest.raises(erasekit.InputError):
+        job.run(credentials=creds(), ledger=ledger, signing_key=SIGNING)
+    receipt = job.run(credentials={"api_key": "abcd1234", "api_secret": "s3cret"}, ledger=ledger)
+    assert receipt["signature"]["public_key"] == ledger.real.receipt_public_key()
 
 
 # ---- drivers over MockTransport ---------------------------------------------------------------
@@ -565,12 +562,12 @@ def test_run_with_its_own_client_against_nothing_gives_up_cleanly() -> None:
 
 def test_run_checkpoints_and_forgets_after_success() -> None:
     ledger = FakeLedger(sms(25))
-    job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=4)
+    job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=4, checkpoint_every=10)
     with httpx.Client(transport=httpx.MockTransport(Vonage())) as client:
-        receipt = job.run(credentials=creds(), client=client, ledger=ledger, checkpoint_every=10)
+        receipt = job.run(credentials=creds(), client=client, ledger=ledger)
     states = [s for s, _ in ledger.saves]
     assert states[0] == "running" and states[-1] == "finished"
-    assert states.count("running") >= 3  # the start, then every 10 answers
+    assert states.count("running") >= 3  # the start, then every 10 answers (the core's cadence)
     assert ledger.saves[0][1] == 0 and ledger.saves[-1][1] == 25
     assert ledger.forgotten == [("user-42", receipt["receipt"]["receipt_id"])]
     assert ledger.load_job(job.job_id) is None  # the end of the run deletes its row
@@ -605,14 +602,37 @@ def test_interrupt_saves_a_stopped_checkpoint_and_resume_completes() -> None:
         assert stored is not None and stored["state"] == "stopped"
         resumed = erasekit.resume_job(ledger, job.job_id)
         assert 10 <= resumed.counts()["done"] < 30
-        receipt = resumed.run(credentials=creds(), client=client, ledger=ledger)
+        with pytest.raises(erasekit.InputError) as other:
+            resumed.run(credentials=creds(), client=client, ledger=FakeLedger([]))
+        assert other.value.details["field"] == "ledger"
+        receipt = resumed.run(credentials=creds(), client=client)  # bound to its ledger
     assert receipt["receipt"]["counts"]["done"] == 30
     assert receipt["receipt"]["receipt_id"] == job.job_id
     assert set(vonage.calls) == {f"SMS-{i}" for i in range(30)}
     # Only calls in flight at the interrupt may have been sent twice.
     assert sum(vonage.calls.values()) - 30 <= 4
-    with pytest.raises(erasekit.InputError):
+    with pytest.raises(erasekit.InputError) as missing:
         erasekit.resume_job(ledger, "no-such-job")
+    assert missing.value.code == "job_not_found"
+
+
+def test_a_cancelled_run_saves_its_snapshot_and_raises_aborted() -> None:
+    ledger = FakeLedger(sms(30))
+    job = fast_job(erasekit.plan_erasure(ledger, "user-42"), max_in_flight=2)
+    cancel = threading.Event()
+
+    def stop_after_five(event: erasekit.JobEvent) -> None:
+        if event["event"] == "operation_finished" and event["counts"]["done"] >= 5:
+            cancel.set()
+
+    with httpx.Client(transport=httpx.MockTransport(Vonage(delay=0.005))) as client:
+        with pytest.raises(erasekit.JobError) as info:
+            job.run(credentials=creds(), client=client, ledger=ledger, on_progress=stop_after_five, cancel=cancel)
+    err: Any = info.value
+    assert err.code == "aborted" and err.job_id == job.job_id
+    stored = ledger.load_job(job.job_id)
+    assert stored is not None and stored["state"] == "stopped"
+    assert 5 <= erasekit.ErasureJob.restore(err.snapshot).counts()["done"] < 30
 
 
 def test_plan_erasure_passes_times_and_options() -> None:
@@ -706,3 +726,31 @@ def test_a_bad_signing_key_fails_before_anything_is_sent() -> None:
         with pytest.raises(erasekit.InputError):
             job.run(credentials=creds(), client=client, signing_key=b"short")
     assert job.counts()["in_flight"] == 0
+
+
+def test_plain_data_forms_and_the_protocols_extras() -> None:
+    p = plan(sms(2))
+    data = p.to_dict()
+    assert (data["subject"], data["planned_at"], data["deadline"]) == (p.subject, p.planned_at, p.deadline.to_dict())
+    assert data["operations"] == p.operations and data["options"] == p.options
+    request = erasekit.RedactRequest("SMS-0", "sms", created_at=5)
+    assert request.to_dict() == {"id": "SMS-0", "product": "sms", "type": "outbound", "created_at": 5}
+    job = erasekit.ErasureJob(p, seed=1, check_target=False)
+    assert job.subject == "user-42"
+    t = now_ms()
+    call = job.poll_request(t, creds())
+    assert call is not None
+    assert [e["event"] for e in job.poll_events()] == ["started"] and job.poll_events() == []
+    job.handle_failure(call["call_id"], {"other": {"message": "tls: bad certificate"}}, t)
+    with pytest.raises(erasekit.InputError) as info:
+        job.handle_failure(call["call_id"], "refused", t)  # type: ignore[arg-type]
+    assert info.value.details["field"] == "failure"
+    assert job.counts()["finished"] == 0 and job.counts()["in_flight"] == 0  # to be retried
+
+
+def test_redact_takes_credentials_as_a_dict() -> None:
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(204))) as client:
+        outcome = erasekit.redact("SMS-0", "sms", credentials={"api_key": "k", "api_secret": "s"}, client=client)
+    assert outcome["outcome"] == "redacted"
+    with pytest.raises(erasekit.CredentialsError):
+        erasekit.redact("SMS-0", "sms", credentials={"api_key": "k"}, client=client)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import threading
 
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+import httpx
 import pytest
 
 import erasekit
@@ -48,7 +50,7 @@ def test_classes_are_public_documented_and_the_same_everywhere(name: str) -> Non
 
 # How to make each code happen through the Python API.
 def _waiting_job() -> None:
-    """A job with wait_for_premature=False and only a 10-minute-old record: check_wait raises."""
+    """A job with wait_for_premature=False and only a 10-minute-old record: check_idle raises."""
     now = 1_700_000_000_000
     entry: erasekit.LedgerEntry = {
         "kind": "transaction", "product": "sms", "direction": "outbound", "id": "YOUNG",
@@ -57,7 +59,7 @@ def _waiting_job() -> None:
     plan = erasekit.ErasurePlan("u", b"0123456789abcdef", [entry], now)
     job = erasekit.ErasureJob(plan, check_target=False, wait_for_premature=False)
     assert job.poll_request(now, erasekit.Credentials(api_key="k", api_secret="s")) is None
-    job.check_wait()
+    job.check_idle(now, 0)
 
 
 TRIGGERS: dict[str, Callable[[], object]] = {
@@ -81,7 +83,42 @@ TRIGGERS: dict[str, Callable[[], object]] = {
     "subject_busy": lambda: _claim_twice(),
     "lease_lost": lambda: _renew_lost(),
     "receipt_mismatch": lambda: _forget_foreign(),
+    "job_not_found": lambda: erasekit.Ledger.memory().resume("no-such-job"),
+    "job_stalled": lambda: _stalled_job(),
+    "aborted": lambda: _aborted_run(),
+    "transport_failed": lambda: _refused_redact(),
 }
+
+
+def _one_sms_job() -> erasekit.ErasureJob:
+    now = 1_700_000_000_000
+    entry: erasekit.LedgerEntry = {
+        "kind": "transaction", "product": "sms", "direction": "outbound", "id": "OLD",
+        "created_at": now - 7_200_000, "source": "sms_send", "extra": {},
+    }
+    return erasekit.ErasureJob(erasekit.ErasurePlan("u", b"0123456789abcdef", [entry], now), check_target=False)
+
+
+def _stalled_job() -> None:
+    """A call handed out and never reported: a host with nothing out would wait for ever."""
+    job = _one_sms_job()
+    assert job.poll_request(1_700_000_000_000, BASIC) is not None
+    job.check_idle(1_700_000_000_000, 0)
+
+
+def _aborted_run() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(204))) as client:
+        _one_sms_job().run(credentials=BASIC, client=client, signing_key=bytes(32), cancel=cancel)
+
+
+def _refused_redact() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        erasekit.redact("abc", "sms", credentials=BASIC, client=client)
 
 
 def _claim_twice() -> None:
@@ -223,16 +260,17 @@ def test_errors_survive_pickling(code: str) -> None:
     assert (copy.code, copy.details, str(copy)) == (code, info.value.details, str(info.value))
 
 
-def test_transport_error_survives_pickling() -> None:
-    err = erasekit.TransportError(OSError("connection refused"))
+def test_transport_error_is_the_cores_transport_failed_and_survives_pickling() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    credentials = erasekit.Credentials(api_key="k", api_secret="s")
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client, pytest.raises(erasekit.TransportError) as info:
+        erasekit.redact("abc", "sms", credentials=credentials, client=client)
+    err = info.value
+    assert isinstance(err, erasekit.ErasekitError) and err.code == "transport_failed"
+    reason = "connection failed: connection refused (api.nexmo.com)"
+    assert err.details == {"code": "transport_failed", "reason": reason}
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is erasekit.TransportError
     assert (copy.code, copy.details, str(copy)) == (err.code, err.details, str(err))
-
-
-def test_transport_error_is_an_erasekit_error_with_a_code() -> None:
-    cause = OSError("connection refused")
-    err = erasekit.TransportError(cause)
-    assert isinstance(err, erasekit.ErasekitError)
-    assert err.code == "transport_failed"
-    assert err.details == {"code": "transport_failed", "error": "OSError", "reason": "connection refused"}

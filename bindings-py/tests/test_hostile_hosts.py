@@ -25,7 +25,7 @@ HOUR = 3_600_000
 KEY = b"0123456789abcdef"
 SIGNING = bytes([7]) * 32
 CREDS = erasekit.Credentials(api_key="abcd1234", api_secret="s3cr3t-value")
-DRIVERS = ["sync", "async", "sync-transport", "async-transport"]
+DRIVERS = ["sync", "async", "sync-client", "async-client"]
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
@@ -93,16 +93,16 @@ def run_one(driver: str, base_url: str, max_attempts: int = 2, **kwargs: Any) ->
     common: dict[str, Any] = {"credentials": CREDS, "base_url": base_url, "signing_key": SIGNING, **kwargs}
     if driver == "sync":
         receipt = j.run(**common)
-    elif driver == "sync-transport":
-        with httpx.HTTPTransport() as transport:
-            receipt = j.run(transport=transport, **common)
+    elif driver == "sync-client":
+        with httpx.Client(transport=httpx.HTTPTransport()) as client:
+            receipt = j.run(client=client, **common)
     elif driver == "async":
         receipt = asyncio.run(j.run_async(**common))
     else:
 
         async def main() -> erasekit.Receipt:
-            async with httpx.AsyncHTTPTransport() as transport:
-                return await j.run_async(transport=transport, **common)
+            async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport()) as client:
+                return await j.run_async(client=client, **common)
 
         receipt = asyncio.run(main())
     operation: dict[str, Any] = dict(receipt["receipt"]["operations"][0])
@@ -240,7 +240,7 @@ def test_a_client_or_transport_the_caller_gives_holds_the_total_deadline_too(ser
     assert time.monotonic() - started < 5
     started = time.monotonic()
     receipt = job(max_attempts=1).run(credentials=credentials, base_url=server.url, timeout=0.5,
-                                      transport=httpx.HTTPTransport(), signing_key=SIGNING)
+                                      client=httpx.Client(transport=httpx.HTTPTransport()), signing_key=SIGNING)
     assert time.monotonic() - started < 5
     assert receipt["receipt"]["operations"][0]["state"] == "failed"
 

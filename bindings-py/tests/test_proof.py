@@ -99,7 +99,7 @@ def test_a_young_record_emits_started_at_once_then_waiting_until_the_hour() -> N
 
     with pytest.raises(Stop):
         job.run(credentials=erasekit.Credentials(api_key="k", api_secret="s"),
-                transport=httpx.MockTransport(vonage), signing_key=SIGNING, on_progress=progress)
+                client=httpx.Client(transport=httpx.MockTransport(vonage)), signing_key=SIGNING, on_progress=progress)
     assert events[0]["event"] == "started"
     waiting = events[-1]
     assert waiting["event"] == "waiting"
@@ -124,10 +124,10 @@ def test_wait_for_premature_false_stops_where_it_would_wait_and_resumes(driver: 
     creds = erasekit.Credentials(api_key="k", api_secret="s")
     with pytest.raises(erasekit.JobError) as info:
         if driver == "run":
-            job.run(credentials=creds, transport=httpx.MockTransport(handler), ledger=ledger,
+            job.run(credentials=creds, client=httpx.Client(transport=httpx.MockTransport(handler)), ledger=ledger,
                     on_progress=lambda e: events.append(e["event"]))
         else:
-            asyncio.run(job.run_async(credentials=creds, transport=httpx.MockTransport(handler), ledger=ledger,
+            asyncio.run(job.run_async(credentials=creds, client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), ledger=ledger,
                                       on_progress=lambda e: events.append(e["event"])))
     assert info.value.code == "job_waiting"
     assert info.value.details["until"] == created + HOUR
@@ -138,7 +138,7 @@ def test_wait_for_premature_false_stops_where_it_would_wait_and_resumes(driver: 
     # The checkpoint keeps the probe's result: resumed, it stops again at the wait, sending nothing.
     resumed = erasekit.resume_job(ledger, job.job_id)
     with pytest.raises(erasekit.JobError):
-        resumed.run(credentials=creds, transport=httpx.MockTransport(handler), signing_key=SIGNING)
+        resumed.run(credentials=creds, client=httpx.Client(transport=httpx.MockTransport(handler)))  # bound to the ledger
     assert sent == [PROBE_ID]
 
 

@@ -98,6 +98,7 @@ FAMILY_CLASSES = {
     "storage": erasekit.StorageError,
     "job": erasekit.JobError,
     "receipt": erasekit.ReceiptError,
+    "transport": erasekit.TransportError,
 }
 
 

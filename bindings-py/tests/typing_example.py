@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import httpx
 
 import erasekit
-from erasekit.types import ApiBaseUrls, ErrorCode, Premature
+from erasekit.types import ApiBaseInput, ErrorCode, ErrorCodeInfo, Premature
 
 
 def describe(outcome: erasekit.RedactOutcome) -> str:
@@ -37,7 +37,7 @@ def sans_io(credentials: erasekit.Credentials, client: httpx.Client) -> erasekit
     request = erasekit.RedactRequest(
         "0A000000B0C9A1234", "sms", "outbound", created_at=datetime.now(timezone.utc)
     )
-    bases: ApiBaseUrls = {"default": "https://api-eu.vonage.com"}
+    bases: ApiBaseInput = {"default": "https://api-eu.vonage.com"}
     http: erasekit.HttpRequest = request.to_http(credentials, bases)
     body: bytes = http["body"]
     response = client.request(http["method"], http["url"], headers=http["headers"], content=body)
@@ -50,8 +50,10 @@ def sans_io(credentials: erasekit.Credentials, client: httpx.Client) -> erasekit
 
 
 def errors() -> list[str]:
-    codes: list[ErrorCode] = erasekit.error_codes()
-    seen = [row["code"] for row in codes]
+    codes: list[ErrorCodeInfo] = erasekit.error_codes()
+    seen: list[str] = [row["code"] for row in codes]
+    first: ErrorCode = codes[0]["code"]  # the row is typed by the code union
+    assert first in seen
     try:
         erasekit.RedactRequest("abc", "SMS")
     except erasekit.InputError as err:

@@ -22,6 +22,8 @@ pub enum ErrorFamily {
     Job,
     /// A receipt that cannot be read or whose signature does not hold.
     Receipt,
+    /// An HTTP exchange a host could not complete (refused, reset, timed out, DNS).
+    Transport,
 }
 
 /// Every error erasekit reports. Serialises as `{ "code": ..., <fields> }`.
@@ -202,6 +204,31 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The user cancelled a run; its snapshot (saved to its ledger, if any) continues it.
+    #[error("job {job_id} aborted; its snapshot continues it")]
+    Aborted {
+        /// The job.
+        job_id: String,
+    },
+    /// A run with nothing to send and no call out, while operations are pending: it would wait
+    /// for answers nobody sends (a job stopped mid-run; restore it from its snapshot).
+    #[error("job {job_id} waits on calls nobody sends; restore it from its snapshot")]
+    JobStalled {
+        /// The job.
+        job_id: String,
+    },
+    /// A ledger has no job of this id (to resume).
+    #[error("no job {job_id:?} in the ledger")]
+    JobNotFound {
+        /// The id asked for.
+        job_id: String,
+    },
+    /// A host could not complete an HTTP exchange: nothing was learned from Vonage.
+    #[error("transport failed: {reason}")]
+    TransportFailed {
+        /// What happened, to which host (never a secret).
+        reason: String,
+    },
 }
 
 impl Error {
@@ -232,6 +259,10 @@ impl Error {
             Error::LeaseLost { .. } => "lease_lost",
             Error::ReceiptMismatch { .. } => "receipt_mismatch",
             Error::InvalidRow { .. } => "invalid_row",
+            Error::Aborted { .. } => "aborted",
+            Error::JobStalled { .. } => "job_stalled",
+            Error::JobNotFound { .. } => "job_not_found",
+            Error::TransportFailed { .. } => "transport_failed",
         }
     }
 
@@ -246,13 +277,17 @@ impl Error {
             | Error::InvalidArgument { .. }
             | Error::InvalidSubject { .. }
             | Error::InvalidPhone { .. }
-            | Error::UnknownSubject => ErrorFamily::Input,
+            | Error::UnknownSubject
+            | Error::JobNotFound { .. } => ErrorFamily::Input,
             Error::InvalidPayload { .. } | Error::PayloadTooLarge { .. } => ErrorFamily::Payload,
             Error::Storage { .. } | Error::LedgerNotFound { .. } => ErrorFamily::Storage,
             Error::JobNotFinished { .. }
             | Error::JobWaiting { .. }
             | Error::SubjectBusy { .. }
-            | Error::LeaseLost { .. } => ErrorFamily::Job,
+            | Error::LeaseLost { .. }
+            | Error::Aborted { .. }
+            | Error::JobStalled { .. } => ErrorFamily::Job,
+            Error::TransportFailed { .. } => ErrorFamily::Transport,
             Error::InvalidReceipt { .. }
             | Error::BadSignature { .. }
             | Error::ReceiptMismatch { .. } => ErrorFamily::Receipt,
@@ -347,6 +382,18 @@ impl Error {
             Error::InvalidRow {
                 row: 0,
                 field: String::new(),
+                reason: String::new(),
+            },
+            Error::Aborted {
+                job_id: String::new(),
+            },
+            Error::JobStalled {
+                job_id: String::new(),
+            },
+            Error::JobNotFound {
+                job_id: String::new(),
+            },
+            Error::TransportFailed {
                 reason: String::new(),
             },
         ];

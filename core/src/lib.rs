@@ -69,6 +69,7 @@ pub use import::{
     import_rows, ImportFormat, ImportRow, ImportRows, IMPORT_COLUMNS, IMPORT_SOURCE,
     MAX_IMPORT_LINE_BYTES,
 };
+pub use job::protocol::{Finished, Job, JobState, DEFAULT_CHECKPOINT_EVERY};
 pub use ledger::entry::{EntryKind, LedgerEntry};
 pub use ledger::erasure_statements::{Exchange, Lease, OnEmpty};
 pub use ledger::identifier::Identifier;
@@ -85,7 +86,9 @@ pub use time::deadline::Deadline;
 pub use time::timestamp::{check_time, UnixMillis, MAX_UNIX_MILLIS};
 pub use vonage::api_base::{ApiBase, ApiBaseInput, ApiFamily, DEFAULT_API_HOST, DEFAULT_REST_HOST};
 pub use vonage::credentials::{Credentials, CredentialsInput};
-pub use vonage::http::{HttpRequest, HttpResponse, RequestText, RESPONSE_HEADERS, USER_AGENT};
+pub use vonage::http::{
+    check_status, HttpRequest, HttpResponse, RequestText, RESPONSE_HEADERS, USER_AGENT,
+};
 pub use vonage::jwt::JWT_TTL_SECONDS;
 pub use vonage::problem::{Problem, MAX_PROBLEM_BODY};
 pub use vonage::product::{Direction, Product};

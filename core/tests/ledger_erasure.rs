@@ -271,7 +271,7 @@ fn a_complete_run_forgets_the_subject_jobs_and_identifiers() {
     let stale = erasekit_core::StoredJob {
         job_id: "old".into(),
         subject: "victim".into(),
-        state: "stopped".into(),
+        state: erasekit_core::JobState::Stopped,
         snapshot: "{\"a big\": \"snapshot naming victim\"}".into(),
         updated_at: 1,
     };

@@ -111,14 +111,9 @@ def main() -> int:
             ledger.link(SUBJECT, [PHONE])
             print(f"  {len(ledger.entries(SUBJECT))} entries, identifiers {ledger.identifiers(SUBJECT)}")
 
-        key_file = ROOT / "target" / "demo-signing.key"
-        key_file.parent.mkdir(exist_ok=True)
-        if not key_file.exists():
-            key_file.write_text(os.urandom(32).hex())
         pem = ROOT / "tests" / "vectors" / "keys" / "app_private.pem"
         env = dict(os.environ, VONAGE_API_KEY=sim.api_key, VONAGE_API_SECRET=sim.api_secret,
-                   VONAGE_APPLICATION_ID=sim.application_id, VONAGE_PRIVATE_KEY_PATH=str(pem),
-                   ERASEKIT_SIGNING_KEY=key_file.read_text().strip())
+                   VONAGE_APPLICATION_ID=sim.application_id, VONAGE_PRIVATE_KEY_PATH=str(pem))
         cli = [sys.executable, "-m", "erasekit.cli"]
         common = ["--ledger", str(LEDGER), "--base-url", sim.base_url]
 

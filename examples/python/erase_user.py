@@ -35,7 +35,7 @@ from types import FrameType
 from typing import Optional
 
 import erasekit
-from erasekit import Counts, ErasurePlan, JobEvent, Receipt
+from erasekit import ErasurePlan, JobEvent, Receipt
 
 
 def iso(ms: Optional[int]) -> str:
@@ -66,14 +66,11 @@ def print_plan(plan: ErasurePlan, base_url: Optional[str]) -> None:
             print(f"  #{call['op']:<3} {call['method']:<6} {call['url']}  {what}{when}")
 
 
-def finished(c: Counts) -> int:
-    return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
-
-
 class ProgressLine:
     """An ``on_progress`` callback: one redrawn line on a terminal, plain lines in a log."""
 
-    def __init__(self) -> None:
+    def __init__(self, job: erasekit.ErasureJob) -> None:
+        self.job = job
         self.tty = sys.stderr.isatty()
         self.last = 0.0
 
@@ -85,8 +82,8 @@ class ProgressLine:
         elif event["event"] == "group_stopped":
             self.write(f"stopped {event['stopped']} {event['group']} operation(s): {event['reason']}", True)
         elif event["event"] in ("started", "operation_finished", "finished"):
-            c = event["counts"]
-            done, total = finished(c), max(c["total"], 1)
+            c = self.job.counts()  # the core's counts, "finished" included
+            done, total = c["finished"], max(c["total"], 1)
             bar = "#" * (24 * done // total)
             line = (f"[{bar:<24}] {done}/{c['total']}  done {c['done']}  not found {c['not_found']}"
                     f"  failed {c['failed']}  retries {c['retries']}")
@@ -150,7 +147,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 credentials=credentials_from_env(),
                 base_url=args.base_url,
                 ledger=ledger,  # a lease, checkpoints, the ledger's receipt key; forgets what is settled
-                on_progress=ProgressLine(),
+                on_progress=ProgressLine(job),
             )
         except KeyboardInterrupt:
             # run() saved a "stopped" checkpoint; calls in flight are sent again on resume.

@@ -425,7 +425,7 @@ pub fn sample_ledger() -> erasekit_core::MemoryLedger {
     let job = StoredJob {
         job_id: started.job_id().to_owned(),
         subject: "fuzz-subject".into(),
-        state: "running".into(),
+        state: erasekit_core::JobState::Running,
         snapshot: started.snapshot(),
         updated_at: NOW,
     };

@@ -1,18 +1,7 @@
-"""erasekit: a GDPR toolkit for Vonage users.
-
-Redact a Vonage transaction (SMS, call, Verify, Number Insight, Messages) with one call::
-
-    import erasekit
-
-    creds = erasekit.Credentials(api_key="abcd1234", api_secret="...")
-    outcome = erasekit.redact("0A000000B0C9A1234", "sms", credentials=creds)
-    if outcome["outcome"] == "premature":
-        print("retry at", outcome["earliest_retry_at"])
-
-Or drive the sans-IO core yourself with any HTTP client: ``RedactRequest.to_http()`` gives the
-request as a dict, ``RedactRequest.interpret()`` turns the response into an outcome dict.
-Times are ``int`` milliseconds since the Unix epoch (aware ``datetime`` values are accepted
-too). Errors are under ``erasekit.ErasekitError``, each with a stable ``.code``.
+"""erasekit: GDPR erasure for Vonage users. ``redact()`` one transaction; record a subject's
+Vonage ids in a ``Ledger`` (``capture``); plan and run an ``ErasureJob`` to a signed receipt.
+Times are ``int`` milliseconds since the epoch or aware ``datetime``s; errors are under
+``ErasekitError``, each with a stable ``.code``. The pip README shows the whole API.
 """
 
 from ._native import DEFAULT_CAPTURE_MAX_BYTES as DEFAULT_CAPTURE_MAX_BYTES
@@ -20,7 +9,6 @@ from ._native import MAX_RESPONSE_BODY as MAX_RESPONSE_BODY
 from ._native import USER_AGENT as USER_AGENT
 from ._native import Credentials as Credentials
 from ._native import Deadline as Deadline
-from ._native import ErasureJob as ErasureJob
 from ._native import ErasurePlan as ErasurePlan
 from ._native import RedactRequest as RedactRequest
 from ._native import __version__ as __version__
@@ -39,11 +27,25 @@ from .exceptions import PayloadError as PayloadError
 from .exceptions import ReceiptError as ReceiptError
 from .exceptions import StorageError as StorageError
 from .exceptions import TransportError as TransportError
+from .job import ErasureJob as ErasureJob
 from .job import plan_erasure as plan_erasure
 from .job import resume_job as resume_job
 from .ledger import Ledger as Ledger
+from .types import Action as Action
 from .types import Call as Call
 from .types import Counts as Counts
+from .types import DeadlineData as DeadlineData
+from .types import Direction as Direction
+from .types import ErasurePlanData as ErasurePlanData
+from .types import ErrorCode as ErrorCode
+from .types import ErrorCodeInfo as ErrorCodeInfo
+from .types import ErrorFamily as ErrorFamily
+from .types import JobConfig as JobConfig
+from .types import PlanOptions as PlanOptions
+from .types import Product as Product
+from .types import Terminal as Terminal
+from .types import RedactRequestData as RedactRequestData
+from .types import TransportFailure as TransportFailure
 from .types import HttpRequest as HttpRequest
 from .types import HttpResponse as HttpResponse
 from .types import Identifier as Identifier
@@ -51,7 +53,7 @@ from .types import LedgerEntry as LedgerEntry
 from .types import JobEvent as JobEvent
 from .types import PlannedCall as PlannedCall
 from .types import PlanSummary as PlanSummary
-from .types import PlanOperation as PlanOperation
+from .types import Operation as Operation
 from .types import Problem as Problem
 from .types import Receipt as Receipt
 from .types import ReceiptBody as ReceiptBody
@@ -63,13 +65,26 @@ __all__ = [
     "DEFAULT_CAPTURE_MAX_BYTES",
     "MAX_RESPONSE_BODY",
     "USER_AGENT",
+    "Action",
     "Call",
+    "Direction",
+    "ErrorFamily",
+    "Product",
+    "Terminal",
     "Counts",
+    "DeadlineData",
+    "ErasurePlanData",
+    "ErrorCode",
+    "ErrorCodeInfo",
+    "JobConfig",
+    "PlanOptions",
+    "RedactRequestData",
+    "TransportFailure",
     "Deadline",
     "ErasureJob",
     "ErasurePlan",
     "JobEvent",
-    "PlanOperation",
+    "Operation",
     "PlannedCall",
     "PlanSummary",
     "Receipt",

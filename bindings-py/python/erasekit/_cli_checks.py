@@ -19,31 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, TextIO
 from urllib.parse import urlsplit
 
-from ._native import ErasureJob
+from .job import ErasureJob
 from .exceptions import ErasekitError
 
 if TYPE_CHECKING:
     from ._native import ErasurePlan
     from .types import PlannedCall
 
-__all__ = [
-    "BASE_URL_ENV",
-    "NOW_ENV",
-    "Usage",
-    "base_url",
-    "check_base_url",
-    "job_for",
-    "target",
-    "confirm_target",
-    "hosts_of",
-    "is_loopback",
-    "now_ms",
-    "option_error",
-    "parse_time",
-    "positive_int",
-    "private_key",
-    "timeout_seconds",
-]
 
 NOW_ENV = "ERASEKIT_NOW"
 """Pins the command's "now" (ISO 8601 with a zone, or ms since the epoch), as ``--now`` does."""
@@ -82,17 +64,6 @@ def parse_time(text: str) -> int:
     if parsed.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} has no timezone (add Z or +00:00)")
     return int(parsed.timestamp() * 1000)
-
-
-def positive_int(text: str) -> int:
-    """A whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def timeout_seconds(text: str) -> float:
@@ -173,19 +144,15 @@ def target(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Optional[s
 
 def job_for(plan: ErasurePlan, args: argparse.Namespace) -> ErasureJob:
     """The job for ``plan`` with the command's settings, checked by the core (``--rate``,
-    ``--max-in-flight``) before anything is saved. ``check_target`` and
-    ``wait_for_premature`` are passed only when their flags turn them off, so the command
-    works against a core without them (the flag is then refused in one line)."""
-    settings: dict[str, Any] = {}
-    if getattr(args, "no_check_target", False):
-        settings["check_target"] = False
-    if getattr(args, "no_wait", False):
-        settings["wait_for_premature"] = False
+    ``--max-in-flight``) before anything is saved."""
     try:
-        return ErasureJob(plan, rate_per_second=args.rate, max_in_flight=args.max_in_flight, **settings)
-    except TypeError as err:  # a core without these settings
-        flags = " and ".join(f"--no-{k.replace('_for_premature', '').replace('_', '-')}" for k in settings)
-        raise Usage(f"{flags}: not supported by this erasekit ({err})") from None
+        return ErasureJob(
+            plan,
+            rate_per_second=args.rate,
+            max_in_flight=args.max_in_flight,
+            check_target=not args.no_check_target,
+            wait_for_premature=not args.no_wait,
+        )
     except ErasekitError as err:
         raise option_error(err) from None
 

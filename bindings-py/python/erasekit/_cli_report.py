@@ -23,14 +23,6 @@ if TYPE_CHECKING:
     from .exceptions import ErasekitError
     from .types import PlanGroup, PlannedCall, PlanSummary, ReceiptBody, ReceiptOperation
 
-__all__ = [
-    "before_sending",
-    "group_label",
-    "print_dry_run",
-    "print_failures",
-    "print_target",
-    "stopped_waiting",
-]
 
 DAY_MS = 86_400_000
 

@@ -1,23 +1,24 @@
 """Native core of erasekit (Vonage redaction without I/O). Import from ``erasekit`` instead."""
 
 from datetime import datetime
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, final
 
-import httpx
+from typing_extensions import Self, disjoint_base
 
-from erasekit.types import ApiBaseUrls, ErrorCode, HttpRequest, HttpResponse, RedactOutcome
+from erasekit.types import ApiBaseInput, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome, RedactRequestData
 from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
-from erasekit.types import LeaseTimes, ProgressEvent, SqlExchange
-from erasekit.job import JobLedger
+from erasekit.types import LeaseTimes, SqlExchange, TransportFailure
 from erasekit.types import (
     Call,
     Counts,
+    DeadlineData,
     JobConfig,
     JobEvent,
     LedgerEntry,
     PlannedCall,
-    PlanOperation,
+    Operation,
+    ErasurePlanData,
     PlanOptions,
     PlanSummary,
     Receipt,
@@ -33,6 +34,9 @@ __all__ = [
     "StorageError",
     "JobError",
     "ReceiptError",
+    "TransportError",
+    "_transport_failed",
+    "_invalid_argument",
     "RedactRequest",
     "Deadline",
     "ErasureJob",
@@ -40,7 +44,6 @@ __all__ = [
     "receipt_public_key",
     "verify_receipt",
     "USER_AGENT",
-    "RESPONSE_HEADERS",
     "MAX_RESPONSE_BODY",
     "DEFAULT_CAPTURE_MAX_BYTES",
     "__version__",
@@ -72,9 +75,6 @@ a longer body is not read, and the call fails as a transport failure that says s
 DEFAULT_CAPTURE_MAX_BYTES: Final[int]
 """The longest body ``capture`` reads unless ``max_bytes`` says otherwise: 1 MiB."""
 
-RESPONSE_HEADERS: Final[tuple[str, ...]]
-"""The response headers the core reads, lower-case (``("retry-after",)``). ``handle_response``
-accepts any headers; a driver may pass only these, looked up case-insensitively."""
 
 class ErasekitError(Exception):
     """Root of every error erasekit raises."""
@@ -101,6 +101,15 @@ class JobError(ErasekitError):
 
 class ReceiptError(ErasekitError):
     """A receipt that cannot be read or whose signature does not hold."""
+
+class TransportError(ErasekitError):
+    """An HTTP exchange could not be completed (code ``transport_failed``)."""
+
+def _transport_failed(reason: str) -> TransportError:
+    """The core's ``transport_failed`` with ``reason``, to raise. Private."""
+
+def _invalid_argument(field: str, reason: str) -> InputError:
+    """The core's ``invalid_argument`` naming ``field``, to raise. Private."""
 
 @final
 class Credentials:
@@ -174,10 +183,13 @@ class RedactRequest:
     def not_before(self) -> int | None:
         """The earliest time Vonage accepts this redaction: ``created_at`` + 60 minutes."""
 
+    def to_dict(self) -> RedactRequestData:
+        """The redaction as plain data: ``{"id", "product", "type", "created_at"}``."""
+
     def to_http(
         self,
         credentials: Credentials,
-        base_url: str | ApiBaseUrls | None = None,
+        base_url: str | ApiBaseInput | None = None,
     ) -> HttpRequest:
         """The HTTP request to send, with Basic auth, JSON body and erasekit's User-Agent.
 
@@ -190,7 +202,7 @@ class RedactRequest:
         """What a response means. Never raises for an odd response: anything unexpected is
         the ``malformed`` outcome. ``now`` is when the response arrived."""
 
-def error_codes() -> list[ErrorCode]:
+def error_codes() -> list[ErrorCodeInfo]:
     """Every error code erasekit can raise, with its family, in a fixed order."""
 
 def _exception_class(code: str) -> type[ErasekitError] | None:
@@ -228,7 +240,7 @@ class Deadline:
     def is_overdue(self, now: _Time) -> bool:
         """Whether ``now`` is past the deadline."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DeadlineData:
         """``{"received_at", "due_at", "extension_months", "extension_reason"}``."""
 
 @final
@@ -282,7 +294,7 @@ class ErasurePlan:
         """The options the plan was made with."""
 
     @property
-    def operations(self) -> list[PlanOperation]:
+    def operations(self) -> list[Operation]:
         """Every operation, in plan order."""
 
     @property
@@ -293,7 +305,7 @@ class ErasurePlan:
     def extend_deadline(self, months: int, reason: str) -> Deadline:
         """Extends this plan's deadline by ``months`` (1 or 2) with the reason; returns it."""
 
-    def describe(self, base_url: str | ApiBaseUrls | None = None) -> list[PlannedCall]:
+    def describe(self, base_url: str | ApiBaseInput | None = None) -> list[PlannedCall]:
         """The dry run: each operation with the method and URL it would call, ``not_before``
         and ``initial``. Needs no credentials and sends nothing."""
 
@@ -302,14 +314,17 @@ class ErasurePlan:
         per action and product, how long sending takes at that rate, the earliest finish and
         the deadline. Raises ``InputError`` for a rate outside 1 to 1000000."""
 
+    def to_dict(self) -> ErasurePlanData:
+        """The plan as plain data (the core's fields)."""
+
     def __len__(self) -> int: ...
 
-@final
+@disjoint_base
 class ErasureJob:
     """A sans-IO erasure job: drives a plan at Vonage's limits, resumable from a snapshot.
 
     Drive it yourself (``poll_request`` → send → ``handle_response``/``handle_failure`` →
-    ``poll_event`` → sleep until ``poll_timeout``) or let ``run()``/``run_async()`` do it.
+    ``poll_events`` → sleep until ``poll_timeout``) or let ``erasekit.ErasureJob.run()`` do it.
     Settings left at ``None`` take the core's defaults: ``rate_per_second`` 170 (Redact's
     limit), ``max_in_flight`` 32, ``max_attempts`` 8, ``max_premature`` 10,
     ``max_rate_limited`` 100, ``backoff_base_ms`` 500, ``backoff_max_ms`` 60000,
@@ -317,14 +332,15 @@ class ErasureJob:
     ``conversation``, must get the documented not-found answer before any of its operations
     is sent; any other answer fails the group unsent), ``wait_for_premature`` ``True``
     (``False``: ``run()`` stops with ``JobError`` ``job_waiting`` when it would wait for
-    records younger than an hour, leaving a resumable checkpoint). ``seed``
+    records younger than an hour, leaving a resumable checkpoint), ``checkpoint_every`` 100
+    (answers between checkpoints to a ledger). ``seed``
     (jitter and JWT ids) defaults to 8 bytes of ``os.urandom``; ``job_id`` to one derived
     from the seed.
     """
 
     def __new__(
         cls,
-        plan: ErasurePlan,
+        plan: ErasurePlan | ErasureJob,
         *,
         rate_per_second: int | None = None,
         max_in_flight: int | None = None,
@@ -337,7 +353,8 @@ class ErasureJob:
         job_id: str | None = None,
         check_target: bool | None = None,
         wait_for_premature: bool | None = None,
-    ) -> ErasureJob: ...
+        checkpoint_every: int | None = None,
+    ) -> Self: ...
     @staticmethod
     def restore(snapshot: str) -> ErasureJob:
         """A job from ``snapshot()`` output. Calls in flight at snapshot time are sent again.
@@ -346,6 +363,10 @@ class ErasureJob:
     @property
     def job_id(self) -> str:
         """The job id, also the receipt id."""
+
+    @property
+    def subject(self) -> str:
+        """The subject the job erases (personal data)."""
 
     @property
     def plan(self) -> ErasurePlan:
@@ -359,7 +380,7 @@ class ErasureJob:
         self,
         now: _Time,
         credentials: Credentials,
-        base_url: str | ApiBaseUrls | None = None,
+        base_url: str | ApiBaseInput | None = None,
     ) -> Call | None:
         """The next call to send at ``now``, or ``None`` when the schedule, the rate limit or
         ``max_in_flight`` says wait. Poll until ``None`` after construction, after every
@@ -370,27 +391,45 @@ class ErasureJob:
         """Feeds the answer to call ``call_id``. Raises ``InputError`` for a call id that is
         not in flight."""
 
-    def handle_failure(self, call_id: int, failure: str, now: _Time) -> None:
-        """Reports that call ``call_id`` got no answer: ``"timeout"``, ``"connection"``
-        (refused, reset, closed early) or any other text describing it."""
+    def handle_failure(self, call_id: int, failure: TransportFailure, now: _Time) -> None:
+        """Reports that call ``call_id`` got no answer, in the core's ``TransportFailure``
+        shape; anything else is ``InputError`` ``invalid_argument``."""
 
     def poll_event(self) -> JobEvent | None:
         """The next event, or ``None``. Poll after every ``poll_request`` and ``handle_*``."""
+
+    def poll_events(self) -> list[JobEvent]:
+        """Every pending event, oldest first."""
 
     def poll_timeout(self, now: _Time) -> int | None:
         """When to call ``poll_request`` next (ms since the epoch); ``None`` while the job
         waits only on answers, or is finished."""
 
-    def check_wait(self) -> None:
-        """With ``wait_for_premature=False``, raises ``JobError`` (code ``job_waiting``,
-        ``details["until"]``) once the job has nothing in flight and must wait for Vonage's
-        one-hour rule. Call after the ``poll_request`` loop."""
+    def check_idle(self, now: _Time, calls_out: int) -> None:
+        """Before sleeping with ``calls_out`` calls unanswered: raises ``JobError``
+        ``job_waiting`` (``wait_for_premature=False`` at a wait for the one-hour rule) or
+        ``job_stalled`` (nothing to send ever again and nothing out)."""
+
+    def checkpoint_due(self) -> bool:
+        """Whether enough answers came since the last ``checkpoint()`` to save one."""
+
+    def checkpoint(self) -> str:
+        """The snapshot to save now; starts counting answers towards the next checkpoint."""
+
+    @staticmethod
+    def resume(job_id: str, snapshot: str | None) -> ErasureJob:
+        """Job ``job_id`` from the snapshot a ledger holds for it; ``None`` (no such job) is
+        ``InputError`` ``job_not_found``."""
+
+    def _aborted(self) -> JobError:
+        """The core's ``aborted`` error for this job. Private: for the driver."""
 
     def is_finished(self) -> bool:
         """True when every operation has reached its terminal state."""
 
     def counts(self) -> Counts:
-        """Operations by state, plus ``in_flight``, ``retries`` and ``rate_limited``."""
+        """Operations by state, plus ``in_flight``, ``retries``, ``rate_limited`` and
+        ``finished``."""
 
     @property
     def calls_sent(self) -> int:
@@ -407,52 +446,6 @@ class ErasureJob:
     def hold_until(self, until: _Time | None) -> None:
         """Starts no call at or after ``until`` (``None``: no limit): the local deadline of the
         run's lease on its job in a ledger, set by the drivers."""
-
-    def run(
-        self,
-        *,
-        credentials: Credentials,
-        client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[ProgressEvent], object] | None = None,
-        ledger: JobLedger | None = None,
-        checkpoint_every: int = 100,
-        signing_key: bytes | str | None = None,
-        timeout: float = 30.0,
-        lease_ms: int | None = None,
-    ) -> Receipt:
-        """Runs the job to the end over HTTP and returns the signed receipt.
-
-        Up to ``max_in_flight`` calls at once from threads over ``client`` (your
-        ``httpx.Client``, all its settings applied), ``transport`` (an ``httpx.BaseTransport``
-        called directly: the fast path, no client layer) or a new ``httpx.Client``; not both
-        ``client`` and ``transport``. ``timeout`` bounds each call (seconds). ``on_progress``
-        gets every event. With ``ledger``, the run holds a lease on its job (one erasure per
-        subject at a time: ``subject_busy``; ``lease_ms``), saves checkpoints every
-        ``checkpoint_every`` answers and on stop, signs with the ledger's receipt key, and at
-        the end stores the receipt and forgets what it settles in one transaction (last event:
-        ``ledger_finished``). Without a ledger the signing key is ``signing_key``,
-        ``$ERASEKIT_SIGNING_KEY`` or the key file ``erasekit-signing.key``. See ``erasekit.job``.
-        """
-
-    def run_async(
-        self,
-        *,
-        credentials: Credentials,
-        client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        base_url: str | ApiBaseUrls | None = None,
-        on_progress: Callable[[ProgressEvent], object] | None = None,
-        ledger: JobLedger | None = None,
-        checkpoint_every: int = 100,
-        signing_key: bytes | str | None = None,
-        timeout: float = 30.0,
-        lease_ms: int | None = None,
-    ) -> Coroutine[Any, Any, Receipt]:
-        """``run()`` for asyncio over ``client`` (an ``httpx.AsyncClient``), ``transport`` (an
-        ``httpx.AsyncBaseTransport``, called directly) or a new ``httpx.AsyncClient``; await
-        the result. Cancelling saves a ``"stopped"`` checkpoint."""
 
 def verify_receipt(receipt: str | Receipt | dict[str, Any], public_key: str | None = None) -> ReceiptBody:
     """Checks a receipt's Ed25519 signature and returns its content. With ``public_key``

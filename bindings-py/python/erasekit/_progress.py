@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ._native import ErasureJob
     from .types import Counts, JobEvent
 
-__all__ = ["Progress", "format_duration"]
 
 BAR_WIDTH = 24
 
@@ -29,10 +28,6 @@ def format_duration(seconds: float) -> str:
 def _clock_time(ms: int) -> str:
     """``HH:MM`` UTC of a time in ms."""
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%H:%M UTC")
-
-
-def _finished(c: Counts) -> int:
-    return c["done"] + c["not_found"] + c["expired"] + c["failed"] + c["skipped"]
 
 
 class Progress:
@@ -68,7 +63,7 @@ class Progress:
 
     def line(self, counts: Counts) -> str:
         total = counts["total"]
-        finished = _finished(counts)
+        finished = counts["finished"]
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = (self.job.calls_sent - self.sent) / elapsed
         remaining = total - finished

@@ -1,38 +1,48 @@
 """``redact()`` and ``redact_async()``: build with the core, send with httpx, interpret with the core.
 
-The only I/O erasekit does in Python lives here. The request, its headers and body, and the
-meaning of the response all come from the core; this module moves bytes and reads the clock.
+The request, its headers and body, and the meaning of the response all come from the core;
+this module moves bytes and reads the clock.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
-from typing import Union
+from typing import Any, Mapping, Optional, Union
 
 import httpx
 
-from ._native import Credentials, InputError, RedactRequest
+from ._native import Credentials, RedactRequest
 from ._transport import aexchange, deadline_client, describe, exchange
-from .exceptions import TransportError
-from .types import ApiBaseUrls, HttpRequest, HttpResponse, RedactOutcome
-
-__all__ = ["redact", "redact_async"]
+from ._native import _invalid_argument as invalid_argument
+from ._native import _transport_failed as transport_failed
+from .types import ApiBaseInput, HttpRequest, HttpResponse, RedactOutcome
 
 Time = Union[int, datetime]
-BaseUrl = Union[str, ApiBaseUrls, None]
+BaseUrl = Union[str, ApiBaseInput, None]
+CredentialsInput = Union[Credentials, Mapping[str, Any]]
+
+
+def credentials_of(value: CredentialsInput) -> Credentials:
+    """A ``Credentials``, or a dict of its keywords made into one (checked by the core)."""
+    if isinstance(value, Credentials):
+        return value
+    if isinstance(value, Mapping):
+        return Credentials(**value)
+    raise invalid_argument("credentials", f"expected erasekit.Credentials or a dict, got {type(value).__name__}")
 
 
 def redact(
     id: str,
     product: str,
-    type: str | None = None,
+    type: Optional[str] = None,
     *,
-    credentials: Credentials,
-    client: httpx.Client | None = None,
+    credentials: CredentialsInput,
+    client: Optional[httpx.Client] = None,
     base_url: BaseUrl = None,
-    created_at: Time | None = None,
-    now: Time | None = None,
+    created_at: Optional[Time] = None,
+    now: Optional[Time] = None,
     timeout: float = 30.0,
 ) -> RedactOutcome:
     """Redacts one Vonage transaction and returns what the response means.
@@ -47,83 +57,63 @@ def redact(
     request that could not be completed (``TransportError``, naming the host and the cause)
     raise.
     """
-    request, http = _prepare(id, product, type, credentials, base_url, created_at)
+    request, http = _prepare(id, product, type, credentials, base_url, created_at, timeout)
+    args = (http["method"], http["url"], http["headers"], http["body"], timeout)
     try:
         if client is None:
             with deadline_client(httpx.Limits(), timeout) as own:
-                response, body = _send(own, http, timeout)
+                response, body = exchange(own, *args)
         else:
-            response, body = _send(client, http, timeout)
+            response, body = exchange(client, *args)
     except httpx.HTTPError as exc:
-        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
-    return request.interpret(_received(response, body), _clock() if now is None else now)
+        raise transport_failed(describe(exc, http["url"], timeout)) from exc
+    return _interpret(request, response, body, now)
 
 
 async def redact_async(
     id: str,
     product: str,
-    type: str | None = None,
+    type: Optional[str] = None,
     *,
-    credentials: Credentials,
-    client: httpx.AsyncClient | None = None,
+    credentials: CredentialsInput,
+    client: Optional[httpx.AsyncClient] = None,
     base_url: BaseUrl = None,
-    created_at: Time | None = None,
-    now: Time | None = None,
+    created_at: Optional[Time] = None,
+    now: Optional[Time] = None,
     timeout: float = 30.0,
 ) -> RedactOutcome:
     """``redact()`` for asyncio (or trio): the same arguments, with an ``httpx.AsyncClient``."""
-    request, http = _prepare(id, product, type, credentials, base_url, created_at)
+    request, http = _prepare(id, product, type, credentials, base_url, created_at, timeout)
+    args = (http["method"], http["url"], http["headers"], http["body"], timeout)
     try:
         if client is None:
             async with httpx.AsyncClient(follow_redirects=False) as own:
-                response, body = await _send_async(own, http, timeout)
+                response, body = await aexchange(own, *args)
         else:
-            response, body = await _send_async(client, http, timeout)
+            response, body = await aexchange(client, *args)
     except httpx.HTTPError as exc:
-        raise TransportError(exc, describe(exc, http["url"], timeout)) from exc
-    return request.interpret(_received(response, body), _clock() if now is None else now)
+        raise transport_failed(describe(exc, http["url"], timeout)) from exc
+    return _interpret(request, response, body, now)
 
 
 def _prepare(
     id: str,
     product: str,
-    type: str | None,
-    credentials: Credentials,
+    type: Optional[str],
+    credentials: CredentialsInput,
     base_url: BaseUrl,
-    created_at: Time | None,
+    created_at: Optional[Time],
+    timeout: float,
 ) -> tuple[RedactRequest, HttpRequest]:
     request = RedactRequest(id, product, type, created_at)
-    return request, request.to_http(credentials, base_url)
+    http = request.to_http(credentials_of(credentials), base_url)
+    if not (isinstance(timeout, (int, float)) and 0 < timeout and math.isfinite(timeout)):
+        raise invalid_argument("timeout", "expected a positive, finite number of seconds")
+    return request, http
 
 
-def _send(client: httpx.Client, http: HttpRequest, timeout: float) -> tuple[httpx.Response, bytes]:
-    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
-        raise _bad_timeout()
-    return exchange(client, http["method"], http["url"], http["headers"], http["body"], timeout)
-
-
-async def _send_async(
-    client: httpx.AsyncClient, http: HttpRequest, timeout: float
-) -> tuple[httpx.Response, bytes]:
-    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
-        raise _bad_timeout()
-    return await aexchange(client, http["method"], http["url"], http["headers"], http["body"], timeout)
-
-
-def _bad_timeout() -> InputError:
-    err = InputError("invalid argument timeout: expected a positive, finite number of seconds")
-    err.code = "invalid_argument"
-    err.details = {"code": "invalid_argument", "field": "timeout", "reason": "expected a positive, finite number of seconds"}
-    return err
-
-
-def _received(response: httpx.Response, body: bytes) -> HttpResponse:
-    return {
-        "status": response.status_code,
-        "headers": dict(response.headers),
-        "body": body,
-    }
-
-
-def _clock() -> int:
-    return time.time_ns() // 1_000_000
+def _interpret(
+    request: RedactRequest, response: httpx.Response, body: bytes, now: Optional[Time]
+) -> RedactOutcome:
+    received: HttpResponse = {"status": response.status_code, "headers": dict(response.headers), "body": body}
+    return request.interpret(received, time.time_ns() // 1_000_000 if now is None else now)

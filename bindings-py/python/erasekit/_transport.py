@@ -1,5 +1,5 @@
 """Honest transport: how every call erasekit sends from Python goes over httpx (the drivers of
-``job.py``, sync and async, and one-shot ``redact()``/``redact_async()``).
+``_driver.py``, sync and async, and one-shot ``redact()``/``redact_async()``).
 
 - Redirects are never followed (``follow_redirects=False`` on every request, whatever the
   client says): a 3xx reaches the core as it is, which reads it as malformed. A followed
@@ -33,15 +33,6 @@ import httpx
 
 from ._native import MAX_RESPONSE_BODY
 
-__all__ = [
-    "BodyTooLarge",
-    "DeadlineExceeded",
-    "aexchange",
-    "deadline_client",
-    "describe",
-    "exchange",
-    "host_of",
-]
 
 _Content = Optional[bytes]
 
@@ -188,16 +179,8 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 def deadline_client(limits: httpx.Limits, timeout: float) -> httpx.Client:
     """A new ``httpx.Client`` (environment proxies and certificates honoured, redirects not
-    followed) whose direct connections hold each call's total deadline, headers included.
-    httpx has no public way to give its transport a network backend: the pool's is wrapped
-    when it has the expected shape, else the client bounds headers per read (the body is
-    still bounded by ``read_body``)."""
-    transport = httpx.HTTPTransport(limits=limits)
-    pool = getattr(transport, "_pool", None)
-    inner = getattr(pool, "_network_backend", None)
-    if isinstance(pool, httpcore.ConnectionPool) and isinstance(inner, httpcore.NetworkBackend):
-        pool._network_backend = _DeadlineBackend(inner)
-    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+    followed); ``exchange`` makes its connections hold each call's total deadline."""
+    return httpx.Client(limits=limits, timeout=timeout, follow_redirects=False)
 
 
 def hold_deadlines(transport: object) -> None:
@@ -249,25 +232,6 @@ def exchange(
     return response, body
 
 
-def transport_exchange(
-    transport: httpx.BaseTransport, request: httpx.Request, timeout: float
-) -> tuple[httpx.Response, bytes]:
-    """``exchange`` straight over a transport (which never follows redirects itself)."""
-    deadline = time.monotonic() + timeout
-    hold_deadlines(transport)
-    token = _DEADLINE.set(deadline)
-    try:
-        response = transport.handle_request(request)
-        try:
-            _shorten_reads(request, deadline)
-            body = read_body(response.iter_bytes(), request.url, deadline)
-        finally:
-            response.close()
-    finally:
-        _DEADLINE.reset(token)
-    return response, body
-
-
 async def aexchange(
     client: httpx.AsyncClient,
     method: str,
@@ -284,22 +248,6 @@ async def aexchange(
                 method, url, headers=headers, content=content, timeout=timeout, follow_redirects=False
             ) as response:
                 body = await aread_body(response.aiter_bytes(), url)
-    except TimeoutError as exc:
-        raise DeadlineExceeded("the total deadline passed") from exc
-    return response, body
-
-
-async def atransport_exchange(
-    transport: httpx.AsyncBaseTransport, request: httpx.Request, timeout: float
-) -> tuple[httpx.Response, bytes]:
-    """``aexchange`` straight over an async transport."""
-    try:
-        with anyio.fail_after(timeout):
-            response = await transport.handle_async_request(request)
-            try:
-                body = await aread_body(response.aiter_bytes(), request.url)
-            finally:
-                await response.aclose()
     except TimeoutError as exc:
         raise DeadlineExceeded("the total deadline passed") from exc
     return response, body

@@ -1,5 +1,5 @@
 """The ``erasekit`` command: erase a data subject from Vonage, resume a stopped erasure, verify
-a receipt.
+a receipt (``erasekit --help``; the pip README's "CLI" section).
 
     erasekit erase SUBJECT --ledger ledger.db [--base-url URL] [--dry-run [--verbose] [--json]]
                            [--rate N] [--receipt-out PATH] [--new-job] [--yes] [--now TIME]
@@ -9,26 +9,10 @@ a receipt.
     erasekit verify receipt.json (--public-key HEX | --ledger ledger.db)
     erasekit jobs --ledger ledger.db
 
-``--ledger`` is an SQLite file or a ``postgresql://`` DSN. Credentials come from
-``VONAGE_API_KEY`` and ``VONAGE_API_SECRET`` (Redact, Media) and ``VONAGE_APPLICATION_ID`` and
-``VONAGE_PRIVATE_KEY_PATH`` (Media, Conversation API). ``VONAGE_BASE_URL`` points every API at
-another host (``--base-url`` wins). Before a live run the command prints the target host, the
-counts and the deadline; calls to a host other than this machine need a "y" on the terminal
-or ``--yes`` (without a terminal, ``--yes`` is required). ``--now`` or ``ERASEKIT_NOW`` (ISO
-8601 with a zone, or ms) pins the command's clock for planning and display. Receipts are signed
-with the ledger's own receipt key (made when the ledger is created, kept in it: back the ledger
-up) and stored in the ledger before anything is forgotten; publish its public key (printed after
-each erasure) so others can check receipts. A ledger file that does not exist is an error unless
-``--create``; a subject the ledger has no entry for is an error unless ``--allow-empty``. One
-erasure per subject runs at a time: a second one exits 2 (``subject_busy``).
-
-Exit status: 0 when every operation ended done, not found, expired or skipped; 1 when any
-failed (a summary groups them by cause) or a receipt does not verify against a trusted key
-(``verify`` without ``--public-key`` or ``--ledger`` checks integrity only and exits 1); 2 for
-bad arguments, credentials, ledger or a refused target, always before anything is saved or
-sent; 3 when ``--no-wait`` stopped the run where it would wait for records younger than an hour
-(resume it after the time it names); 130 when stopped (Ctrl-C, SIGTERM) after saving a
-checkpoint.
+Exit status: 0 when every operation ended settled; 1 when any failed or a receipt does not
+verify against a trusted key; 2 for bad arguments, credentials, ledger or a refused target,
+before anything is saved or sent; 3 when ``--no-wait`` stopped at a wait; 130 when stopped
+(Ctrl-C, SIGTERM) after saving a checkpoint.
 """
 
 from __future__ import annotations
@@ -38,20 +22,19 @@ import json
 import os
 import signal
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any, Mapping, NoReturn, Optional, Sequence, TextIO, cast
+from typing import Any, NoReturn, Optional, Sequence, TextIO
 
 from . import _cli_checks as checks
-from ._cli_checks import Usage, parse_time, positive_int, timeout_seconds
+from ._cli_checks import Usage, iso, parse_time, timeout_seconds
 from ._cli_report import before_sending, print_dry_run, print_failures, stopped_waiting
-from ._native import Credentials, ErasureJob, verify_receipt
+from ._native import Credentials, verify_receipt
 from ._progress import Progress
 from .exceptions import ErasekitError
-from .job import plan_erasure, resume_job
+from .job import ErasureJob, plan_erasure, resume_job
 from .ledger import Ledger
-from .types import Receipt, ReceiptBody
+from .types import JobEvent, Receipt, ReceiptBody
 
 __all__ = ["main"]
 
@@ -60,15 +43,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_WAITING = 3
 EXIT_STOPPED = 130
-
-
-_Usage = Usage  # a problem with the command line or the environment: exit 2 with the message
-
-
-def _iso(ms: Optional[int]) -> str:
-    if ms is None:
-        return "-"
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _is_dsn(spec: str) -> bool:
@@ -81,7 +55,7 @@ def _open_ledger(spec: str, create: bool = False) -> Ledger:
     except ErasekitError as err:
         # Name the file (never a DSN: it may hold a password).
         where = "the PostgreSQL ledger" if _is_dsn(spec) else f"the ledger {spec}"
-        raise _Usage(f"cannot open {where}: {err}") from err
+        raise Usage(f"cannot open {where}: {err}") from err
 
 
 def _credentials(env: dict[str, str]) -> Credentials:
@@ -95,13 +69,10 @@ def _credentials(env: dict[str, str]) -> Credentials:
             private_key=private_key,
         )
     except ErasekitError as err:
-        raise _Usage(
+        raise Usage(
             f"{err} (set VONAGE_API_KEY and VONAGE_API_SECRET, and for Media and the "
             "Conversation API VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY_PATH)"
         ) from err
-
-
-_time_arg = parse_time  # ms since the epoch, or an ISO-8601 time with a zone
 
 
 class _Parser(argparse.ArgumentParser):
@@ -138,8 +109,6 @@ def _parser() -> argparse.ArgumentParser:
                        "https://api.nexmo.com)")
         p.add_argument("--receipt-out", type=Path, help="where to write the receipt "
                        "(default erasekit-receipt-JOB_ID.json)")
-        p.add_argument("--checkpoint-every", type=positive_int, default=100, metavar="N",
-                       help="save a checkpoint every N answers (default 100)")
         p.add_argument("--timeout", type=timeout_seconds, default=30.0,
                        help="seconds per HTTP call (default 30, at most 3600)")
         p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -161,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
     erase.add_argument("--rate", type=int, metavar="N", help="requests per second (default 170)")
     erase.add_argument("--max-in-flight", type=int, metavar="N", help="calls at once (default 32)")
-    erase.add_argument("--received-at", type=_time_arg, metavar="TIME",
+    erase.add_argument("--received-at", type=parse_time, metavar="TIME",
                        help="when the erasure request was received (sets the deadline; default now)")
     erase.add_argument("--user-action", choices=["delete", "scrub"], help="Conversation users")
     erase.add_argument("--delete-legs", action="store_true", help="also delete voice call legs")
@@ -209,8 +178,8 @@ def _write_receipt(receipt: Receipt, path: Path) -> None:
 
 def _verdict(body: ReceiptBody) -> str:
     """``on time``, ``LATE``, or ``INCOMPLETE`` when the receipt says not every operation was
-    settled (its ``complete``; receipts made before that field are read as complete)."""
-    if cast("Mapping[str, Any]", body).get("complete", True) is False:
+    settled."""
+    if not body["complete"]:
         return "INCOMPLETE"
     return "on time" if body["on_time"] else "LATE"
 
@@ -220,7 +189,7 @@ def _summary(body: ReceiptBody, out: TextIO) -> None:
     out.write(f"receipt {body['receipt_id']}\n")
     out.write(f"subject (keyed hash) {body['subject_hash']}\n")
     out.write(
-        f"finished {_iso(body['finished_at'])}, due {_iso(body['deadline']['due_at'])}: "
+        f"finished {iso(body['finished_at'])}, due {iso(body['deadline']['due_at'])}: "
         f"{_verdict(body)}\n"
     )
     out.write(
@@ -230,10 +199,6 @@ def _summary(body: ReceiptBody, out: TextIO) -> None:
     )
 
 
-def _failures(body: ReceiptBody, out: TextIO) -> None:
-    print_failures(body, out)
-
-
 def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials: Credentials) -> int:
     # Checked before anything is sent: the receipt is stored in the ledger whatever happens, but
     # a path that cannot be written should not surface only after the erasure.
@@ -241,13 +206,21 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
     _check_writable(path)
     err = sys.stderr
     progress = None if args.quiet else Progress(job, err)
+    remaining = 0
+
+    def on_progress(event: JobEvent) -> None:
+        nonlocal remaining
+        if event["event"] == "ledger_finished":
+            remaining = event["remaining"]
+        if progress is not None:
+            progress(event)
+
     try:
         receipt = job.run(
             credentials=credentials,
             base_url=args.base_url,
-            on_progress=progress,
+            on_progress=on_progress,
             ledger=ledger,
-            checkpoint_every=args.checkpoint_every,
             timeout=args.timeout,
             lease_ms=round(args.lease * 1000),
         )
@@ -282,15 +255,14 @@ def _run(job: ErasureJob, ledger: Ledger, args: argparse.Namespace, credentials:
         )
     out.write(f"signed by {ledger.receipt_public_key()}\n")
     failed = body["counts"]["failed"]
-    # What remains of the subject: the failed operations' entries and ids recorded meanwhile.
-    arrived = len(ledger.entries(job.plan.subject)) - failed
-    if arrived > 0:
+    if remaining:  # the failed operations' entries and ids recorded while the job ran
         err.write(
-            f"erasekit: {arrived} ids arrived during the erasure; run erase again\n"
+            f"erasekit: {remaining} of the subject's entries remain in the ledger (failed, or "
+            "recorded during the erasure); run erase again\n"
         )
     if failed:
         err.write(f"erasekit: {failed} operations failed; their entries stay in the ledger\n")
-        _failures(body, err)
+        print_failures(body, err)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -299,33 +271,25 @@ def _check_writable(path: Path) -> None:
     """``--receipt-out`` must be writable before the run starts: exit 2 with one line."""
     where = path if path.exists() else (path.parent if str(path.parent) else Path("."))
     if path.exists() and path.is_dir():
-        raise _Usage(f"--receipt-out {path}: is a directory")
+        raise Usage(f"--receipt-out {path}: is a directory")
     if not where.exists():
-        raise _Usage(f"--receipt-out {path}: the directory {where} does not exist")
+        raise Usage(f"--receipt-out {path}: the directory {where} does not exist")
     if not os.access(where, os.W_OK):
-        raise _Usage(f"--receipt-out {path}: not writable")
+        raise Usage(f"--receipt-out {path}: not writable")
 
 
 def _erase(args: argparse.Namespace) -> int:
     if (args.json or args.verbose) and not args.dry_run:
-        raise _Usage(f"{'--json' if args.json else '--verbose'} goes with --dry-run (a live run prints a receipt)")
-    options: dict[str, Any] = {}
-    if args.user_action:
-        options["user_action"] = args.user_action
-    if args.delete_legs:
-        options["delete_legs"] = True
-    if args.delete_conversations:
-        options["delete_conversations"] = True
-    if args.conversation_api:
-        options["conversation_api"] = args.conversation_api
-    if args.allow_empty:
-        options["allow_empty"] = True
+        raise Usage(f"{'--json' if args.json else '--verbose'} goes with --dry-run (a live run prints a receipt)")
+    # The core's plan options; None leaves one at the core's default.
+    options = {name: getattr(args, name) for name in (
+        "user_action", "delete_legs", "delete_conversations", "conversation_api", "allow_empty")}
     credentials = None if args.dry_run else _credentials(dict(os.environ))
     base, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger, create=args.create) as ledger:
         unfinished = [j["job_id"] for j in ledger.jobs() if j["subject"] == args.subject and j["state"] != "finished"]
         if unfinished and not args.dry_run and not args.new_job:
-            raise _Usage(
+            raise Usage(
                 f"job {unfinished[-1]} for this subject did not finish; continue it with "
                 f"`erasekit resume {unfinished[-1]} --ledger {args.ledger}` (or pass --new-job)"
             )
@@ -349,7 +313,7 @@ def _resume(args: argparse.Namespace) -> int:
     _, source, now = checks.target(args, os.environ)
     with _open_ledger(args.ledger) as ledger:
         if ledger.load_job(args.job_id) is None and ledger.receipt(args.job_id) is not None:
-            raise _Usage(
+            raise Usage(
                 f"job {args.job_id} has finished; its receipt: "
                 f"erasekit receipt {args.job_id} --ledger {args.ledger}"
             )
@@ -370,7 +334,7 @@ def _receipt(args: argparse.Namespace) -> int:
     try:
         _write_receipt(receipt, args.out)
     except OSError as exc:
-        raise _Usage(f"cannot write {args.out}: {exc.strerror}") from exc
+        raise Usage(f"cannot write {args.out}: {exc.strerror}") from exc
     sys.stdout.write(f"receipt written to {args.out}\n")
     return EXIT_OK
 
@@ -379,9 +343,9 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         text = args.receipt.read_text(encoding="utf-8")
     except OSError as err:
-        raise _Usage(f"cannot read {args.receipt}: {err.strerror}") from err
+        raise Usage(f"cannot read {args.receipt}: {err.strerror}") from err
     except UnicodeDecodeError as err:
-        raise _Usage(f"{args.receipt} is not a receipt (not UTF-8 text)") from err
+        raise Usage(f"{args.receipt} is not a receipt (not UTF-8 text)") from err
     trusted = args.public_key or (_ledger_receipt_key(args.ledger) if args.ledger else None)
     try:
         body = verify_receipt(text, trusted)
@@ -406,23 +370,18 @@ def _verify(args: argparse.Namespace) -> int:
 def _ledger_receipt_key(spec: str) -> str:
     """The ledger's own receipt public key (hex), from an existing ledger only."""
     if not _is_dsn(spec) and not Path(spec).is_file():
-        raise _Usage(f"--ledger: no ledger at {spec}")
+        raise Usage(f"--ledger: no ledger at {spec}")
     with _open_ledger(spec) as ledger:
-        read = getattr(ledger, "receipt_public_key", None)
-        if read is None:
-            raise _Usage("--ledger: this erasekit's ledger has no receipt key; use --public-key")
-        key: str = read()
-        return key
+        return ledger.receipt_public_key()
 
 
 def _jobs(args: argparse.Namespace) -> int:
     with _open_ledger(args.ledger) as ledger:
         for job in ledger.jobs():
             counts = ErasureJob.restore(job["snapshot"]).counts()
-            done = sum(counts[k] for k in ("done", "not_found", "expired", "skipped", "failed"))
             sys.stdout.write(
-                f"{job['job_id']}  {job['state']:<8}  {done}/{counts['total']}  "
-                f"failed {counts['failed']}  saved {_iso(job['updated_at'])}\n"
+                f"{job['job_id']}  {job['state']:<8}  {counts['finished']}/{counts['total']}  "
+                f"failed {counts['failed']}  saved {iso(job['updated_at'])}\n"
             )
     return EXIT_OK
 
@@ -462,7 +421,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "receipt":
             return _receipt(args)
         return _jobs(args)
-    except _Usage as err:
+    except Usage as err:
         sys.stderr.write(f"erasekit: {err}\n")
         return EXIT_USAGE
     except ErasekitError as err:

@@ -16,57 +16,25 @@ from __future__ import annotations
 
 from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
-__all__ = [
-    "ApiBaseUrls",
-    "Action",
-    "Call",
-    "Counts",
-    "DeadlineDict",
-    "Finished",
-    "GroupStopped",
-    "JobConfig",
-    "JobEvent",
-    "LeaseTimes",
-    "LedgerFinished",
-    "ProgressEvent",
-    "SqlExchange",
-    "OperationFinished",
-    "PlanGroup",
-    "PlanOperation",
-    "PlanOptions",
-    "PlanSummary",
-    "PlannedCall",
-    "Receipt",
-    "ReceiptBody",
-    "ReceiptOperation",
-    "ReceiptSignature",
-    "Retrying",
-    "Started",
-    "TargetChecked",
-    "TargetCheckRecord",
-    "TerminalState",
-    "Waiting",
-    "Throttled",
-    "ErrorCode",
-    "HttpRequest",
-    "HttpResponse",
-    "Identifier",
-    "Invalid",
-    "LedgerEntry",
-    "Malformed",
-    "NotFound",
-    "Premature",
-    "Problem",
-    "RateLimited",
-    "RedactOutcome",
-    "Redacted",
-    "ServerError",
-    "Unauthorized",
-    "SqlStatement",
-    "StoredJob",
-    "Tombstone",
-    "Unprovisioned",
-]
+
+
+Product = Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]
+"""A Redact API product, spelled as the API documents it."""
+Direction = Literal["inbound", "outbound"]
+ErrorFamily = Literal["input", "credentials", "payload", "storage", "job", "receipt", "transport"]
+"""An error code's family, which names the class raised (``"input"`` → ``InputError``, ...)."""
+Initial = Literal["pending", "expired", "skipped"]
+"""An operation's state when planned: ``expired`` is older than the retention window,
+``skipped`` left out by an option."""
+
+
+class RedactRequestData(TypedDict):
+    """``RedactRequest.to_dict()``: the validated redaction."""
+
+    id: str
+    product: Product
+    type: Direction
+    created_at: Optional[int]
 
 
 class HttpRequest(TypedDict):
@@ -98,7 +66,7 @@ class HttpResponse(_HttpResponseStatus, total=False):
     body: Union[bytes, bytearray, str, None]
 
 
-class ApiBaseUrls(TypedDict, total=False):
+class ApiBaseInput(TypedDict, total=False):
     """Base URLs per call family for ``base_url=``: ``default`` sets every family."""
 
     default: str
@@ -209,14 +177,44 @@ RedactOutcome = Union[
 """What a Redact API response means; see each variant."""
 
 
-class ErrorCode(TypedDict):
+ErrorCode = Literal[
+    "invalid_product",
+    "invalid_direction",
+    "invalid_id",
+    "invalid_time",
+    "invalid_base_url",
+    "invalid_argument",
+    "invalid_credentials",
+    "missing_credentials",
+    "invalid_private_key",
+    "invalid_payload",
+    "payload_too_large",
+    "invalid_subject",
+    "invalid_phone",
+    "storage",
+    "job_not_finished",
+    "job_waiting",
+    "invalid_receipt",
+    "bad_signature",
+    "unknown_subject",
+    "ledger_not_found",
+    "subject_busy",
+    "lease_lost",
+    "receipt_mismatch",
+    "aborted",
+    "job_stalled",
+    "job_not_found",
+    "transport_failed",
+]
+"""Every code an ``ErasekitError`` can carry (``error_codes()`` lists them with their family)."""
+
+
+class ErrorCodeInfo(TypedDict):
     """One row of ``erasekit.error_codes()``."""
 
-    code: str
+    code: ErrorCode
     """The stable snake_case code, as in ``ErasekitError.code``."""
-    family: str
-    """The family, which names the class raised: ``"input"`` → ``InputError``,
-    ``"credentials"``, ``"payload"``, ``"storage"``, ``"job"``, ``"receipt"``."""
+    family: ErrorFamily
 
 
 class LedgerEntry(TypedDict):
@@ -226,9 +224,9 @@ class LedgerEntry(TypedDict):
     kind: Literal["transaction", "recording", "user", "conversation", "event", "leg"]
     """What it is, which decides how it is erased: ``transaction`` (Redact API), ``recording``
     (Media API), ``user``, ``conversation``, ``event``, ``leg`` (Conversation API)."""
-    product: Optional[Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]]
+    product: Optional[Product]
     """The Redact API product, for transactions; ``None`` for every other kind."""
-    direction: Optional[Literal["inbound", "outbound"]]
+    direction: Optional[Direction]
     """The direction, when the source says."""
     id: str
     """The Vonage id (for events ``CON-…:<event id>``)."""
@@ -264,8 +262,8 @@ class StoredJob(TypedDict):
 
     job_id: str
     subject: str
-    state: str
-    """``running``, ``stopped`` or ``finished``."""
+    state: Literal["running", "stopped", "finished"]
+    """The core's ``JobState``."""
     snapshot: str
     """The job snapshot (JSON, no secrets)."""
     updated_at: int
@@ -318,11 +316,11 @@ Action = Literal[
 ``delete_recording`` (``DELETE /v3/media/{id}``), ``delete_user``/``scrub_user``
 (``DELETE``/``PATCH /v1/users/{id}``), ``delete_event``, ``delete_conversation``, ``delete_leg``."""
 
-TerminalState = Literal["done", "not_found", "expired", "failed", "skipped"]
+Terminal = Literal["done", "not_found", "expired", "failed", "skipped"]
 """How an operation ended. ``not_found`` (404) is recorded as such, never as ``done``."""
 
 
-class _PlanOperationBase(TypedDict):
+class _OperationBase(TypedDict):
     op: int
     """Position in the plan; the job's operation id."""
     target: str
@@ -332,22 +330,33 @@ class _PlanOperationBase(TypedDict):
     """When the resource was created (ms since the epoch)."""
     not_before: int
     """``created_at`` + 60 minutes: Vonage refuses earlier redactions."""
-    initial: Literal["pending", "expired", "skipped"]
+    initial: Initial
     """``expired``: older than the retention window; ``skipped``: left out by an option."""
 
 
-class PlanOperation(_PlanOperationBase, total=False):
+class Operation(_OperationBase, total=False):
     """One operation of ``ErasurePlan.operations``."""
 
     product: str
     """For ``redact``: the Redact API product."""
-    direction: Literal["inbound", "outbound"]
+    direction: Direction
     """For ``redact``: the Redact API ``type``."""
 
 
-class PlannedCall(PlanOperation):
-    """One row of the dry run, ``ErasurePlan.describe()``: the operation and its call."""
+class _PlannedCallBase(TypedDict):
+    op: int
+    target: str
+    action: Action
+    not_before: int
+    initial: Initial
 
+
+class PlannedCall(_PlannedCallBase, total=False):
+    """One row of the dry run, ``ErasurePlan.describe()``: the operation (without its
+    ``created_at``) and its call."""
+
+    product: str
+    direction: Direction
     method: str
     """``POST``, ``DELETE``, ``PATCH`` or ``PUT``."""
     url: str
@@ -404,13 +413,24 @@ class PlanOptions(TypedDict):
     ``unknown_subject``)."""
 
 
-class DeadlineDict(TypedDict):
+class DeadlineData(TypedDict):
     """``Deadline.to_dict()`` and the receipt's ``deadline``."""
 
     received_at: int
     due_at: int
     extension_months: int
     extension_reason: Optional[str]
+
+
+class ErasurePlanData(TypedDict):
+    """``ErasurePlan.to_dict()``: the plan as the core serialises it."""
+
+    subject: str
+    subject_hash: str
+    planned_at: int
+    deadline: DeadlineData
+    options: PlanOptions
+    operations: list[Operation]
 
 
 class JobConfig(TypedDict):
@@ -429,6 +449,8 @@ class JobConfig(TypedDict):
     """Probe each group's target (base URL, credentials, product) before its operations."""
     wait_for_premature: bool
     """Wait out the one-hour rule; ``False``: ``run()`` stops with ``job_waiting`` instead."""
+    checkpoint_every: int
+    """A checkpoint to the ledger every this many answers (default 100)."""
 
 
 class Counts(TypedDict):
@@ -446,6 +468,9 @@ class Counts(TypedDict):
     """Calls sent again after a failure, a 429 or a premature answer."""
     rate_limited: int
     """429 answers received."""
+    finished: int
+    """Operations that reached a terminal state (the core's ``Counts::finished``); only in
+    ``ErasureJob.counts()``."""
 
 
 class Call(TypedDict):
@@ -520,7 +545,7 @@ class OperationFinished(TypedDict):
 
     event: Literal["operation_finished"]
     op: int
-    state: TerminalState
+    state: Terminal
     counts: Counts
 
 
@@ -561,14 +586,26 @@ JobEvent = Union[
 """An event from ``ErasureJob.poll_event()``, keyed by ``"event"``; a driver's ``on_progress``
 also gets ``ledger_finished`` (never from ``poll_event``) at the end of a run with a ledger."""
 
-ProgressEvent = JobEvent
-"""What a driver's ``on_progress`` receives."""
+class OtherFailureMessage(TypedDict):
+    message: str
 
 
-class ReceiptOperation(PlanOperation):
-    """One operation as the receipt reports it."""
+class OtherFailure(TypedDict):
+    """Any other transport failure (DNS, TLS, a body over the limit, ...), described."""
 
-    state: TerminalState
+    other: OtherFailureMessage
+
+
+TransportFailure = Union[Literal["timeout", "connection"], OtherFailure]
+"""A call that got no answer, as ``ErasureJob.handle_failure`` takes it: the core's
+``TransportFailure`` as it serialises it."""
+
+
+class _ReceiptOperationBase(TypedDict):
+    op: int
+    target: str
+    action: Action
+    state: Terminal
     attempts: int
     first_attempt_at: Optional[int]
     last_attempt_at: Optional[int]
@@ -578,6 +615,14 @@ class ReceiptOperation(PlanOperation):
     """Vonage's trace id from the last problem body."""
     problem: Optional[str]
     """The last problem, for anything not ``done``."""
+
+
+class ReceiptOperation(_ReceiptOperationBase, total=False):
+    """One operation as the receipt reports it (its plan fields but the times and
+    ``initial``)."""
+
+    product: str
+    direction: Direction
 
 
 class TargetCheckRecord(TypedDict):
@@ -610,7 +655,7 @@ class ReceiptBody(_ReceiptBodySince02):
     """The job id."""
     subject_hash: str
     """HMAC-SHA256 of the subject under the ledger key: the subject is never named."""
-    deadline: DeadlineDict
+    deadline: DeadlineData
     planned_at: int
     started_at: Optional[int]
     finished_at: int

@@ -40,6 +40,9 @@ pub struct JobConfig {
     /// Wait out Vonage's one-hour rule (default true); false: a run stops at the first long
     /// wait (`check_wait` reports `job_waiting`) and is resumed later.
     pub wait_for_premature: bool,
+    /// A checkpoint (snapshot saved by the host) every this many answers, 1 to 1,000,000.
+    /// Default 100.
+    pub checkpoint_every: u32,
 }
 
 impl Default for JobConfig {
@@ -56,6 +59,7 @@ impl Default for JobConfig {
             seed: 0,
             check_target: true,
             wait_for_premature: true,
+            checkpoint_every: crate::job::protocol::DEFAULT_CHECKPOINT_EVERY,
         }
     }
 }
@@ -81,6 +85,9 @@ impl JobConfig {
                 "backoff_base_ms",
                 "must be positive and at most backoff_max_ms",
             ));
+        }
+        if !(1..=1_000_000).contains(&self.checkpoint_every) {
+            return Err(bad("checkpoint_every", "must be 1 to 1000000 answers"));
         }
         // `now + backoff` must not overflow; a day is also the cap on `Retry-After`.
         if self.backoff_max_ms > MAX_BACKOFF_MS {

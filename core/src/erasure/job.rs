@@ -11,54 +11,16 @@ use crate::erasure::schedule::Schedule;
 use crate::erasure::target_check::{plan_checks, TargetCheck};
 use crate::error::{Error, Result};
 use crate::job::call_table::CallTable;
+use crate::job::protocol::{check_stalled, Finished, Job, JobState};
+pub use crate::job::protocol::{Auth, Call, TransportFailure};
 use crate::job::rate_limiter::{Jitter, RateLimiter};
 use crate::time::timestamp::{check_time, UnixMillis};
-use crate::vonage::api_base::ApiBase;
-use crate::vonage::credentials::Credentials;
 use crate::vonage::http::{HttpRequest, HttpResponse};
 use crate::vonage::jwt::JWT_TTL_SECONDS;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, VecDeque};
 
 pub use crate::erasure::config::{JobConfig, MAX_RATE_PER_SECOND};
 use crate::erasure::operation_state::{OpState, Phase};
-
-/// A transport failure reported by the host instead of a response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "failure", rename_all = "snake_case")]
-pub enum TransportFailure {
-    /// No answer in time.
-    Timeout,
-    /// Connection refused, reset or closed without a response.
-    Connection,
-    /// Anything else (DNS, TLS, ...), described.
-    Other {
-        /// What happened.
-        message: String,
-    },
-}
-
-/// A call to send: `call_id` comes back with the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Call {
-    /// Identifies this attempt; pass it to `handle_response` / `handle_failure`.
-    pub call_id: u64,
-    /// The operation it belongs to, or [`crate::TARGET_CHECK_OP`] for a target check.
-    pub op: u32,
-    /// The request.
-    pub request: HttpRequest,
-}
-
-/// What the job needs to make calls: credentials and where to send them. Never stored.
-#[derive(Debug, Clone, Copy)]
-pub struct Auth<'a> {
-    /// Credentials.
-    pub credentials: &'a Credentials,
-    /// Base URLs.
-    pub base: &'a ApiBase,
-}
 
 /// An erasure job. See the module docs for the host loop.
 #[derive(Debug, Clone)]
@@ -87,6 +49,8 @@ pub struct ErasureJob {
     announced: bool,
     /// The end of the current long wait for the one-hour rule, if the job is in one.
     waiting: Option<UnixMillis>,
+    /// Answers (responses and failures) since the last checkpoint; not in snapshots.
+    answers_since_checkpoint: u64,
 }
 
 /// A wait longer than this with nothing to send is announced with a `waiting` event.
@@ -126,6 +90,7 @@ impl ErasureJob {
             hold: None,
             announced: false,
             waiting: None,
+            answers_since_checkpoint: 0,
         };
         let mut checks = Vec::new();
         if let Some(r) = restored {
@@ -258,7 +223,7 @@ impl ErasureJob {
                     // Credentials that cannot make this call cannot make the rest of its group.
                     let group = self.plan.operations[op as usize].action.group().to_owned();
                     self.ops[op as usize].note(None, None, Some(e.to_string()));
-                    self.finish(op, Terminal::Failed, now);
+                    self.end_op(op, Terminal::Failed, now);
                     self.stop_group(&group, &format!("cannot build the request: {e}"), now);
                 }
             }
@@ -274,9 +239,11 @@ impl ErasureJob {
     ) -> Result<()> {
         if let Some(i) = self.probe_of(call_id) {
             self.probe_answered(i, response, now);
+            self.answers_since_checkpoint += 1;
             return Ok(());
         }
         let op = self.take_call(call_id)?;
+        self.answers_since_checkpoint += 1;
         let classified =
             operation_call::classify(&self.plan.operations[op as usize], response, now);
         self.apply(op, classified, now);
@@ -297,9 +264,11 @@ impl ErasureJob {
         };
         if let Some(i) = self.probe_of(call_id) {
             self.probe_failed(i, reason, now);
+            self.answers_since_checkpoint += 1;
             return Ok(());
         }
         let op = self.take_call(call_id)?;
+        self.answers_since_checkpoint += 1;
         self.retry_or_fail(op, reason, now);
         Ok(())
     }
@@ -338,6 +307,35 @@ impl ErasureJob {
             }
             _ => Ok(()),
         }
+    }
+
+    /// True when `checkpoint_every` answers came since the last [`ErasureJob::checkpoint`].
+    pub fn checkpoint_due(&self) -> bool {
+        self.answers_since_checkpoint >= u64::from(self.config.checkpoint_every)
+    }
+
+    /// The snapshot to save now; answers count towards the next checkpoint from here.
+    pub fn checkpoint(&mut self) -> String {
+        self.answers_since_checkpoint = 0;
+        self.snapshot()
+    }
+
+    /// Before a host sleeps with `calls_out` calls sent and not yet reported: `job_waiting`
+    /// (see [`ErasureJob::check_wait`]) or `job_stalled` (nothing to send ever again and
+    /// nothing out) end the run as a stopped one; the host saves `snapshot()`.
+    pub fn check_idle(&mut self, now: UnixMillis, calls_out: u64) -> Result<()> {
+        self.check_wait()?;
+        check_stalled(self, now, calls_out)
+    }
+
+    /// The end of a finished run: the receipt signed with `signing_key`, for the host (or its
+    /// ledger's finish step) to store. `job_not_finished` while operations are pending.
+    pub fn finish(&self, signing_key: &[u8]) -> Result<Finished> {
+        Ok(Finished {
+            job_id: self.config.job_id.clone(),
+            receipt: self.receipt_json(signing_key)?,
+            state: JobState::Finished,
+        })
     }
 
     /// Calls in flight: operations and target checks.
@@ -431,15 +429,15 @@ impl ErasureJob {
         match result {
             CallResult::Done => {
                 self.limiter.recover();
-                self.finish(op, Terminal::Done, now);
+                self.end_op(op, Terminal::Done, now);
             }
-            CallResult::NotFound => self.finish(op, Terminal::NotFound, now),
-            CallResult::Invalid => self.finish(op, Terminal::Failed, now),
+            CallResult::NotFound => self.end_op(op, Terminal::NotFound, now),
+            CallResult::Invalid => self.end_op(op, Terminal::Failed, now),
             CallResult::Premature { retry_at } => {
                 let state = &mut self.ops[op as usize];
                 state.premature += 1;
                 if state.premature > self.config.max_premature {
-                    self.finish(op, Terminal::Failed, now);
+                    self.end_op(op, Terminal::Failed, now);
                 } else {
                     // Vonage's clock may run behind ours: never retry sooner than a backoff step.
                     let step = self.jitter.backoff(state.premature, 5_000, 300_000);
@@ -454,7 +452,7 @@ impl ErasureJob {
                     "403 not provisioned"
                 };
                 let group = self.plan.operations[op as usize].action.group().to_owned();
-                self.finish(op, Terminal::Failed, now);
+                self.end_op(op, Terminal::Failed, now);
                 self.stop_group(&group, why, now);
             }
             CallResult::RateLimited { retry_at } => {
@@ -462,7 +460,7 @@ impl ErasureJob {
                 let state = &mut self.ops[op as usize];
                 state.rate_limited += 1;
                 if state.rate_limited > self.config.max_rate_limited {
-                    self.finish(op, Terminal::Failed, now);
+                    self.end_op(op, Terminal::Failed, now);
                     return;
                 }
                 let wait = self.jitter.backoff(1, 1_000, 1_000);
@@ -486,7 +484,7 @@ impl ErasureJob {
                 None,
                 Some(format!("gave up after {attempts} attempts: {reason}")),
             );
-            self.finish(op, Terminal::Failed, now);
+            self.end_op(op, Terminal::Failed, now);
         } else {
             let delay = self.jitter.backoff(
                 attempts,
@@ -510,7 +508,7 @@ impl ErasureJob {
         });
     }
 
-    fn finish(&mut self, op: u32, state: Terminal, now: UnixMillis) {
+    fn end_op(&mut self, op: u32, state: Terminal, now: UnixMillis) {
         self.ops[op as usize].phase = Phase::Terminal(state);
         self.counts.add(state);
         self.events.push_back(JobEvent::OperationFinished {
@@ -552,7 +550,7 @@ impl ErasureJob {
         });
         for op in pending {
             self.ops[op as usize].note(None, None, Some(reason.clone()));
-            self.finish(op, Terminal::Failed, now);
+            self.end_op(op, Terminal::Failed, now);
         }
     }
 
@@ -599,4 +597,58 @@ fn build_with(
         Ok(format!("Bearer {jwt}"))
     };
     operation_call::build(operation, auth.base, auth.credentials, api, &mut bearer)
+}
+
+impl Job for ErasureJob {
+    type Event = JobEvent;
+
+    fn job_id(&self) -> &str {
+        ErasureJob::job_id(self)
+    }
+    fn poll_request(&mut self, now: UnixMillis, auth: Auth<'_>) -> Option<Call> {
+        ErasureJob::poll_request(self, now, auth)
+    }
+    fn handle_response(
+        &mut self,
+        call_id: u64,
+        response: &HttpResponse,
+        now: UnixMillis,
+    ) -> Result<()> {
+        ErasureJob::handle_response(self, call_id, response, now)
+    }
+    fn handle_failure(
+        &mut self,
+        call_id: u64,
+        failure: &TransportFailure,
+        now: UnixMillis,
+    ) -> Result<()> {
+        ErasureJob::handle_failure(self, call_id, failure, now)
+    }
+    fn poll_event(&mut self) -> Option<JobEvent> {
+        ErasureJob::poll_event(self)
+    }
+    fn poll_timeout(&mut self, now: UnixMillis) -> Option<UnixMillis> {
+        ErasureJob::poll_timeout(self, now)
+    }
+    fn is_finished(&self) -> bool {
+        ErasureJob::is_finished(self)
+    }
+    fn hold_until(&mut self, until: Option<UnixMillis>) {
+        ErasureJob::hold_until(self, until)
+    }
+    fn snapshot(&self) -> String {
+        ErasureJob::snapshot(self)
+    }
+    fn checkpoint_due(&self) -> bool {
+        ErasureJob::checkpoint_due(self)
+    }
+    fn checkpoint(&mut self) -> String {
+        ErasureJob::checkpoint(self)
+    }
+    fn check_idle(&mut self, now: UnixMillis, calls_out: u64) -> Result<()> {
+        ErasureJob::check_idle(self, now, calls_out)
+    }
+    fn finish(&self, signing_key: &[u8]) -> Result<Finished> {
+        ErasureJob::finish(self, signing_key)
+    }
 }

@@ -89,6 +89,21 @@ impl ErasureJob {
         serde_json::to_string(&snapshot).unwrap_or_default()
     }
 
+    /// Job `job_id` from the snapshot its ledger holds (`None`: the ledger has no such job,
+    /// `job_not_found`). A snapshot of another job is `storage`.
+    pub fn resume(job_id: &str, snapshot: Option<&str>) -> Result<ErasureJob> {
+        let snapshot = snapshot.ok_or_else(|| Error::JobNotFound {
+            job_id: job_id.to_owned(),
+        })?;
+        let job = ErasureJob::restore(snapshot)?;
+        if job.job_id() != job_id {
+            return Err(Error::Storage {
+                reason: format!("the ledger's row for job {job_id:?} holds another job"),
+            });
+        }
+        Ok(job)
+    }
+
     /// A job from [`ErasureJob::snapshot`] output.
     pub fn restore(snapshot: &str) -> Result<ErasureJob> {
         let s: Snapshot = serde_json::from_str(snapshot).map_err(|e| Error::Storage {

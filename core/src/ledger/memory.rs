@@ -422,7 +422,7 @@ impl MemoryLedger {
                 attempt: 0,
                 lease_expires_at: 0,
             });
-        record.state = job.state.clone();
+        record.state = job.state.as_str().to_owned();
         record.snapshot = job.snapshot.clone();
         record.updated_at = updated_at;
         Ok(())
@@ -433,7 +433,10 @@ impl MemoryLedger {
         self.jobs.get(job_id).map(|r| StoredJob {
             job_id: job_id.to_owned(),
             subject: r.subject.clone(),
-            state: r.state.clone(),
+            state: r
+                .state
+                .parse()
+                .unwrap_or(crate::job::protocol::JobState::Stopped),
             snapshot: r.snapshot.clone(),
             updated_at: r.updated_at,
         })

@@ -27,8 +27,8 @@ pub struct StoredJob {
     pub job_id: String,
     /// The subject being erased.
     pub subject: String,
-    /// `running`, `stopped` or `finished`.
-    pub state: String,
+    /// Where its run stands.
+    pub state: crate::job::protocol::JobState,
     /// The job snapshot (JSON, no secrets).
     pub snapshot: String,
     /// When it was last saved.
@@ -217,7 +217,7 @@ impl LedgerSql {
                 Ok(StoredJob {
                     job_id: column_text(row, 0, "erasekit_jobs.job_id")?,
                     subject: column_text(row, 1, "erasekit_jobs.subject")?,
-                    state: column_text(row, 2, "erasekit_jobs.state")?,
+                    state: column_text(row, 2, "erasekit_jobs.state")?.parse()?,
                     snapshot: column_text(row, 3, "erasekit_jobs.snapshot")?,
                     updated_at: column_u64(row, 4, "erasekit_jobs.updated_at")?,
                 })

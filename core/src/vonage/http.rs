@@ -102,6 +102,21 @@ fn mask(value: &str) -> &'static str {
     }
 }
 
+/// Reads a status a host was handed (a JS number, a Python int): a whole number from 0 to
+/// 65535, else `invalid_argument` (`response.status`). The one rule for every host path
+/// (`redact()` and jobs alike): what each status means is [`crate::RedactOutcome`]'s and the
+/// job's to decide, and anything but Vonage's documented ones (a 0 of a browser's opaque
+/// redirect, a 1xx, a 600) is malformed there, never a success.
+pub fn check_status(status: f64) -> crate::Result<u16> {
+    if status.fract() == 0.0 && (0.0..=65535.0).contains(&status) {
+        return Ok(status as u16);
+    }
+    Err(crate::Error::InvalidArgument {
+        field: "response.status".into(),
+        reason: "expected a whole number from 0 to 65535".into(),
+    })
+}
+
 /// An HTTP response as received. Header names are matched case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
