@@ -191,6 +191,14 @@ pub enum Error {
         /// What did not match.
         reason: String,
     },
+    /// The console's allow-list refused a call the page handed its server: nothing was sent.
+    #[error("call refused by the console allow-list ({rule}): {reason}")]
+    ProxyRefused {
+        /// Which check refused it: `job`, `method`, `host`, `path`, `query` or `body`.
+        rule: &'static str,
+        /// Why, naming fields but never their values (a page's header or body is untrusted).
+        reason: String,
+    },
 }
 
 impl Error {
@@ -220,6 +228,7 @@ impl Error {
             Error::SubjectBusy { .. } => "subject_busy",
             Error::LeaseLost { .. } => "lease_lost",
             Error::ReceiptMismatch { .. } => "receipt_mismatch",
+            Error::ProxyRefused { .. } => "proxy_refused",
         }
     }
 
@@ -247,6 +256,7 @@ impl Error {
             Error::InvalidCredentials { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
+            Error::ProxyRefused { .. } => ErrorFamily::Input,
         }
     }
 
@@ -329,6 +339,10 @@ impl Error {
                 reason: String::new(),
             },
             Error::ReceiptMismatch {
+                reason: String::new(),
+            },
+            Error::ProxyRefused {
+                rule: "",
                 reason: String::new(),
             },
         ];
