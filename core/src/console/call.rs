@@ -164,6 +164,19 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>> {
         .collect()
 }
 
+/// Whether a refusal only says "not this shape": when a URL is under several bases (they often
+/// share a host), the refusal of the shape that matched its path (a wrong method, query or
+/// body) is the one worth reporting.
+pub(crate) fn vague(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::ProxyRefused {
+            rule: "path" | "host",
+            ..
+        }
+    )
+}
+
 /// Refuses a query (`?` with anything or nothing after it) where the call has none.
 pub(crate) fn no_query(query: Option<&str>) -> Result<()> {
     match query {
