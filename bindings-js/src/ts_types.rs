@@ -164,7 +164,8 @@ export type ErrorCode =
   | "ledger_not_found"
   | "subject_busy"
   | "lease_lost"
-  | "receipt_mismatch";
+  | "receipt_mismatch"
+  | "proxy_refused";
 
 /** The family of an error code. */
 export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";

@@ -109,6 +109,7 @@ NOT_REACHABLE_FROM_PYTHON_YET = {
     "job_not_finished",
     "invalid_receipt",
     "bad_signature",
+    "proxy_refused",  # the console proxy (issue 13) is not bound yet
 }
 
 
