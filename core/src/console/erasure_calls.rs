@@ -7,7 +7,7 @@
 use crate::console::call::{locate, method, no_body, no_query, refused, segments, vague, Located};
 use crate::erasure::operation_call;
 use crate::erasure::plan::{Action, ConversationApi, Initial, Operation};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::vonage::api_base::{ApiBase, ApiFamily};
 use crate::vonage::credentials::{Credentials, CredentialsInput};
 use crate::vonage::http::HttpRequest;
@@ -143,10 +143,19 @@ fn redact_body(body: &[u8]) -> Result<(String, Product, Direction)> {
             "a Redact body is exactly {\"id\", \"product\", \"type\"} (strings)",
         )
     })?;
-    let wrap = |e: Error| refused("body", format!("the Redact body is refused: {e}"));
-    crate::vonage::transaction_id::TransactionId::check(&parsed.id).map_err(wrap)?;
-    let product = parsed.product.parse::<Product>().map_err(wrap)?;
-    let direction = parsed.direction.parse::<Direction>().map_err(wrap)?;
+    // Fixed reasons: a refusal never repeats what the page sent.
+    crate::vonage::transaction_id::TransactionId::check(&parsed.id)
+        .map_err(|_| refused("body", "id is not a valid transaction id"))?;
+    let product = parsed.product.parse::<Product>().map_err(|_| {
+        refused(
+            "body",
+            "product is not one of sms, voice, number-insight, verify, verify-sdk, messages",
+        )
+    })?;
+    let direction = parsed
+        .direction
+        .parse::<Direction>()
+        .map_err(|_| refused("body", "type is not inbound or outbound"))?;
     Ok((parsed.id, product, direction))
 }
 
