@@ -97,3 +97,46 @@ impl fmt::Display for AuditLine {
         f.write_str(&self.text())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::console::admitted::ConsoleProxy;
+    use crate::console::call::ProxyCall;
+    use crate::vonage::api_base::ApiBase;
+
+    fn admitted(job_id: &str) -> crate::console::admitted::AdmittedCall {
+        let call: ProxyCall = serde_json::from_value(serde_json::json!({
+            "kind": "erasure", "job_id": job_id,
+            "request": { "method": "DELETE", "url": "https://api.nexmo.com/v3/media/a%20b",
+                "headers": {}, "body": "" }
+        }))
+        .unwrap();
+        ConsoleProxy::new(ApiBase::default()).admit(&call).unwrap()
+    }
+
+    #[test]
+    fn labels_cannot_forge_a_field_and_ids_are_encoded() {
+        let call = admitted(r#"j" status=204 x=""#);
+        let line = call.audit(r#"eve" kind=access"#, 0, None).unwrap();
+        assert_eq!(
+            line.text(),
+            r#"1970-01-01T00:00:00Z operator="eve\" kind=access" kind=erasure job="j\" status=204 x=\"" product=media DELETE https://api.nexmo.com/v3/media/a%20b ids=a%20b status=-"#
+        );
+        assert_eq!(line.ids, ["a b"]);
+    }
+
+    #[test]
+    fn refuses_empty_or_control_labels_and_bad_times() {
+        let call = admitted("j");
+        for bad in ["", "a\nb", &"x".repeat(129)] {
+            assert_eq!(
+                call.audit(bad, 0, Some(200)).unwrap_err().code(),
+                "invalid_argument"
+            );
+        }
+        assert_eq!(
+            call.audit("op", u64::MAX, None).unwrap_err().code(),
+            "invalid_time"
+        );
+    }
+}
