@@ -147,7 +147,8 @@ const RECORDS_ORDER: &[&str] = &[
     "iv",
 ];
 
-/// A records query: by ids (≤ 20) or by a subject filter over a window; never the whole account.
+/// A records query: by ids (≤ 20) or by a subject filter over a window, never the whole account;
+/// or a next page (a `cursor`), which continues a query Vonage already holds.
 fn records_query(query: Option<&str>) -> Result<(String, String, Vec<String>)> {
     let pairs = p::pairs(query)?;
     p::only_known(&pairs, RECORDS_ORDER)?;
@@ -170,6 +171,14 @@ fn records_query(query: Option<&str>) -> Result<(String, String, Vec<String>)> {
         out.push(format!("{name}={}", p::enc(v)));
     }
     let has = |n: &str| pairs.iter().any(|(k, _)| k == n);
+    if has("cursor") {
+        // A next page (`_links.next.href` or cursor + iv): Vonage's cursor carries the query it
+        // continues, and its link may hold nothing else (access.md §8).
+        let product = p::single(&pairs, "product")?
+            .unwrap_or("reports")
+            .to_owned();
+        return Ok((out.join("&"), product, ids));
+    }
     let product = p::single(&pairs, "product")?
         .ok_or_else(|| refused("query", "product is required"))?
         .to_owned();

@@ -180,6 +180,36 @@ refuse("records: the default host is not the configured Reports base", call("acc
 refuse("records: outside the base's prefix", call("access", "GET", f"http://127.0.0.1:8750/other/v2/reports/records?{by_id}"), "host")
 refuse("records: asked by an erasure job", call("erasure", "GET", f"{rec}?{by_id}"), "host")
 
+# The access job's own requests, as its vectors expect them (access branch,
+# tests/vectors/access_requests.json), under this file's Reports base.
+for name, query, product, ids in (
+    ("access job: SMS by ids",
+     "account_id=abcd1234&product=SMS&direction=outbound&id=0A00000012ABCD01%2C0A00000012ABCD02"
+     "&include_message=true&show_concatenated=true", "SMS", ["0A00000012ABCD01", "0A00000012ABCD02"]),
+    ("access job: SMS phone window",
+     "account_id=abcd1234&product=SMS&direction=outbound&date_start=2025-03-01T00%3A00%3A00Z"
+     "&date_end=2025-03-02T00%3A00%3A00Z&to=447700900123&include_message=true&show_concatenated=true",
+     "SMS", []),
+    ("access job: voice by id",
+     "account_id=abcd1234&product=VOICE-CALL&id=aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+     "VOICE-CALL", ["aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]),
+    ("access job: next link with account and cursor", "account_id=abcd1234&cursor=abc&iv=def", "reports", []),
+    ("access job: next link with only a cursor", "cursor=abc", "reports", []),
+):
+    admit(name, call("access", "GET", f"{rec}?{query}"), method="GET", url=f"{rec}?{query}",
+          auth=BASIC, product=product, path="/v2/reports/records", ids=ids)
+refuse("records: a cursor does not excuse an unknown parameter", call("access", "GET", f"{rec}?cursor=abc&page_size=1000"), "query")
+refuse("records: an iv alone is no next page", call("access", "GET", f"{rec}?iv=def&account_id=abcd1234&product=SMS"), "query")
+job_create = {"product": "SMS", "account_id": "abcd1234", "direction": "outbound",
+              "date_start": "2024-06-01T00:00:00Z", "date_end": "2025-07-02T00:00:00Z",
+              "to": "447700900123", "include_message": True, "show_concatenated": True,
+              "include_subaccounts": True}
+admit("access job: report create", call("access", "POST", f"{REPORTS}/v2/reports", json.dumps(job_create, separators=(",", ":"))),
+      method="POST", url=f"{REPORTS}/v2/reports", auth=BASIC, product="SMS", path="/v2/reports", ids=[], body=job_create)
+admit("access job: report status", call("access", "GET", f"{REPORTS}/v2/reports/ri3p58f-48598ea7"),
+      method="GET", url=f"{REPORTS}/v2/reports/ri3p58f-48598ea7", auth=BASIC, product="reports",
+      path="/v2/reports/ri3p58f-48598ea7", ids=["ri3p58f-48598ea7"])
+
 # --- access: async reports -------------------------------------------------------------------
 create = {"product": "SMS", "account_id": "abcd1234", "direction": "inbound",
           "date_start": "2025-12-01T00:00:00Z", "date_end": "2026-12-01T00:00:00Z",
