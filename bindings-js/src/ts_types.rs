@@ -165,7 +165,8 @@ export type ErrorCode =
   | "subject_busy"
   | "lease_lost"
   | "receipt_mismatch"
-  | "invalid_row";
+  | "invalid_row"
+  | "proxy_refused";
 
 /** The family of an error code. */
 export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";

@@ -147,6 +147,7 @@ NOT_REACHABLE_FROM_PYTHON_YET = {
     "invalid_receipt",
     "bad_signature",
     "invalid_row",  # backfill import rows (issue 12): the host step wires ledger.import_entries
+    "proxy_refused",  # the console proxy (issue 13) is not bound yet
 }
 
 

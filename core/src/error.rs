@@ -229,6 +229,14 @@ pub enum Error {
         /// What happened, to which host (never a secret).
         reason: String,
     },
+    /// The console's allow-list refused a call the page handed its server: nothing was sent.
+    #[error("call refused by the console allow-list ({rule}): {reason}")]
+    ProxyRefused {
+        /// Which check refused it: `job`, `method`, `host`, `path`, `query` or `body`.
+        rule: &'static str,
+        /// Why, naming fields but never their values (a page's header or body is untrusted).
+        reason: String,
+    },
 }
 
 impl Error {
@@ -263,6 +271,7 @@ impl Error {
             Error::JobStalled { .. } => "job_stalled",
             Error::JobNotFound { .. } => "job_not_found",
             Error::TransportFailed { .. } => "transport_failed",
+            Error::ProxyRefused { .. } => "proxy_refused",
         }
     }
 
@@ -295,6 +304,7 @@ impl Error {
             | Error::MissingCredentials { .. }
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
             Error::InvalidRow { .. } => ErrorFamily::Input,
+            Error::ProxyRefused { .. } => ErrorFamily::Input,
         }
     }
 
@@ -394,6 +404,10 @@ impl Error {
                 job_id: String::new(),
             },
             Error::TransportFailed {
+                reason: String::new(),
+            },
+            Error::ProxyRefused {
+                rule: "",
                 reason: String::new(),
             },
         ];

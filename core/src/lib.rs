@@ -32,6 +32,7 @@
 #![warn(unreachable_pub)]
 
 mod capture;
+mod console;
 mod erasure;
 mod error;
 mod guard;
@@ -47,6 +48,9 @@ pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,
     DEFAULT_CAPTURE_MAX_BYTES, MAX_CAPTURE_ENTRIES,
 };
+pub use console::admitted::{AdmittedCall, ConsoleProxy};
+pub use console::audit::AuditLine;
+pub use console::call::{JobKind, ProxyCall};
 pub use erasure::event::{Counts, JobEvent, Terminal};
 pub use erasure::job::{
     Auth, Call, ErasureJob, JobConfig, TransportFailure, MAX_RATE_PER_SECOND, WAIT_NOTICE_MS,

@@ -2,10 +2,14 @@
 
 use crate::error::{Error, Result};
 use crate::time::timestamp::{check_time, UnixMillis};
+#[cfg(feature = "signing")]
 use crate::vonage::jwt;
 use base64::Engine;
+#[cfg(feature = "signing")]
 use rsa::pkcs1::DecodeRsaPrivateKey;
+#[cfg(feature = "signing")]
 use rsa::pkcs8::DecodePrivateKey;
+#[cfg(feature = "signing")]
 use rsa::RsaPrivateKey;
 use serde::Deserialize;
 use std::fmt;
@@ -46,8 +50,15 @@ pub struct Credentials {
     /// The API key and the whole `Basic ...` header value made from it and the secret (every
     /// Redact call sends it: encoded once, not per call).
     basic: Option<(String, String)>,
-    application: Option<(String, RsaPrivateKey)>,
+    application: Option<(String, AppKey)>,
 }
+
+/// The application's signing key.
+#[cfg(feature = "signing")]
+type AppKey = RsaPrivateKey;
+/// Without the `signing` feature no key can be held (`parse_private_key` refuses every one).
+#[cfg(not(feature = "signing"))]
+type AppKey = std::convert::Infallible;
 
 impl Credentials {
     /// Validates the input: at least one complete pair, no half pairs, a parseable RSA key.
@@ -117,7 +128,15 @@ impl Credentials {
             field: "entropy".into(),
             reason: format!("expected 16 bytes, got {}", entropy.len()),
         })?;
-        jwt::sign(app_id, key, check_time("now", now)? / 1000, entropy)
+        let iat = check_time("now", now)? / 1000;
+        #[cfg(feature = "signing")]
+        return jwt::sign(app_id, key, iat, entropy);
+        #[cfg(not(feature = "signing"))]
+        {
+            // No key exists in such a build: `application` is always `None`.
+            let _ = (app_id, iat, entropy);
+            match *key {}
+        }
     }
 
     /// The `Authorization: Bearer ...` header value.
@@ -132,7 +151,15 @@ fn half(reason: &str) -> Error {
     }
 }
 
-fn parse_private_key(pem: &str) -> Result<RsaPrivateKey> {
+#[cfg(not(feature = "signing"))]
+fn parse_private_key(_pem: &str) -> Result<AppKey> {
+    Err(half(
+        "this build cannot sign JWTs (built without the `signing` feature): give api_key+api_secret",
+    ))
+}
+
+#[cfg(feature = "signing")]
+fn parse_private_key(pem: &str) -> Result<AppKey> {
     // Keys often arrive from environment variables with literal `\n` escapes.
     let pem = pem.trim().replace("\\n", "\n");
     RsaPrivateKey::from_pkcs8_pem(&pem)
