@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod access;
 mod capture;
 mod erasure;
 mod error;
@@ -40,6 +41,32 @@ mod receipt;
 mod time;
 mod vonage;
 
+pub use access::civil_date::{CivilDate, DueDates};
+pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
+pub use access::input::{
+    AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,
+    AccountRole, Extension, MessageSearchUse, ScanMode, ScopedIdentifier, Verification,
+    VerificationMethod, DAY_MS,
+};
+pub use access::interpret::{
+    interpret_access_response, parse_ids_not_found, AccessEndpoint, AccessOutcome, FailReason,
+    RecordsPage, ReportState, ReportStatus, UnavailableReason, PAGE_SIZE,
+};
+pub use access::limits::{ArchiveLimits, CsvLimits};
+pub use access::links::{download_file_id, is_trusted_next_link};
+pub use access::plan::{AccessPlan, NotFoundEntry, NotFoundReason, PlanWarning};
+pub use access::plan_ids::{MAX_IDS_PER_LOOKUP, MAX_IDS_PER_MESSAGE_SEARCH};
+pub use access::plan_scans::{windows, ScanPair, CONVERSATION_PRODUCTS, SCAN_PAIRS};
+pub use access::policy::{IncludeOrExclude, KeepOrWithhold, ThirdPartyPolicy};
+pub use access::query::{
+    AccessQuery, FilterField, LimitClass, QueryMode, QueryStrategy, SecondTry, SubjectFilter,
+    TimeRange,
+};
+pub use access::requests::{
+    redact_search_url, report_cancel_request, report_download_request, report_status_request,
+    NextPage,
+};
+pub use access::wire_time::{format_rfc3339, normalise_wire_time, parse_wire_time, WireTime};
 pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,
     DEFAULT_CAPTURE_MAX_BYTES, MAX_CAPTURE_ENTRIES,

@@ -1,0 +1,17 @@
+//! Subject access (GDPR Art. 15 and 20): the plan, the requests and their interpretation, async
+//! report archives, normalisation, the report and its renderings, and the access receipt.
+//! See access.md; everything here is pure (no I/O, no clock).
+
+pub(crate) mod civil_date;
+pub(crate) mod estimate;
+pub(crate) mod input;
+pub(crate) mod interpret;
+pub(crate) mod limits;
+pub(crate) mod links;
+pub(crate) mod plan;
+pub(crate) mod plan_ids;
+pub(crate) mod plan_scans;
+pub(crate) mod policy;
+pub(crate) mod query;
+pub(crate) mod requests;
+pub(crate) mod wire_time;
