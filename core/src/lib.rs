@@ -41,7 +41,9 @@ mod receipt;
 mod time;
 mod vonage;
 
+pub use access::archive::{read_report_archive, ArchiveEntry, ReportArchive};
 pub use access::civil_date::{CivilDate, DueDates};
+pub use access::csv_rows::{parse_report_csv, CsvTable};
 pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
 pub use access::input::{
     AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,
@@ -54,6 +56,10 @@ pub use access::interpret::{
 };
 pub use access::limits::{ArchiveLimits, CsvLimits};
 pub use access::links::{download_file_id, is_trusted_next_link};
+pub use access::normalise::{normalise_record, RecordSource};
+pub use access::parties::{
+    detect_redaction, kind_of, phone_digits, SubjectMatch, SubjectNumber, PII_FIELDS, REDACTED,
+};
 pub use access::plan::{AccessPlan, NotFoundEntry, NotFoundReason, PlanWarning};
 pub use access::plan_ids::{MAX_IDS_PER_LOOKUP, MAX_IDS_PER_MESSAGE_SEARCH};
 pub use access::plan_scans::{windows, ScanPair, CONVERSATION_PRODUCTS, SCAN_PAIRS};
@@ -62,10 +68,16 @@ pub use access::query::{
     AccessQuery, FilterField, LimitClass, QueryMode, QueryStrategy, SecondTry, SubjectFilter,
     TimeRange,
 };
+pub use access::record::{
+    AccessRecord, Content, ContentState, FoundVia, LedgerLink, Lookup, Network, Party, PartyKind,
+    PartyRole, Price, RecordFamily, RecordStatus, Redaction, RedactionState, SmsInfo, SubjectRole,
+    VerificationInfo, WithheldField, WithheldReason,
+};
 pub use access::requests::{
     redact_search_url, report_cancel_request, report_download_request, report_status_request,
     NextPage,
 };
+pub use access::row_filter::{filter_rows, link_ledger, merge_records, row_is_subjects};
 pub use access::wire_time::{format_rfc3339, normalise_wire_time, parse_wire_time, WireTime};
 pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,

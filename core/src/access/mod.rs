@@ -2,16 +2,22 @@
 //! report archives, normalisation, the report and its renderings, and the access receipt.
 //! See access.md; everything here is pure (no I/O, no clock).
 
+pub(crate) mod archive;
 pub(crate) mod civil_date;
+pub(crate) mod csv_rows;
 pub(crate) mod estimate;
 pub(crate) mod input;
 pub(crate) mod interpret;
 pub(crate) mod limits;
 pub(crate) mod links;
+pub(crate) mod normalise;
+pub(crate) mod parties;
 pub(crate) mod plan;
 pub(crate) mod plan_ids;
 pub(crate) mod plan_scans;
 pub(crate) mod policy;
 pub(crate) mod query;
+pub(crate) mod record;
 pub(crate) mod requests;
+pub(crate) mod row_filter;
 pub(crate) mod wire_time;
