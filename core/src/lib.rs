@@ -42,8 +42,10 @@ mod time;
 mod vonage;
 
 pub use access::archive::{read_report_archive, ArchiveEntry, ReportArchive};
+pub use access::canonical::{canonical_json, verify_access_report, CANONICAL_FORM};
 pub use access::civil_date::{CivilDate, DueDates};
 pub use access::csv_rows::{parse_report_csv, CsvTable};
+pub use access::dictionary::{categories, field_dictionary, FieldDescription};
 pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
 pub use access::input::{
     AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,
@@ -73,6 +75,12 @@ pub use access::record::{
     PartyRole, Price, RecordFamily, RecordStatus, Redaction, RedactionState, SmsInfo, SubjectRole,
     VerificationInfo, WithheldField, WithheldReason,
 };
+pub use access::report::{
+    AccessReport, Complaint, Confirmation, ControllerInfo, Integrity, ProcessingInfo,
+    ReportIdentifier, ReportParts, ReportRange, ReportRequest, ReportSubject, ReportSummary,
+    ReportVerification, SourceRecord, ACCESS_REPORT_SCHEMA,
+};
+pub use access::report_gaps::Gap;
 pub use access::requests::{
     redact_search_url, report_cancel_request, report_download_request, report_status_request,
     NextPage,

@@ -3,8 +3,10 @@
 //! See access.md; everything here is pure (no I/O, no clock).
 
 pub(crate) mod archive;
+pub(crate) mod canonical;
 pub(crate) mod civil_date;
 pub(crate) mod csv_rows;
+pub(crate) mod dictionary;
 pub(crate) mod estimate;
 pub(crate) mod input;
 pub(crate) mod interpret;
@@ -18,6 +20,8 @@ pub(crate) mod plan_scans;
 pub(crate) mod policy;
 pub(crate) mod query;
 pub(crate) mod record;
+pub(crate) mod report;
+pub(crate) mod report_gaps;
 pub(crate) mod requests;
 pub(crate) mod row_filter;
 pub(crate) mod wire_time;
