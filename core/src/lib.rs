@@ -41,12 +41,16 @@ mod receipt;
 mod time;
 mod vonage;
 
+pub use access::access_receipt::{
+    verify_access_receipt, AccessReceipt, AccessReceiptBody, ReceiptRequest, ACCESS_RECEIPT_SCHEMA,
+};
 pub use access::archive::{read_report_archive, ArchiveEntry, ReportArchive};
 pub use access::canonical::{canonical_json, verify_access_report, CANONICAL_FORM};
 pub use access::civil_date::{CivilDate, DueDates};
 pub use access::csv_rows::{parse_report_csv, CsvTable};
 pub use access::dictionary::{categories, field_dictionary, FieldDescription};
 pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
+pub use access::html_text::HTML_CSP;
 pub use access::input::{
     AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,
     AccountRole, Extension, MessageSearchUse, ScanMode, ScopedIdentifier, Verification,
@@ -75,6 +79,8 @@ pub use access::record::{
     PartyRole, Price, RecordFamily, RecordStatus, Redaction, RedactionState, SmsInfo, SubjectRole,
     VerificationInfo, WithheldField, WithheldReason,
 };
+pub use access::render_csv::{CsvOptions, RECORD_COLUMNS};
+pub use access::render_html::{HtmlOptions, HTML_SECTIONS};
 pub use access::report::{
     AccessReport, Complaint, Confirmation, ControllerInfo, Integrity, ProcessingInfo,
     ReportIdentifier, ReportParts, ReportRange, ReportRequest, ReportSubject, ReportSummary,

@@ -2,12 +2,15 @@
 //! report archives, normalisation, the report and its renderings, and the access receipt.
 //! See access.md; everything here is pure (no I/O, no clock).
 
+pub(crate) mod access_receipt;
 pub(crate) mod archive;
+pub(crate) mod bundle;
 pub(crate) mod canonical;
 pub(crate) mod civil_date;
 pub(crate) mod csv_rows;
 pub(crate) mod dictionary;
 pub(crate) mod estimate;
+pub(crate) mod html_text;
 pub(crate) mod input;
 pub(crate) mod interpret;
 pub(crate) mod limits;
@@ -20,6 +23,8 @@ pub(crate) mod plan_scans;
 pub(crate) mod policy;
 pub(crate) mod query;
 pub(crate) mod record;
+pub(crate) mod render_csv;
+pub(crate) mod render_html;
 pub(crate) mod report;
 pub(crate) mod report_gaps;
 pub(crate) mod requests;
