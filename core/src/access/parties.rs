@@ -110,9 +110,8 @@ impl SubjectMatch {
             (side, direction),
             ("from", Some(Direction::Outbound)) | ("to", Some(Direction::Inbound))
         );
-        let role = if kind == PartyKind::User && self.user_ids.contains(&v) {
-            PartyRole::Subject
-        } else if self.is_subject_number(&v, at) {
+        let subject_user = kind == PartyKind::User && self.user_ids.contains(&v);
+        let role = if subject_user || self.is_subject_number(&v, at) {
             PartyRole::Subject
         } else if self.is_controller(&v) || a2p_controller {
             PartyRole::Controller

@@ -110,6 +110,9 @@ pub(crate) fn check_lookup_id(id: &str) -> Result<()> {
     }
 }
 
+/// (Reports product, direction, a deferral key): what one batch of ids shares.
+type LookupKey<T> = (&'static str, Option<Direction>, T);
+
 pub(crate) fn plan_lookups(ctx: &mut PlanContext<'_>) -> Result<()> {
     let o = &ctx.input.options;
     let now = ctx.input.now;
@@ -120,8 +123,7 @@ pub(crate) fn plan_lookups(ctx: &mut PlanContext<'_>) -> Result<()> {
         .collect();
     let account_refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
     // (product, direction, not_before) → ids, de-duplicated (E26).
-    let mut groups: BTreeMap<(&'static str, Option<Direction>, Option<u64>), Vec<String>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<LookupKey<Option<u64>>, Vec<String>> = BTreeMap::new();
     let (mut beyond, mut deferred, mut unmapped) = (0, 0, 0);
     let scope = ctx.input.request.scope.is_some();
     for entry in &ctx.input.entries {
@@ -168,8 +170,7 @@ pub(crate) fn plan_lookups(ctx: &mut PlanContext<'_>) -> Result<()> {
         }
     }
     // Deferred entries wait for the youngest of their batch: batch them by product only.
-    let mut batches: BTreeMap<(&'static str, Option<Direction>, bool), Vec<(Option<u64>, String)>> =
-        BTreeMap::new();
+    let mut batches: BTreeMap<LookupKey<bool>, Vec<(Option<u64>, String)>> = BTreeMap::new();
     for ((product, direction, not_before), ids) in groups {
         let batch = batches
             .entry((product, direction, not_before.is_some()))

@@ -2,6 +2,10 @@
 //! external resource, a strict CSP in the page, every value escaped, text isolated for
 //! direction (`<bdi>`), controls shown as U+FFFD, print CSS; the nine sections in their order.
 
+// One `write!` per line of markup, each ending in its own `\n`: easier to read than `writeln!`
+// with the newline implied.
+#![allow(clippy::write_with_newline)]
+
 use crate::access::html_text::{esc, esc_text, HTML_CSP, STYLE};
 use crate::access::record::{AccessRecord, ContentState, Party, RecordFamily};
 use crate::access::report::AccessReport;
@@ -345,9 +349,10 @@ impl AccessReport {
                 let day = crate::access::wire_time::format_rfc3339(n.created_at, false);
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{why}</td></tr>\n",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                     esc(&n.product),
-                    esc(day.get(..10).unwrap_or(""))
+                    esc(day.get(..10).unwrap_or("")),
+                    esc(why)
                 );
             }
             h.push_str("</table>\n");

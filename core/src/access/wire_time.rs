@@ -95,6 +95,10 @@ fn parse_offset(zone: &str) -> Option<UtcOffset> {
         i8::try_from(digits(hh)?).ok()?,
         i8::try_from(digits(mm)?).ok()?,
     );
+    // RFC 3339 offsets: hours 00-23, minutes 00-59.
+    if hh > 23 || mm > 59 {
+        return None;
+    }
     UtcOffset::from_hms(sign * hh, sign * mm, 0).ok()
 }
 
