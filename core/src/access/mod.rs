@@ -25,6 +25,7 @@ pub(crate) mod query;
 pub(crate) mod record;
 pub(crate) mod render_csv;
 pub(crate) mod render_html;
+pub(crate) mod render_html_records;
 pub(crate) mod report;
 pub(crate) mod report_gaps;
 pub(crate) mod requests;

@@ -27,11 +27,30 @@ pub struct RecordSource {
 
 /// A field as text: strings as they are, numbers and bools written out, `""`/`null` → `None`.
 fn text(raw: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match raw.get(*k)? {
+    keys.iter().find_map(|k| match field(raw, k)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    })
+}
+
+/// Withholds a raw field in every case spelling it has (a CSV may write `TO`).
+fn withheld_null(raw: &mut std::collections::BTreeMap<String, Value>, key: &str) {
+    for (k, v) in raw.iter_mut() {
+        if k.eq_ignore_ascii_case(key) {
+            *v = Value::Null;
+        }
+    }
+}
+
+/// A field by its JSON name, or by the same name in another case: the async CSV's header
+/// spelling is NOT CONFIRMED (N7), both readings are accepted.
+pub(crate) fn field<'a>(raw: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    raw.get(key).or_else(|| {
+        raw.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
     })
 }
 
@@ -118,11 +137,13 @@ pub fn normalise_record(
     let mut raw_out: std::collections::BTreeMap<String, Value> = raw.clone().into_iter().collect();
     for (key, p) in [("from", &from), (to_key, &to)] {
         if let Some(reason) = p.withheld {
+            withheld_null(&mut raw_out, key);
+            // The `to` fallback of a lookup is the same value under its other name.
+            withheld_null(&mut raw_out, if key == "number" { "to" } else { key });
             withheld.push(WithheldField {
                 field: key.into(),
                 reason,
             });
-            raw_out.insert(key.into(), Value::Null);
         }
     }
     let subject_role = match (family, from.role, to.role) {
@@ -137,9 +158,10 @@ pub fn normalise_record(
         (_, _, crate::access::record::PartyRole::Subject) => SubjectRole::Recipient,
         _ => SubjectRole::Unknown,
     };
-    let body_key = ["message_body", "body"]
-        .into_iter()
-        .find(|k| raw.contains_key(*k));
+    let body_key = raw
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("message_body") || k.eq_ignore_ascii_case("body"))
+        .cloned();
     let body = text(&raw, &["message_body", "body"]);
     let content = match (body, body_key) {
         (Some(b), _) if b.trim() == REDACTED => Content {
@@ -147,11 +169,11 @@ pub fn normalise_record(
             text: None,
         },
         (Some(_), Some(key)) if subject.policy.content == IncludeOrExclude::Exclude => {
+            withheld_null(&mut raw_out, &key);
             withheld.push(WithheldField {
-                field: key.into(),
+                field: key,
                 reason: WithheldReason::Policy,
             });
-            raw_out.insert(key.into(), Value::Null);
             Content {
                 state: ContentState::Withheld,
                 text: None,
@@ -200,7 +222,7 @@ pub fn normalise_record(
                         field: key.into(),
                         reason: WithheldReason::Policy,
                     });
-                    raw_out.insert(key.into(), Value::Null);
+                    withheld_null(&mut raw_out, key);
                 }
             }
         }

@@ -174,7 +174,7 @@ pub fn detect_redaction(raw: &Map<String, Value>) -> Redaction {
     let mut present = 0;
     let mut fields = Vec::new();
     for key in PII_FIELDS {
-        let Some(text) = raw.get(key).and_then(Value::as_str) else {
+        let Some(text) = crate::access::normalise::field(raw, key).and_then(Value::as_str) else {
             continue;
         };
         if text.is_empty() {

@@ -109,6 +109,14 @@ plans.append(case("verify v1 entry: VERIFY-API, then VERIFY-V2", "plan",
 plans.append(case("number insight entry: NUMBER-INSIGHT, no second try with one account", "plan",
                   plan_input([entry("aaaaaaaa-bbbb-cccc-dddd-0123456789ab", product="number-insight", direction=None, source="number_insight")]), {
                       "/plan/queries/0/product": "NUMBER-INSIGHT", "/plan/queries/0/second_tries": None}, "pointers"))
+plans.append(case("N5 verify-sdk entry: VERIFY-SDK (NOT CONFIRMED), no second try; a 422 makes it unsupported", "plan",
+                  plan_input([entry("sdk-1", product="verify-sdk", direction=None, source="verify")]), {
+                      "/plan/queries/0/product": "VERIFY-SDK", "/plan/queries/0/second_tries": None}, "pointers"))
+plans.append(case("N5 NUMBER-INSIGHT-V2 and ASR pairs only when named", "plan",
+                  plan_input(identifiers=[phone()], options={"scan_pairs": ["S12", "S12i", "S13"]}), {
+                      "/plan/queries/0/product": "ASR", "/plan/queries/0/direction": "inbound", "/plan/queries/0/filter": {"field": "from", "value": D},
+                      "/plan/queries/2/product": "NUMBER-INSIGHT-V2", "/plan/queries/3": None,
+                      "/plan/warnings": [{"code": "filter_not_confirmed", "count": 1}]}, "pointers"))
 plans.append(case("E25 SMS entry without a direction: both directions", "plan",
                   plan_input([entry("NODIR1", direction=None)]), {
                       "/plan/queries/0/direction": "inbound", "/plan/queries/1/direction": "outbound",
@@ -518,6 +526,13 @@ norm.append(norm_case("E21 a recycled number: before the subject held it, it is 
                       {"message_id": "OLDOWNER", "to": D, "from": "Brand", "date_received": "2024-01-01T00:00:00Z"},
                       {"/to/role": "third_party", "/to/value": None, "/to/withheld": "third_party"},
                       subject=dict(SUBJECT, numbers=[{"digits": D, "valid_from": ms(2025, 9, 1), "valid_until": None}])))
+norm.append(norm_case("N7 async CSV with upper-case headers: both spellings read; a withheld number is nulled in raw", "VOICE-CALL", "outbound",
+                      {"CALL_ID": "c-7", "FROM": "447700900001", "TO": "447700900555", "DATE_START": "2025-06-01T08:00:00Z", "DURATION": "9"},
+                      {"/vonage_id": "c-7", "/occurred_at": "2025-06-01T08:00:00Z", "/duration_s": 9, "/to/withheld": "third_party",
+                       "/raw/TO": None, "/raw/FROM": "447700900001"}, via="async_report"))
+norm.append(norm_case("N7 CSV strings for every field (no JSON types)", "SMS", "outbound",
+                      {"message_id": "S7", "to": D, "from": "Brand", "concatenated": "FALSE", "total_price": "0.00", "currency": "EUR", "message_body": "REDACTED"},
+                      {"/sms/concatenated": False, "/content/state": "redacted", "/redaction/fields": ["message_body"]}, via="async_report"))
 norm.append(norm_case("numbers and bools tolerated as inputs", "VOICE-CALL", None,
                       {"call_id": 12345, "from": 447700900123, "to": "447700900999", "duration": 7, "direction": "inbound"},
                       {"/vonage_id": "12345", "/from/role": "subject", "/duration_s": 7, "/subject_role": "sender"}))
@@ -537,6 +552,9 @@ norm.append(case("conversation scan: conversation id or the subject's user", "ro
                  {"filter": {"field": "conversation_id", "value": "CON-1"}, "subject": SUBJ_F,
                   "rows": [{"id": "e1", "conversation_id": "CON-1"}, {"id": "e2", "conversation_id": "CON-2", "user_id": "USR-1"}, {"id": "e3", "conversation_id": "CON-2"}]},
                  {"kept": [{"id": "e1", "conversation_id": "CON-1"}, {"id": "e2", "conversation_id": "CON-2", "user_id": "USR-1"}], "discarded": 1}))
+norm.append(case("E10 N2 the server ignored the filter: every other person's row dropped and counted", "row_filter",
+                 {"filter": {"field": "from", "value": D}, "subject": SUBJ_F,
+                  "rows": [{"message_id": f"X{i}", "from": f"4477009000{i:02d}"} for i in range(5)]}, {"kept": [], "discarded": 5}))
 norm.append(case("by-id rows without a ledger id are not kept", "row_filter",
                  {"filter": None, "subject": SUBJ_F, "rows": [{"message_id": "OTHER", "to": D}]}, {"kept": [], "discarded": 1}))
 
