@@ -66,7 +66,10 @@ pub use access::normalise::{normalise_record, RecordSource};
 pub use access::parties::{
     detect_redaction, kind_of, phone_digits, SubjectMatch, SubjectNumber, PII_FIELDS, REDACTED,
 };
-pub use access::plan::{AccessPlan, NotFoundEntry, NotFoundReason, PlanWarning};
+pub use access::plan::{
+    AccessPlan, NotFoundEntry, NotFoundReason, PlanWarning, MAX_RETENTION_MONTHS,
+    MIN_SYNC_WINDOW_MS,
+};
 pub use access::plan_ids::{MAX_IDS_PER_LOOKUP, MAX_IDS_PER_MESSAGE_SEARCH};
 pub use access::plan_scans::{windows, ScanPair, CONVERSATION_PRODUCTS, SCAN_PAIRS};
 pub use access::policy::{IncludeOrExclude, KeepOrWithhold, ThirdPartyPolicy};

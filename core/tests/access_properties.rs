@@ -269,3 +269,25 @@ fn the_message_search_secret_never_shows_in_debug_or_redacted_copies() {
     assert!(!request.redacted().url.contains("s3cr3tXYZ"));
     assert!(!erasekit_core::redact_search_url(&request.url).contains("s3cr3tXYZ"));
 }
+
+#[test]
+fn a_plan_gives_the_subject_match_and_record_sources_the_job_needs() {
+    let ids = vec!["LEDGER1".to_owned()];
+    let mut input = plan_input(&ids, &[48], Some(2));
+    input.options.controller_numbers = vec!["447700900001".into()];
+    let plan = AccessPlan::new(&input).expect("plan");
+    let subject = SubjectMatch::for_plan(&plan, &input);
+    assert_eq!(subject.numbers.len(), 1);
+    assert_eq!(subject.numbers[0].digits, D);
+    assert_eq!(subject.ledger_ids, ["LEDGER1"]);
+    assert_eq!(subject.controller_numbers, ["447700900001"]);
+    let by_id = &plan.queries[0];
+    assert_eq!(by_id.record_source().found_via, FoundVia::ById);
+    let scan = plan
+        .queries
+        .iter()
+        .find(|q| q.strategy == QueryStrategy::PhoneScan)
+        .expect("a scan");
+    assert_eq!(scan.record_source().found_via, FoundVia::PhoneScan);
+    assert_eq!(scan.record_source().product, scan.product);
+}

@@ -192,3 +192,39 @@ pub fn detect_redaction(raw: &Map<String, Value>) -> Redaction {
     };
     Redaction { state, fields }
 }
+
+impl SubjectMatch {
+    /// What the row filter and normalisation need for a plan: the plan's numbers (digits, with
+    /// their validity), the subject's Conversation users and ledger ids, and the options'
+    /// controller numbers, policy and body choice.
+    pub fn for_plan(
+        plan: &crate::access::plan::AccessPlan,
+        input: &crate::access::input::AccessPlanInput,
+    ) -> SubjectMatch {
+        use crate::ledger::identifier::Identifier;
+        let mut numbers = Vec::new();
+        let mut user_ids = Vec::new();
+        for s in &plan.identifiers {
+            match &s.identifier {
+                Identifier::Phone(_) => numbers.push(SubjectNumber {
+                    digits: s.identifier.msisdn().unwrap_or_default().to_owned(),
+                    valid_from: s.valid_from,
+                    valid_until: s.valid_until,
+                }),
+                Identifier::ConversationUser(u) => user_ids.push(u.clone()),
+            }
+        }
+        let mut ledger_ids: Vec<String> = input.entries.iter().map(|e| e.id.clone()).collect();
+        ledger_ids.sort();
+        ledger_ids.dedup();
+        let o = &input.options;
+        SubjectMatch {
+            numbers,
+            user_ids,
+            ledger_ids,
+            controller_numbers: o.controller_numbers.clone(),
+            policy: o.third_party,
+            include_message_text: o.include_message_text,
+        }
+    }
+}

@@ -13,6 +13,11 @@ use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month, OffsetDateTime};
 
+/// The narrowest sync window accepted.
+pub const MIN_SYNC_WINDOW_MS: u64 = 3_600_000;
+/// The longest retention accepted (Vonage documents 13 months).
+pub const MAX_RETENTION_MONTHS: u32 = 120;
+
 /// Why a ledger entry has no record in the report (§14.1 `not_found.reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,11 +99,17 @@ impl AccessPlan {
                 "categories_only is not in this release",
             ));
         }
-        if o.sync_window_ms == 0 || (o.sync_window_ms > DAY_MS && !o.allow_wide_sync_windows) {
+        // At least an hour: a forced sync scan of 13 months stays under 10,000 windows a pair.
+        if o.sync_window_ms < MIN_SYNC_WINDOW_MS
+            || (o.sync_window_ms > DAY_MS && !o.allow_wide_sync_windows)
+        {
             return Err(invalid(
                 "options.sync_window_ms",
-                "must be 1 ms to 24 h (wider only with allow_wide_sync_windows)",
+                "must be 1 h to 24 h (wider only with allow_wide_sync_windows)",
             ));
+        }
+        if !(1..=MAX_RETENTION_MONTHS).contains(&o.retention_months) {
+            return Err(invalid("options.retention_months", "must be 1 to 120"));
         }
         if input.accounts.is_empty() {
             return Err(invalid("accounts", "name at least the primary account"));

@@ -179,3 +179,26 @@ impl LimitClass {
         }
     }
 }
+
+impl AccessQuery {
+    /// How records this query returns were found, for [`crate::RecordSource`].
+    pub fn record_source(&self) -> crate::access::normalise::RecordSource {
+        use crate::access::record::FoundVia;
+        let found_via = match (self.mode, self.strategy) {
+            (QueryMode::MessageSearch, _) => FoundVia::MessageSearch,
+            (_, QueryStrategy::ById) => FoundVia::ById,
+            (QueryMode::Async, _) => FoundVia::AsyncReport,
+            (_, QueryStrategy::ConversationScan) => FoundVia::ConversationScan,
+            (_, QueryStrategy::PhoneScan) => FoundVia::PhoneScan,
+        };
+        let product = match self.mode {
+            QueryMode::MessageSearch => "MESSAGE-SEARCH".to_owned(),
+            _ => self.product.clone(),
+        };
+        crate::access::normalise::RecordSource {
+            product,
+            direction: self.direction,
+            found_via,
+        }
+    }
+}

@@ -202,6 +202,8 @@ plans.append(case("N1 a 48 h sync window without allow_wide_sync_windows", "plan
 plans.append(case("N1 a 48 h sync window with allow_wide_sync_windows", "plan",
                   plan_input(identifiers=[phone()], request=req_scope, options={"sync_window_ms": 2 * DAY, "allow_wide_sync_windows": True, "scan_pairs": ["S1"]}),
                   {"/plan/queries/0/range": {"from": NOW - 2 * DAY, "to": ms(2026, 3, 12)}, "/plan/queries/1/range": {"from": ms(2026, 3, 12), "to": NOW}, "/plan/queries/2": None}, "pointers"))
+plans.append(case("a sync window of a minute is refused (window counts stay bounded)", "plan", plan_input(options={"sync_window_ms": 60_000}), {"error": "invalid_argument"}))
+plans.append(case("retention_months out of range", "plan", plan_input(options={"retention_months": 4_294_967_295}), {"error": "invalid_argument"}))
 plans.append(case("categories_only is a later release", "plan", plan_input(request=dict(REQUEST, mode="categories_only")), {"error": "invalid_argument"}))
 plans.append(case("no accounts", "plan", plan_input(accounts=[]), {"error": "invalid_argument"}))
 
