@@ -164,7 +164,14 @@ export type ErrorCode =
   | "ledger_not_found"
   | "subject_busy"
   | "lease_lost"
-  | "receipt_mismatch";
+  | "receipt_mismatch"
+  | "verification_missing"
+  | "invalid_account_id"
+  | "archive_too_large"
+  | "archive_suspicious"
+  | "archive_invalid"
+  | "csv_invalid"
+  | "untrusted_link";
 
 /** The family of an error code. */
 export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";

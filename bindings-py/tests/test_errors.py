@@ -109,6 +109,14 @@ NOT_REACHABLE_FROM_PYTHON_YET = {
     "job_not_finished",
     "invalid_receipt",
     "bad_signature",
+    # Subject access (core only until the access job and host wiring land, issue 11).
+    "verification_missing",
+    "invalid_account_id",
+    "archive_too_large",
+    "archive_suspicious",
+    "archive_invalid",
+    "csv_invalid",
+    "untrusted_link",
 }
 
 
