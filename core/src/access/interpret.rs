@@ -282,7 +282,10 @@ fn success(endpoint: AccessEndpoint, status: u16, body: &[u8]) -> AccessOutcome 
         },
         E::MessageSearch => match search_items(value) {
             Some(items) => AccessOutcome::SearchItems { items },
-            None => malformed(status, "neither {count, items} nor a message"),
+            None => malformed(
+                status,
+                "neither {count, items} nor a message of type MT or MO",
+            ),
         },
         _ => match records_page(endpoint, &value) {
             Ok(page) => AccessOutcome::Records { page },
@@ -385,12 +388,22 @@ fn search_items(v: Value) -> Option<Vec<Map<String, Value>>> {
     if map.is_empty() {
         return Some(Vec::new());
     }
-    if map.contains_key("message-id") {
-        return Some(vec![map]);
-    }
-    match map.get("items") {
-        Some(Value::Array(items)) => items.iter().map(|i| i.as_object().cloned()).collect(),
-        None | Some(Value::Null) if map.contains_key("count") => Some(Vec::new()),
-        _ => None,
-    }
+    let items = if map.contains_key("message-id") {
+        vec![map]
+    } else {
+        match map.get("items") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_object().cloned())
+                .collect::<Option<Vec<_>>>()?,
+            None | Some(Value::Null) if map.contains_key("count") => Vec::new(),
+            _ => return None,
+        }
+    };
+    // `type` is MT (outbound) or MO (inbound); rejections have none. Anything else: malformed.
+    let typed_ok = items.iter().all(|i| match i.get("type") {
+        None => true,
+        Some(t) => matches!(t.as_str(), Some("MT" | "MO")),
+    });
+    typed_ok.then_some(items)
 }

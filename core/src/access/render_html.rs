@@ -158,6 +158,15 @@ impl AccessReport {
             ("How long it is kept", &p.retention),
             ("Where it comes from", &p.sources),
         ];
+        let categories: Vec<String> = p.categories.iter().map(|c| category_words(c)).collect();
+        let lists: [(&str, &Vec<String>); 6] = [
+            lists[0],
+            lists[1],
+            ("Categories of data", &categories),
+            lists[3],
+            lists[4],
+            lists[5],
+        ];
         for (label, items) in lists {
             let _ = write!(
                 h,
@@ -295,4 +304,21 @@ impl AccessReport {
             crate::vonage::http::USER_AGENT,
         );
     }
+}
+
+/// Plain words for the category codes of §12.6; a controller's own categories pass as written.
+fn category_words(code: &str) -> String {
+    match code {
+        "phone_number" => "your phone number",
+        "message_content" => "the text of messages",
+        "communication_metadata" => {
+            "when and how you were contacted (times, status, network, country)"
+        }
+        "call_data" => "call details (duration, status)",
+        "verification_data" => "verification requests",
+        "number_lookup_data" => "number lookups about your number",
+        "carrier_registered_name" => "the name your mobile operator has on record for your number",
+        other => other,
+    }
+    .to_owned()
 }

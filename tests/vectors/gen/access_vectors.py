@@ -394,6 +394,8 @@ inter.append(interp("E17 Message Search {}", "message_search", resp(200, {}), {"
 inter.append(interp("E17 Message Search single object", "message_search", resp(200, mt), {"action": "search_items", "items": [mt]}))
 inter.append(interp("E17 Message Search {count, items}", "message_search", resp(200, {"count": 1, "items": [mt]}), {"action": "search_items", "items": [mt]}))
 inter.append(interp("E17 Message Search {count: 0} without items", "message_search", resp(200, {"count": 0}), {"action": "search_items", "items": []}))
+inter.append(interp("§12.4 Message Search type other than MT/MO: malformed", "message_search", resp(200, {"count": 1, "items": [dict(mt, type="XX")]}),
+                    failed("malformed_response", 200, "neither {count, items} nor a message of type MT or MO")))
 inter.append(interp("E17 Message Search 429", "message_search", resp(429), {"action": "rate_limited", "retry_at": None}))
 inter.append(interp("N10 Message Search 404: retired", "message_search", resp(404), {"action": "unavailable", "reason": "retired"}))
 inter.append(interp("N10 Message Search 410: retired", "message_search", resp(410), {"action": "unavailable", "reason": "retired"}))
@@ -648,7 +650,7 @@ rend.append(case("renderings, exact: JSON, CSV files and receipt (pinned bytes)"
 rend.append(case("E34 HTML: CSP, no script, sections in order, hostile body inert", "render", render_base, {
     "contains": ["&lt;script&gt;alert(1)&lt;/script&gt;&lt;/td&gt;&lt;img src=x onerror=alert(2)&gt;", "\u202eevil\ufffdend &amp; &#39;q&#39; &quot;dq&quot;<br>line2",
                  "<bdi dir=\"auto\">", "withheld (another person)", "Our communications provider Vonage holds 4 records about you, from 2026-01-10 to 2026-02-03.",
-                 "deleted after Vonage&#39;s 13-month retention", "<html lang=\"en\">", "@media print", "<th scope=\"col\">"],
+                 "deleted after Vonage&#39;s 13-month retention", "<html lang=\"en\">", "your phone number; the text of messages", "@media print", "<th scope=\"col\">"],
     "absent": ["<script>", "\u0000", "onerror=alert(2)>"],
     "pointers": {}}, "html"))
 rend.append(case("merge: a record found by id and by scan is one record, content kept, both ways listed", "render", render_base, {
