@@ -57,9 +57,10 @@ pub use access::input::{
     VerificationMethod, DAY_MS,
 };
 pub use access::interpret::{
-    interpret_access_response, parse_ids_not_found, AccessEndpoint, AccessOutcome, FailReason,
-    RecordsPage, ReportState, ReportStatus, UnavailableReason, PAGE_SIZE,
+    interpret_access_response, AccessEndpoint, AccessOutcome, FailReason, RecordsPage, ReportState,
+    ReportStatus, UnavailableReason, PAGE_SIZE,
 };
+pub use access::interpret_body::parse_ids_not_found;
 pub use access::limits::{ArchiveLimits, CsvLimits};
 pub use access::links::{download_file_id, is_trusted_next_link};
 pub use access::normalise::{normalise_record, RecordSource};

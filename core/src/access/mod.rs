@@ -13,6 +13,7 @@ pub(crate) mod estimate;
 pub(crate) mod html_text;
 pub(crate) mod input;
 pub(crate) mod interpret;
+pub(crate) mod interpret_body;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub(crate) mod normalise;

@@ -2,7 +2,7 @@
 //! every input tolerates string, number, bool or null, `""` becomes `null`, and every raw field
 //! is kept (withheld values as `null`).
 
-use crate::access::interpret::ID_FIELDS;
+use crate::access::interpret_body::ID_FIELDS;
 use crate::access::parties::{detect_redaction, SubjectMatch, REDACTED};
 use crate::access::policy::IncludeOrExclude;
 use crate::access::record::{

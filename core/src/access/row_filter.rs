@@ -3,7 +3,7 @@
 //! or its id is a ledger id of the subject, or its user is the subject's. Other rows are dropped
 //! at once and counted; a filtered query that drops rows is an anomaly the report states.
 
-use crate::access::interpret::ID_FIELDS;
+use crate::access::interpret_body::ID_FIELDS;
 use crate::access::parties::{phone_digits, SubjectMatch};
 use crate::access::query::{FilterField, SubjectFilter};
 use crate::access::record::{AccessRecord, ContentState};
