@@ -1,7 +1,7 @@
 //! Phone scans (access.md §5.4, §5.5) and conversation scans (§5.6): the subject's numbers and
 //! `CON-` ids as filters over the retention window, as sync windows or one async report.
 
-use crate::access::input::{ScanMode, ScopedIdentifier, DAY_MS};
+use crate::access::input::{MessageSearchUse, ScanMode, ScopedIdentifier, DAY_MS};
 use crate::access::plan::PlanContext;
 use crate::access::query::{
     AccessQuery, FilterField, QueryMode, QueryStrategy, SubjectFilter, TimeRange,
@@ -194,6 +194,47 @@ pub(crate) fn plan_phone_scans(ctx: &mut PlanContext<'_>, identifiers: &[ScopedI
     });
     ctx.warn("filter_not_confirmed", unconfirmed);
     ctx.queries.extend(scans.into_iter().map(|(_, q)| q));
+    if o.message_search == MessageSearchUse::Always {
+        plan_message_search_days(ctx, identifiers);
+    }
+}
+
+/// `message_search: always`: one `date` + `to` search per UTC day and number (§6.5). Only
+/// outbound SMS can be found so (`to` is the recipient); inbound ones only by id.
+fn plan_message_search_days(ctx: &mut PlanContext<'_>, identifiers: &[ScopedIdentifier]) {
+    let primary = ctx.primary().to_owned();
+    let mut out = Vec::new();
+    for scoped in identifiers {
+        let Some(digits) = scoped.identifier.msisdn() else {
+            continue;
+        };
+        let Some(range) = intersect(ctx.range, scoped.valid_from, scoped.valid_until) else {
+            continue;
+        };
+        for day in windows(range, DAY_MS) {
+            out.push(AccessQuery {
+                query: 0,
+                strategy: QueryStrategy::PhoneScan,
+                mode: QueryMode::MessageSearch,
+                account_id: primary.clone(),
+                product: "SMS".into(),
+                direction: Some(Direction::Outbound),
+                ids: Vec::new(),
+                filter: Some(SubjectFilter {
+                    field: FilterField::To,
+                    value: digits.to_owned(),
+                }),
+                range: Some(day),
+                pair: Some("S1".into()),
+                include_subaccounts: false,
+                include_message: false,
+                not_before: None,
+                second_tries: Vec::new(),
+            });
+        }
+    }
+    ctx.warn("message_search_used", out.len() as u64);
+    ctx.queries.extend(out);
 }
 
 /// Products a conversation scan reads, each filtered by `conversation_id` [NET doc].

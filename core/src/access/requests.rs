@@ -209,6 +209,15 @@ impl AccessQuery {
         for id in &self.ids {
             url.push_str(&format!("&ids={}", enc(id)));
         }
+        if let (true, Some(f), Some(r)) = (self.ids.is_empty(), &self.filter, self.range) {
+            // `date` is the UTC day the SMS API request was submitted [OAS:search].
+            let day = format_rfc3339(r.from, false);
+            url.push_str(&format!(
+                "&date={}&to={}",
+                enc(day.get(..10).unwrap_or_default()),
+                enc(&f.value)
+            ));
+        }
         let mut request = HttpRequest::json_api("GET", url, String::new(), None);
         request.headers.remove("authorization");
         Ok(request)

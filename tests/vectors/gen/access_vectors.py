@@ -149,6 +149,12 @@ plans.append(case("E36 a two-day scope: sync windows at UTC midnights, 3 per pai
                       "/plan/queries/3/pair": "S3", "/plan/queries/30/pair": "S7",
                       "/plan/queries/33": None,
                       "/estimate/requests/reports_sync": 33, "/estimate/min_seconds": 4}, "pointers"))
+plans.append(case("§6.5 message_search always: one date+to search per UTC day for outbound SMS", "plan",
+                  plan_input(identifiers=[phone()], request=req_scope, options={"message_search": "always", "scan_pairs": ["S1"]}), {
+                      "/plan/queries/3/mode": "message_search", "/plan/queries/3/range": {"from": NOW - 2 * DAY, "to": ms(2026, 3, 11)},
+                      "/plan/queries/5/range": {"from": ms(2026, 3, 12), "to": NOW}, "/plan/queries/6": None,
+                      "/estimate/requests/message_search": 3, "/estimate/min_seconds": 3,
+                      "/plan/warnings": [{"code": "message_search_used", "count": 3}]}, "pointers"))
 plans.append(case("13 months auto: one async report per pair (11), two filters not confirmed", "plan",
                   plan_input(identifiers=[phone()]), {
                       "/plan/queries/0/mode": "async", "/plan/queries/0/range": {"from": HORIZON, "to": NOW},
@@ -292,6 +298,9 @@ reqs.append(case("§6.5 Message Search by ids: repeated ids, query credentials, 
                  {"query": dict(q_id, mode="message_search", ids=["A1", "B2"]), "credentials": CREDS},
                  {"method": "GET", "headers": headers(auth=None), "body": "",
                   "url": "https://rest.nexmo.com/search/messages?api_key=abcd1234&api_secret=s3cr3t&ids=A1&ids=B2"}))
+reqs.append(case("§6.5 Message Search by date and recipient", "request",
+                 {"query": dict(q_win, mode="message_search", include_message=False), "credentials": CREDS},
+                 {"/url": "https://rest.nexmo.com/search/messages?api_key=abcd1234&api_secret=s3cr3t&date=2025-03-01&to=447700900123", "/headers/authorization": None}, "pointers"))
 reqs.append(case("§6.3 status request", "report_status_request", {"credentials": CREDS, "request_id": "ri3p58f-48598ea7"},
                  {"method": "GET", "url": API + "/v2/reports/ri3p58f-48598ea7", "headers": headers(), "body": ""}))
 reqs.append(case("§6.3 a request id that is a path", "report_status_request", {"credentials": CREDS, "request_id": "../../v1/redact"}, {"error": "invalid_id"}))
