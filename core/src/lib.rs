@@ -49,6 +49,7 @@ pub use access::canonical::{canonical_json, verify_access_report, CANONICAL_FORM
 pub use access::civil_date::{CivilDate, DueDates};
 pub use access::csv_rows::{parse_report_csv, CsvTable};
 pub use access::dictionary::{categories, field_dictionary, FieldDescription};
+pub use access::discovery::DISCOVERED_SOURCE;
 pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
 pub use access::html_text::HTML_CSP;
 pub use access::input::{

@@ -248,6 +248,7 @@ fn run(op: &str, input: &Value) -> Value {
                 "json": r.to_canonical_json().expect("json"),
                 "csv": files.iter().map(|(k, v)| (k.clone(), Value::String(String::from_utf8_lossy(v).into_owned()))).collect::<serde_json::Map<_, _>>(),
                 "html": r.to_html(&html),
+                "entries": r.discovered_entries(),
                 "receipt": r.receipt(Some(1_773_400_000_000), &hex32(input["signing_key_hex"].as_str().expect("key"))).expect("receipt"),
             })
         }

@@ -9,6 +9,7 @@ pub(crate) mod canonical;
 pub(crate) mod civil_date;
 pub(crate) mod csv_rows;
 pub(crate) mod dictionary;
+pub(crate) mod discovery;
 pub(crate) mod estimate;
 pub(crate) mod html_text;
 pub(crate) mod input;

@@ -662,10 +662,15 @@ rend.append(case("E34 HTML: CSP, no script, sections in order, hostile body iner
                  "deleted after Vonage&#39;s 13-month retention", "<html lang=\"en\">", "your phone number; the text of messages", "@media print", "<th scope=\"col\">"],
     "absent": ["<script>", "\u0000", "onerror=alert(2)>"],
     "pointers": {}}, "html"))
-rend.append(case("merge: a record found by id and by scan is one record, content kept, both ways listed", "render", render_base, {
+rend.append(case("merge: one record found by id and by scan; receipt counts; discovered entries only for scan finds the ledger lacks", "render", render_base, {
     "/receipt/receipt/counts": {"call": {"outbound": 1}, "number_lookup": {"-": 1}, "sms": {"inbound": 1, "outbound": 1}},
     "/receipt/receipt/not_found": 1, "/receipt/receipt/withheld": {"third_party": 1},
     "/receipt/receipt/subject_hash": render_base["subject_hash"], "/receipt/receipt/delivered_at": 1_773_400_000_000,
+    "/entries": [
+        {"kind": "transaction", "product": "sms", "direction": "inbound", "id": "0B01", "created_at": ms(2026, 2, 1, 8),
+         "source": "access_report", "extra": {"access_report": "7f0b6a0e-0000-4000-8000-000000000001"}},
+        {"kind": "transaction", "product": "number-insight", "direction": None, "id": "n-1", "created_at": ms(2026, 2, 2),
+         "source": "access_report", "extra": {"access_report": "7f0b6a0e-0000-4000-8000-000000000001", "api": "v1"}}],
     "/receipt/signature/algorithm": "ed25519-sha512",
     "/receipt/signature/public_key": "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"}, "pointers"))
 empty = dict(render_base, found=[], sources=[], gaps=[], plan=plan_input(identifiers=[phone()]))
