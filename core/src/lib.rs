@@ -51,6 +51,7 @@ pub use access::csv_rows::{parse_report_csv, CsvTable};
 pub use access::dictionary::{categories, field_dictionary, FieldDescription};
 pub use access::discovery::DISCOVERED_SOURCE;
 pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
+pub use access::fallbacks::MAX_SPLIT_DEPTH;
 pub use access::html_text::HTML_CSP;
 pub use access::input::{
     AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,

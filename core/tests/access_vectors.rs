@@ -150,6 +150,22 @@ fn run(op: &str, input: &Value) -> Value {
             let ids: Vec<String> = from(&input["ids_not_found"]);
             json!(q.second_try(&ids, input["next_query"].as_u64().unwrap_or(0) as u32))
         }
+        "fallback" => {
+            let q: AccessQuery = from(&input["query"]);
+            let pair = |p: Option<(AccessQuery, AccessQuery)>| json!(p.map(|(a, b)| vec![a, b]));
+            let result = match input["action"].as_str().expect("action") {
+                "split_halves" => pair(q.split_halves()),
+                "halve_window" => pair(q.halve_window()),
+                "as_sync_windows" => json!(q.as_sync_windows(
+                    input["width"].as_u64().expect("width"),
+                    &from::<Vec<String>>(&input["accounts"]),
+                    input["next_query"].as_u64().unwrap_or(0) as u32
+                )),
+                "conversations_retry" => json!(q.conversations_retry()),
+                other => panic!("unknown fallback {other}"),
+            };
+            json!({ "result": result })
+        }
         "request" => {
             let q: AccessQuery = from(&input["query"]);
             let b = base(&input["base"]);

@@ -11,6 +11,7 @@ pub(crate) mod csv_rows;
 pub(crate) mod dictionary;
 pub(crate) mod discovery;
 pub(crate) mod estimate;
+pub(crate) mod fallbacks;
 pub(crate) mod html_text;
 pub(crate) mod input;
 pub(crate) mod interpret;

@@ -201,6 +201,7 @@ pub(crate) fn plan_lookups(ctx: &mut PlanContext<'_>) -> Result<()> {
                 include_message: o.include_message_text && matches!(product, "SMS" | "MESSAGES"),
                 not_before: chunk.iter().filter_map(|(nb, _)| *nb).max(),
                 second_tries: second_tries(product, direction, &account_refs, o.message_search),
+                conversation_type: None,
             });
         }
     }

@@ -157,6 +157,7 @@ pub(crate) fn plan_phone_scans(ctx: &mut PlanContext<'_>, identifiers: &[ScopedI
                         && matches!(p.product, "SMS" | "MESSAGES"),
                     not_before: None,
                     second_tries: Vec::new(),
+                    conversation_type: None,
                 };
                 if use_async {
                     // One report for the primary groups its subaccounts (§5.8).
@@ -230,6 +231,7 @@ fn plan_message_search_days(ctx: &mut PlanContext<'_>, identifiers: &[ScopedIden
                 include_message: false,
                 not_before: None,
                 second_tries: Vec::new(),
+                conversation_type: None,
             });
         }
     }
@@ -289,6 +291,7 @@ pub(crate) fn plan_conversation_scans(ctx: &mut PlanContext<'_>) {
                 include_message: false,
                 not_before: None,
                 second_tries: Vec::new(),
+                conversation_type: None,
             };
             if o.scan_mode == ScanMode::Sync {
                 for w in windows(range, o.sync_window_ms) {

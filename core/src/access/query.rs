@@ -131,6 +131,10 @@ pub struct AccessQuery {
     /// For by-id queries: where ids not found are looked for next, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub second_tries: Vec<SecondTry>,
+    /// `type` of the deprecated `CONVERSATIONS` product (`ip-voice`, `cs-custom-event`), the
+    /// retry when `CONVERSATION-EVENT` is refused (§5.6, E19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_type: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {

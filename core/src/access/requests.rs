@@ -83,6 +83,9 @@ impl AccessQuery {
         if let Some(f) = &self.filter {
             p.push((f.field.as_str(), f.value.clone()));
         }
+        if let Some(t) = &self.conversation_type {
+            p.push(("type", t.clone()));
+        }
         if self.include_message {
             p.push(("include_message", "true".into()));
         }
@@ -171,6 +174,9 @@ impl AccessQuery {
         parts.push(format!("\"date_start\":{}", s(&wire_time(range.from))));
         parts.push(format!("\"date_end\":{}", s(&wire_time(range.to))));
         parts.push(format!("{}:{}", s(filter.field.as_str()), s(&filter.value)));
+        if let Some(t) = &self.conversation_type {
+            parts.push(format!("\"type\":{}", s(t)));
+        }
         if self.include_message {
             parts.push("\"include_message\":true".into());
         }

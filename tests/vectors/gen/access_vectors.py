@@ -227,6 +227,32 @@ plans.append(case("E17 Message Search second try: 12 ids become 10 + 2", "second
 for q in plans[-1]["expect"]:
     del q["second_tries"]
 plans.append(case("chain exhausted: no further query", "second_try", {"query": dict(byid, second_tries=[]), "ids_not_found": ["A1"]}, []))
+aq = {"query": 4, "strategy": "phone_scan", "mode": "async", "account_id": "abcd1234", "product": "SMS", "direction": "outbound",
+      "filter": {"field": "to", "value": D}, "range": {"from": ms(2026, 1, 1), "to": ms(2026, 1, 11)}, "pair": "S1", "include_message": True}
+plans.append(case("E5 §9.3 a failing async span split in halves at a UTC midnight", "fallback", {"query": aq, "action": "split_halves"},
+                  [dict(aq, range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 6)}), dict(aq, range={"from": ms(2026, 1, 6), "to": ms(2026, 1, 11)})]))
+plans.append(case("E5 a span under two days is not split (sync windows next)", "fallback",
+                  {"query": dict(aq, range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 2, 12)}), "action": "split_halves"}, None))
+grouped = dict(aq, include_subaccounts=True, range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 3)})
+sync_w = lambda acct, a, b, n: {**{k: v for k, v in grouped.items() if k != "include_subaccounts"}, "mode": "sync", "account_id": acct,
+                                 "range": {"from": a, "to": b}, "query": n}
+plans.append(case("E6 §5.5 async falls back to sync windows, one set per account of a grouped report", "fallback",
+                  {"query": grouped, "action": "as_sync_windows", "width": DAY, "accounts": ["abcd1234", "efgh5678"], "next_query": 20},
+                  [sync_w("abcd1234", ms(2026, 1, 1), ms(2026, 1, 2), 20), sync_w("abcd1234", ms(2026, 1, 2), ms(2026, 1, 3), 21),
+                   sync_w("efgh5678", ms(2026, 1, 1), ms(2026, 1, 2), 22), sync_w("efgh5678", ms(2026, 1, 2), ms(2026, 1, 3), 23)]))
+sq = dict(aq, mode="sync", range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 2)})
+plans.append(case("E40 a refused window is halved", "fallback", {"query": sq, "action": "halve_window"},
+                  [dict(sq, range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 1, 12)}), dict(sq, range={"from": ms(2026, 1, 1, 12), "to": ms(2026, 1, 2)})]))
+plans.append(case("E40 a window under two hours is not halved", "fallback",
+                  {"query": dict(sq, range={"from": ms(2026, 1, 1), "to": ms(2026, 1, 1, 1, 30)}), "action": "halve_window"}, None))
+cq = {"query": 9, "strategy": "conversation_scan", "mode": "async", "account_id": "abcd1234", "product": "CONVERSATION-EVENT", "direction": None,
+      "filter": {"field": "conversation_id", "value": "CON-1"}, "range": {"from": ms(2026, 1, 1), "to": ms(2026, 2, 1)}}
+plans.append(case("E19 CONVERSATION-EVENT refused: CONVERSATIONS once per type", "fallback", {"query": cq, "action": "conversations_retry"},
+                  [dict(cq, product="CONVERSATIONS", conversation_type="ip-voice"), dict(cq, product="CONVERSATIONS", conversation_type="cs-custom-event")]))
+plans.append(case("E19 no CONVERSATIONS retry for other products", "fallback", {"query": aq, "action": "conversations_retry"}, []))
+for c in plans:  # fallback results are wrapped: `null` is a result, not "to be pinned"
+    if c["op"] == "fallback":
+        c["expect"] = {"result": c["expect"]}
 plans.append(case("E32 received 31 Jan: due 28 Feb (a Saturday); extended 30 Apr", "due",
                   {"received_on": "2026-01-31", "extended": True},
                   {"due_on": "2026-02-28", "due_on_is_weekend": True, "extended_due_on": "2026-04-30"}))
@@ -301,6 +327,11 @@ reqs.append(case("§6.5 Message Search by ids: repeated ids, query credentials, 
 reqs.append(case("§6.5 Message Search by date and recipient", "request",
                  {"query": dict(q_win, mode="message_search", include_message=False), "credentials": CREDS},
                  {"/url": "https://rest.nexmo.com/search/messages?api_key=abcd1234&api_secret=s3cr3t&date=2025-03-01&to=447700900123", "/headers/authorization": None}, "pointers"))
+reqs.append(case("E19 the CONVERSATIONS retry sends type", "request",
+                 {"query": {"query": 9, "strategy": "conversation_scan", "mode": "sync", "account_id": "abcd1234", "product": "CONVERSATIONS",
+                            "filter": {"field": "conversation_id", "value": "CON-1"}, "range": {"from": ms(2026, 1, 1), "to": ms(2026, 1, 2)},
+                            "conversation_type": "ip-voice"}, "credentials": CREDS},
+                 {"/url": API + "/v2/reports/records?account_id=abcd1234&product=CONVERSATIONS&date_start=2026-01-01T00%3A00%3A00Z&date_end=2026-01-02T00%3A00%3A00Z&conversation_id=CON-1&type=ip-voice"}, "pointers"))
 reqs.append(case("§6.3 status request", "report_status_request", {"credentials": CREDS, "request_id": "ri3p58f-48598ea7"},
                  {"method": "GET", "url": API + "/v2/reports/ri3p58f-48598ea7", "headers": headers(), "body": ""}))
 reqs.append(case("§6.3 a request id that is a path", "report_status_request", {"credentials": CREDS, "request_id": "../../v1/redact"}, {"error": "invalid_id"}))
