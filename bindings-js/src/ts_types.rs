@@ -166,7 +166,14 @@ export type ErrorCode =
   | "lease_lost"
   | "receipt_mismatch"
   | "invalid_row"
-  | "proxy_refused";
+  | "proxy_refused"
+  | "verification_missing"
+  | "invalid_account_id"
+  | "archive_too_large"
+  | "archive_suspicious"
+  | "archive_invalid"
+  | "csv_invalid"
+  | "untrusted_link";
 
 /** The family of an error code. */
 export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";

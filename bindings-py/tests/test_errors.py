@@ -148,6 +148,14 @@ NOT_REACHABLE_FROM_PYTHON_YET = {
     "bad_signature",
     "invalid_row",  # backfill import rows (issue 12): the host step wires ledger.import_entries
     "proxy_refused",  # the console proxy (issue 13) is not bound yet
+    # Subject access (core only until the access job and host wiring land, issue 11).
+    "verification_missing",
+    "invalid_account_id",
+    "archive_too_large",
+    "archive_suspicious",
+    "archive_invalid",
+    "csv_invalid",
+    "untrusted_link",
 }
 
 

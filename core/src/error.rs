@@ -237,6 +237,57 @@ pub enum Error {
         /// Why, naming fields but never their values (a page's header or body is untrusted).
         reason: String,
     },
+
+    /// Subject access: a request without a usable identity attestation (`not_verified`
+    /// without a reason).
+    #[error("verification missing: {reason}")]
+    VerificationMissing {
+        /// What is missing.
+        reason: String,
+    },
+    /// Subject access: an account id that is not an 8-character API key.
+    #[error("invalid account id: {reason}")]
+    InvalidAccountId {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Subject access: a report archive larger than its limit (bytes, entries, or one entry's
+    /// uncompressed bytes).
+    #[error("archive too large: {size} {unit}, over the limit of {limit} {unit}")]
+    ArchiveTooLarge {
+        /// What is counted: `bytes`, `entries` or `uncompressed bytes`.
+        unit: &'static str,
+        /// The limit.
+        limit: u64,
+        /// The size found (at least `limit + 1`).
+        size: u64,
+    },
+    /// Subject access: an archive that looks hostile (a compression ratio of a zip bomb, an
+    /// encrypted entry, a method other than stored or deflate).
+    #[error("archive suspicious: {reason}")]
+    ArchiveSuspicious {
+        /// What was seen.
+        reason: String,
+    },
+    /// Subject access: bytes that are not a readable zip (truncated, corrupt).
+    #[error("archive invalid: {reason}")]
+    ArchiveInvalid {
+        /// What could not be read.
+        reason: String,
+    },
+    /// Subject access: a report CSV that breaks RFC 4180 or a CSV limit.
+    #[error("invalid CSV: {reason}")]
+    CsvInvalid {
+        /// What is wrong, with the row number.
+        reason: String,
+    },
+    /// Subject access: a link from Vonage (a download or next-page URL) on a host or path
+    /// erasekit does not send credentials to.
+    #[error("untrusted link: {reason}")]
+    UntrustedLink {
+        /// Why the link was refused (the host, never the query).
+        reason: String,
+    },
 }
 
 impl Error {
@@ -272,6 +323,13 @@ impl Error {
             Error::JobNotFound { .. } => "job_not_found",
             Error::TransportFailed { .. } => "transport_failed",
             Error::ProxyRefused { .. } => "proxy_refused",
+            Error::VerificationMissing { .. } => "verification_missing",
+            Error::InvalidAccountId { .. } => "invalid_account_id",
+            Error::ArchiveTooLarge { .. } => "archive_too_large",
+            Error::ArchiveSuspicious { .. } => "archive_suspicious",
+            Error::ArchiveInvalid { .. } => "archive_invalid",
+            Error::CsvInvalid { .. } => "csv_invalid",
+            Error::UntrustedLink { .. } => "untrusted_link",
         }
     }
 
@@ -305,6 +363,14 @@ impl Error {
             | Error::InvalidPrivateKey => ErrorFamily::Credentials,
             Error::InvalidRow { .. } => ErrorFamily::Input,
             Error::ProxyRefused { .. } => ErrorFamily::Input,
+            Error::VerificationMissing { .. } | Error::InvalidAccountId { .. } => {
+                ErrorFamily::Input
+            }
+            Error::ArchiveTooLarge { .. }
+            | Error::ArchiveSuspicious { .. }
+            | Error::ArchiveInvalid { .. }
+            | Error::CsvInvalid { .. }
+            | Error::UntrustedLink { .. } => ErrorFamily::Payload,
         }
     }
 
@@ -408,6 +474,29 @@ impl Error {
             },
             Error::ProxyRefused {
                 rule: "",
+                reason: String::new(),
+            },
+            Error::VerificationMissing {
+                reason: String::new(),
+            },
+            Error::InvalidAccountId {
+                reason: String::new(),
+            },
+            Error::ArchiveTooLarge {
+                unit: "",
+                limit: 0,
+                size: 0,
+            },
+            Error::ArchiveSuspicious {
+                reason: String::new(),
+            },
+            Error::ArchiveInvalid {
+                reason: String::new(),
+            },
+            Error::CsvInvalid {
+                reason: String::new(),
+            },
+            Error::UntrustedLink {
                 reason: String::new(),
             },
         ];

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod access;
 mod capture;
 mod console;
 mod erasure;
@@ -43,6 +44,64 @@ mod receipt;
 mod time;
 mod vonage;
 
+pub use access::access_receipt::{
+    verify_access_receipt, AccessReceipt, AccessReceiptBody, ReceiptRequest, ACCESS_RECEIPT_SCHEMA,
+};
+pub use access::archive::{read_report_archive, ArchiveEntry, ReportArchive};
+pub use access::canonical::{canonical_json, verify_access_report, CANONICAL_FORM};
+pub use access::civil_date::{CivilDate, DueDates};
+pub use access::csv_rows::{parse_report_csv, CsvTable};
+pub use access::dictionary::{categories, field_dictionary, FieldDescription};
+pub use access::discovery::DISCOVERED_SOURCE;
+pub use access::estimate::{AccessEstimate, RequestCounts, MIN_REQUESTS_PER_ASYNC_REPORT};
+pub use access::fallbacks::MAX_SPLIT_DEPTH;
+pub use access::html_text::HTML_CSP;
+pub use access::input::{
+    AccessMode, AccessOptions, AccessPlanInput, AccessRequest, AccessScope, AccountRef,
+    AccountRole, Extension, MessageSearchUse, ScanMode, ScopedIdentifier, Verification,
+    VerificationMethod, DAY_MS,
+};
+pub use access::interpret::{
+    interpret_access_response, AccessEndpoint, AccessOutcome, FailReason, RecordsPage, ReportState,
+    ReportStatus, UnavailableReason, PAGE_SIZE,
+};
+pub use access::interpret_body::parse_ids_not_found;
+pub use access::limits::{ArchiveLimits, CsvLimits};
+pub use access::links::{download_file_id, is_trusted_next_link};
+pub use access::normalise::{normalise_record, RecordSource};
+pub use access::parties::{
+    detect_redaction, kind_of, phone_digits, SubjectMatch, SubjectNumber, PII_FIELDS, REDACTED,
+};
+pub use access::plan::{
+    AccessPlan, NotFoundEntry, NotFoundReason, PlanWarning, MAX_RETENTION_MONTHS,
+    MIN_SYNC_WINDOW_MS,
+};
+pub use access::plan_ids::{MAX_IDS_PER_LOOKUP, MAX_IDS_PER_MESSAGE_SEARCH};
+pub use access::plan_scans::{windows, ScanPair, CONVERSATION_PRODUCTS, SCAN_PAIRS};
+pub use access::policy::{IncludeOrExclude, KeepOrWithhold, ThirdPartyPolicy};
+pub use access::query::{
+    AccessQuery, FilterField, LimitClass, QueryMode, QueryStrategy, SecondTry, SubjectFilter,
+    TimeRange,
+};
+pub use access::record::{
+    AccessRecord, Content, ContentState, FoundVia, LedgerLink, Lookup, Network, Party, PartyKind,
+    PartyRole, Price, RecordFamily, RecordStatus, Redaction, RedactionState, SmsInfo, SubjectRole,
+    VerificationInfo, WithheldField, WithheldReason,
+};
+pub use access::render_csv::{CsvOptions, RECORD_COLUMNS};
+pub use access::render_html::{HtmlOptions, HTML_SECTIONS};
+pub use access::report::{
+    AccessReport, Complaint, Confirmation, ControllerInfo, Integrity, ProcessingInfo,
+    ReportIdentifier, ReportParts, ReportRange, ReportRequest, ReportSubject, ReportSummary,
+    ReportVerification, SourceRecord, ACCESS_REPORT_SCHEMA,
+};
+pub use access::report_gaps::Gap;
+pub use access::requests::{
+    redact_search_url, report_cancel_request, report_download_request, report_status_request,
+    NextPage,
+};
+pub use access::row_filter::{filter_rows, link_ledger, merge_records, row_is_subjects};
+pub use access::wire_time::{format_rfc3339, normalise_wire_time, parse_wire_time, WireTime};
 pub use capture::form::{capture_body, capture_body_limited, parse_form, read_body, BodyEncoding};
 pub use capture::{
     capture, capture_json, capture_json_limited, capture_sources, check_capture_size,

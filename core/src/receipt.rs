@@ -244,17 +244,22 @@ pub fn receipt_public_key(signing_key: &[u8]) -> Result<String> {
 
 /// The signature over `body`, and the body's JSON it covers.
 fn sign(body: &ReceiptBody, signing_key: &[u8]) -> Result<(ReceiptSignature, Vec<u8>)> {
-    let key = key(signing_key)?;
     let bytes = serde_json::to_vec(body).map_err(|e| Error::Storage {
         reason: e.to_string(),
     })?;
-    let digest = Sha512::digest(&bytes);
-    let signature = ReceiptSignature {
+    Ok((sign_bytes(&bytes, signing_key)?, bytes))
+}
+
+/// The `ed25519-sha512` signature over `bytes` (the access report and access receipt are
+/// signed exactly as erasure receipts are).
+pub(crate) fn sign_bytes(bytes: &[u8], signing_key: &[u8]) -> Result<ReceiptSignature> {
+    let key = key(signing_key)?;
+    let digest = Sha512::digest(bytes);
+    Ok(ReceiptSignature {
         algorithm: ALGORITHM.into(),
         public_key: hex(key.verifying_key().as_bytes()),
         value: hex(&key.sign(&digest).to_bytes()),
-    };
-    Ok((signature, bytes))
+    })
 }
 
 /// Verifies a receipt's signature. With `public_key` (hex) it must also be signed by that key;
@@ -280,8 +285,22 @@ pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBod
             reason: "the receipt has fields that are not signed".into(),
         });
     }
+    let bytes = serde_json::to_vec(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
+    verify_bytes(&bytes, &receipt.signature, public_key, prehashed)?;
+    Ok(receipt.receipt)
+}
+
+/// Checks `signature` over `bytes` (`prehashed`: over their SHA-512 digest, `ed25519-sha512`),
+/// and that the signer is `public_key` when given.
+pub(crate) fn verify_bytes(
+    bytes: &[u8],
+    signature: &ReceiptSignature,
+    public_key: Option<&str>,
+    prehashed: bool,
+) -> Result<()> {
+    let invalid = |reason: String| Error::InvalidReceipt { reason };
     if let Some(expected) = public_key {
-        if !expected.eq_ignore_ascii_case(&receipt.signature.public_key) {
+        if !expected.eq_ignore_ascii_case(&signature.public_key) {
             return Err(Error::BadSignature {
                 reason: "signed by a different key".into(),
             });
@@ -295,23 +314,21 @@ pub fn verify_receipt(json: &str, public_key: Option<&str>) -> Result<ReceiptBod
             .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
             .collect()
     };
-    let pk: [u8; 32] = unhex(&receipt.signature.public_key, 32)
+    let pk: [u8; 32] = unhex(&signature.public_key, 32)
         .and_then(|v| v.try_into().ok())
         .ok_or_else(|| invalid("public_key is not 32 bytes of hex".into()))?;
-    let sig: [u8; 64] = unhex(&receipt.signature.value, 64)
+    let sig: [u8; 64] = unhex(&signature.value, 64)
         .and_then(|v| v.try_into().ok())
         .ok_or_else(|| invalid("signature is not 64 bytes of hex".into()))?;
     let vk = VerifyingKey::from_bytes(&pk)
         .map_err(|_| invalid("public_key is not an Ed25519 key".into()))?;
-    let bytes = serde_json::to_vec(&receipt.receipt).map_err(|e| invalid(e.to_string()))?;
     let message = if prehashed {
-        Sha512::digest(&bytes).to_vec()
+        Sha512::digest(bytes).to_vec()
     } else {
-        bytes
+        bytes.to_vec()
     };
     vk.verify_strict(&message, &Signature::from_bytes(&sig))
         .map_err(|_| Error::BadSignature {
             reason: "the signature does not match the content".into(),
-        })?;
-    Ok(receipt.receipt)
+        })
 }

@@ -53,7 +53,7 @@ impl fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &mask_url_secret(&self.url))
             .field("headers", &headers)
             .field("body", &String::from_utf8_lossy(&self.body))
             .finish()
@@ -90,7 +90,29 @@ impl HttpRequest {
         if let Some(v) = copy.headers.get_mut("authorization") {
             *v = Cow::Borrowed(mask(v));
         }
+        copy.url = mask_url_secret(&copy.url);
         copy
+    }
+}
+
+/// The URL with the value of an `api_secret` query parameter replaced by `***`: Message Search
+/// takes its credentials in the query string (subject access, §6.5).
+fn mask_url_secret(url: &str) -> String {
+    match url.split_once('?') {
+        Some((head, query)) if query.contains("api_secret=") => {
+            let masked: Vec<&str> = query
+                .split('&')
+                .map(|p| {
+                    if p.starts_with("api_secret=") {
+                        "api_secret=***"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            format!("{head}?{}", masked.join("&"))
+        }
+        _ => url.to_owned(),
     }
 }
 
