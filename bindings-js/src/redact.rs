@@ -53,13 +53,9 @@ async fn send(options: &SendOptions, request: &HttpRequest) -> Result<HttpRespon
             js_sys::TypeError::new("fetch did not resolve to a Response").into(),
         ));
     }
-    let status = get(&response, "status")
-        .as_f64()
-        // 0: a browser's `opaqueredirect` (a redirect not followed), malformed to the core.
-        .filter(|s| s.fract() == 0.0 && (*s == 0.0 || (100.0..=999.0).contains(s)))
-        .ok_or_else(|| {
-            transport_error(js_sys::TypeError::new("the Response has no valid status").into())
-        })? as u16;
+    // The core's one status rule, as for jobs (0: a browser's opaque redirect, malformed).
+    let status = get(&response, "status").as_f64().unwrap_or(f64::NAN);
+    let status = erasekit_core::check_status(status).map_err(|e| to_js_error(&e))?;
     let headers = read_headers(&get(&response, "headers")).map_err(transport_error)?;
     let body = read_body(&response).await.map_err(transport_error)?;
     Ok(HttpResponse {

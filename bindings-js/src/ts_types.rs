@@ -164,10 +164,14 @@ export type ErrorCode =
   | "ledger_not_found"
   | "subject_busy"
   | "lease_lost"
-  | "receipt_mismatch";
+  | "receipt_mismatch"
+  | "aborted"
+  | "job_stalled"
+  | "job_not_found"
+  | "transport_failed";
 
 /** The family of an error code. */
-export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";
+export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt" | "transport";
 
 /** One entry of `errorCodes()`. */
 export interface ErrorCodeInfo {
@@ -175,19 +179,4 @@ export interface ErrorCodeInfo {
   family: ErrorFamily;
 }
 
-/** What erasekit throws for a core error: a real `Error`. */
-export interface ErasekitError extends Error {
-  name: "ErasekitError";
-  code: ErrorCode;
-  family: ErrorFamily;
-  /** The code plus the fields of the error (e.g. `field` and `reason` for `invalid_argument`). */
-  details: { code: ErrorCode; [field: string]: unknown };
-}
-
-/** How `redact(...)` rejects when `fetch` fails or the body cannot be read. */
-export interface TransportError extends Error {
-  code: "transport_failed";
-  /** What `fetch` (or reading the body) threw. */
-  cause: unknown;
-}
 "#;

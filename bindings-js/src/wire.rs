@@ -317,10 +317,14 @@ fn ill_formed_path(value: &JsValue, depth: usize) -> Option<String> {
     None
 }
 
-/// A time argument: a whole, non-negative number (or BigInt) of milliseconds, checked by the core.
+/// A time argument: a whole, non-negative number (or BigInt) of milliseconds, or a `Date`,
+/// checked by the core. The one reading of a user's time in this package.
 pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMillis, JsValue> {
     if let Some(n) = value.as_f64() {
         return time_from_number(n, field);
+    }
+    if let Some(date) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Date>(value) {
+        return time_from_number(date.get_time(), field);
     }
     let millis = if value.is_bigint() {
         u64::try_from(value.clone())
@@ -328,7 +332,7 @@ pub(crate) fn time_arg(value: &JsValue, field: &'static str) -> Result<UnixMilli
     } else {
         return Err(invalid_argument(
             field,
-            "expected a number of milliseconds since the epoch",
+            "expected a Date or a number of milliseconds since the epoch",
         ));
     };
     check_time(field, millis).map_err(|e| to_js_error(&e))
@@ -391,6 +395,14 @@ fn join(field: &str, path: &str) -> String {
     } else {
         format!("{field}.{path}")
     }
+}
+
+/// Plain data as JSON text parsed by `JSON.parse`: one string crossing instead of one per
+/// field name and value (serde-wasm-bindgen's way), several times faster for small objects.
+pub(crate) fn json_to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| invalid_argument("result", &format!("cannot be written as JSON: {e}")))?;
+    js_sys::JSON::parse(&text)
 }
 
 #[cfg(test)]
