@@ -1,8 +1,8 @@
 //! `Credentials`: the JS class around the core's validated credentials.
 
+use crate::convert::{bytes_arg, string_arg, time_arg};
 use crate::error::{invalid_argument, to_js_error};
 use crate::options::get;
-use crate::wire::{bytes_arg, string_arg, time_arg};
 use erasekit_core::CredentialsInput;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -117,7 +117,7 @@ export interface PlanSummary {
   late: boolean;
 }
 
-/** A GDPR deadline as wire data. */
+/** A GDPR deadline as plain data. */
 export interface DeadlineData {
   received_at: number;
   due_at: number;
@@ -125,7 +125,7 @@ export interface DeadlineData {
   extension_reason: string | null;
 }
 
-/** A plan as wire data (`plan.toJSON()`). */
+/** A plan as plain data (`plan.toJSON()`). */
 export interface ErasurePlanData {
   subject: string;
   subject_hash: string;

@@ -46,8 +46,8 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let details =
-        crate::wire::serialize(&error.details()).unwrap_or_else(|_| js_sys::Object::new().into());
+    let details = crate::convert::serialize(&error.details())
+        .unwrap_or_else(|_| js_sys::Object::new().into());
     set(&js, "code", &error.code().into());
     set(&js, "family", &family.into());
     set(&js, "details", &details);
@@ -105,5 +105,5 @@ pub fn error_codes() -> Result<JsValue, JsValue> {
         .into_iter()
         .map(|(code, family)| CodeEntry { code, family })
         .collect();
-    crate::wire::to_js(&entries, "errorCodes")
+    crate::convert::to_js(&entries, "errorCodes")
 }

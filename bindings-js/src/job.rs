@@ -2,11 +2,13 @@
 //! `core/src/job/protocol.rs` method for method. `js/job.mjs` adds `run(...)`, the one driver
 //! of `js/run.mjs`; it moves bytes and sleeps, the core decides everything else.
 
+use crate::convert::{bytes_arg, from_js_plain, json_to_js, time_arg};
 use crate::error::{invalid_argument, to_js_error};
 use crate::options::{get, options_object, RequestOptions};
 use crate::plan::ErasurePlan;
-use crate::wire::{bytes_arg, from_js_plain, json_to_js, time_arg};
-use erasekit_core::{check_status, Auth, Call, HttpResponse, JobConfig, TransportFailure};
+use erasekit_core::{
+    check_status, Auth, Call, HttpRequest, HttpResponse, JobConfig, TransportFailure,
+};
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -21,6 +23,43 @@ pub struct ErasureJob {
     /// with the very same `credentials` and `baseUrl` (the driver does): reading them costs
     /// more than building a request. In memory only, never in a snapshot.
     auth: Option<AuthCache>,
+    /// The method, URL and headers of the last call handed out, and the JS object made of
+    /// them: every Redact call of a job has the same ones, and making JS strings is what costs
+    /// most at the boundary. Each call still gets its own copy of the headers.
+    head: Option<(HttpRequest, JsValue)>,
+}
+
+/// Property names read or written for every call, made into JS strings once.
+#[derive(Clone, Copy)]
+enum Key {
+    Credentials,
+    BaseUrl,
+    Status,
+    Headers,
+    Body,
+    CallId,
+    Op,
+    Request,
+    Method,
+    Url,
+}
+
+thread_local! {
+    static KEYS: [JsValue; 10] = [
+        "credentials", "baseUrl", "status", "headers", "body", "call_id", "op", "request",
+        "method", "url",
+    ]
+    .map(JsValue::from_str);
+}
+
+/// `object[key]`, or `undefined`.
+fn get_key(object: &JsValue, key: Key) -> JsValue {
+    KEYS.with(|keys| Reflect::get(object, &keys[key as usize]).unwrap_or(JsValue::UNDEFINED))
+}
+
+/// `object[key] = value` on an object this module made.
+fn set_key(object: &JsValue, key: Key, value: &JsValue) -> Result<(), JsValue> {
+    KEYS.with(|keys| Reflect::set(object, &keys[key as usize], value).map(|_| ()))
 }
 
 /// `pollRequest` options already read, keyed by the identity of the JS values they came from.
@@ -162,33 +201,36 @@ fn call_id_arg(value: &JsValue) -> Result<u64, JsValue> {
         .ok_or_else(|| invalid_argument("callId", "expected the call_id pollRequest returned"))
 }
 
-/// `{ call_id, op, request: { method, url, headers, body } }` with `body` a `Uint8Array`: the
-/// rest as one JSON text (one string crossing instead of one per field).
-fn call_to_js(call: &Call) -> Result<JsValue, JsValue> {
-    #[derive(serde::Serialize)]
-    struct Head<'a> {
-        call_id: u64,
-        op: u32,
-        request: Request<'a>,
+/// The method, URL and headers of `request`, without its body.
+fn head_of(request: &HttpRequest) -> HttpRequest {
+    HttpRequest {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        headers: request.headers.clone(),
+        body: Vec::new(),
     }
-    #[derive(serde::Serialize)]
-    struct Request<'a> {
-        method: &'a str,
-        url: &'a str,
-        headers: &'a BTreeMap<erasekit_core::RequestText, erasekit_core::RequestText>,
+}
+
+/// `{ method, url, headers }` as a JS object.
+fn head_to_js(head: &HttpRequest) -> Result<JsValue, JsValue> {
+    let object: JsValue = Object::new().into();
+    set_key(&object, Key::Method, &JsValue::from_str(&head.method))?;
+    set_key(&object, Key::Url, &JsValue::from_str(&head.url))?;
+    let headers: JsValue = Object::new().into();
+    for (name, value) in &head.headers {
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )?;
     }
-    let head = json_to_js(&Head {
-        call_id: call.call_id,
-        op: call.op,
-        request: Request {
-            method: &call.request.method,
-            url: &call.request.url,
-            headers: &call.request.headers,
-        },
-    })?;
-    let body = Uint8Array::from(&call.request.body[..]);
-    Reflect::set(&get(&head, "request"), &"body".into(), &body)?;
-    Ok(head)
+    set_key(&object, Key::Headers, &headers)?;
+    Ok(object)
+}
+
+/// Same method, URL and headers.
+fn same_head(a: &HttpRequest, b: &HttpRequest) -> bool {
+    a.method == b.method && a.url == b.url && a.headers == b.headers
 }
 
 /// `{ status, headers?, body? }`: the status as the core's one rule reads it, headers a plain
@@ -200,10 +242,10 @@ fn response_arg(response: &JsValue) -> Result<HttpResponse, JsValue> {
             "expected { status, headers?, body? }",
         ));
     }
-    let status = get(response, "status").as_f64().unwrap_or(f64::NAN);
+    let status = get_key(response, Key::Status).as_f64().unwrap_or(f64::NAN);
     let status = check_status(status).map_err(|e| to_js_error(&e))?;
     let mut headers = BTreeMap::new();
-    let given = get(response, "headers");
+    let given = get_key(response, Key::Headers);
     if !(given.is_undefined() || given.is_null()) {
         let bad = || invalid_argument("response.headers", "expected an object of strings");
         if !given.is_object() || js_sys::Array::is_array(&given) {
@@ -218,7 +260,7 @@ fn response_arg(response: &JsValue) -> Result<HttpResponse, JsValue> {
             headers.entry(name).or_insert(value);
         }
     }
-    let body = get(response, "body");
+    let body = get_key(response, Key::Body);
     let body = if body.is_undefined() || body.is_null() {
         Vec::new()
     } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
@@ -239,14 +281,49 @@ fn response_arg(response: &JsValue) -> Result<HttpResponse, JsValue> {
 }
 
 impl ErasureJob {
+    /// `{ call_id, op, request: { method, url, headers, body } }`, `body` a `Uint8Array`.
+    fn call_to_js(&mut self, call: &Call) -> Result<JsValue, JsValue> {
+        let cached = match &self.head {
+            Some((head, object)) if same_head(head, &call.request) => object.clone(),
+            _ => {
+                let object = head_to_js(&call.request)?;
+                self.head = Some((head_of(&call.request), object.clone()));
+                object
+            }
+        };
+        let request: JsValue = Object::new().into();
+        set_key(&request, Key::Method, &get_key(&cached, Key::Method))?;
+        set_key(&request, Key::Url, &get_key(&cached, Key::Url))?;
+        let headers = Object::assign(
+            &Object::new(),
+            get_key(&cached, Key::Headers).unchecked_ref(),
+        );
+        set_key(&request, Key::Headers, &headers)?;
+        set_key(
+            &request,
+            Key::Body,
+            &Uint8Array::from(&call.request.body[..]),
+        )?;
+        let out: JsValue = Object::new().into();
+        // Call ids count up from 1: a job would need 2^53 calls to pass what a number holds.
+        set_key(&out, Key::CallId, &JsValue::from_f64(call.call_id as f64))?;
+        set_key(&out, Key::Op, &JsValue::from_f64(f64::from(call.op)))?;
+        set_key(&out, Key::Request, &request)?;
+        Ok(out)
+    }
+
     fn wrap(inner: erasekit_core::ErasureJob) -> Self {
-        ErasureJob { inner, auth: None }
+        ErasureJob {
+            inner,
+            auth: None,
+            head: None,
+        }
     }
 
     /// Reads the credentials and base URL of `options`, again only when they changed.
     fn read_auth(&mut self, options: JsValue) -> Result<(), JsValue> {
-        let credentials = get(&options, "credentials");
-        let base_url = get(&options, "baseUrl");
+        let credentials = get_key(&options, Key::Credentials);
+        let base_url = get_key(&options, Key::BaseUrl);
         let same = self.auth.as_ref().is_some_and(|cache| {
             Object::is(&cache.options, &options)
                 && Object::is(&cache.credentials, &credentials)
@@ -352,10 +429,10 @@ impl ErasureJob {
             credentials: &cache.read.credentials,
             base: &cache.read.base,
         };
-        match self.inner.poll_request(now, auth) {
-            Some(call) => call_to_js(&call),
-            None => Ok(JsValue::NULL),
-        }
+        let Some(call) = self.inner.poll_request(now, auth) else {
+            return Ok(JsValue::NULL);
+        };
+        self.call_to_js(&call)
     }
 
     /// Feeds the answer to call `callId`: `{ status, headers?, body? }`, read at `now`.

@@ -2,13 +2,14 @@
 //!
 //! The bindings translate and never decide: inputs are read into the core's plain input
 //! types, core values are serialised back with one serde-wasm-bindgen configuration
-//! ([`wire`]), and core errors become instances of the package's `ErasekitError` ([`error`]).
+//! ([`convert`]), and core errors become instances of the package's `ErasekitError` ([`error`]).
 //! One file per exported class. Large results (calls, events, plans, receipts) leave as JSON
-//! text parsed by `JSON.parse` (`wire::json_to_js`): one string crossing per value rather than
+//! text parsed by `JSON.parse` (`convert::json_to_js`): one string crossing per value rather than
 //! one per field. The hand-written JS entries in `bindings-js/js/` add `init()`, `USER_AGENT`
 //! and the one job driver `job.run(...)` (`js/run.mjs`).
 
 mod capture;
+mod convert;
 mod credentials;
 mod erasure_types;
 mod error;
@@ -24,7 +25,6 @@ mod receipt;
 mod redact;
 mod redact_request;
 mod ts_types;
-mod wire;
 
 pub use capture::{capture_source, capture_sources, phone};
 pub use credentials::Credentials;

@@ -2,12 +2,12 @@
 //!
 //! The plan is built by the core from a subject's ledger entries (objects in the core's
 //! `LedgerEntry` shape, as the ledger hands them out); operations, the dry run and the
-//! deadline come back as wire data with the core's snake_case field names.
+//! deadline come back as plain data with the core's snake_case field names.
 
+use crate::convert::json_to_js;
+use crate::convert::{bytes_arg, from_js_plain, time_arg, to_js};
 use crate::error::{invalid_argument, to_js_error};
 use crate::options::{base_url_arg, get, options_object};
-use crate::wire::json_to_js;
-use crate::wire::{bytes_arg, from_js_plain, time_arg, to_js};
 use erasekit_core::{ConversationApi, LedgerEntry, PlanOptions, UnixMillis, UserAction};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -151,7 +151,7 @@ impl ErasurePlan {
         Deadline(self.0.deadline.clone())
     }
 
-    /// The options the plan was made with, as wire data.
+    /// The options the plan was made with, as plain data.
     #[wasm_bindgen(getter, unchecked_return_type = "PlanOptions")]
     pub fn options(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0.options)
@@ -222,7 +222,7 @@ impl ErasurePlan {
         json_to_js(&summary)
     }
 
-    /// The plan as wire data (what `JSON.stringify` shows).
+    /// The plan as plain data (what `JSON.stringify` shows).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ErasurePlanData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0)
@@ -295,7 +295,7 @@ impl Deadline {
         Ok(self.0.is_overdue(time_arg(&now, "now")?))
     }
 
-    /// The deadline as wire data: `{ received_at, due_at, extension_months, extension_reason }`.
+    /// The deadline as plain data: `{ received_at, due_at, extension_months, extension_reason }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DeadlineData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0)

@@ -6,10 +6,10 @@
 //! error: the promise rejects with an `Error` whose `.code` is `"transport_failed"` and whose
 //! `.cause` is what `fetch` threw.
 
+use crate::convert::{time_arg, to_js};
 use crate::error::{to_js_error, transport_error};
 use crate::options::{get, SendOptions};
 use crate::redact_request::parse;
-use crate::wire::{time_arg, to_js};
 use erasekit_core::{HttpRequest, HttpResponse};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! `RedactRequest`: one validated redaction; builds the HTTP request and interprets the answer.
 
+use crate::convert::{from_js_bytes, from_js_plain, time_arg, to_js};
 use crate::error::to_js_error;
 use crate::options::RequestOptions;
-use crate::wire::{from_js_bytes, from_js_plain, time_arg, to_js};
 use erasekit_core::{HttpResponse, RedactInput, UnixMillis};
 use wasm_bindgen::prelude::*;
 
@@ -84,7 +84,7 @@ impl RedactRequest {
         self.interpret_at(&response, now)
     }
 
-    /// The request as wire data: `{ id, product, type, created_at }`.
+    /// The request as plain data: `{ id, product, type, created_at }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RedactRequestData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.0, "createdAt")

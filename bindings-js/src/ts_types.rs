@@ -3,7 +3,7 @@
 //! so no `any` reaches the public API.
 //!
 //! Data objects (requests, outcomes, problems) keep the core's snake_case field names: they
-//! are wire data, identical in every language. Option and method names are camelCase.
+//! are plain data, identical in every language. Option and method names are camelCase.
 
 use wasm_bindgen::prelude::*;
 
@@ -37,7 +37,7 @@ export interface RedactInput {
   createdAt?: number | null;
 }
 
-/** A redaction as wire data (`RedactRequest.toJSON()`). */
+/** A redaction as plain data (`RedactRequest.toJSON()`). */
 export interface RedactRequestData {
   id: string;
   product: Product;

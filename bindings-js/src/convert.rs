@@ -2,8 +2,8 @@
 //! 64-bit policy.
 //!
 //! - Objects, not `Map`s, and `null`, not `undefined`, for values going out.
-//! - Times are integer milliseconds since the epoch. Going in, a JS number (or BigInt) that
-//!   is a whole, non-negative number is read as `u64`; values above 2^53 − 1 reach the core,
+//! - Times are integer milliseconds since the epoch. Going in, a `Date`, or a JS number (or
+//!   BigInt) that is a whole, non-negative number, is read as `u64`; values above 2^53 − 1 reach the core,
 //!   which refuses them with `invalid_time`. Going out, `u64` values are plain numbers; one
 //!   above 2^53 − 1 cannot be represented exactly and is refused instead of rounded.
 //! - Byte fields (`serde_bytes`-style) go out as `Uint8Array`.
