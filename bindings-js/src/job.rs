@@ -2,16 +2,14 @@
 //! `core/src/job/protocol.rs` method for method. `js/job.mjs` adds `run(...)`, the one driver
 //! of `js/run.mjs`; it moves bytes and sleeps, the core decides everything else.
 
-use crate::convert::{bytes_arg, from_js_plain, json_to_js, time_arg};
+use crate::convert::{bytes_arg, from_js_plain, json_to_js, response_arg, time_arg};
 use crate::error::{invalid_argument, to_js_error};
 use crate::options::{get, options_object, RequestOptions};
 use crate::plan::ErasurePlan;
-use erasekit_core::{
-    check_status, Auth, Call, HttpRequest, HttpResponse, JobConfig, TransportFailure,
-};
+use erasekit_core::{Auth, Call, HttpRequest, JobConfig, TransportFailure};
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -31,7 +29,7 @@ pub struct ErasureJob {
 
 /// Property names read or written for every call, made into JS strings once.
 #[derive(Clone, Copy)]
-enum Key {
+pub(crate) enum Key {
     Credentials,
     BaseUrl,
     Status,
@@ -53,7 +51,7 @@ thread_local! {
 }
 
 /// `object[key]`, or `undefined`.
-fn get_key(object: &JsValue, key: Key) -> JsValue {
+pub(crate) fn get_key(object: &JsValue, key: Key) -> JsValue {
     KEYS.with(|keys| Reflect::get(object, &keys[key as usize]).unwrap_or(JsValue::UNDEFINED))
 }
 
@@ -231,53 +229,6 @@ fn head_to_js(head: &HttpRequest) -> Result<JsValue, JsValue> {
 /// Same method, URL and headers.
 fn same_head(a: &HttpRequest, b: &HttpRequest) -> bool {
     a.method == b.method && a.url == b.url && a.headers == b.headers
-}
-
-/// `{ status, headers?, body? }`: the status as the core's one rule reads it, headers a plain
-/// object of strings (the first of a name wins), body a `Uint8Array`, a string or absent.
-fn response_arg(response: &JsValue) -> Result<HttpResponse, JsValue> {
-    if !response.is_object() {
-        return Err(invalid_argument(
-            "response",
-            "expected { status, headers?, body? }",
-        ));
-    }
-    let status = get_key(response, Key::Status).as_f64().unwrap_or(f64::NAN);
-    let status = check_status(status).map_err(|e| to_js_error(&e))?;
-    let mut headers = BTreeMap::new();
-    let given = get_key(response, Key::Headers);
-    if !(given.is_undefined() || given.is_null()) {
-        let bad = || invalid_argument("response.headers", "expected an object of strings");
-        if !given.is_object() || js_sys::Array::is_array(&given) {
-            return Err(bad());
-        }
-        for pair in Object::entries(given.unchecked_ref()).iter() {
-            let pair: js_sys::Array = pair.unchecked_into();
-            let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
-            else {
-                return Err(bad());
-            };
-            headers.entry(name).or_insert(value);
-        }
-    }
-    let body = get_key(response, Key::Body);
-    let body = if body.is_undefined() || body.is_null() {
-        Vec::new()
-    } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        bytes.to_vec()
-    } else if let Some(text) = body.as_string() {
-        text.into_bytes()
-    } else {
-        return Err(invalid_argument(
-            "response.body",
-            "expected a Uint8Array or a string",
-        ));
-    };
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
 }
 
 impl ErasureJob {

@@ -1,6 +1,6 @@
 //! `RedactRequest`: one validated redaction; builds the HTTP request and interprets the answer.
 
-use crate::convert::{from_js_bytes, from_js_plain, time_arg, to_js};
+use crate::convert::{from_js_plain, response_arg, time_arg, to_js};
 use crate::error::to_js_error;
 use crate::options::RequestOptions;
 use erasekit_core::{HttpResponse, RedactInput, UnixMillis};
@@ -79,7 +79,7 @@ impl RedactRequest {
         #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let response = response_arg(response)?;
+        let response = response_arg(&response)?;
         let now = time_arg(&now, "now")?;
         self.interpret_at(&response, now)
     }
@@ -106,9 +106,4 @@ impl RedactRequest {
 pub(crate) fn parse(input: JsValue) -> Result<erasekit_core::RedactRequest, JsValue> {
     let input: RedactInput = from_js_plain(input, "input")?;
     erasekit_core::RedactRequest::new(input).map_err(|e| to_js_error(&e))
-}
-
-/// `{ status, headers?, body? }` with `body` a `Uint8Array`, a string, an array of bytes or null.
-fn response_arg(response: JsValue) -> Result<HttpResponse, JsValue> {
-    from_js_bytes(response, "response")
 }
