@@ -76,7 +76,11 @@ export async function run(native, job, options, bound) {
   const names = native.__responseHeaders();
   const maxBody = native.__maxResponseBody();
 
-  const controllers = new Set(); // of the calls out
+  // The calls sent in one turn of the loop share an AbortController and its timer: they
+  // left together, so each still gets exactly `timeoutMs`, and making one per call costs
+  // more than the rest of a call in Node.
+  const batches = new Set(); // with calls out
+  let calls = 0; // out
   let wake = null; // resolves the main loop's sleep
   const wakeUp = () => {
     const w = wake;
@@ -86,29 +90,38 @@ export async function run(native, job, options, bound) {
   let stopping = false;
   let failure = null; // thrown by a callback or the job: stops the run
 
-  const dispatch = async (call) => {
+  const newBatch = () => {
     const controller = new AbortController();
-    controllers.add(controller);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const batch = { controller, stopped: abortedPromise(controller.signal), timedOut: false, live: 0 };
+    batch.timer = setTimeout(() => {
+      batch.timedOut = true;
       controller.abort();
     }, timeoutMs);
+    batches.add(batch);
+    return batch;
+  };
+
+  const dispatch = async (call, batch) => {
+    batch.live += 1;
+    calls += 1;
     const { method, url, headers, body } = call.request;
     let answer;
     let failed;
     try {
       // Redirects are never followed: the core reads a 3xx (or a browser's opaque redirect,
       // status 0) as malformed. The race ends a fetch that ignores the signal.
-      const init = { method, headers, redirect: "manual", signal: controller.signal };
+      const init = { method, headers, redirect: "manual", signal: batch.controller.signal };
       if (body.length > 0) init.body = body;
       const exchange = async () => readResponse(await send(url, init), names, maxBody, url);
-      answer = await Promise.race([exchange(), abortedPromise(controller.signal)]);
+      answer = await Promise.race([exchange(), batch.stopped]);
     } catch (err) {
-      failed = { other: { message: describeFailure(err, url, timeoutMs, timedOut) } };
+      failed = { other: { message: describeFailure(err, url, timeoutMs, batch.timedOut) } };
     } finally {
-      clearTimeout(timer);
-      controllers.delete(controller);
+      calls -= 1;
+      if (--batch.live === 0) {
+        clearTimeout(batch.timer);
+        batches.delete(batch);
+      }
     }
     // Stopped: the call stays in flight in the job, and its snapshot sends it again.
     if (stopping) return;
@@ -134,7 +147,10 @@ export async function run(native, job, options, bound) {
   };
   const stop = async () => {
     stopping = true;
-    for (const controller of controllers) controller.abort();
+    for (const batch of batches) {
+      clearTimeout(batch.timer);
+      batch.controller.abort();
+    }
     const snapshot = job.snapshot();
     if (lease !== null) await lessee.renew(lease, "stopped", snapshot, leaseMs);
     return snapshot;
@@ -158,8 +174,9 @@ export async function run(native, job, options, bound) {
       if (failure !== null) throw failure;
       if (renewAt !== null && Date.now() >= renewAt) await save(job.snapshot());
       // The clock is read for every call: handing one to `fetch` can take a while.
+      let batch = null;
       for (let call = job.pollRequest(Date.now(), auth); call !== null; call = job.pollRequest(Date.now(), auth)) {
-        dispatch(call);
+        dispatch(call, (batch ??= newBatch()));
       }
       if (onProgress !== undefined) for (const event of job.pollEvents()) onProgress(event);
       else job.pollEvents();
@@ -169,7 +186,7 @@ export async function run(native, job, options, bound) {
         continue;
       }
       const now = Date.now();
-      job.checkIdle(now, controllers.size); // job_waiting, job_stalled: the run stops
+      job.checkIdle(now, calls); // job_waiting, job_stalled: the run stops
       const due = job.pollTimeout(now);
       // Wake up for the next renewal too: a job waiting an hour still holds its lease.
       const at = renewAt === null ? due : due === null ? renewAt : Math.min(due, renewAt);
