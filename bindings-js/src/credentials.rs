@@ -59,7 +59,7 @@ impl Credentials {
     /// `jti` from 16 bytes of `entropy` (e.g. `crypto.getRandomValues(new Uint8Array(16))`).
     pub fn jwt(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] entropy: JsValue,
     ) -> Result<String, JsValue> {
         let now = time_arg(&now, "now")?;

@@ -241,7 +241,8 @@ impl Deadline {
     /// same day number a month later, clamped to that month's last day, same time of day (UTC).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = receivedAt, unchecked_param_type = "number")] received_at: JsValue,
+        #[wasm_bindgen(js_name = receivedAt, unchecked_param_type = "number | Date")]
+        received_at: JsValue,
     ) -> Result<Deadline, JsValue> {
         let received_at = time_arg(&received_at, "receivedAt")?;
         erasekit_core::Deadline::new(received_at)
@@ -290,7 +291,7 @@ impl Deadline {
     #[wasm_bindgen(js_name = isOverdue)]
     pub fn is_overdue(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
     ) -> Result<bool, JsValue> {
         Ok(self.0.is_overdue(time_arg(&now, "now")?))
     }

@@ -5,6 +5,7 @@ use crate::error::to_js_error;
 use crate::options::RequestOptions;
 use erasekit_core::{HttpResponse, RedactInput, UnixMillis};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// One redaction of one Vonage transaction: `POST /v1/redact/transaction`.
 #[wasm_bindgen]
@@ -15,7 +16,7 @@ pub struct RedactRequest(erasekit_core::RedactRequest);
 impl RedactRequest {
     /// Validates `{ id, product, type?, createdAt? }`: `product` in the spec's exact spelling
     /// (`sms`, `voice`, `number-insight`, `verify`, `verify-sdk`, `messages`), `type`
-    /// `inbound` or `outbound` (default), `createdAt` in milliseconds since the epoch.
+    /// `inbound` or `outbound` (default), `createdAt` a `Date` or milliseconds since the epoch.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "RedactInput")] input: JsValue,
@@ -77,7 +78,7 @@ impl RedactRequest {
     pub fn interpret(
         &self,
         #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
     ) -> Result<JsValue, JsValue> {
         let response = response_arg(&response)?;
         let now = time_arg(&now, "now")?;
@@ -104,6 +105,20 @@ impl RedactRequest {
 
 /// Validates redaction input (`new RedactRequest(...)` and `redact(...)` share it).
 pub(crate) fn parse(input: JsValue) -> Result<erasekit_core::RedactRequest, JsValue> {
+    // `createdAt` may be a `Date`: read as every time is (the rest is plain data).
+    let created_at = crate::options::get(&input, "createdAt");
+    let input = if created_at.is_instance_of::<js_sys::Date>() {
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), input.unchecked_ref());
+        let millis = time_arg(&created_at, "input.createdAt")?;
+        js_sys::Reflect::set(
+            &copy,
+            &"createdAt".into(),
+            &JsValue::from_f64(millis as f64),
+        )?;
+        copy.into()
+    } else {
+        input
+    };
     let input: RedactInput = from_js_plain(input, "input")?;
     erasekit_core::RedactRequest::new(input).map_err(|e| to_js_error(&e))
 }

@@ -33,8 +33,8 @@ export interface RedactInput {
   product: Product;
   /** Defaults to `outbound`. */
   type?: Direction;
-  /** When the transaction happened, in milliseconds since the epoch, if known. */
-  createdAt?: number | null;
+  /** When the transaction happened (a `Date` or milliseconds since the epoch), if known. */
+  createdAt?: number | Date | null;
 }
 
 /** A redaction as plain data (`RedactRequest.toJSON()`). */
@@ -133,7 +133,7 @@ export interface RedactOptions extends RequestOptions {
   /** Sends the request; `globalThis.fetch` when absent. */
   fetch?(url: string, init: FetchInit): Promise<ResponseLike>;
   /** The time to interpret the answer at (ms since the epoch); `Date.now()` when it arrives if absent. */
-  now?: number;
+  now?: number | Date;
   /** Passed on to `fetch` to abort the request. */
   signal?: AbortSignalLike;
   /** The call's total deadline in milliseconds, connect to last body byte (default 30000). */

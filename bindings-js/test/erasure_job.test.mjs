@@ -565,3 +565,29 @@ test("js/index.d.ts re-exports every erasure type of src/erasure_types.rs", () =
   assert.ok(names.length > 20, String(names.length));
   for (const name of names) assert.match(entry, new RegExp(`\\b${name},`), name);
 });
+
+test("times are milliseconds or Dates wherever a user gives one", () => {
+  const at = new Date(NOW);
+  const p = new ErasurePlan({ subject: "user-42", subjectKey: SUBJECT_KEY, entries: smsEntries(1), now: at, receivedAt: at });
+  assert.equal(p.plannedAt, NOW);
+  assert.equal(p.deadline.receivedAt, NOW);
+  assert.equal(new Deadline(at).receivedAt, NOW);
+  assert.equal(new erasekit.RedactRequest({ id: "A1", product: "sms", createdAt: at }).createdAt, NOW);
+  const job = new ErasureJob(p, { seed: 1, checkTarget: false });
+  const call = job.pollRequest(new Date(NOW + 7_200_000), { credentials });
+  assert.notEqual(call, null);
+  job.handleResponse(call.call_id, { status: 204 }, new Date(NOW + 7_200_001));
+  assert.equal(job.isFinished(), true);
+  assert.throws(() => job.pollTimeout(new Date(Number.NaN)), (e) => e.code === "invalid_argument" && e.details.field === "now");
+});
+
+test("handleFailure takes the core's TransportFailure shape", () => {
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 2, checkTarget: false, maxInFlight: 3, ratePerSecond: 1000 });
+  const calls = [1, 2, 3].map(() => job.pollRequest(NOW + 7_200_000, { credentials }));
+  job.handleFailure(calls[0].call_id, "timeout", NOW + 7_200_010);
+  job.handleFailure(calls[1].call_id, "connection", NOW + 7_200_010);
+  job.handleFailure(calls[2].call_id, { other: { message: "dns" } }, NOW + 7_200_010);
+  const reasons = job.pollEvents().filter((e) => e.event === "retrying").map((e) => e.reason);
+  assert.deepStrictEqual(reasons, ["timeout", "connection failed", "dns"]);
+  assert.throws(() => job.handleFailure(99, { message: "dns" }, NOW), (e) => e.code === "invalid_argument" && e.details.field.startsWith("failure"));
+});
