@@ -591,3 +591,17 @@ test("handleFailure takes the core's TransportFailure shape", () => {
   assert.deepStrictEqual(reasons, ["timeout", "connection failed", "dns"]);
   assert.throws(() => job.handleFailure(99, { message: "dns" }, NOW), (e) => e.code === "invalid_argument" && e.details.field.startsWith("failure"));
 });
+
+test("run(): a job waiting on calls nobody sends stops with job_stalled and a snapshot that resumes it", async () => {
+  const job = new ErasureJob(plan(smsEntries(1)), { seed: 3, checkTarget: false });
+  assert.notEqual(job.pollRequest(NOW + 7_200_000, { credentials }), null); // sent by nobody
+  const { fetch, stats } = stubFetch();
+  const err = await job.run({ credentials, fetch, signingKey: SIGNING_KEY }).then(() => assert.fail("resolved"), (e) => e);
+  assert.ok(err instanceof erasekit.ErasekitError);
+  assert.equal(err.code, "job_stalled");
+  assert.equal(err.family, "job");
+  assert.equal(err.jobId, job.jobId);
+  assert.equal(stats.calls, 0);
+  const receipt = await ErasureJob.restore(err.snapshot).run({ credentials, fetch, signingKey: SIGNING_KEY });
+  assert.equal(receipt.receipt.counts.done, 1);
+});
