@@ -36,47 +36,59 @@ export type {
 } from "../pkg/web/erasekit_js.js";
 
 export type {
-  AbortedError,
+  Action,
+  Call,
   ConversationApi,
+  Counts,
   DeadlineData,
   ErasureLedger,
   ErasurePlanData,
   ErasurePlanInput,
   Initial,
-  JobCall,
-  JobCounts,
+  JobConfig,
+  JobConfigInput,
   JobEvent,
   JobLedger,
-  JobOptions,
   Operation,
-  OperationAction,
   PlanErasureOptions,
   PlanGroup,
   PlannedCall,
   PlanSummary,
-  PlanOptionsData,
+  PlanOptions,
   PlanOptionsInput,
   Receipt,
   ReceiptBody,
   ReceiptOperation,
   ReceiptSignature,
   RunOptions,
-  TerminalState,
-  TransportFailureInput,
+  Terminal,
+  TransportFailure,
   UserAction,
-  WaitingError,
   TargetCheckRecord,
 } from "../pkg/web/erasekit_js.js";
-import type { ErasurePlan, PlanErasureOptions, Receipt, RunOptions, ErasureLedger } from "../pkg/web/erasekit_js.js";
+import type { ErasureJob, ErasurePlan, ErrorCode, ErrorFamily, PlanErasureOptions, ErasureLedger } from "../pkg/web/erasekit_js.js";
 
 /** Plans the erasure of `subject` from the ledger's entries and key (`ledger.planErasure` calls it). */
 export declare function planErasure(ledger: ErasureLedger, subject: string, options?: PlanErasureOptions): Promise<ErasurePlan>;
 
 /**
- * Restores job `jobId` from the ledger's last checkpoint and runs it to the end, checkpointing
- * into the same ledger (`ledger.resume` calls it). Resolves to the signed receipt.
+ * Job `jobId` restored from the ledger's last checkpoint, bound to that ledger: `job.run(...)`
+ * checkpoints and finishes there (`ledger.resume` calls it). An unknown id is `job_not_found`.
  */
-export declare function resumeJob(ledger: ErasureLedger, jobId: string, options: Omit<RunOptions, "ledger">): Promise<Receipt>;
+export declare function resumeJob(ledger: ErasureLedger, jobId: string): Promise<ErasureJob>;
+
+/** Every error erasekit throws: `code` from the core's catalogue (`errorCodes()`). */
+export declare class ErasekitError extends Error {
+  name: "ErasekitError";
+  code: ErrorCode;
+  family: ErrorFamily;
+  /** The code plus the fields of the error (e.g. `field` and `reason` for `invalid_argument`). */
+  details: { code: ErrorCode; [field: string]: unknown };
+  /** A stopped run (`aborted`, `job_waiting`, `job_stalled`, ...): its snapshot continues it. */
+  snapshot?: string;
+  /** A stopped run's job. */
+  jobId?: string;
+}
 
 export type {
   AbortSignalLike,
@@ -84,7 +96,6 @@ export type {
   BaseUrl,
   CredentialsInput,
   Direction,
-  ErasekitError,
   ErrorCode,
   ErrorCodeInfo,
   ErrorFamily,
@@ -100,7 +111,6 @@ export type {
   RedactRequestData,
   RequestOptions,
   ResponseLike,
-  TransportError,
 } from "../pkg/web/erasekit_js.js";
 
 /** `erasekit/<version>`, the `User-Agent` of every request (browsers: set once `init()` ran). */

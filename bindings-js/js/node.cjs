@@ -27,6 +27,9 @@ const { Deadline, ErasureJob, ErasurePlan, receiptPublicKey, verifyReceipt } = n
 // browser entry (require(esm)); `bindJob` installs `run` on this wasm instance's ErasureJob.
 const { bindJob, planErasure, resumeJob } = require("./job.mjs");
 bindJob(native);
+// Every error of this wasm instance is an `ErasekitError`.
+const { ErasekitError } = require("./error.mjs");
+native.__setErrorClass(ErasekitError);
 
 // Node's `util.inspect` (console.log) shows the same secret-free text as `toString()`.
 Object.defineProperty(Credentials.prototype, Symbol.for("nodejs.util.inspect.custom"), {
@@ -43,6 +46,7 @@ function initSync() {}
 
 module.exports = {
   Credentials,
+  ErasekitError,
   Deadline,
   ErasureJob,
   ErasurePlan,

@@ -4,6 +4,7 @@ import native from "./node.cjs";
 export const {
   Credentials,
   Deadline,
+  ErasekitError,
   ErasureJob,
   ErasurePlan,
   planErasure,

@@ -166,10 +166,7 @@ export function bindRedact(native) {
     if (options === null || typeof options !== "object" || Array.isArray(options)) return native.redact(input, options);
     const { timeoutMs = 30_000, ...rest } = options;
     if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      const err = new Error("invalid argument timeoutMs: expected a positive number of milliseconds");
-      err.name = "ErasekitError";
-      const details = { code: "invalid_argument", field: "timeoutMs", reason: "expected a positive number of milliseconds" };
-      throw Object.assign(err, { code: "invalid_argument", family: "input", details });
+      throw native.__invalidArgument("timeoutMs", "expected a positive number of milliseconds");
     }
     const send = rest.fetch ?? globalThis.fetch;
     // Not a function: the wasm says so, naming `fetch`.

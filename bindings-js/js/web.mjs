@@ -8,6 +8,8 @@ import { bindRedact } from "./transport.mjs";
 
 bindJob(native);
 export { planErasure, resumeJob } from "./job.mjs";
+import { ErasekitError } from "./error.mjs";
+export { ErasekitError };
 
 export {
   Credentials,
@@ -40,6 +42,8 @@ export let USER_AGENT;
 export let VERSION;
 
 function loaded() {
+  // Every error of the wasm is an `ErasekitError`.
+  native.__setErrorClass(ErasekitError);
   USER_AGENT = userAgent();
   VERSION = version();
 }

@@ -4,10 +4,10 @@
 //! functions of the `capture` object (`js/capture.mjs`). Which fields are read, and every
 //! error, come from the core; this file only reads the JS arguments.
 
+use crate::convert::{string_arg, time_arg, to_js};
 use crate::error::{invalid_argument, to_js_error};
 use crate::ledger::bulk_to_js;
 use crate::options::get;
-use crate::wire::{string_arg, time_arg, to_js};
 use erasekit_core::{Identifier, UnixMillis};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -55,7 +55,7 @@ pub fn capture_source(
         check(text.length())?;
         let text = String::from(text);
         if text.contains("\\ud") {
-            crate::wire::refuse_ill_formed(&payload, "payload")?;
+            crate::convert::refuse_ill_formed(&payload, "payload")?;
         }
         capture(text.as_bytes())
     } else {

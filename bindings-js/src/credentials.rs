@@ -1,8 +1,8 @@
 //! `Credentials`: the JS class around the core's validated credentials.
 
+use crate::convert::{bytes_arg, string_arg, time_arg};
 use crate::error::{invalid_argument, to_js_error};
 use crate::options::get;
-use crate::wire::{bytes_arg, string_arg, time_arg};
 use erasekit_core::CredentialsInput;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -59,7 +59,7 @@ impl Credentials {
     /// `jti` from 16 bytes of `entropy` (e.g. `crypto.getRandomValues(new Uint8Array(16))`).
     pub fn jwt(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] entropy: JsValue,
     ) -> Result<String, JsValue> {
         let now = time_arg(&now, "now")?;

@@ -1,6 +1,6 @@
 //! TypeScript shapes of the erasure data (plans, job calls, events, receipts) and of the
-//! `run(...)` driver added by `js/job.mjs`, appended to the generated `.d.ts` next to the
-//! classes of `plan.rs`, `job.rs` and `receipt.rs`. Wire data keeps the core's snake_case names.
+//! `run(...)` driver of `js/run.mjs`, appended to the generated `.d.ts` next to the classes of
+//! `plan.rs`, `job.rs` and `receipt.rs`. Names are the core's; data keeps its snake_case fields.
 
 use wasm_bindgen::prelude::*;
 
@@ -12,7 +12,7 @@ export type UserAction = "delete" | "scrub";
 /** The Conversation API version called. */
 export type ConversationApi = "v1" | "v0.1";
 
-/** Choices that shape a plan (`options` of `new ErasurePlan(...)`). */
+/** Choices that shape a plan, flat in `new ErasurePlan({...})` and `ledger.planErasure(subject, {...})`. */
 export interface PlanOptionsInput {
   /** Default `delete`. */
   userAction?: UserAction;
@@ -29,8 +29,8 @@ export interface PlanOptionsInput {
   allowEmpty?: boolean;
 }
 
-/** The options a plan was made with, as wire data. */
-export interface PlanOptionsData {
+/** The options a plan was made with, as data. */
+export interface PlanOptions {
   user_action: UserAction;
   delete_legs: boolean;
   delete_conversations: boolean;
@@ -39,21 +39,20 @@ export interface PlanOptionsData {
   allow_empty: boolean;
 }
 
-/** Input of `new ErasurePlan(...)`. Times are milliseconds since the epoch. */
-export interface ErasurePlanInput {
+/** Input of `new ErasurePlan(...)`. Times are `Date`s or milliseconds since the epoch. */
+export interface ErasurePlanInput extends PlanOptionsInput {
   subject: string;
   /** The ledger's key for the subject's keyed hash: at least 16 bytes. */
   subjectKey: Uint8Array;
   /** The subject's ledger entries (`ledger.entries(subject)`, or `capture.*` output). */
   entries: LedgerEntry[];
-  now: number;
+  now: number | Date;
   /** When the erasure request arrived (starts the GDPR deadline); default `now`. */
-  receivedAt?: number | null;
-  options?: PlanOptionsInput;
+  receivedAt?: number | Date | null;
 }
 
 /** The call an operation makes; switch on `action`. */
-export type OperationAction =
+export type Action =
   | { action: "redact"; product: Product; direction: Direction }
   | { action: "delete_recording" }
   | { action: "delete_user" }
@@ -66,7 +65,7 @@ export type OperationAction =
 export type Initial = "pending" | "expired" | "skipped";
 
 /** One planned operation (`plan.operations`). */
-export type Operation = OperationAction & {
+export type Operation = Action & {
   op: number;
   target: string;
   created_at: number;
@@ -76,7 +75,7 @@ export type Operation = OperationAction & {
 };
 
 /** One operation of the dry run (`plan.describe(baseUrl)`): what would be called, from when. */
-export type PlannedCall = OperationAction & {
+export type PlannedCall = Action & {
   op: number;
   target: string;
   method: string;
@@ -118,7 +117,7 @@ export interface PlanSummary {
   late: boolean;
 }
 
-/** A GDPR deadline as wire data. */
+/** A GDPR deadline as plain data. */
 export interface DeadlineData {
   received_at: number;
   due_at: number;
@@ -126,18 +125,18 @@ export interface DeadlineData {
   extension_reason: string | null;
 }
 
-/** A plan as wire data (`plan.toJSON()`). */
+/** A plan as plain data (`plan.toJSON()`). */
 export interface ErasurePlanData {
   subject: string;
   subject_hash: string;
   planned_at: number;
   deadline: DeadlineData;
-  options: PlanOptionsData;
+  options: PlanOptions;
   operations: Operation[];
 }
 
-/** Options of `new ErasureJob(plan, options)`. */
-export interface JobOptions {
+/** Options of `new ErasureJob(plan, options)`: camelCase names of `JobConfig`. */
+export interface JobConfigInput {
   /** Requests per second for the whole job. Default 170 (the Redact limit). */
   ratePerSecond?: number;
   /** Calls in flight at once. Default 32. */
@@ -163,14 +162,32 @@ export interface JobOptions {
    * with a resumable snapshot) when the job would wait for records younger than an hour.
    */
   waitForPremature?: boolean;
+  /** A checkpoint (into the run's ledger) every this many answers. Default 100. */
+  checkpointEvery?: number;
   /** Jitter and JWT-id entropy: a number up to 2^53 - 1 or a BigInt; random when absent. */
   seed?: number | bigint;
   /** The job (and receipt) id; derived from the seed when absent. */
   jobId?: string;
 }
 
+/** A job's settings as the core holds them (`job.config`). */
+export interface JobConfig {
+  job_id: string;
+  rate_per_second: number;
+  max_in_flight: number;
+  max_attempts: number;
+  max_premature: number;
+  max_rate_limited: number;
+  backoff_base_ms: number;
+  backoff_max_ms: number;
+  seed: number | bigint;
+  check_target: boolean;
+  wait_for_premature: boolean;
+  checkpoint_every: number;
+}
+
 /** A call to send (`job.pollRequest(...)`); pass `call_id` back with its answer. */
-export interface JobCall {
+export interface Call {
   call_id: number;
   /** The operation, or 4294967295 (2^32 - 1) for a target check. */
   op: number;
@@ -178,13 +195,13 @@ export interface JobCall {
 }
 
 /** A call that got no answer: `handleFailure(callId, failure, now)`. */
-export type TransportFailureInput = "timeout" | "connection" | { message: string };
+export type TransportFailure = "timeout" | "connection" | { other: { message: string } };
 
 /** How an operation ended. */
-export type TerminalState = "done" | "not_found" | "expired" | "failed" | "skipped";
+export type Terminal = "done" | "not_found" | "expired" | "failed" | "skipped";
 
 /** Operations by state, plus calls in flight, retries and 429s. */
-export interface JobCounts {
+export interface Counts {
   total: number;
   done: number;
   not_found: number;
@@ -198,23 +215,23 @@ export interface JobCounts {
 
 /** A progress event (`job.pollEvent()`, `onProgress`); switch on `event`. */
 export type JobEvent =
-  | { event: "started"; at: number; counts: JobCounts }
-  | { event: "waiting"; until: number; counts: JobCounts }
+  | { event: "started"; at: number; counts: Counts }
+  | { event: "waiting"; until: number; counts: Counts }
   | { event: "target_checked"; group: string; ok: boolean; status: number | null; reason: string | null }
   | { event: "retrying"; op: number; attempt: number; at: number; reason: string }
   | { event: "throttled"; until: number; pace: number }
   | { event: "group_stopped"; group: string; reason: string; stopped: number }
-  | { event: "operation_finished"; op: number; state: TerminalState; counts: JobCounts }
-  | { event: "finished"; at: number; counts: JobCounts }
+  | { event: "operation_finished"; op: number; state: Terminal; counts: Counts }
+  | { event: "finished"; at: number; counts: Counts }
   /** From `run` with a ledger, last: the receipt is stored and what it settles forgotten, in
    * one transaction; `remaining` entries (failed, or recorded while the job ran) stay. */
   | { event: "ledger_finished"; receipt_id: string; remaining: number; forgotten: boolean };
 
 /** One operation as the receipt reports it. */
-export type ReceiptOperation = OperationAction & {
+export type ReceiptOperation = Action & {
   op: number;
   target: string;
-  state: TerminalState;
+  state: Terminal;
   attempts: number;
   first_attempt_at: number | null;
   last_attempt_at: number | null;
@@ -238,7 +255,7 @@ export interface ReceiptBody {
   complete?: boolean;
   /** Finished by the deadline, and complete. */
   on_time: boolean;
-  counts: JobCounts;
+  counts: Counts;
   /** Each group's target check; absent in erasekit 0.1 receipts. */
   target_checks?: TargetCheckRecord[];
   operations: ReceiptOperation[];
@@ -288,7 +305,8 @@ export interface RunOptions {
   /** Sends each call; `globalThis.fetch` when absent. */
   fetch?(url: string, init: FetchInit & { signal: AbortSignal }): Promise<ResponseLike>;
   baseUrl?: BaseUrl;
-  /** Stops the job cleanly: in-flight calls are aborted and `run` rejects with an `AbortedError`. */
+  /** Stops the job cleanly: in-flight calls are aborted and `run` rejects with an
+   * `ErasekitError` of code `aborted` carrying `snapshot` and `jobId`. */
   signal?: AbortSignal;
   /** Called with every event of the job. */
   onProgress?(event: JobEvent): void;
@@ -296,11 +314,10 @@ export interface RunOptions {
    * With a ledger, the run holds a lease on its job (one erasure per subject at a time:
    * `subject_busy`; a write after a takeover: `lease_lost`), checkpoints under it, signs the
    * receipt with the ledger's own receipt key, and at the end stores the receipt and forgets
-   * exactly what it settles in one transaction (event `ledger_finished`).
+   * exactly what it settles in one transaction (event `ledger_finished`). A job from
+   * `ledger.resume(jobId)` is bound to that ledger: leave this out (another is refused).
    */
   ledger?: JobLedger;
-  /** Checkpoint every this many answers (and on stop). Default 100. */
-  checkpointEvery?: number;
   /** The 32-byte Ed25519 seed the receipt is signed with: required without a ledger; with one,
    * left out (the ledger's receipt key signs; another key is refused). */
   signingKey?: Uint8Array;
@@ -314,47 +331,19 @@ export interface RunOptions {
   leaseMs?: number;
 }
 
-/** How `run` rejects when its `signal` aborts: the job's snapshot continues it. */
-export interface AbortedError extends Error {
-  code: "aborted";
-  /** `ErasureJob.restore(err.snapshot)` continues the job; in-flight calls are sent again. */
-  snapshot: string;
-  jobId: string;
-}
-
-/**
- * How `run` rejects when the job was made with `waitForPremature: false` and would now wait for
- * Vonage's one-hour rule: stopped as an aborted run is (a `"stopped"` checkpoint in the ledger),
- * to be resumed from `snapshot` (or `resumeJob`) after `details.until`.
- */
-export interface WaitingError extends Error {
-  code: "job_waiting";
-  details: { code: "job_waiting"; until: number; pending: number };
-  /** `ErasureJob.restore(err.snapshot)` continues the job. */
-  snapshot: string;
-  jobId: string;
-}
-
-/** Options of `planErasure(ledger, subject, options)`. */
-export interface PlanErasureOptions {
+/** Options of `ledger.planErasure(subject, options)`: the plan options, flat. */
+export interface PlanErasureOptions extends PlanOptionsInput {
   /** Default `Date.now()`. */
-  now?: number;
-  receivedAt?: number | null;
-  options?: PlanOptionsInput;
+  now?: number | Date;
+  receivedAt?: number | Date | null;
 }
 
 export interface ErasureJob {
-  /** The next progress event, or `null`. Poll after every `pollRequest` and `handle*` call. */
-  pollEvent(): JobEvent | null;
-  /**
-   * Every pending progress event at once, oldest first (empty when none): the same events
-   * as `pollEvent`. Call after `pollRequest` and `handle*` calls.
-   */
-  pollEvents(): JobEvent[];
   /**
    * Runs the job to the end with the host's `fetch`: up to `maxInFlight` calls at once, each
    * aborted after `timeoutMs`, sleeping until the job wants to act. Resolves to the signed
-   * receipt; rejects with an `AbortedError` when `signal` aborts.
+   * receipt; a stopped run (`aborted`, `job_waiting`, `job_stalled`, ...) rejects with an
+   * `ErasekitError` carrying `snapshot` and `jobId`.
    */
   run(options: RunOptions): Promise<Receipt>;
 }

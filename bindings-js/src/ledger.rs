@@ -6,8 +6,8 @@
 //! (entries, rows) cross as JSON text through `JSON.stringify`, which is several times faster
 //! than walking them property by property for the million-entry batches the ledger records.
 
+use crate::convert::string_arg;
 use crate::error::{invalid_argument, to_js_error};
-use crate::wire::string_arg;
 use erasekit_core::{Error, Identifier, LedgerEntry};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub(crate) fn stringify(value: &JsValue, field: &str) -> Result<String, JsValue>
 
 /// A large core result (entries, statements) for JS: JSON text read back with `JSON.parse`.
 ///
-/// The same plain objects as [`crate::wire::to_js`] makes (objects, arrays, strings, numbers,
+/// The same plain objects as [`crate::convert::to_js`] makes (objects, arrays, strings, numbers,
 /// `null`), built by the engine's JSON parser instead of one property at a time: ten thousand
 /// entries cross in milliseconds instead of hundreds. Times are below 2^53 (the core checks
 /// them), so every number is exact.
@@ -52,7 +52,7 @@ fn array_json(value: &JsValue, field: &str) -> Result<Option<Value>, JsValue> {
     }
     let text = stringify(value, field)?;
     if text.contains("\\ud") {
-        crate::wire::refuse_ill_formed(value, field)?;
+        crate::convert::refuse_ill_formed(value, field)?;
     }
     serde_json::from_str(&text)
         .map(Some)

@@ -6,11 +6,11 @@
 //! the rows of `query` to `leaseAnswer` (which throws `subject_busy` / `lease_lost` when there
 //! are none, rolling the transaction back). Not exported by the package entries.
 
+use crate::convert::{bytes_arg, time_arg, to_js};
 use crate::error::{invalid_argument, to_js_error};
 use crate::ledger::{
     bulk_to_js, lease_arg, lease_ms_arg, receipt_arg, rows_arg, subject_arg, text_arg,
 };
-use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::{Dialect, OnEmpty, Settled};
 use wasm_bindgen::prelude::*;
 

@@ -4,9 +4,9 @@
 //! runs what these methods return with better-sqlite3 or pg and hands the rows back to the
 //! `decode*` methods; it never writes SQL of its own. Not exported by the package entries.
 
+use crate::convert::{bytes_arg, time_arg, to_js};
 use crate::error::to_js_error;
 use crate::ledger::{bulk_to_js, entries_arg, identifiers_arg, rows_arg, subject_arg, text_arg};
-use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::{subject_hash, Dialect, Error, LedgerSchema, StoredJob, Tombstone};
 use js_sys::Uint8Array;
 use serde_json::Value;

@@ -2,13 +2,13 @@
 //! wraps (in Node and in browsers). Every rule (dedup, ordering, tombstones, the export format)
 //! is the core's; this file only converts arguments and results.
 
+use crate::convert::{bytes_arg, time_arg, to_js};
 use crate::error::{invalid_argument, to_js_error};
 use crate::ledger::{
     bulk_to_js, entries_arg, identifiers_arg, lease_arg, lease_ms_arg, receipt_arg, subject_arg,
     text_arg,
 };
 use crate::ledger_sql::stored_job;
-use crate::wire::{bytes_arg, time_arg, to_js};
 use erasekit_core::Error;
 use js_sys::Uint8Array;
 use serde::Deserialize;
@@ -53,7 +53,7 @@ impl MemoryLedger {
         #[wasm_bindgen(js_name = receiptKey, unchecked_param_type = "Uint8Array")]
         receipt_key: JsValue,
     ) -> Result<MemoryLedger, JsValue> {
-        let json = crate::wire::string_arg(&json, "json")?
+        let json = crate::convert::string_arg(&json, "json")?
             .ok_or_else(|| invalid_argument("json", "expected the JSON text of export()"))?;
         let mut ledger = erasekit_core::MemoryLedger::import(&json).map_err(|e| to_js_error(&e))?;
         ledger

@@ -1,8 +1,8 @@
 //! The options objects of `toHttp(...)` and `redact(...)`: camelCase names, checked keys.
 
+use crate::convert::{from_js_plain, time_arg};
 use crate::credentials::credentials_arg;
 use crate::error::{invalid_argument, to_js_error};
-use crate::wire::{from_js_plain, time_arg};
 use erasekit_core::{ApiBase, ApiBaseInput, Credentials, UnixMillis};
 use js_sys::{Function, Object, Reflect};
 use std::rc::Rc;
@@ -80,7 +80,7 @@ pub(crate) fn base_url_arg(value: JsValue) -> Result<ApiBase, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(ApiBase::default());
     }
-    if let Some(url) = crate::wire::string_arg(&value, "baseUrl")? {
+    if let Some(url) = crate::convert::string_arg(&value, "baseUrl")? {
         return ApiBase::new(&url).map_err(|e| to_js_error(&e));
     }
     if !value.is_object() {

@@ -2,22 +2,24 @@
 //!
 //! The plan is built by the core from a subject's ledger entries (objects in the core's
 //! `LedgerEntry` shape, as the ledger hands them out); operations, the dry run and the
-//! deadline come back as wire data with the core's snake_case field names.
+//! deadline come back as plain data with the core's snake_case field names.
 
+use crate::convert::json_to_js;
+use crate::convert::{bytes_arg, from_js_plain, time_arg, to_js};
 use crate::error::{invalid_argument, to_js_error};
-use crate::job::json_to_js;
 use crate::options::{base_url_arg, get, options_object};
-use crate::wire::{bytes_arg, from_js_plain, time_arg, to_js};
 use erasekit_core::{ConversationApi, LedgerEntry, PlanOptions, UnixMillis, UserAction};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Every call needed to erase one subject from Vonage, with the GDPR deadline.
 #[wasm_bindgen]
 #[repr(transparent)]
 pub struct ErasurePlan(pub(crate) erasekit_core::ErasurePlan);
 
-/// `options` of `new ErasurePlan(...)`: camelCase names of the core's `PlanOptions`.
+/// The plan options of `new ErasurePlan({...})`, flat beside the other inputs: camelCase names
+/// of the core's `PlanOptions`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PlanOptionsInput {
@@ -52,13 +54,20 @@ impl PlanOptionsInput {
     }
 }
 
+/// The inputs that are not plan options.
+const INPUT_KEYS: &[&str] = &["subject", "subjectKey", "entries", "now", "receivedAt"];
 const PLAN_KEYS: &[&str] = &[
     "subject",
     "subjectKey",
     "entries",
     "now",
     "receivedAt",
-    "options",
+    "userAction",
+    "deleteLegs",
+    "deleteConversations",
+    "conversationApi",
+    "retentionMonths",
+    "allowEmpty",
 ];
 
 /// An optional time property: absent or `null` is `None`.
@@ -85,10 +94,10 @@ fn months_arg(value: &JsValue) -> Result<u8, JsValue> {
 #[wasm_bindgen]
 impl ErasurePlan {
     /// Plans the erasure of one subject: `{ subject, subjectKey, entries, now, receivedAt?,
-    /// options? }`. `entries` are the subject's ledger entries, `subjectKey` the ledger's key
-    /// (at least 16 bytes) for the subject's keyed hash, `receivedAt` when the request arrived
-    /// (default `now`), `options` `{ userAction, deleteLegs, deleteConversations,
-    /// conversationApi, retentionMonths, allowEmpty }`.
+    /// userAction?, deleteLegs?, deleteConversations?, conversationApi?, retentionMonths?,
+    /// allowEmpty? }`. `entries` are the subject's ledger entries, `subjectKey` the ledger's
+    /// key (at least 16 bytes) for the subject's keyed hash, `receivedAt` when the request
+    /// arrived (default `now`); the rest are the plan options.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ErasurePlanInput")] input: JsValue,
@@ -97,7 +106,7 @@ impl ErasurePlan {
             .map_err(|_| {
                 invalid_argument(
                     "input",
-                    "expected { subject, subjectKey, entries, now, receivedAt?, options? }",
+                    "expected { subject, subjectKey, entries, now, receivedAt?, ...plan options }",
                 )
             })?
             .into();
@@ -108,10 +117,11 @@ impl ErasurePlan {
         let now = time_arg(&get(&object, "now"), "now")?;
         let received_at = optional_time(&object, "receivedAt", "receivedAt")?;
         let mut options = PlanOptions::default();
-        match get(&object, "options") {
-            v if v.is_undefined() || v.is_null() => {}
-            v => from_js_plain::<PlanOptionsInput>(v, "options")?.fill(&mut options),
+        let rest = js_sys::Object::assign(&js_sys::Object::new(), object.unchecked_ref());
+        for key in INPUT_KEYS {
+            js_sys::Reflect::delete_property(&rest, &(*key).into())?;
         }
+        from_js_plain::<PlanOptionsInput>(rest.into(), "options")?.fill(&mut options);
         erasekit_core::ErasurePlan::new(&subject, &key, &entries, now, received_at, options)
             .map(ErasurePlan)
             .map_err(|e| to_js_error(&e))
@@ -141,8 +151,8 @@ impl ErasurePlan {
         Deadline(self.0.deadline.clone())
     }
 
-    /// The options the plan was made with, as wire data.
-    #[wasm_bindgen(getter, unchecked_return_type = "PlanOptionsData")]
+    /// The options the plan was made with, as plain data.
+    #[wasm_bindgen(getter, unchecked_return_type = "PlanOptions")]
     pub fn options(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0.options)
     }
@@ -212,7 +222,7 @@ impl ErasurePlan {
         json_to_js(&summary)
     }
 
-    /// The plan as wire data (what `JSON.stringify` shows).
+    /// The plan as plain data (what `JSON.stringify` shows).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ErasurePlanData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0)
@@ -231,7 +241,8 @@ impl Deadline {
     /// same day number a month later, clamped to that month's last day, same time of day (UTC).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = receivedAt, unchecked_param_type = "number")] received_at: JsValue,
+        #[wasm_bindgen(js_name = receivedAt, unchecked_param_type = "number | Date")]
+        received_at: JsValue,
     ) -> Result<Deadline, JsValue> {
         let received_at = time_arg(&received_at, "receivedAt")?;
         erasekit_core::Deadline::new(received_at)
@@ -280,12 +291,12 @@ impl Deadline {
     #[wasm_bindgen(js_name = isOverdue)]
     pub fn is_overdue(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
     ) -> Result<bool, JsValue> {
         Ok(self.0.is_overdue(time_arg(&now, "now")?))
     }
 
-    /// The deadline as wire data: `{ received_at, due_at, extension_months, extension_reason }`.
+    /// The deadline as plain data: `{ received_at, due_at, extension_months, extension_reason }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DeadlineData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         json_to_js(&self.0)

@@ -1,8 +1,8 @@
 //! `verifyReceipt` and `receiptPublicKey`: checking the Ed25519 signature of an erasure receipt.
 
+use crate::convert::bytes_arg;
+use crate::convert::json_to_js;
 use crate::error::{invalid_argument, to_js_error};
-use crate::job::json_to_js;
-use crate::wire::bytes_arg;
 use wasm_bindgen::prelude::*;
 
 /// Verifies a receipt (the object `job.receipt(...)` or `job.run(...)` gave, or its JSON text)

@@ -6,10 +6,10 @@
 //! error: the promise rejects with an `Error` whose `.code` is `"transport_failed"` and whose
 //! `.cause` is what `fetch` threw.
 
+use crate::convert::{time_arg, to_js};
 use crate::error::{to_js_error, transport_error};
 use crate::options::{get, SendOptions};
 use crate::redact_request::parse;
-use crate::wire::{time_arg, to_js};
 use erasekit_core::{HttpRequest, HttpResponse};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::collections::BTreeMap;
@@ -53,13 +53,9 @@ async fn send(options: &SendOptions, request: &HttpRequest) -> Result<HttpRespon
             js_sys::TypeError::new("fetch did not resolve to a Response").into(),
         ));
     }
-    let status = get(&response, "status")
-        .as_f64()
-        // 0: a browser's `opaqueredirect` (a redirect not followed), malformed to the core.
-        .filter(|s| s.fract() == 0.0 && (*s == 0.0 || (100.0..=999.0).contains(s)))
-        .ok_or_else(|| {
-            transport_error(js_sys::TypeError::new("the Response has no valid status").into())
-        })? as u16;
+    // The core's one status rule, as for jobs (0: a browser's opaque redirect, malformed).
+    let status = get(&response, "status").as_f64().unwrap_or(f64::NAN);
+    let status = erasekit_core::check_status(status).map_err(|e| to_js_error(&e))?;
     let headers = read_headers(&get(&response, "headers")).map_err(transport_error)?;
     let body = read_body(&response).await.map_err(transport_error)?;
     Ok(HttpResponse {

@@ -1,10 +1,11 @@
 //! `RedactRequest`: one validated redaction; builds the HTTP request and interprets the answer.
 
+use crate::convert::{from_js_plain, response_arg, time_arg, to_js};
 use crate::error::to_js_error;
 use crate::options::RequestOptions;
-use crate::wire::{from_js_bytes, from_js_plain, time_arg, to_js};
 use erasekit_core::{HttpResponse, RedactInput, UnixMillis};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// One redaction of one Vonage transaction: `POST /v1/redact/transaction`.
 #[wasm_bindgen]
@@ -15,7 +16,7 @@ pub struct RedactRequest(erasekit_core::RedactRequest);
 impl RedactRequest {
     /// Validates `{ id, product, type?, createdAt? }`: `product` in the spec's exact spelling
     /// (`sms`, `voice`, `number-insight`, `verify`, `verify-sdk`, `messages`), `type`
-    /// `inbound` or `outbound` (default), `createdAt` in milliseconds since the epoch.
+    /// `inbound` or `outbound` (default), `createdAt` a `Date` or milliseconds since the epoch.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "RedactInput")] input: JsValue,
@@ -77,14 +78,14 @@ impl RedactRequest {
     pub fn interpret(
         &self,
         #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | Date")] now: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let response = response_arg(response)?;
+        let response = response_arg(&response)?;
         let now = time_arg(&now, "now")?;
         self.interpret_at(&response, now)
     }
 
-    /// The request as wire data: `{ id, product, type, created_at }`.
+    /// The request as plain data: `{ id, product, type, created_at }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RedactRequestData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.0, "createdAt")
@@ -104,11 +105,20 @@ impl RedactRequest {
 
 /// Validates redaction input (`new RedactRequest(...)` and `redact(...)` share it).
 pub(crate) fn parse(input: JsValue) -> Result<erasekit_core::RedactRequest, JsValue> {
+    // `createdAt` may be a `Date`: read as every time is (the rest is plain data).
+    let created_at = crate::options::get(&input, "createdAt");
+    let input = if created_at.is_instance_of::<js_sys::Date>() {
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), input.unchecked_ref());
+        let millis = time_arg(&created_at, "input.createdAt")?;
+        js_sys::Reflect::set(
+            &copy,
+            &"createdAt".into(),
+            &JsValue::from_f64(millis as f64),
+        )?;
+        copy.into()
+    } else {
+        input
+    };
     let input: RedactInput = from_js_plain(input, "input")?;
     erasekit_core::RedactRequest::new(input).map_err(|e| to_js_error(&e))
-}
-
-/// `{ status, headers?, body? }` with `body` a `Uint8Array`, a string, an array of bytes or null.
-fn response_arg(response: JsValue) -> Result<HttpResponse, JsValue> {
-    from_js_bytes(response, "response")
 }

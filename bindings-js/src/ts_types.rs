@@ -3,7 +3,7 @@
 //! so no `any` reaches the public API.
 //!
 //! Data objects (requests, outcomes, problems) keep the core's snake_case field names: they
-//! are wire data, identical in every language. Option and method names are camelCase.
+//! are plain data, identical in every language. Option and method names are camelCase.
 
 use wasm_bindgen::prelude::*;
 
@@ -33,11 +33,11 @@ export interface RedactInput {
   product: Product;
   /** Defaults to `outbound`. */
   type?: Direction;
-  /** When the transaction happened, in milliseconds since the epoch, if known. */
-  createdAt?: number | null;
+  /** When the transaction happened (a `Date` or milliseconds since the epoch), if known. */
+  createdAt?: number | Date | null;
 }
 
-/** A redaction as wire data (`RedactRequest.toJSON()`). */
+/** A redaction as plain data (`RedactRequest.toJSON()`). */
 export interface RedactRequestData {
   id: string;
   product: Product;
@@ -133,7 +133,7 @@ export interface RedactOptions extends RequestOptions {
   /** Sends the request; `globalThis.fetch` when absent. */
   fetch?(url: string, init: FetchInit): Promise<ResponseLike>;
   /** The time to interpret the answer at (ms since the epoch); `Date.now()` when it arrives if absent. */
-  now?: number;
+  now?: number | Date;
   /** Passed on to `fetch` to abort the request. */
   signal?: AbortSignalLike;
   /** The call's total deadline in milliseconds, connect to last body byte (default 30000). */
@@ -166,6 +166,10 @@ export type ErrorCode =
   | "lease_lost"
   | "receipt_mismatch"
   | "invalid_row"
+  | "aborted"
+  | "job_stalled"
+  | "job_not_found"
+  | "transport_failed"
   | "proxy_refused"
   | "verification_missing"
   | "invalid_account_id"
@@ -176,7 +180,7 @@ export type ErrorCode =
   | "untrusted_link";
 
 /** The family of an error code. */
-export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt";
+export type ErrorFamily = "input" | "credentials" | "payload" | "storage" | "job" | "receipt" | "transport";
 
 /** One entry of `errorCodes()`. */
 export interface ErrorCodeInfo {
@@ -184,19 +188,4 @@ export interface ErrorCodeInfo {
   family: ErrorFamily;
 }
 
-/** What erasekit throws for a core error: a real `Error`. */
-export interface ErasekitError extends Error {
-  name: "ErasekitError";
-  code: ErrorCode;
-  family: ErrorFamily;
-  /** The code plus the fields of the error (e.g. `field` and `reason` for `invalid_argument`). */
-  details: { code: ErrorCode; [field: string]: unknown };
-}
-
-/** How `redact(...)` rejects when `fetch` fails or the body cannot be read. */
-export interface TransportError extends Error {
-  code: "transport_failed";
-  /** What `fetch` (or reading the body) threw. */
-  cause: unknown;
-}
 "#;

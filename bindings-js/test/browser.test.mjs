@@ -120,7 +120,7 @@ const page = `<!doctype html>
     let finished = 0;
     const onProgress = (e) => e.event === "operation_finished" && ++finished === 3 && controller.abort();
     const err = await job.run({ credentials, baseUrl, ledger, signal: controller.signal, onProgress }).catch((e) => e);
-    const receipt = await ledger.resume(job.jobId, { credentials, baseUrl });
+    const receipt = await (await ledger.resume(job.jobId)).run({ credentials, baseUrl });
     return { code: err.code, hasSnapshot: typeof err.snapshot === "string", done: receipt.receipt.counts.done, left: (await ledger.entries("browser-user")).length };
   };
 

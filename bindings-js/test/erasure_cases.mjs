@@ -62,7 +62,7 @@ export function planOf(erasekit, c, entries) {
     subjectKey: SUBJECT_KEY,
     entries,
     now: c.now,
-    options: camelKeys(c.options),
+    ...camelKeys(c.options),
   });
 }
 

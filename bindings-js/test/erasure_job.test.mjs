@@ -167,7 +167,7 @@ test("plan options are camelCase; old records are expired up front", () => {
     { kind: "user", product: null, direction: null, id: "USR-1", created_at: NOW - 20 * 30 * 24 * HOUR, source: "conversation_user", extra: {} },
     { kind: "user", product: null, direction: null, id: "USR-2", created_at: NOW - HOUR, source: "conversation_user", extra: {} },
   ];
-  const p = plan(entries, { options: { userAction: "scrub", retentionMonths: 13, conversationApi: "v0.1" } });
+  const p = plan(entries, { userAction: "scrub", retentionMonths: 13, conversationApi: "v0.1" });
   assert.deepStrictEqual(p.operations.map((o) => [o.action, o.initial]), [
     ["redact", "pending"],
     ["scrub_user", "expired"],
@@ -190,7 +190,7 @@ test("bad plan and job input throws ErasekitErrors naming the field", () => {
   assert.deepStrictEqual(code(() => plan(smsEntries(1), { subjectKey: new Uint8Array(4) })), ["invalid_argument", "key"]);
   assert.deepStrictEqual(code(() => plan(smsEntries(1), { subjectKey: "0123456789abcdef" })), ["invalid_argument", "subjectKey"]);
   assert.deepStrictEqual(code(() => plan([{ ...smsEntries(1)[0], id: "" }])), ["invalid_argument", "entries[0].id"]);
-  assert.deepStrictEqual(code(() => plan(smsEntries(1), { options: { userAction: "shred" } })), ["invalid_argument", "options.userAction"]);
+  assert.deepStrictEqual(code(() => plan(smsEntries(1), { userAction: "shred" })), ["invalid_argument", "options.userAction"]);
   assert.deepStrictEqual(code(() => plan(smsEntries(1), { colour: 1 })), ["invalid_argument", "input"]);
   assert.deepStrictEqual(code(() => plan(smsEntries(1)).extendDeadline(3, "x")), ["invalid_argument", "months"]);
   const p = plan(smsEntries(1));
@@ -275,7 +275,7 @@ test("receipts verify; any edit is bad_signature; another key is refused", () =>
   const body = verifyReceipt(receipt, publicKey);
   assert.deepStrictEqual(body, receipt.receipt);
   assert.deepStrictEqual(verifyReceipt(JSON.stringify(receipt)), receipt.receipt);
-  assert.equal(body.subject_hash, plan(smsEntries(0), { options: { allowEmpty: true } }).subjectHash);
+  assert.equal(body.subject_hash, plan(smsEntries(0), { allowEmpty: true }).subjectHash);
   assert.ok(!JSON.stringify(receipt).includes("user-42"), "the subject appears only as its keyed hash");
   const failsWith = (edit, code) => {
     const copy = structuredClone(receipt);
@@ -457,9 +457,10 @@ test("ratePerSecond goes up to 1,000,000 (stubs, proxies, benchmarks)", async ()
 test("run(): checkpoints into the ledger every N answers and forgets the subject after", async () => {
   const ledger = await fakeLedger();
   const { fetch } = stubFetch();
-  const job = new ErasureJob(plan(smsEntries(25)), { seed: 6, maxInFlight: 1, ratePerSecond: 10000 });
+  const job = new ErasureJob(plan(smsEntries(25)), { seed: 6, maxInFlight: 1, ratePerSecond: 10000, checkpointEvery: 10 });
+  assert.equal(job.config.checkpoint_every, 10);
   const events = [];
-  const receipt = await job.run({ credentials, fetch, ledger, checkpointEvery: 10, onProgress: (e) => events.push(e) });
+  const receipt = await job.run({ credentials, fetch, ledger, onProgress: (e) => events.push(e) });
   assert.deepStrictEqual(ledger.saves, ["running", "running", "running", "finished"]);
   assert.equal(await ledger.loadJob(job.jobId), null, "the end of the run deletes its row");
   assert.deepStrictEqual(ledger.forgotten, [{ subject: "user-42", receipt }]);
@@ -487,9 +488,9 @@ test("run(): one run per subject; a second is subject_busy; the held job is take
   await ledger.real.record("user-43", smsEntries(2));
   const crashed = new ErasureJob(await erasekit.planErasure(ledger.real, "user-43", { now: NOW }), { seed: 13 });
   const times = await run.claim(crashed.jobId, "user-43", crashed.snapshot(), "crashed-owner", false, 1000);
-  await assert.rejects(erasekit.resumeJob(ledger.real, crashed.jobId, { credentials, fetch }), (e) => e.code === "subject_busy");
+  await assert.rejects((await erasekit.resumeJob(ledger.real, crashed.jobId)).run({ credentials, fetch }), (e) => e.code === "subject_busy");
   await new Promise((r) => setTimeout(r, 1100));
-  const resumed = await erasekit.resumeJob(ledger.real, crashed.jobId, { credentials, fetch });
+  const resumed = await (await erasekit.resumeJob(ledger.real, crashed.jobId)).run({ credentials, fetch });
   assert.equal(resumed.receipt.counts.done, 2);
   await assert.rejects(
     run.renew({ job_id: crashed.jobId, owner: "crashed-owner", attempt: times.attempt }, "running", "{}", 60_000),
@@ -515,8 +516,9 @@ test("run(): an AbortSignal stops cleanly with a snapshot in the error and the l
     },
   });
   const err = await run.then(() => assert.fail("resolved"), (e) => e);
-  assert.ok(err instanceof Error);
+  assert.ok(err instanceof erasekit.ErasekitError);
   assert.equal(err.code, "aborted");
+  assert.equal(err.family, "job");
   assert.equal(err.jobId, job.jobId);
   assert.equal(typeof err.snapshot, "string");
   assert.equal((await ledger.loadJob(job.jobId)).state, "stopped");
@@ -524,7 +526,11 @@ test("run(): an AbortSignal stops cleanly with a snapshot in the error and the l
   await new Promise((r) => setTimeout(r, 50));
   const sentBeforeStop = stats.calls;
   assert.ok(sentBeforeStop < 40 && stats.inFlight === 0, `${sentBeforeStop} sent, ${stats.inFlight} in flight`);
-  const receipt = await erasekit.resumeJob(ledger, job.jobId, { credentials, fetch });
+  const bound = await erasekit.resumeJob(ledger, job.jobId);
+  assert.equal(bound.jobId, job.jobId);
+  // Bound to the ledger it came from: another ledger is refused before anything is sent.
+  await assert.rejects(bound.run({ credentials, fetch, ledger: await fakeLedger() }), (e) => e.code === "invalid_argument" && e.details.field === "ledger");
+  const receipt = await bound.run({ credentials, fetch });
   assert.equal(receipt.receipt.counts.done, 40);
   assert.equal(receipt.receipt.receipt_id, job.jobId);
   assert.ok(stats.calls >= 40 && stats.calls <= sentBeforeStop + 40 - 10 + 4, String(stats.calls));
@@ -534,7 +540,7 @@ test("run(): an AbortSignal stops cleanly with a snapshot in the error and the l
   aborted.abort();
   const again = new ErasureJob(p, { seed: 8 });
   await assert.rejects(again.run({ credentials, fetch, signal: aborted.signal, signingKey: SIGNING_KEY }), (e) => e.code === "aborted");
-  await assert.rejects(erasekit.resumeJob(ledger, "no-such-job", { credentials, signingKey: SIGNING_KEY }), (e) => e.code === "storage");
+  await assert.rejects(erasekit.resumeJob(ledger, "no-such-job"), (e) => e instanceof erasekit.ErasekitError && e.code === "job_not_found" && e.family === "input");
 });
 
 test("run(): bad options are refused before anything is sent", async () => {
@@ -546,7 +552,8 @@ test("run(): bad options are refused before anything is sent", async () => {
   assert.deepStrictEqual(await code({ credentials: { apiKey: "k" }, fetch, signingKey: SIGNING_KEY }), ["invalid_credentials", undefined]);
   assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, retries: 3 }), ["invalid_argument", "retries"]);
   assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, ledger: {} }), ["invalid_argument", "ledger"]);
-  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, checkpointEvery: 0 }), ["invalid_argument", "checkpointEvery"]);
+  assert.deepStrictEqual(await code({ credentials, fetch, signingKey: SIGNING_KEY, checkpointEvery: 10 }), ["invalid_argument", "checkpointEvery"]);
+  assert.throws(() => new ErasureJob(plan(smsEntries(1)), { checkpointEvery: 0 }), (e) => e.code === "invalid_argument" && e.details.field === "checkpoint_every");
   assert.equal(stats.calls, 0);
 });
 
@@ -557,4 +564,44 @@ test("js/index.d.ts re-exports every erasure type of src/erasure_types.rs", () =
   const names = [...custom.matchAll(/export (?:type|interface) (\w+)/g)].map((m) => m[1]).filter((n) => n !== "ErasureJob");
   assert.ok(names.length > 20, String(names.length));
   for (const name of names) assert.match(entry, new RegExp(`\\b${name},`), name);
+});
+
+test("times are milliseconds or Dates wherever a user gives one", () => {
+  const at = new Date(NOW);
+  const p = new ErasurePlan({ subject: "user-42", subjectKey: SUBJECT_KEY, entries: smsEntries(1), now: at, receivedAt: at });
+  assert.equal(p.plannedAt, NOW);
+  assert.equal(p.deadline.receivedAt, NOW);
+  assert.equal(new Deadline(at).receivedAt, NOW);
+  assert.equal(new erasekit.RedactRequest({ id: "A1", product: "sms", createdAt: at }).createdAt, NOW);
+  const job = new ErasureJob(p, { seed: 1, checkTarget: false });
+  const call = job.pollRequest(new Date(NOW + 7_200_000), { credentials });
+  assert.notEqual(call, null);
+  job.handleResponse(call.call_id, { status: 204 }, new Date(NOW + 7_200_001));
+  assert.equal(job.isFinished(), true);
+  assert.throws(() => job.pollTimeout(new Date(Number.NaN)), (e) => e.code === "invalid_argument" && e.details.field === "now");
+});
+
+test("handleFailure takes the core's TransportFailure shape", () => {
+  const job = new ErasureJob(plan(smsEntries(3)), { seed: 2, checkTarget: false, maxInFlight: 3, ratePerSecond: 1000 });
+  const calls = [1, 2, 3].map(() => job.pollRequest(NOW + 7_200_000, { credentials }));
+  job.handleFailure(calls[0].call_id, "timeout", NOW + 7_200_010);
+  job.handleFailure(calls[1].call_id, "connection", NOW + 7_200_010);
+  job.handleFailure(calls[2].call_id, { other: { message: "dns" } }, NOW + 7_200_010);
+  const reasons = job.pollEvents().filter((e) => e.event === "retrying").map((e) => e.reason);
+  assert.deepStrictEqual(reasons, ["timeout", "connection failed", "dns"]);
+  assert.throws(() => job.handleFailure(99, { message: "dns" }, NOW), (e) => e.code === "invalid_argument" && e.details.field.startsWith("failure"));
+});
+
+test("run(): a job waiting on calls nobody sends stops with job_stalled and a snapshot that resumes it", async () => {
+  const job = new ErasureJob(plan(smsEntries(1)), { seed: 3, checkTarget: false });
+  assert.notEqual(job.pollRequest(NOW + 7_200_000, { credentials }), null); // sent by nobody
+  const { fetch, stats } = stubFetch();
+  const err = await job.run({ credentials, fetch, signingKey: SIGNING_KEY }).then(() => assert.fail("resolved"), (e) => e);
+  assert.ok(err instanceof erasekit.ErasekitError);
+  assert.equal(err.code, "job_stalled");
+  assert.equal(err.family, "job");
+  assert.equal(err.jobId, job.jobId);
+  assert.equal(stats.calls, 0);
+  const receipt = await ErasureJob.restore(err.snapshot).run({ credentials, fetch, signingKey: SIGNING_KEY });
+  assert.equal(receipt.receipt.counts.done, 1);
 });

@@ -92,7 +92,8 @@ const planFor = (entries, subject) =>
     subjectKey: SUBJECT_KEY,
     entries,
     now: Date.now(),
-    options: { deleteLegs: true, deleteConversations: true },
+    deleteLegs: true,
+    deleteConversations: true,
   });
 
 /** Redaction counts by id, from the simulator's state. */
@@ -218,7 +219,7 @@ test("abort mid-run, then resume from the ledger: complete, nothing lost", { tim
   t.after(() => ledger.close());
   await ledger.record("user-resume", records.map((r) => entry("transaction", r.id, now - 2 * HOUR, "voice", "outbound")));
   const plan = await ledger.planErasure("user-resume", {});
-  const job = new ErasureJob(plan, { seed: 4, maxInFlight: 8 });
+  const job = new ErasureJob(plan, { seed: 4, maxInFlight: 8, checkpointEvery: 10 });
   const controller = new AbortController();
   let finished = 0;
   const err = await job
@@ -226,7 +227,6 @@ test("abort mid-run, then resume from the ledger: complete, nothing lost", { tim
       credentials,
       baseUrl: sim.baseUrl,
       ledger,
-      checkpointEvery: 10,
       signal: controller.signal,
       onProgress: (e) => e.event === "operation_finished" && ++finished === 40 && controller.abort(),
     })
@@ -237,7 +237,7 @@ test("abort mid-run, then resume from the ledger: complete, nothing lost", { tim
   const midway = (await redactionCounts()).counts;
   const before = [...midway.keys()].filter((k) => k.includes("/RESUME-")).length;
   assert.ok(before >= 40 && before < 120, String(before));
-  const receipt = await ledger.resume(job.jobId, { credentials, baseUrl: sim.baseUrl });
+  const receipt = await (await ledger.resume(job.jobId)).run({ credentials, baseUrl: sim.baseUrl });
   assert.equal(receipt.receipt.counts.done, 120);
   const { counts } = await redactionCounts();
   for (const op of receipt.receipt.operations) {
@@ -278,9 +278,9 @@ test("Ledger.sqlite: captured SMS and calls, ledger.planErasure, run with checkp
     ["aaaaaaaa-1111-4111-8111-000000000001", "delete_leg", "skipped"],
     ["aaaaaaaa-1111-4111-8111-000000000001", "redact", "pending"],
   ].sort());
-  const job = new ErasureJob(plan, { seed: 6 });
+  const job = new ErasureJob(plan, { seed: 6, checkpointEvery: 1 });
   const events = [];
-  const receipt = await job.run({ credentials, baseUrl: sim.baseUrl, ledger, checkpointEvery: 1, onProgress: (e) => events.push(e) });
+  const receipt = await job.run({ credentials, baseUrl: sim.baseUrl, ledger, onProgress: (e) => events.push(e) });
   assert.deepStrictEqual(receipt.receipt.operations.map((o) => o.state).sort(), ["done", "done", "done", "skipped"]);
   assert.deepStrictEqual(events.at(-1), { event: "ledger_finished", receipt_id: job.jobId, remaining: 0, forgotten: true });
   assert.deepStrictEqual(await ledger.receipt(job.jobId), receipt);

@@ -2,7 +2,8 @@
 // invalid_argument naming the field; times follow the 64-bit policy of src/wire.rs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Credentials, RedactRequest, errorCodes } from "erasekit";
+import { createRequire } from "node:module";
+import { Credentials, ErasekitError, ErasureJob, RedactRequest, errorCodes } from "erasekit";
 
 const creds = new Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
 const sms = () => new RedactRequest({ id: "abc", product: "sms" });
@@ -13,6 +14,7 @@ function thrown(fn) {
     fn();
   } catch (err) {
     assert.ok(err instanceof Error, "instanceof Error");
+    assert.ok(err instanceof ErasekitError, "instanceof ErasekitError");
     assert.equal(err.name, "ErasekitError");
     assert.equal(typeof err.code, "string");
     assert.equal(typeof err.message, "string");
@@ -65,7 +67,7 @@ const wrongInputs = [
   ["an unknown baseUrl family", () => sms().toHttp({ credentials: creds, baseUrl: { redcat: "http://x" } }), "baseUrl.redcat"],
   ["a baseUrl family of the wrong type", () => sms().toHttp({ credentials: creds, baseUrl: { redact: 1 } }), "baseUrl.redact"],
   ["a fake Credentials", () => sms().toHttp({ credentials: { __erasekitHandoff() {} } }), "credentials"],
-  ["response without status", () => sms().interpret({ body: "" }, 0), "response"],
+  ["response without status", () => sms().interpret({ body: "" }, 0), "response.status"],
   ["status as a string", () => sms().interpret({ status: "204" }, 0), "response.status"],
   ["a header value that is not a string", () => sms().interpret({ status: 204, headers: { a: 1 } }, 0), "response.headers.a"],
   ["now missing", () => sms().interpret({ status: 204 }), "now"],
@@ -149,4 +151,20 @@ test("response bodies may be Uint8Array, string, byte array, null or absent", ()
   for (const body of [null, undefined]) {
     assert.equal(sms().interpret({ status: 404, body }, 0).outcome, "malformed");
   }
+});
+
+test("ErasekitError is one exported class: wasm-made errors, new ErasureJob({}), both entries", () => {
+  const err = thrown(() => new ErasureJob({}));
+  assert.equal(err.code, "invalid_argument");
+  assert.equal(createRequire(import.meta.url)("erasekit").ErasekitError, ErasekitError);
+  assert.ok(new ErasekitError("x") instanceof Error);
+  assert.equal(new ErasekitError("x").name, "ErasekitError");
+});
+
+test("the catalogue has the job protocol's codes", () => {
+  const families = Object.fromEntries(errorCodes().map((c) => [c.code, c.family]));
+  assert.equal(families.aborted, "job");
+  assert.equal(families.job_stalled, "job");
+  assert.equal(families.job_not_found, "input");
+  assert.equal(families.transport_failed, "transport");
 });

@@ -259,7 +259,7 @@ for (const [name, open] of Object.entries(BACKENDS)) {
       withLedger(async ({ ledger }) => {
         const err = await rejects(ledger.planErasure("never-seen"), "unknown_subject");
         assert.ok(!err.message.includes("never-seen"));
-        const plan = await ledger.planErasure("never-seen", { options: { allowEmpty: true } });
+        const plan = await ledger.planErasure("never-seen", { allowEmpty: true });
         assert.equal(plan.operations.length, 0);
       }));
 

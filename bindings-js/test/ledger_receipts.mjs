@@ -26,7 +26,7 @@ export async function erased(ledger, subject, jobId, { refuse = [], key, allowEm
   // A day after the newest entry: every operation is due and none has expired.
   const entries = await ledger.entries(subject);
   const now = Math.max(T0, ...entries.map((e) => e.created_at)) + DAY;
-  const plan = await ledger.planErasure(subject, { now, options: { allowEmpty } });
+  const plan = await ledger.planErasure(subject, { now, allowEmpty });
   const targets = plan.operations.map((o) => o.target);
   const job = new ErasureJob(plan, { jobId, seed: 1, checkTarget: false });
   let t = now;

@@ -21,7 +21,7 @@ async function step(ledger, s) {
     case "check":
       return null;
     case "plan":
-      return (await ledger.planErasure(s.subject, { options: { allowEmpty: s.allow_empty ?? false } })).operations.length;
+      return (await ledger.planErasure(s.subject, { allowEmpty: s.allow_empty ?? false })).operations.length;
     case "erase": {
       const key = s.foreign_key === undefined ? undefined : new Uint8Array(32).fill(s.foreign_key);
       const receipt = await erased(ledger, s.subject, s.job, { refuse: s.refuse ?? [], key, allowEmpty: s.allow_empty ?? false });

@@ -13,6 +13,7 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const publicNames = [
   "Credentials",
   "Deadline",
+  "ErasekitError",
   "ErasureJob",
   "ErasurePlan",
   "Ledger",

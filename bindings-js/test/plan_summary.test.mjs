@@ -67,7 +67,7 @@ test("callsSent counts calls, not operations", () => {
 test("plan_summary.json: the same figures as Rust and Python", () => {
   for (const c of vectors.cases) {
     // The vectors are about the summary; an empty plan is asked for on purpose.
-    const input = { subject: "user-1", subjectKey: KEY, entries: c.entries, now: c.now, options: { allowEmpty: true } };
+    const input = { subject: "user-1", subjectKey: KEY, entries: c.entries, now: c.now, allowEmpty: true };
     if (c.received_at !== undefined) input.receivedAt = c.received_at;
     const p = new ErasurePlan(input);
     let got;

@@ -147,7 +147,7 @@ test("waitForPremature: false stops the run where it would wait, as an aborted r
   const stored = await ledger.loadJob(job.jobId);
   assert.equal(stored.state, "stopped");
   // The checkpoint resumes: the probe's result is kept and the run stops again at the wait.
-  await assert.rejects(resumeJob(ledger, job.jobId, { credentials, fetch: fetchLogged }), (err) => err.code === "job_waiting");
+  await assert.rejects(resumeJob(ledger, job.jobId).then((resumed) => resumed.run({ credentials, fetch: fetchLogged })), (err) => err.code === "job_waiting");
   assert.deepStrictEqual(sent, [PROBE_ID]);
   job.free();
 });

@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { Credentials, redact } from "erasekit";
+import { Credentials, ErasekitError, redact } from "erasekit";
 
 const credentials = new Credentials({ apiKey: "abcd1234", apiSecret: "s3cr3t-value" });
 const input = { id: "0A000000B0C9A1234", product: "sms", type: "inbound" };
@@ -97,9 +97,10 @@ test("without options.fetch, globalThis.fetch goes over real HTTP", async (t) =>
 /** Expects `promise` to reject with a transport failure whose cause satisfies `cause`. */
 async function rejectsAsTransport(promise, cause) {
   await assert.rejects(promise, (err) => {
-    assert.ok(err instanceof Error);
-    assert.notEqual(err.name, "ErasekitError", "a transport failure is not a core error");
+    assert.ok(err instanceof ErasekitError, "every error is an ErasekitError");
     assert.equal(err.code, "transport_failed");
+    assert.equal(err.family, "transport");
+    assert.equal(err.details.code, "transport_failed");
     assert.match(err.message, /^transport failed: /);
     cause(err.cause);
     return true;

@@ -7,14 +7,13 @@ import init, {
   VERSION,
   errorCodes,
   redact,
-  type ErasekitError,
+  ErasekitError,
   type ErrorCode,
   type ErrorFamily,
   type HttpRequest,
   type Problem,
   type RedactOutcome,
   type RedactOptions,
-  type TransportError,
 } from "erasekit";
 
 /** Compile-time equality of two types. */
@@ -75,13 +74,14 @@ export async function usage(): Promise<void> {
   try {
     new RedactRequest({ id: "", product: "sms" });
   } catch (e) {
-    const err = e as ErasekitError;
+    if (!(e instanceof ErasekitError)) throw e;
+    const err: ErasekitError = e;
     const code: ErrorCode = err.code;
     const field: unknown = err.details["field"];
     void code, field;
   }
-  const transport = {} as TransportError;
-  assertType<Equal<typeof transport.code, "transport_failed">>();
+  const transport: ErrorCode = "transport_failed";
+  void transport;
 
   const codes = errorCodes();
   assertType<Equal<typeof codes, { code: ErrorCode; family: ErrorFamily }[]>>();
@@ -128,9 +128,9 @@ import {
   receiptPublicKey,
   resumeJob,
   verifyReceipt,
-  type AbortedError,
-  type JobCall,
-  type JobCounts,
+  type Call,
+  type Counts,
+  type JobConfig,
   type JobEvent,
   type LedgerEntry,
   type Operation,
@@ -139,7 +139,7 @@ import {
   type Receipt,
   type ReceiptBody,
   type RunOptions,
-  type TerminalState,
+  type Terminal,
 } from "erasekit";
 
 export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): Promise<ReceiptBody> {
@@ -148,7 +148,10 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
     subjectKey: new Uint8Array(32),
     entries,
     now: Date.now(),
-    options: { userAction: "scrub", deleteLegs: true, conversationApi: "v0.1", retentionMonths: 13 },
+    userAction: "scrub",
+    deleteLegs: true,
+    conversationApi: "v0.1",
+    retentionMonths: 13,
   });
   const operations: Operation[] = plan.operations;
   const first = operations[0];
@@ -164,8 +167,10 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
   void late, finish, product;
   const deadline: Deadline = plan.extendDeadline(1, "many records");
   const due: number = deadline.dueAt;
-  const job = new ErasureJob(plan, { ratePerSecond: 170, maxInFlight: 32, seed: 7n, jobId: "job-1" });
-  const call: JobCall | null = job.pollRequest(Date.now(), { credentials: { apiKey: "k", apiSecret: "s" } });
+  const job = new ErasureJob(plan, { ratePerSecond: 170, maxInFlight: 32, seed: 7n, jobId: "job-1", checkpointEvery: 50 });
+  const config: JobConfig = job.config;
+  void config.checkpoint_every;
+  const call: Call | null = job.pollRequest(Date.now(), { credentials: { apiKey: "k", apiSecret: "s" } });
   if (call !== null) {
     const auth: string | undefined = call.request.headers["authorization"];
     call.request.headers["x-trace"] = "1";
@@ -175,7 +180,7 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
   const sent: number = job.callsSent;
   void sent;
   job.handleFailure(2, "timeout", Date.now());
-  job.handleFailure(3, { message: "DNS" }, Date.now());
+  job.handleFailure(3, { other: { message: "DNS" } }, Date.now());
   const event: JobEvent | null = job.pollEvent();
   if (event !== null) {
     switch (event.event) {
@@ -185,7 +190,7 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
         break;
       }
       case "operation_finished": {
-        assertType<Equal<typeof event.state, TerminalState>>();
+        assertType<Equal<typeof event.state, Terminal>>();
         break;
       }
       case "throttled": {
@@ -199,7 +204,7 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
   }
   const pending: JobEvent[] = job.pollEvents();
   const timeout: number | null = job.pollTimeout(Date.now());
-  const counts: JobCounts = job.counts();
+  const counts: Counts = job.counts();
   const snapshot: string = job.snapshot();
   const restored: ErasureJob = ErasureJob.restore(snapshot);
   const controller = new AbortController();
@@ -209,7 +214,6 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
     baseUrl: "http://127.0.0.1:1",
     signal: controller.signal,
     onProgress: (e) => void e.event,
-    checkpointEvery: 100,
     signingKey,
     timeoutMs: 30_000,
   };
@@ -217,12 +221,12 @@ export async function erasure(entries: LedgerEntry[], signingKey: Uint8Array): P
   try {
     receipt = await restored.run(options);
   } catch (e) {
-    const aborted = e as AbortedError;
-    receipt = await ErasureJob.restore(aborted.snapshot).run(options);
+    if (!(e instanceof ErasekitError) || e.snapshot === undefined) throw e;
+    receipt = await ErasureJob.restore(e.snapshot).run(options);
   }
   const ledger = await Ledger.memory();
   const planned: ErasurePlan = await planErasure(ledger, "user-42", { now: Date.now() });
-  const resumed: Receipt = await resumeJob(ledger, "job-1", { credentials: { apiKey: "k", apiSecret: "s" }, signingKey });
+  const resumed: Receipt = await (await resumeJob(ledger, "job-1")).run({ credentials: { apiKey: "k", apiSecret: "s" } });
   void dry, due, pending, timeout, counts, planned, resumed;
   const key: string = receiptPublicKey(signingKey);
   return verifyReceipt(receipt, key);
@@ -237,14 +241,14 @@ assertType<Equal<IsAny<ConstructorParameters<typeof ErasurePlan>[0]>, false>>();
 assertType<Equal<IsAny<ReturnType<typeof verifyReceipt>>, false>>();
 
 export function erasureRefused(job: ErasureJob, plan: ErasurePlan): void {
-  // @ts-expect-error failures are "timeout", "connection" or { message }
+  // @ts-expect-error failures are "timeout", "connection" or { other: { message } }
   job.handleFailure(1, "reset", 0);
   // @ts-expect-error the signing key is bytes
   void job.run({ credentials: { apiKey: "k", apiSecret: "s" }, signingKey: "01" });
   // @ts-expect-error the lease is a number of milliseconds
   void job.run({ credentials: { apiKey: "k", apiSecret: "s" }, leaseMs: "60s" });
   // @ts-expect-error unknown user action
-  new ErasurePlan({ subject: "s", subjectKey: new Uint8Array(16), entries: [], now: 0, options: { userAction: "shred" } });
+  new ErasurePlan({ subject: "s", subjectKey: new Uint8Array(16), entries: [], now: 0, userAction: "shred" });
   // @ts-expect-error seed is a number or a BigInt
   new ErasureJob(plan, { seed: "7" });
   const event = {} as JobEvent;

@@ -96,7 +96,7 @@ async function main(ledger) {
     jobId = args.resume;
     erased = (await ledger.loadJob(jobId))?.subject;
     console.log(`resuming job ${jobId}`);
-    receipt = await ledger.resume(jobId, runOptions);
+    receipt = await (await ledger.resume(jobId)).run(runOptions);
   } else {
     // 1. The plan: a dry run that needs no credentials and sends nothing.
     const plan = await ledger.planErasure(subject);

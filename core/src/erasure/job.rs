@@ -1,8 +1,11 @@
 //! The erasure job: a sans-IO state machine that drives a plan at Vonage's limits.
 //!
-//! The host loops: [`ErasureJob::poll_request`] until it returns `None`, sends each call,
-//! feeds answers to [`ErasureJob::handle_response`] or [`ErasureJob::handle_failure`], drains
-//! [`ErasureJob::poll_event`], and sleeps until [`ErasureJob::poll_timeout`].
+//! It speaks the job protocol of [`crate::Job`] (`job/protocol.rs`), which each host drives
+//! with its one loop: [`ErasureJob::poll_request`] until it returns `None`, send each call,
+//! feed answers to [`ErasureJob::handle_response`] or [`ErasureJob::handle_failure`], drain
+//! [`ErasureJob::poll_event`], save [`ErasureJob::checkpoint`] when
+//! [`ErasureJob::checkpoint_due`], and before sleeping until [`ErasureJob::poll_timeout`] ask
+//! [`ErasureJob::check_idle`]; at the end, [`ErasureJob::finish`].
 
 use crate::erasure::event::{Counts, JobEvent, Terminal};
 use crate::erasure::operation_call::{self, CallResult, Classified};
