@@ -27,7 +27,7 @@ export type {
   LedgerEntry,
   LeaseTimes,
   ReceiptInput,
-  SqlExchange,
+  LedgerEntryInput,
   SqlRow,
   SqlStatement,
   SqlValue,

@@ -1,6 +1,6 @@
 //! TypeScript shapes of the ledger data (captured entries, identifiers, tombstones, saved jobs,
 //! SQL statements and rows), appended to the generated `.d.ts` next to the functions of
-//! `capture.rs` and the classes of `ledger_sql.rs` and `memory_ledger.rs`. The `Ledger` class
+//! `capture.rs` and the classes of `ledger.rs`. The `Ledger` class
 //! and the `capture` object of the JS layer are declared in `js/ledger.d.mts` and
 //! `js/capture.d.mts`. Wire data keeps the core's snake_case names, as in Python.
 
@@ -62,6 +62,22 @@ export interface LedgerEntry {
   extra: { [field: string]: unknown };
 }
 
+/** What `record` takes: an entry as captured, or the minimal entry a user has in hand
+ * (`{ product, id, direction?, created_at }` for a transaction, `{ kind, id, created_at }` for
+ * the other kinds), whose `kind`, `source` ("manual") and `extra` the core fills. */
+export type LedgerEntryInput =
+  | LedgerEntry
+  | {
+      kind?: LedgerEntry["kind"];
+      product?: Product | null;
+      direction?: Direction | null;
+      id: string;
+      /** Milliseconds since the epoch, or a `Date`. */
+      created_at: number | Date;
+      source?: string;
+      extra?: { [field: string]: unknown };
+    };
+
 /** An identifier linked to a subject, as stored: an E.164 phone number or a Conversation user. */
 export type Identifier =
   | { kind: "phone"; value: string }
@@ -109,16 +125,6 @@ export interface SqlStatement {
 
 /** A row as the driver returned it, columns in order (BIGINT as text is accepted). */
 export type SqlRow = (null | number | string | boolean)[];
-
-/** A lease-checked ledger step, run in one transaction: `before`, then `query` (a write
- * returning the attempt held) whose rows go to `leaseAnswer` (none: `on_empty`, rolled back),
- * then `after`. */
-export interface SqlExchange {
-  before: SqlStatement[];
-  query: SqlStatement;
-  after: SqlStatement[];
-  on_empty: "subject_busy" | "lease_lost";
-}
 
 /** A run's lease on its job after a claim or renewal (milliseconds since the epoch). */
 export interface LeaseTimes {

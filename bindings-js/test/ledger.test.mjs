@@ -342,7 +342,7 @@ for (const [name, open] of Object.entries(BACKENDS)) {
   });
 }
 
-test("memory: export() and Ledger.import() carry everything, including the key", async () => {
+test("memory: export() and Ledger.fromExport() carry everything, including the key", async () => {
   const ledger = await Ledger.memory();
   await ledger.record("user-42", sampleEntries());
   await ledger.link("user-42", ["+447700900123"]);
@@ -352,7 +352,7 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   const stone = await ledger.forget("user-43", receipt);
   const json = await ledger.export();
   assert.equal(typeof json, "string");
-  const copy = await Ledger.import(json);
+  const copy = await Ledger.fromExport(json);
   assert.equal(copy.backend, "memory");
   assert.deepStrictEqual(copy.subjectKey, ledger.subjectKey);
   assert.deepStrictEqual(await copy.entries("user-42"), await ledger.entries("user-42"));
@@ -367,9 +367,9 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   await copy.forget("user-42", await erased(copy, "user-42", "receipt-10"));
   assert.equal((await ledger.entries("user-42")).length, 6);
   for (const bad of ["{}", "not json", '{"format":2,"key":"00","subjects":{},"tombstones":[],"jobs":{}}']) {
-    await rejects(Ledger.import(bad), "storage");
+    await rejects(Ledger.fromExport(bad), "storage");
   }
-  assert.equal((await rejects(Ledger.import(42), "invalid_argument")).details.field, "json");
+  assert.equal((await rejects(Ledger.fromExport(42), "invalid_argument")).details.field, "json");
 });
 
 test("export() is for memory ledgers only", async () => {

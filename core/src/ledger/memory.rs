@@ -6,7 +6,7 @@ use crate::ledger::erasure_statements::Lease;
 use crate::ledger::identifier::Identifier;
 use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
 use crate::ledger::statements::{check_receipt_id, StoredJob};
-use crate::ledger::subject::{check_subject, subject_hash};
+use crate::ledger::subject::{check_subject, subject_hash, unhex};
 use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -365,7 +365,7 @@ impl MemoryLedger {
 
     /// The receipt key (Ed25519 seed) that signs this ledger's receipts.
     pub fn receipt_key(&self) -> Result<Vec<u8>> {
-        crate::ledger::schema::unhex(&self.receipt_key)
+        unhex(&self.receipt_key)
             .filter(|k| k.len() == 32)
             .ok_or_else(|| Error::Storage {
                 reason: "the ledger has no receipt key".into(),
@@ -470,11 +470,7 @@ impl MemoryLedger {
     }
 
     fn key_bytes(&self) -> Result<Vec<u8>> {
-        let s = &self.key;
-        (0..s.len() / 2)
-            .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
-            .collect::<std::result::Result<Vec<u8>, _>>()
-            .ok()
+        unhex(&self.key)
             .filter(|k| k.len() >= 16)
             .ok_or_else(|| Error::Storage {
                 reason: "the ledger key is not hex of at least 16 bytes".into(),

@@ -174,6 +174,24 @@ impl LedgerSql {
         })
     }
 
+    /// Decodes rows of [`LedgerSql::select_tombstones`] into tombstones of the subject whose
+    /// keyed hash is `subject_hash`.
+    pub fn decode_tombstones(
+        &self,
+        subject_hash: &str,
+        rows: &[Vec<Value>],
+    ) -> Result<Vec<crate::ledger::memory::Tombstone>> {
+        rows.iter()
+            .map(|row| {
+                Ok(crate::ledger::memory::Tombstone {
+                    subject_hash: subject_hash.to_owned(),
+                    receipt_id: column_text(row, 0, "erasekit_tombstones.receipt_id")?,
+                    forgotten_at: column_u64(row, 1, "erasekit_tombstones.forgotten_at")?,
+                })
+            })
+            .collect()
+    }
+
     /// Saves (inserts or replaces) a job checkpoint.
     pub fn save_job(&self, job: &StoredJob) -> Result<Statement> {
         check_subject(&job.subject)?;
