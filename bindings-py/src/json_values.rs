@@ -11,6 +11,8 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, P
 use pyo3::{intern, IntoPyObjectExt};
 use serde_json::{Map, Number, Value};
 
+static DATETIME: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
+
 /// The deepest nesting accepted, as serde_json's own parser limits it.
 const MAX_DEPTH: usize = 128;
 
@@ -51,6 +53,19 @@ fn convert(value: &Bound<'_, PyAny>, depth: usize) -> Result<Value, String> {
             .extract::<u64>()
             .map(Value::from)
             .map_err(|_| "an int outside 64 bits".to_owned());
+    }
+    if value
+        .is_instance(
+            DATETIME
+                .import(value.py(), "datetime", "datetime")
+                .map_err(|e| e.to_string())?,
+        )
+        .unwrap_or(false)
+    {
+        // A time a user gives (`created_at`, ...): the one conversion of `crate::time`.
+        return crate::time::unix_millis("time", value)
+            .map(Value::from)
+            .map_err(|e| e.to_string());
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Number::from_f64(f.value())

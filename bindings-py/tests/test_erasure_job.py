@@ -61,7 +61,7 @@ class FakeLedger:
 
     def __init__(self, entries: list[erasekit.LedgerEntry], path: Optional[str] = None) -> None:
         export = {"format": 1, "key": KEY.hex(), "subjects": {}, "tombstones": [], "jobs": {}}
-        self.real = erasekit.Ledger.import_(json.dumps(export))
+        self.real = erasekit.Ledger.from_export(json.dumps(export))
         if entries:
             self.real.record("user-42", entries)
         self.subject_key = KEY
