@@ -357,8 +357,11 @@ impl MemoryLedger {
 
     /// Every stored receipt, oldest first.
     pub fn receipts(&self) -> Vec<serde_json::Value> {
-        self.receipts
-            .iter()
+        let mut stored: Vec<&StoredReceipt> = self.receipts.iter().collect();
+        // The SQL ledger's order: oldest first, then by receipt id.
+        stored.sort_by(|a, b| (a.stored_at, &a.receipt_id).cmp(&(b.stored_at, &b.receipt_id)));
+        stored
+            .into_iter()
             .filter_map(|r| serde_json::from_str(&r.receipt).ok())
             .collect()
     }
@@ -397,12 +400,15 @@ impl MemoryLedger {
     /// The tombstones of `subject` (found by recomputing its keyed hash).
     pub fn tombstones(&self, subject: &str) -> Result<Vec<Tombstone>> {
         let hash = subject_hash(&self.key_bytes()?, subject)?;
-        Ok(self
+        let mut found: Vec<Tombstone> = self
             .tombstones
             .iter()
             .filter(|t| t.subject_hash == hash)
             .cloned()
-            .collect())
+            .collect();
+        // The SQL ledger's order: oldest first, then by receipt id.
+        found.sort_by(|a, b| (a.forgotten_at, &a.receipt_id).cmp(&(b.forgotten_at, &b.receipt_id)));
+        Ok(found)
     }
 
     /// Saves a job checkpoint (a job's lease, if any, is kept, as the SQL ledger keeps it).

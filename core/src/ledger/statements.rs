@@ -167,8 +167,9 @@ impl LedgerSql {
     pub fn select_tombstones(&self, subject: &str, key: &[u8]) -> Result<Statement> {
         Ok(Statement {
             sql: format!(
-                "SELECT receipt_id, forgotten_at FROM erasekit_tombstones WHERE subject_hash = {} ORDER BY forgotten_at",
-                self.dialect.placeholder(1)
+                "SELECT receipt_id, forgotten_at FROM erasekit_tombstones WHERE subject_hash = {} ORDER BY forgotten_at, receipt_id{}",
+                self.dialect.placeholder(1),
+                self.byte_order()
             ),
             params: vec![subject_hash(key, subject)?.into()],
         })
