@@ -28,9 +28,6 @@ export type {
   LeaseTimes,
   ReceiptInput,
   LedgerEntryInput,
-  SqlRow,
-  SqlStatement,
-  SqlValue,
   StoredJob,
   Tombstone,
 } from "../pkg/web/erasekit_js.js";

@@ -1,8 +1,8 @@
-//! TypeScript shapes of the ledger data (captured entries, identifiers, tombstones, saved jobs,
-//! SQL statements and rows), appended to the generated `.d.ts` next to the functions of
-//! `capture.rs` and the classes of `ledger.rs`. The `Ledger` class
-//! and the `capture` object of the JS layer are declared in `js/ledger.d.mts` and
-//! `js/capture.d.mts`. Wire data keeps the core's snake_case names, as in Python.
+//! TypeScript shapes of the ledger data (captured entries, identifiers, tombstones, saved
+//! jobs, lease times), appended to the generated `.d.ts` next to the functions of `capture.rs`.
+//! The `Ledger` class and the `capture` object of the JS layer are declared in
+//! `js/ledger.d.mts` and `js/capture.d.mts`. Data keeps the core's snake_case names, as in
+//! Python.
 
 use wasm_bindgen::prelude::*;
 
@@ -113,18 +113,6 @@ export type ReceiptInput = string | { receipt: { receipt_id: string } };
 
 /** Where a ledger lives. */
 export type LedgerBackend = "sqlite" | "postgres" | "memory";
-
-/** A parameter of a ledger statement. */
-export type SqlValue = null | number | string;
-
-/** One ledger statement from the core, in the ledger's dialect; values are never in `sql`. */
-export interface SqlStatement {
-  sql: string;
-  params: SqlValue[];
-}
-
-/** A row as the driver returned it, columns in order (BIGINT as text is accepted). */
-export type SqlRow = (null | number | string | boolean)[];
 
 /** A run's lease on its job after a claim or renewal (milliseconds since the epoch). */
 export interface LeaseTimes {
