@@ -97,7 +97,7 @@ export function defineLedger(native, host = {}) {
     async call(request) {
       const text = requestText(request);
       for (let attempt = 1; ; attempt++) {
-        const call = this.core.begin(text, Date.now());
+        const call = this.core.begin(request, text, Date.now());
         try {
           const { changed, results } = await this.driver.transact(call.transaction, (rows) =>
             call.then(JSON.stringify(rows)),
@@ -129,7 +129,7 @@ export function defineLedger(native, host = {}) {
     }
 
     async call(request) {
-      return this.memory.handle(requestText(request), Date.now());
+      return this.memory.handle(request, requestText(request), Date.now());
     }
 
     async close() {

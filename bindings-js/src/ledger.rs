@@ -11,6 +11,7 @@ use js_sys::Uint8Array;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A required string argument, well-formed Unicode (see [`string_arg`]).
 pub(crate) fn text_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {
@@ -31,8 +32,18 @@ fn json_arg(text: &str, field: &str) -> Result<Value, JsValue> {
         .map_err(|e| invalid_argument(field, &format!("is not JSON data: {e}")))
 }
 
-/// A request: its JSON text.
-fn request_arg(text: &str) -> Result<LedgerRequest, JsValue> {
+/// A request: its JSON text, written by `js/ledger.mjs` from the `request` object. A string
+/// with a lone surrogate (which `JSON.stringify` writes as an escape JSON readers refuse) is
+/// `invalid_argument` naming the argument that holds it.
+fn request_arg(request: &JsValue, text: &str) -> Result<LedgerRequest, JsValue> {
+    if text.contains("\\ud") {
+        let object: &js_sys::Object = request.unchecked_ref();
+        for key in js_sys::Object::keys(object).iter() {
+            let field = key.as_string().unwrap_or_default();
+            let value = js_sys::Reflect::get(request, &key).unwrap_or(JsValue::UNDEFINED);
+            crate::wire::refuse_ill_formed(&value, &field)?;
+        }
+    }
     LedgerRequest::from_value(json_arg(text, "request")?).map_err(|e| to_js_error(&e))
 }
 
@@ -63,10 +74,12 @@ impl SqlLedger {
         Ok(SqlLedger(erasekit_core::SqlLedger::new(dialect)))
     }
 
-    /// The call answering `request` (JSON text) at `now`.
-    pub fn begin(&self, request: String, now: JsValue) -> Result<SqlCall, JsValue> {
+    /// The call answering `request` (and `text`, its JSON) at `now`.
+    pub fn begin(&self, request: JsValue, text: String, now: JsValue) -> Result<SqlCall, JsValue> {
         let now = time_arg(&now, "now")?;
-        Ok(SqlCall(core(self.0.begin(request_arg(&request)?, now))?))
+        Ok(SqlCall(core(
+            self.0.begin(request_arg(&request, &text)?, now),
+        )?))
     }
 
     /// The answer, from the rows changed and the rows of the call's `results` (JSON text).
@@ -149,10 +162,15 @@ impl MemoryLedger {
         Ok(MemoryLedger(ledger))
     }
 
-    /// The answer to `request` (JSON text) at `now`.
-    pub fn handle(&mut self, request: String, now: JsValue) -> Result<JsValue, JsValue> {
+    /// The answer to `request` (and `text`, its JSON) at `now`.
+    pub fn handle(
+        &mut self,
+        request: JsValue,
+        text: String,
+        now: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let now = time_arg(&now, "now")?;
-        js_sys::JSON::parse(&core(self.0.handle(request_arg(&request)?, now))?)
+        js_sys::JSON::parse(&core(self.0.handle(request_arg(&request, &text)?, now))?)
     }
 
     /// The whole ledger as JSON text (personal data and the keys: keep it safe).
