@@ -1,9 +1,10 @@
 // `Ledger`: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
 //
-// The ledger is the customer's own database. erasekit's core owns its schema, its migrations
-// and every statement (parameterised, SQLite and PostgreSQL dialects); this layer opens the
-// connection, runs what the core returns inside transactions and hands the rows back to the
-// core to decode. The only SQL text on this side is driver housekeeping in the drivers
+// The ledger is the customer's own database. Every method is one request of the core's
+// (`{ op, ...arguments }`): the memory ledger answers it at once; in SQL the core writes one
+// transaction (its schema, migrations and parameterised statements), the driver runs it and
+// hands the rows back, and the core makes the answer and decides whether a failed
+// transaction is run again. The only SQL text on this side is driver housekeeping
 // (`js/ledger_sqlite.mjs`: WAL; `js/ledger_postgres.mjs`: BEGIN/COMMIT/ROLLBACK). A driver
 // error becomes an ErasekitError with code `storage` and the driver's error as `cause`.
 //

@@ -1,9 +1,10 @@
 """``erasekit.Ledger``: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
 
-The ledger is your own database. erasekit's core owns its schema, its migrations and every
-statement (parameterised, in the SQLite and PostgreSQL dialects); this module only opens the
-connection, runs what the core returns inside transactions and hands the rows back to the core
-to decode. No value is ever spliced into SQL text::
+The ledger is your own database. Every method is one request of the core's (``{"op", ...}``):
+the memory ledger answers it at once; in SQL the core writes one transaction (its schema,
+migrations and parameterised statements), this module runs it and hands the rows back, and the
+core makes the answer and decides whether a failed transaction is run again. No value is ever
+spliced into SQL text::
 
     ledger = erasekit.Ledger.sqlite("ledger.db")       # or .postgres(dsn), .memory()
     ledger.record("user-42", erasekit.capture.sms_send(body, at=now))
