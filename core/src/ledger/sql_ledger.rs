@@ -353,3 +353,47 @@ impl SqlCall {
         retry.then_some(step * u64::from(attempt))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn call(dialect: Dialect, request: Value) -> SqlCall {
+        let request = LedgerRequest::from_value(request).unwrap();
+        SqlLedger::new(dialect).begin(request, 1_000).unwrap()
+    }
+
+    #[test]
+    fn retries_are_decided_from_the_drivers_code_and_the_request() {
+        let open = json!({"op": "open", "entropy": vec![0u8; 64]});
+        let record = json!({"op": "record", "subject": "u", "entries": []});
+        let claim = json!({"op": "claim", "job_id": "j", "subject": "u", "snapshot": "{}",
+                           "owner": "o", "existing": false, "lease_ms": 60_000});
+        let pg = |r: &Value, code: &str, attempt| {
+            call(Dialect::Postgres, r.clone()).retry_after(Some(code), attempt)
+        };
+        assert_eq!(pg(&open, "42P07", 1), Some(20));
+        assert_eq!(pg(&open, "23505", 2), Some(40));
+        assert_eq!(pg(&record, "40P01", 1), Some(10));
+        assert_eq!(
+            pg(&record, "23505", 1),
+            None,
+            "a write's unique violation is a bug"
+        );
+        assert_eq!(
+            pg(&claim, "23505", 3),
+            Some(30),
+            "the claim then answers subject_busy"
+        );
+        assert_eq!(pg(&record, "40001", 5), None, "five attempts in all");
+        assert_eq!(pg(&record, "42601", 1), None);
+        let sqlite = call(Dialect::Sqlite, record);
+        assert_eq!(
+            sqlite.retry_after(Some("SQLITE_BUSY"), 1),
+            None,
+            "the busy timeout waits"
+        );
+        assert_eq!(call(Dialect::Postgres, claim).retry_after(None, 1), None);
+    }
+}
