@@ -538,7 +538,9 @@ class Ledger:
         return _job_module().plan_erasure(self, subject, **kwargs)
 
     def resume(self, job_id: str, **kwargs: Any) -> Any:
-        """Resumes a saved erasure job: see ``erasekit.job.resume_job``."""
+        """The saved erasure job ``job_id`` restored from its last checkpoint, bound to this
+        ledger (``erasekit.job.resume_job``): a later ``job.run(...)`` checkpoints and finishes
+        here."""
         return _job_module().resume_job(self, job_id, **kwargs)
 
     def close(self) -> None:
