@@ -625,7 +625,7 @@ try {
   await page.setInputFiles("#ledger-file", join(tmp, "ledger-export.json"));
   await page.waitForFunction(() => document.getElementById("ledger-out").textContent.startsWith("Loaded"));
   const loaded = await page.textContent("#ledger-out");
-  check(/1 subject\(s\), 7 Vonage id\(s\)/.test(loaded), `Ledger.import of the export: ${loaded}`);
+  check(/1 subject\(s\), 7 Vonage id\(s\)/.test(loaded), `Ledger.fromExport of the export: ${loaded}`);
 
   await page.click("summary");
   await page.selectOption("#capture-source", "sms_inbound");
@@ -688,7 +688,7 @@ try {
 
   const [exported] = await Promise.all([page.waitForEvent("download"), page.click("#export-btn")]);
   await exported.saveAs(join(tmp, "ledger-after.json"));
-  const after = await Ledger.import(readFileSync(join(tmp, "ledger-after.json"), "utf8"));
+  const after = await Ledger.fromExport(readFileSync(join(tmp, "ledger-after.json"), "utf8"));
   check((await after.subjects()).length === 0 && (await after.tombstones("web-7")).length === 1,
     "the downloaded ledger export no longer names web-7 (one tombstone)");
 

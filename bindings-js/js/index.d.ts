@@ -27,10 +27,7 @@ export type {
   LedgerEntry,
   LeaseTimes,
   ReceiptInput,
-  SqlExchange,
-  SqlRow,
-  SqlStatement,
-  SqlValue,
+  LedgerEntryInput,
   StoredJob,
   Tombstone,
 } from "../pkg/web/erasekit_js.js";

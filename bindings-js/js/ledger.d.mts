@@ -1,10 +1,12 @@
 // Types of the `Ledger` class of js/ledger.mjs (re-exported by js/index.d.ts).
 import type {
+  ErasureJob,
   ErasurePlan,
   Identifier,
   IdentifierInput,
   LedgerBackend,
   LedgerEntry,
+  LedgerEntryInput,
   PlanErasureOptions,
   Receipt,
   ReceiptInput,
@@ -23,7 +25,7 @@ export interface SqliteOptions {
 
 /** What `Ledger.postgres` takes besides a URL: a `pg.Pool`. */
 export interface PgPoolLike {
-  connect(): Promise<unknown>;
+  connect(): Promise<ErasureJob>;
   readonly totalCount: number;
 }
 
@@ -48,7 +50,7 @@ export declare class Ledger {
   /** A ledger held in memory (Node and browsers); `export()` saves it as JSON. */
   static memory(): Promise<Ledger>;
   /** A memory ledger from the JSON of `export()`; anything else throws `storage`. */
-  static import(json: string): Promise<Ledger>;
+  static fromExport(json: string): Promise<Ledger>;
 
   /** Where the ledger lives. */
   readonly backend: LedgerBackend;
@@ -58,7 +60,7 @@ export declare class Ledger {
   readonly subjectKey: Uint8Array;
 
   /** Records entries for `subject` in one transaction; resolves to how many were new. */
-  record(subject: string, entries: readonly LedgerEntry[]): Promise<number>;
+  record(subject: string, entries: readonly LedgerEntryInput[]): Promise<number>;
   /** Links phone numbers (any common form, stored E.164) and `USR-…` ids to `subject`. */
   link(subject: string, identifiers: readonly IdentifierInput[]): Promise<void>;
   /** The subject's entries, oldest first (empty for an unknown subject). */
@@ -93,8 +95,9 @@ export declare class Ledger {
   export(): Promise<string>;
   /** Plans the erasure of everything recorded for `subject`. */
   planErasure(subject: string, options?: PlanErasureOptions): Promise<ErasurePlan>;
-  /** Resumes a saved erasure job from its checkpoint and runs it to the end. */
-  resume(jobId: string, options: Omit<RunOptions, "ledger">): Promise<Receipt>;
+  /** The saved erasure job `jobId`, restored from its last checkpoint and bound to this
+   * ledger (a later `job.run(...)` checkpoints and finishes here); it does not run it. */
+  resume(jobId: string, options?: Omit<RunOptions, "ledger">): Promise<ErasureJob>;
   /** Closes the connection (a pool you passed in stays open). Idempotent. */
   close(): Promise<void>;
   /** `await using ledger = await Ledger.sqlite(path)` closes it at the end of the block. */

@@ -1,34 +1,44 @@
 // `Ledger`: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
 //
-// The ledger is the customer's own database. erasekit's core owns its schema, its migrations
-// and every statement (parameterised, SQLite and PostgreSQL dialects); this layer opens the
-// connection, runs what the core returns inside transactions and hands the rows back to the
-// core to decode. The only SQL text on this side is driver housekeeping in the drivers
+// The ledger is the customer's own database. Every method is one request of the core's
+// (`{ op, ...arguments }`): the memory ledger answers it at once; in SQL the core writes one
+// transaction (its schema, migrations and parameterised statements), the driver runs it and
+// hands the rows back, and the core makes the answer and decides whether a failed
+// transaction is run again. The only SQL text on this side is driver housekeeping
 // (`js/ledger_sqlite.mjs`: WAL; `js/ledger_postgres.mjs`: BEGIN/COMMIT/ROLLBACK). A driver
 // error becomes an ErasekitError with code `storage` and the driver's error as `cause`.
 //
 // Environment-neutral: the Node entry and the browser entry each call `defineLedger` with
 // their native module and what their environment can open (browsers: memory only).
 
-/**
- * How often a first open is retried when another process creates the same schema at that
- * moment, and a write that PostgreSQL aborted as a deadlock with another writer (every ledger
- * write is idempotent, so it is simply run again).
- */
-const OPEN_ATTEMPTS = 5;
-const WRITE_ATTEMPTS = 5;
-
 const TOKEN = Symbol("erasekit.Ledger");
 /** The drivers' access to a ledger's lease and receipt key (`js/job.mjs`). */
 export const RUN = Symbol.for("erasekit.Ledger.run");
 
-/** 32 random bytes from the platform's CSPRNG (`crypto.getRandomValues`, Node 20 and browsers). */
+/** Random bytes from the platform's CSPRNG (`crypto.getRandomValues`, Node 20 and browsers). */
 function randomBytes(n) {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
 }
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A time a user gives, as the core takes it: a `Date` becomes its milliseconds since the
+ * epoch (an invalid one `null`, which the core refuses); anything else is left for the core.
+ */
+export function toMillis(value) {
+  if (!(value instanceof Date)) return value;
+  const ms = value.getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A ledger request as the JSON text the core reads (`Date`s anywhere in it as milliseconds). */
+function requestText(request) {
+  return JSON.stringify(request, function (key, value) {
+    return this[key] instanceof Date ? toMillis(this[key]) : value;
+  });
 }
 
 /**
@@ -65,156 +75,52 @@ export function defineLedger(native, host = {}) {
     }
   }
 
-  /** A ledger in SQL: the core's statements run by a driver. */
+  /**
+   * A ledger in SQL: each request is one transaction the core writes and the driver runs; the
+   * core reads the rows back, and says whether a failed transaction is run again.
+   */
   class SqlStore {
-    constructor(driver, sql, key, receiptKey) {
+    constructor(driver) {
       this.driver = driver;
-      this.sql = sql;
-      this.erasure = new native.ErasureSql(driver.dialect);
-      this.key = key;
-      this.receiptKey = receiptKey;
+      this.core = new native.SqlLedger(driver.dialect);
       this.backend = driver.dialect;
     }
 
-    /** The core's open conversation: bootstrap, read the meta table, migrate and create the
-     * subject key in one transaction, then read the key back (another process may have won). */
+    /** Migrates the schema and reads the keys (made on first open from 64 random bytes). */
     static async open(driver) {
-      const sql = new native.LedgerSql(driver.dialect);
+      const store = new SqlStore(driver);
+      await store.call({ op: "open", entropy: Array.from(randomBytes(64)) });
+      store.key = store.core.key;
+      store.receiptKey = store.core.receiptKey;
+      return store;
+    }
+
+    async call(request) {
+      const text = requestText(request);
       for (let attempt = 1; ; attempt++) {
+        const call = this.core.begin(request, text, Date.now());
         try {
-          await driver.exchange(sql.bootstrap(), sql.readMeta(), (meta) => sql.open(meta, randomBytes(64)));
-          break;
+          const { changed, results } = await this.driver.transact(call.transaction, (rows) =>
+            call.then(JSON.stringify(rows)),
+          );
+          return this.core.end(call, changed, JSON.stringify(results));
         } catch (err) {
-          if (attempt >= OPEN_ATTEMPTS || !driver.retryOpen(err)) throw err;
-          await sleep(20 * attempt);
+          const wait = call.retryAfter(this.driver.errorCode(err), attempt);
+          if (wait === undefined) throw err;
+          await sleep(wait);
+        } finally {
+          call.free();
         }
       }
-      const meta = await driver.query(sql.readMeta());
-      return new SqlStore(driver, sql, sql.keyFromMeta(meta), sql.receiptKeyFromMeta(meta));
-    }
-
-    /** One lease-checked transaction: the core reads the rows of its query and refuses
-     * (rolling back) when the database returned none. Resolves to the lease times. */
-    async exchange(step, sentAt, leaseMs) {
-      let times;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.driver.exchange(step.before, step.query, (rows) => {
-            times = this.erasure.leaseAnswer(step.on_empty, rows, sentAt, leaseMs);
-            return step.after;
-          });
-          return times;
-        } catch (err) {
-          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryExchange(err)) throw err;
-          await sleep(10 * attempt);
-        }
-      }
-    }
-
-    /** Runs `statements` in one transaction, again if the database aborted it as a deadlock. */
-    async write(statements) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.driver.write(statements);
-        } catch (err) {
-          if (attempt >= WRITE_ATTEMPTS || !this.driver.retryWrite(err)) throw err;
-          await sleep(10 * attempt);
-        }
-      }
-    }
-
-    async record(subject, entries) {
-      return this.write(this.sql.record(subject, entries, Date.now()));
-    }
-
-    async link(subject, identifiers) {
-      await this.write(this.sql.link(subject, identifiers));
-    }
-
-    async entries(subject) {
-      const select = this.sql.selectEntries(subject);
-      return this.sql.decodeEntries(await this.driver.query(select));
-    }
-
-    async identifiers(subject) {
-      const select = this.sql.selectIdentifiers(subject);
-      return this.sql.decodeIdentifiers(await this.driver.query(select));
-    }
-
-    async subjects() {
-      return this.sql.decodeSubjects(await this.driver.query(this.sql.selectSubjects()));
-    }
-
-    async forget(subject, receipt) {
-      const { statements, receipt_id } = this.erasure.forget(subject, this.key, this.receiptKey, receipt, Date.now());
-      await this.write(statements);
-      return this.#tombstone(subject, receipt_id);
-    }
-
-    /** The tombstone a receipt left, or null while entries remain (the database decided). */
-    async #tombstone(subject, receiptId) {
-      const stored = await this.tombstones(subject);
-      return stored.find((t) => t.receipt_id === receiptId) ?? null;
-    }
-
-    async claim(jobId, subject, snapshot, owner, existing, leaseMs) {
-      const now = Date.now();
-      const step = existing
-        ? this.erasure.claimExisting(jobId, owner, now, leaseMs)
-        : this.erasure.claimNew(jobId, subject, snapshot, owner, now, leaseMs);
-      return this.exchange(step, now, leaseMs);
-    }
-
-    async renew(lease, state, snapshot, leaseMs) {
-      const now = Date.now();
-      return this.exchange(this.erasure.renew(lease, state, snapshot, now, leaseMs), now, leaseMs);
-    }
-
-    async finish(lease, subject, receipt) {
-      const now = Date.now();
-      await this.exchange(this.erasure.finish(lease, subject, this.key, this.receiptKey, receipt, now), now, 60_000);
-      return this.#tombstone(subject, lease.job_id);
-    }
-
-    async count(subject) {
-      return this.erasure.decodeCount(await this.driver.query(this.erasure.countEntries(subject)));
-    }
-
-    async receipt(jobId) {
-      const found = this.erasure.decodeReceipts(await this.driver.query(this.erasure.selectReceipt(jobId)));
-      return found[0] ?? null;
-    }
-
-    async receipts() {
-      return this.erasure.decodeReceipts(await this.driver.query(this.erasure.selectReceipts()));
-    }
-
-    async tombstones(subject) {
-      const rows = await this.driver.query(this.sql.selectTombstones(subject, this.key));
-      return this.sql.decodeTombstones(subject, this.key, rows);
-    }
-
-    async saveJob(jobId, subject, state, snapshot) {
-      await this.write([this.sql.saveJob(jobId, subject, state, snapshot, Date.now())]);
-    }
-
-    async loadJob(jobId) {
-      const jobs = this.sql.decodeJobs(await this.driver.query(this.sql.selectJob(jobId)));
-      return jobs[0] ?? null;
-    }
-
-    async jobs() {
-      return this.sql.decodeJobs(await this.driver.query(this.sql.selectJobs()));
     }
 
     async close() {
-      this.sql.free();
-      this.erasure.free();
+      this.core.free();
       await this.driver.close();
     }
   }
 
-  /** A ledger in memory: the core's `MemoryLedger`. */
+  /** A ledger in memory: the core's `MemoryLedger`, answering the same requests at once. */
   class MemoryStore {
     constructor(memory) {
       this.memory = memory;
@@ -223,68 +129,8 @@ export function defineLedger(native, host = {}) {
       this.backend = "memory";
     }
 
-    async record(subject, entries) {
-      return this.memory.record(subject, entries);
-    }
-
-    async link(subject, identifiers) {
-      this.memory.link(subject, identifiers);
-    }
-
-    async entries(subject) {
-      return this.memory.entries(subject);
-    }
-
-    async identifiers(subject) {
-      return this.memory.identifiers(subject);
-    }
-
-    async subjects() {
-      return this.memory.subjects();
-    }
-
-    async forget(subject, receipt) {
-      return this.memory.forget(subject, receipt, Date.now());
-    }
-
-    async claim(jobId, subject, snapshot, owner, existing, leaseMs) {
-      return this.memory.claim(jobId, subject, snapshot, owner, existing, Date.now(), leaseMs);
-    }
-
-    async renew(lease, state, snapshot, leaseMs) {
-      return this.memory.renew(lease, state, snapshot, Date.now(), leaseMs);
-    }
-
-    async finish(lease, subject, receipt) {
-      return this.memory.finish(lease, subject, receipt, Date.now());
-    }
-
-    async count(subject) {
-      return this.memory.entries(subject).length;
-    }
-
-    async receipt(jobId) {
-      return this.memory.receipt(jobId);
-    }
-
-    async receipts() {
-      return this.memory.receipts();
-    }
-
-    async tombstones(subject) {
-      return this.memory.tombstones(subject);
-    }
-
-    async saveJob(jobId, subject, state, snapshot) {
-      this.memory.saveJob(jobId, subject, state, snapshot, Date.now());
-    }
-
-    async loadJob(jobId) {
-      return this.memory.job(jobId);
-    }
-
-    async jobs() {
-      return this.memory.jobs();
+    async call(request) {
+      return this.memory.handle(request, requestText(request), Date.now());
     }
 
     async close() {
@@ -353,8 +199,8 @@ export function defineLedger(native, host = {}) {
     }
 
     /** A memory ledger from the JSON of `export()`; anything else throws `storage`. */
-    static async import(json) {
-      return new Ledger(TOKEN, new MemoryStore(native.MemoryLedger.import(json, randomBytes(32))), "memory");
+    static async fromExport(json) {
+      return new Ledger(TOKEN, new MemoryStore(native.MemoryLedger.fromExport(json, randomBytes(32))), "memory");
     }
 
     #open() {
@@ -390,27 +236,27 @@ export function defineLedger(native, host = {}) {
      * new. An entry already recorded for the subject (same kind, product and id) is kept once.
      */
     async record(subject, entries) {
-      return this.#run((s) => s.record(subject, entries));
+      return this.#run((s) => s.call({ op: "record", subject, entries }));
     }
 
     /** Links phone numbers (any common form, stored as E.164) and `USR-…` ids to `subject`. */
     async link(subject, identifiers) {
-      await this.#run((s) => s.link(subject, identifiers));
+      await this.#run((s) => s.call({ op: "link", subject, identifiers }));
     }
 
     /** The subject's entries, oldest first (empty for an unknown subject). */
     async entries(subject) {
-      return this.#run((s) => s.entries(subject));
+      return this.#run((s) => s.call({ op: "entries", subject }));
     }
 
     /** The subject's identifiers as `{ kind, value }`, sorted. */
     async identifiers(subject) {
-      return this.#run((s) => s.identifiers(subject));
+      return this.#run((s) => s.call({ op: "identifiers", subject }));
     }
 
     /** Every subject with entries or identifiers, sorted. */
     async subjects() {
-      return this.#run((s) => s.subjects());
+      return this.#run((s) => s.call({ op: "subjects" }));
     }
 
     /**
@@ -423,17 +269,17 @@ export function defineLedger(native, host = {}) {
      * `receipt_mismatch`. The drivers call this themselves at the end of a run.
      */
     async forget(subject, receipt) {
-      return this.#run((s) => s.forget(subject, receipt));
+      return this.#run((s) => s.call({ op: "forget", subject, receipt }));
     }
 
     /** The signed receipt of job `jobId` as stored at the end of its run, or `null`. */
     async receipt(jobId) {
-      return this.#run((s) => s.receipt(jobId));
+      return this.#run((s) => s.call({ op: "receipt", job_id: jobId }));
     }
 
     /** Every stored receipt, oldest first. Receipts hold no personal data. */
     async receipts() {
-      return this.#run((s) => s.receipts());
+      return this.#run((s) => s.call({ op: "receipts" }));
     }
 
     /** Hex of the public half of this ledger's receipt key: publish it to let others check
@@ -445,38 +291,37 @@ export function defineLedger(native, host = {}) {
     /** The drivers' side of a run (`js/job.mjs`): not for direct use. */
     get [RUN]() {
       const store = this.#open();
+      const call = (request) => guarded(() => store.call(request));
       return {
         receiptKey: store.receiptKey,
-        claim: (...args) => guarded(() => store.claim(...args)),
-        renew: (...args) => guarded(() => store.renew(...args)),
-        finish: async (lease, subject, receipt) => {
-          const tombstone = await guarded(() => store.finish(lease, subject, receipt));
-          return { tombstone, remaining: await guarded(() => store.count(subject)) };
-        },
+        claim: (jobId, subject, snapshot, owner, existing, leaseMs) =>
+          call({ op: "claim", job_id: jobId, subject, snapshot, owner, existing, lease_ms: leaseMs }),
+        renew: (lease, state, snapshot, leaseMs) => call({ op: "renew", lease, state, snapshot, lease_ms: leaseMs }),
+        finish: (lease, subject, receipt) => call({ op: "finish", lease, subject, receipt }),
       };
     }
 
     /** The tombstones left by forgetting `subject` (found by recomputing its keyed hash). */
     async tombstones(subject) {
-      return this.#run((s) => s.tombstones(subject));
+      return this.#run((s) => s.call({ op: "tombstones", subject }));
     }
 
     /** Saves (or replaces) an erasure job checkpoint. */
     async saveJob(jobId, subject, state, snapshot) {
-      await this.#run((s) => s.saveJob(jobId, subject, state, snapshot));
+      await this.#run((s) => s.call({ op: "save_job", job_id: jobId, subject, state, snapshot }));
     }
 
     /** A saved job checkpoint, or `null`. */
     async loadJob(jobId) {
-      return this.#run((s) => s.loadJob(jobId));
+      return this.#run((s) => s.call({ op: "load_job", job_id: jobId }));
     }
 
     /** Every saved job checkpoint, least recently saved first. */
     async jobs() {
-      return this.#run((s) => s.jobs());
+      return this.#run((s) => s.call({ op: "jobs" }));
     }
 
-    /** A memory ledger as JSON text for `Ledger.import(json)`: personal data and the subject key. */
+    /** A memory ledger as JSON text for `Ledger.fromExport(json)`: personal data and the subject key. */
     async export() {
       const store = this.#open();
       if (!(store instanceof MemoryStore)) {
@@ -490,7 +335,8 @@ export function defineLedger(native, host = {}) {
       return (await jobModule()).planErasure(this, subject, options);
     }
 
-    /** Resumes a saved erasure job (see `js/job.mjs`). */
+    /** The saved erasure job `jobId` restored from its last checkpoint, bound to this ledger
+     * (see `resumeJob` in `js/job.mjs`). */
     async resume(jobId, options) {
       return (await jobModule()).resumeJob(this, jobId, options);
     }
@@ -524,7 +370,7 @@ export function defineLedger(native, host = {}) {
   return Ledger;
 }
 
-/** The erasure engineer's `js/job.mjs`, loaded on first use. */
+/** `js/job.mjs`, loaded on first use. */
 async function jobModule() {
   try {
     return await import("./job.mjs");

@@ -35,11 +35,6 @@ export async function openPostgres(target) {
   throw error;
 }
 
-/** Concurrent creation of the same schema: PostgreSQL reports it as one of these. */
-const RETRY_OPEN = new Set(["23505", "42P07", "42710"]);
-/** A write aborted for another writer's sake: deadlock_detected, serialization_failure. */
-const RETRY_WRITE = new Set(["40P01", "40001"]);
-
 /** A 53-bit hash of `text` (cyrb53), for prepared statement names. */
 function hash53(text) {
   let h1 = 0xdeadbeef;
@@ -102,42 +97,25 @@ class PostgresDriver {
     }
   }
 
-  /** Runs `statements` in one transaction; resolves to the rows they changed. */
-  async write(statements) {
-    if (statements.length === 0) return 0;
-    return this.#transaction((client) => this.#run(client, statements));
-  }
-
-  /** Rows of one statement, as arrays of column values (BIGINT as text: the core reads it). */
-  async query(statement) {
-    return (await this.#pool.query(this.#config(statement))).rows;
-  }
-
-  /** One transaction: run `before`, query `query` (a read, or a write with RETURNING), run
-   * what `then(rows)` returns; `then` throwing rolls it all back. */
-  async exchange(before, query, then) {
-    await this.#transaction(async (client) => {
-      await this.#run(client, before);
-      const rows = (await client.query(this.#config(query))).rows;
-      await this.#run(client, then(rows));
+  /** Runs the core's transaction `tx`: `before`, then `query` whose rows `then` turns into
+   * more statements (throwing rolls it all back), then reads `results` (rows as arrays,
+   * BIGINT as text: the core reads it). */
+  async transact(tx, then) {
+    if (!tx.write && tx.before.length === 0 && tx.query === null && tx.results.length === 1) {
+      return { changed: 0, results: [(await this.#pool.query(this.#config(tx.results[0]))).rows] };
+    }
+    return this.#transaction(async (client) => {
+      let changed = await this.#run(client, tx.before);
+      if (tx.query !== null) changed += await this.#run(client, then((await client.query(this.#config(tx.query))).rows));
+      const results = [];
+      for (const statement of tx.results) results.push((await client.query(this.#config(statement))).rows);
+      return { changed, results };
     });
   }
 
-  /** Another process created the same tables at the same moment: opening again succeeds. */
-  retryOpen(err) {
-    return RETRY_OPEN.has(err?.code);
-  }
-
-  /** Two writers inserting overlapping entries in different orders can deadlock: run it again. */
-  retryWrite(err) {
-    return RETRY_WRITE.has(err?.code);
-  }
-
-  /** A lease claim is run again after a unique violation too: two runs resuming jobs of one
-   * subject at once can both pass the claim's check, and the index allowing one running job
-   * per subject stops the second; run again, its claim answers subject_busy. */
-  retryExchange(err) {
-    return RETRY_WRITE.has(err?.code) || err?.code === "23505";
+  /** The SQLSTATE the core reads to decide on a retry. */
+  errorCode(err) {
+    return typeof err?.code === "string" ? err.code : undefined;
   }
 
   async close() {

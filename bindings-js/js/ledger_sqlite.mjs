@@ -103,39 +103,22 @@ class SqliteDriver {
     return this.#prepare(sql).all(params);
   }
 
-  /** Runs `statements` in one write transaction; resolves to the rows they changed. */
-  async write(statements) {
-    if (statements.length === 0) return 0;
-    return this.#db.transaction(() => this.#run(statements)).immediate();
+  /** Runs the core's transaction `tx`: `before`, then `query` whose rows `then` turns into
+   * more statements (throwing rolls it all back), then reads `results`. Reads run in a
+   * deferred transaction, writes in an immediate one. */
+  async transact(tx, then) {
+    const run = () => {
+      let changed = this.#run(tx.before);
+      if (tx.query !== null) changed += this.#run(then(this.#query(tx.query)));
+      return { changed, results: tx.results.map((statement) => this.#query(statement)) };
+    };
+    const transaction = this.#db.transaction(run);
+    return tx.write ? transaction.immediate() : transaction.deferred();
   }
 
-  /** Rows of one statement, as arrays of column values. */
-  async query(statement) {
-    return this.#query(statement);
-  }
-
-  /** One write transaction: run `before`, query `query` (a read, or a write with RETURNING),
-   * run what `then(rows)` returns; `then` throwing rolls it all back. */
-  async exchange(before, query, then) {
-    this.#db
-      .transaction(() => {
-        this.#run(before);
-        this.#run(then(this.#query(query)));
-      })
-      .immediate();
-  }
-
-  /** SQLite serialises openers and writers with its write lock: nothing to retry. */
-  retryOpen() {
-    return false;
-  }
-
-  retryWrite() {
-    return false;
-  }
-
-  retryExchange() {
-    return false;
+  /** The SQLite error name the core reads to decide on a retry. */
+  errorCode(err) {
+    return typeof err?.code === "string" ? err.code : undefined;
   }
 
   async close() {

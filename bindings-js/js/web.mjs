@@ -33,7 +33,7 @@ export const redact = bindRedact(native);
 /** `capture.smsSend(payload, { at })`, ...: one function per capture source of the core. */
 export const capture = defineCapture(native);
 
-/** The ledger; browsers have `Ledger.memory()` and `Ledger.import(json)` only. */
+/** The ledger; browsers have `Ledger.memory()` and `Ledger.fromExport(json)` only. */
 export const Ledger = defineLedger(native);
 
 /** `erasekit/<version>`; set once `init()` (or `initSync()`) has run. */

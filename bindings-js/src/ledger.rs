@@ -1,161 +1,193 @@
-//! Ledger values across the boundary, shared by [`crate::ledger_sql`] and
-//! [`crate::memory_ledger`]: subjects, entries, identifiers, receipts, SQL rows and the
-//! `storage` error of a failing driver.
-//!
-//! Everything is read into the core's own types and checked by the core. Lists of plain data
-//! (entries, rows) cross as JSON text through `JSON.stringify`, which is several times faster
-//! than walking them property by property for the million-entry batches the ledger records.
+//! The ledger's native side: the core's `SqlLedger` (each request one transaction for
+//! `js/ledger.mjs` to run with better-sqlite3 or pg) and `MemoryLedger`, both answering the
+//! core's `LedgerRequest`s. Requests cross as the JSON text `js/ledger.mjs` writes (through
+//! `JSON.stringify`, several times faster than walking a million entries property by
+//! property); answers come back through `JSON.parse`. Every rule is the core's.
 
-use crate::convert::string_arg;
+use crate::convert::{bytes_arg, string_arg, time_arg};
 use crate::error::{invalid_argument, to_js_error};
-use erasekit_core::{Error, Identifier, LedgerEntry};
-use js_sys::{Array, Reflect};
+use erasekit_core::{Dialect, Error, LedgerRequest};
+use js_sys::Uint8Array;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// The subject argument: a string (its length is checked by the core: 1 to 256 bytes).
-pub(crate) fn subject_arg(value: &JsValue) -> Result<String, JsValue> {
-    text_arg(value, "subject")
-}
 
 /// A required string argument, well-formed Unicode (see [`string_arg`]).
 pub(crate) fn text_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {
     string_arg(value, field)?.ok_or_else(|| invalid_argument(field, "expected a string"))
 }
 
-/// Plain JS data as JSON text, through `JSON.stringify` (`undefined` fields are left out).
-pub(crate) fn stringify(value: &JsValue, field: &str) -> Result<String, JsValue> {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| invalid_argument(field, "cannot be written as JSON"))
-}
-
 /// A large core result (entries, statements) for JS: JSON text read back with `JSON.parse`.
-///
-/// The same plain objects as [`crate::convert::to_js`] makes (objects, arrays, strings, numbers,
-/// `null`), built by the engine's JSON parser instead of one property at a time: ten thousand
-/// entries cross in milliseconds instead of hundreds. Times are below 2^53 (the core checks
-/// them), so every number is exact.
+/// Times are below 2^53 (the core checks them), so every number is exact.
 pub(crate) fn bulk_to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| invalid_argument("result", &format!("cannot be written as JSON: {e}")))?;
     js_sys::JSON::parse(&text)
 }
 
-/// A JS array of plain data as JSON data, through `JSON.stringify`; `None` for a non-array.
-fn array_json(value: &JsValue, field: &str) -> Result<Option<Value>, JsValue> {
-    if !Array::is_array(value) {
-        return Ok(None);
-    }
-    let text = stringify(value, field)?;
-    if text.contains("\\ud") {
-        crate::convert::refuse_ill_formed(value, field)?;
-    }
-    serde_json::from_str(&text)
-        .map(Some)
+/// JSON text from `js/ledger.mjs` as a JSON value.
+fn json_arg(text: &str, field: &str) -> Result<Value, JsValue> {
+    serde_json::from_str(text)
         .map_err(|e| invalid_argument(field, &format!("is not JSON data: {e}")))
 }
 
-/// Ledger entries as captured (an array of `{ kind, product, direction, id, created_at, source,
-/// extra }`), checked by the core; a wrong shape is `invalid_argument` naming `entries[i]`.
-pub(crate) fn entries_arg(value: &JsValue) -> Result<Vec<LedgerEntry>, JsValue> {
-    let json = array_json(value, "entries")?.unwrap_or(Value::Null);
-    LedgerEntry::list_from_value(&json).map_err(|e| to_js_error(&e))
+/// A request: its JSON text, written by `js/ledger.mjs` from the `request` object. A string
+/// with a lone surrogate (which `JSON.stringify` writes as an escape JSON readers refuse) is
+/// `invalid_argument` naming the argument that holds it.
+fn request_arg(request: &JsValue, text: &str) -> Result<LedgerRequest, JsValue> {
+    if text.contains("\\ud") {
+        let object: &js_sys::Object = request.unchecked_ref();
+        for key in js_sys::Object::keys(object).iter() {
+            let field = key.as_string().unwrap_or_default();
+            let value = js_sys::Reflect::get(request, &key).unwrap_or(JsValue::UNDEFINED);
+            crate::convert::refuse_ill_formed(&value, &field)?;
+        }
+    }
+    LedgerRequest::from_value(json_arg(text, "request")?).map_err(|e| to_js_error(&e))
 }
 
-/// Identifiers for `link`: an array of strings (`USR-…` is a Conversation user, anything else
-/// a phone number in any common form) or of `{ kind, value }` objects as `identifiers()` gives.
-pub(crate) fn identifiers_arg(value: &JsValue) -> Result<Vec<Identifier>, JsValue> {
-    let Some(array) = value.dyn_ref::<Array>().filter(|_| Array::is_array(value)) else {
-        return Err(invalid_argument(
-            "identifiers",
-            "expected an array of phone numbers, USR- ids or { kind, value } objects",
-        ));
-    };
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let field = format!("identifiers[{i}]");
-            if let Some(raw) = string_arg(&item, &field)? {
-                return identifier_from_text(&raw).map_err(|e| to_js_error(&e));
-            }
-            if item.is_object() && !Array::is_array(&item) {
-                let part = |name: &str| {
-                    let v = Reflect::get(&item, &name.into()).unwrap_or(JsValue::UNDEFINED);
-                    text_arg(&v, &format!("{field}.{name}"))
-                };
-                return Identifier::from_parts(&part("kind")?, &part("value")?)
-                    .map_err(|e| to_js_error(&e));
-            }
-            Err(invalid_argument(
-                &field,
-                "expected a phone number or USR- id (string) or a { kind, value } object",
-            ))
-        })
-        .collect()
+/// Rows as the driver returned them (JSON text of arrays of column values).
+fn rows_arg(text: &str) -> Result<Vec<Vec<Value>>, JsValue> {
+    serde_json::from_str(text)
+        .map_err(|_| invalid_argument("rows", "expected arrays of column values"))
 }
 
-/// A plain identifier string: Conversation user ids start with `USR-`; the rest are phones.
-fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifier> {
-    if raw.starts_with("USR-") {
-        Identifier::conversation_user(raw)
-    } else {
-        Identifier::phone(raw)
+fn core<T>(result: erasekit_core::Result<T>) -> Result<T, JsValue> {
+    result.map_err(|e| to_js_error(&e))
+}
+
+/// A ledger in SQL (`"sqlite"` or `"postgres"`): every request becomes one transaction.
+#[wasm_bindgen(skip_typescript)]
+pub struct SqlLedger(erasekit_core::SqlLedger);
+
+/// One request in flight on a [`SqlLedger`].
+#[wasm_bindgen(skip_typescript)]
+pub struct SqlCall(erasekit_core::SqlCall);
+
+#[wasm_bindgen]
+impl SqlLedger {
+    /// A ledger in `dialect`, to be opened with an `open` request.
+    #[wasm_bindgen(constructor)]
+    pub fn new(dialect: JsValue) -> Result<SqlLedger, JsValue> {
+        let dialect = core(Dialect::parse(&text_arg(&dialect, "dialect")?))?;
+        Ok(SqlLedger(erasekit_core::SqlLedger::new(dialect)))
+    }
+
+    /// The call answering `request` (and `text`, its JSON) at `now`.
+    pub fn begin(&self, request: JsValue, text: String, now: JsValue) -> Result<SqlCall, JsValue> {
+        let now = time_arg(&now, "now")?;
+        Ok(SqlCall(core(
+            self.0.begin(request_arg(&request, &text)?, now),
+        )?))
+    }
+
+    /// The answer, from the rows changed and the rows of the call's `results` (JSON text).
+    pub fn end(
+        &mut self,
+        call: &SqlCall,
+        changed: f64,
+        results: String,
+    ) -> Result<JsValue, JsValue> {
+        let results: Vec<Vec<Vec<Value>>> = serde_json::from_str(&results)
+            .map_err(|_| invalid_argument("results", "expected result sets of rows"))?;
+        js_sys::JSON::parse(&core(self.0.end(
+            &call.0,
+            changed.max(0.0) as u64,
+            &results,
+        ))?)
+    }
+
+    /// The subject key (after `open`).
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&core(self.0.key())?[..]))
+    }
+
+    /// The receipt key (after `open`).
+    #[wasm_bindgen(getter = receiptKey)]
+    pub fn receipt_key(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&core(self.0.receipt_key())?[..]))
     }
 }
 
-/// A signed receipt (object or JSON text) as JSON text, for the core to verify against the
-/// ledger's receipt key and subject before anything is forgotten.
-pub(crate) fn receipt_arg(value: &JsValue) -> Result<String, JsValue> {
-    const FIELD: &str = "receipt";
-    if let Some(raw) = string_arg(value, FIELD)? {
-        Ok(raw)
-    } else if value.is_object() && !Array::is_array(value) {
-        stringify(value, FIELD)
-    } else {
-        Err(invalid_argument(
-            FIELD,
-            "expected the signed receipt (object or JSON)",
-        ))
+#[wasm_bindgen]
+impl SqlCall {
+    /// `{ write, before, query, results }`: what to run in one transaction.
+    #[wasm_bindgen(getter)]
+    pub fn transaction(&self) -> Result<JsValue, JsValue> {
+        bulk_to_js(self.0.transaction())
+    }
+
+    /// The statements to run after `query`, given its rows (JSON text); throws to roll back.
+    pub fn then(&mut self, rows: String) -> Result<JsValue, JsValue> {
+        bulk_to_js(&core(self.0.then(&rows_arg(&rows)?))?)
+    }
+
+    /// Milliseconds to wait before running the failed transaction again, or `undefined`.
+    #[wasm_bindgen(js_name = retryAfter)]
+    pub fn retry_after(&self, code: Option<String>, attempt: u32) -> Option<f64> {
+        self.0
+            .retry_after(code.as_deref(), attempt)
+            .map(|ms| ms as f64)
     }
 }
 
-/// A lease as the drivers hold it: `{ job_id, owner, attempt }`.
-pub(crate) fn lease_arg(value: &JsValue) -> Result<erasekit_core::Lease, JsValue> {
-    let text = stringify(value, "lease")?;
-    serde_json::from_str(&text).map_err(|e| invalid_argument("lease", &e.to_string()))
-}
+/// A ledger held in memory: the core's `MemoryLedger`.
+#[wasm_bindgen(skip_typescript)]
+pub struct MemoryLedger(erasekit_core::MemoryLedger);
 
-/// A lease length in milliseconds (checked by the core).
-pub(crate) fn lease_ms_arg(value: &JsValue) -> Result<u64, JsValue> {
-    value
-        .as_f64()
-        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
-        .map(|n| n as u64)
-        .ok_or_else(|| invalid_argument("leaseMs", "expected a whole number of milliseconds"))
-}
+#[wasm_bindgen]
+impl MemoryLedger {
+    /// An empty ledger keyed by `key` (32 random bytes) signing with `receiptKey` (32 more).
+    #[wasm_bindgen(constructor)]
+    pub fn new(key: JsValue, receipt_key: JsValue) -> Result<MemoryLedger, JsValue> {
+        let (key, receipt_key) = (
+            bytes_arg(&key, "key")?,
+            bytes_arg(&receipt_key, "receiptKey")?,
+        );
+        Ok(MemoryLedger(core(erasekit_core::MemoryLedger::new(
+            &key,
+            &receipt_key,
+        ))?))
+    }
 
-/// Rows as the driver returned them: an array of arrays of `null`, numbers and strings.
-pub(crate) fn rows_arg(value: &JsValue) -> Result<Vec<Vec<Value>>, JsValue> {
-    let not_rows = || {
-        invalid_argument(
-            "rows",
-            "expected an array of rows (arrays of column values)",
-        )
-    };
-    match array_json(value, "rows")? {
-        Some(Value::Array(rows)) => rows
-            .into_iter()
-            .map(|row| match row {
-                Value::Array(cells) => Ok(cells),
-                _ => Err(not_rows()),
-            })
-            .collect(),
-        _ => Err(not_rows()),
+    /// Reads the JSON of `export()`; one of erasekit 0.1 gets `receiptKey` (32 random bytes).
+    #[wasm_bindgen(js_name = fromExport)]
+    pub fn from_export(json: JsValue, receipt_key: JsValue) -> Result<MemoryLedger, JsValue> {
+        let json = string_arg(&json, "json")?
+            .ok_or_else(|| invalid_argument("json", "expected the JSON text of export()"))?;
+        let mut ledger = core(erasekit_core::MemoryLedger::import(&json))?;
+        core(ledger.ensure_receipt_key(&bytes_arg(&receipt_key, "receiptKey")?))?;
+        Ok(MemoryLedger(ledger))
+    }
+
+    /// The answer to `request` (and `text`, its JSON) at `now`.
+    pub fn handle(
+        &mut self,
+        request: JsValue,
+        text: String,
+        now: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now = time_arg(&now, "now")?;
+        js_sys::JSON::parse(&core(self.0.handle(request_arg(&request, &text)?, now))?)
+    }
+
+    /// The whole ledger as JSON text (personal data and the keys: keep it safe).
+    pub fn export(&self) -> String {
+        self.0.export()
+    }
+
+    /// The subject key.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&core(self.0.key())?[..]))
+    }
+
+    /// The receipt key.
+    #[wasm_bindgen(getter = receiptKey)]
+    pub fn receipt_key(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&core(self.0.receipt_key())?[..]))
     }
 }
 
@@ -166,8 +198,7 @@ pub fn storage_error(reason: String) -> JsValue {
     to_js_error(&Error::Storage { reason })
 }
 
-/// A `ledger_not_found` ErasekitError: a ledger opened without `create` does not exist. Not
-/// public API: for `js/ledger.mjs`.
+/// A `ledger_not_found` ErasekitError: a ledger opened without `create` does not exist.
 #[wasm_bindgen(js_name = __ledgerNotFound, skip_typescript)]
 pub fn ledger_not_found(reason: String) -> JsValue {
     to_js_error(&Error::LedgerNotFound { reason })

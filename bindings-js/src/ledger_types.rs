@@ -1,8 +1,8 @@
-//! TypeScript shapes of the ledger data (captured entries, identifiers, tombstones, saved jobs,
-//! SQL statements and rows), appended to the generated `.d.ts` next to the functions of
-//! `capture.rs` and the classes of `ledger_sql.rs` and `memory_ledger.rs`. The `Ledger` class
-//! and the `capture` object of the JS layer are declared in `js/ledger.d.mts` and
-//! `js/capture.d.mts`. Wire data keeps the core's snake_case names, as in Python.
+//! TypeScript shapes of the ledger data (captured entries, identifiers, tombstones, saved
+//! jobs, lease times), appended to the generated `.d.ts` next to the functions of `capture.rs`.
+//! The `Ledger` class and the `capture` object of the JS layer are declared in
+//! `js/ledger.d.mts` and `js/capture.d.mts`. Data keeps the core's snake_case names, as in
+//! Python.
 
 use wasm_bindgen::prelude::*;
 
@@ -62,6 +62,22 @@ export interface LedgerEntry {
   extra: { [field: string]: unknown };
 }
 
+/** What `record` takes: an entry as captured, or the minimal entry a user has in hand
+ * (`{ product, id, direction?, created_at }` for a transaction, `{ kind, id, created_at }` for
+ * the other kinds), whose `kind`, `source` ("manual") and `extra` the core fills. */
+export type LedgerEntryInput =
+  | LedgerEntry
+  | {
+      kind?: LedgerEntry["kind"];
+      product?: Product | null;
+      direction?: Direction | null;
+      id: string;
+      /** Milliseconds since the epoch, or a `Date`. */
+      created_at: number | Date;
+      source?: string;
+      extra?: { [field: string]: unknown };
+    };
+
 /** An identifier linked to a subject, as stored: an E.164 phone number or a Conversation user. */
 export type Identifier =
   | { kind: "phone"; value: string }
@@ -97,28 +113,6 @@ export type ReceiptInput = string | { receipt: { receipt_id: string } };
 
 /** Where a ledger lives. */
 export type LedgerBackend = "sqlite" | "postgres" | "memory";
-
-/** A parameter of a ledger statement. */
-export type SqlValue = null | number | string;
-
-/** One ledger statement from the core, in the ledger's dialect; values are never in `sql`. */
-export interface SqlStatement {
-  sql: string;
-  params: SqlValue[];
-}
-
-/** A row as the driver returned it, columns in order (BIGINT as text is accepted). */
-export type SqlRow = (null | number | string | boolean)[];
-
-/** A lease-checked ledger step, run in one transaction: `before`, then `query` (a write
- * returning the attempt held) whose rows go to `leaseAnswer` (none: `on_empty`, rolled back),
- * then `after`. */
-export interface SqlExchange {
-  before: SqlStatement[];
-  query: SqlStatement;
-  after: SqlStatement[];
-  on_empty: "subject_busy" | "lease_lost";
-}
 
 /** A run's lease on its job after a claim or renewal (milliseconds since the epoch). */
 export interface LeaseTimes {

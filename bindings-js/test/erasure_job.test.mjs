@@ -80,7 +80,7 @@ function stubFetch({ delayMs = 0, answer = () => ({ status: 204 }) } = {}) {
  */
 async function fakeLedger(entries = []) {
   const key = Buffer.from(SUBJECT_KEY).toString("hex");
-  const real = await erasekit.Ledger.import(JSON.stringify({ format: 1, key, subjects: {}, tombstones: [], jobs: {} }));
+  const real = await erasekit.Ledger.fromExport(JSON.stringify({ format: 1, key, subjects: {}, tombstones: [], jobs: {} }));
   if (entries.length > 0) await real.record("user-42", entries);
   const saves = [];
   const forgotten = [];

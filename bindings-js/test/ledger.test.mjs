@@ -1,7 +1,8 @@
 // The ledger suite, run on every backend: an SQLite file, SQLite `:memory:`, memory and
 // PostgreSQL (never skipped: test/ledger_backends.mjs starts a server when none is given).
-// Dedup, exact round trips of odd subjects, bad input, identifiers, jobs, the subject key,
-// and `forget` leaving only a tombstone (checked by scanning every table).
+// What only a host shows: JS argument types (Date, wrong types), the subject key kept by the
+// storage, `forget` leaving only a tombstone (checked by scanning every table), closing,
+// drivers and packages. The ledger's rules themselves are tests/vectors/ledger.json.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Ledger, capture } from "erasekit";
 import { BACKENDS, pgSchema, tempDir } from "./ledger_backends.mjs";
-import { erased, receiptKeyOf } from "./ledger_receipts.mjs";
+import { erased } from "./ledger_receipts.mjs";
 
 const AT = 1_700_000_000_000;
 
@@ -36,25 +37,6 @@ function sampleEntries(prefix = "A") {
   ];
 }
 
-/**
- * Entries as a backend gives them, checked to be in the one order every backend uses:
- * oldest first, ties by kind, product and id as text.
- */
-function canonical(entries) {
-  assert.deepStrictEqual(entries, ordered(entries), "oldest first, then kind, product, id");
-  return entries;
-}
-
-/** Sorted by created_at, then kind, product, id. */
-function ordered(entries) {
-  const key = (e) => [e.created_at, e.kind, e.product ?? "", e.id];
-  return [...entries].sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-    return 0;
-  });
-}
-
 /** Runs `fn`, expects a rejection with an ErasekitError of `code`, returns it. */
 async function rejects(promise, code) {
   try {
@@ -68,16 +50,6 @@ async function rejects(promise, code) {
   assert.fail(`did not reject (expected ${code})`);
 }
 
-const ODD_SUBJECTS = [
-  "user-42",
-  "o'brien \"quoted\"",
-  "x'); DROP TABLE erasekit_entries; --",
-  "Robert'); DELETE FROM erasekit_tombstones WHERE ('1'='1",
-  "Zoë 👩‍💻 ユーザー",
-  "tab\there\nnewline \\ backslash % _ wildcards",
-  "é".repeat(128), // exactly 256 bytes
-];
-
 for (const [name, open] of Object.entries(BACKENDS)) {
   describe(`ledger on ${name}`, () => {
     /** Opens a fresh ledger, runs `fn(ctx)`, closes and cleans up. */
@@ -90,42 +62,6 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         await ctx.cleanup();
       }
     }
-
-    test("records captured entries, reads them back exactly, oldest first, once each", () =>
-      withLedger(async ({ ledger }) => {
-        assert.equal(ledger.backend, name.split(" ")[0]);
-        const entries = sampleEntries();
-        assert.equal(entries.length, 6);
-        assert.equal(await ledger.record("user-42", entries), 6);
-        assert.equal(await ledger.record("user-42", entries), 0, "the same webhook twice is harmless");
-        const more = capture.smsInbound({ messageId: "AIN1", msisdn: "447700900001", to: "447700900000", "message-timestamp": "2023-11-14 22:13:21" });
-        assert.equal(await ledger.record("user-42", [...entries.slice(0, 2), ...more]), 1);
-        assert.deepStrictEqual(canonical(await ledger.entries("user-42")), ordered([...entries, ...more]));
-        assert.deepStrictEqual(await ledger.entries("nobody"), []);
-        assert.equal(await ledger.record("user-42", []), 0);
-        // The same ids under another subject are that subject's own.
-        assert.equal(await ledger.record("user-43", entries), 6);
-        assert.deepStrictEqual(await ledger.subjects(), ["user-42", "user-43"]);
-      }));
-
-    test("subjects with quotes, SQL and unicode are stored and found exactly", () =>
-      withLedger(async ({ ledger }) => {
-        const entries = sampleEntries();
-        for (const subject of ODD_SUBJECTS) {
-          assert.equal(await ledger.record(subject, entries), entries.length, subject);
-          await ledger.link(subject, ["+44 7700 900123"]);
-        }
-        for (const subject of ODD_SUBJECTS) {
-          assert.deepStrictEqual(canonical(await ledger.entries(subject)), ordered(entries), subject);
-        }
-        assert.deepStrictEqual([...(await ledger.subjects())].sort(), [...ODD_SUBJECTS].sort());
-        assert.deepStrictEqual(await ledger.entries("user-4"), [], "no prefix match");
-        assert.deepStrictEqual(await ledger.entries("USER-42"), [], "no case folding");
-        const stone = await ledger.forget(ODD_SUBJECTS[2], await erased(ledger, ODD_SUBJECTS[2], "receipt-sql"));
-        assert.equal(stone.receipt_id, "receipt-sql");
-        assert.equal((await ledger.subjects()).length, ODD_SUBJECTS.length - 1);
-        assert.deepStrictEqual(await ledger.tombstones(ODD_SUBJECTS[2]), [stone]);
-      }));
 
     test("bad subjects are invalid_subject; wrong-shaped entries are invalid_argument naming entries[i]", () =>
       withLedger(async ({ ledger }) => {
@@ -155,24 +91,12 @@ for (const [name, open] of Object.entries(BACKENDS)) {
         assert.deepStrictEqual(await ledger.subjects(), [], "nothing was written");
       }));
 
-    test("link takes phone numbers in any common form and USR- ids; identifiers() gives them back", () =>
+    test("record takes minimal entries with a Date as created_at; an invalid Date is refused", () =>
       withLedger(async ({ ledger }) => {
-        const user = "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab";
-        await ledger.link("user-42", ["+44 7700 900123", "0044-7700-900123", user, { kind: "phone", value: "447700900124" }]);
-        await ledger.link("user-42", ["(+44) 7700.900.123"]);
-        const got = await ledger.identifiers("user-42");
-        const key = (i) => `${i.kind}:${i.value}`;
-        assert.deepStrictEqual(got.map(key).sort(), [
-          `conversation_user:${user}`,
-          "phone:+447700900123",
-          "phone:+447700900124",
-        ]);
-        assert.deepStrictEqual(await ledger.subjects(), ["user-42"], "identifiers alone make a subject");
-        assert.equal((await rejects(ledger.link("user-42", ["07700 900123"]), "invalid_phone")).details.given, "07700 900123");
-        await rejects(ledger.link("user-42", ["USR-a\nb"]), "invalid_id");
-        assert.equal((await rejects(ledger.link("user-42", "+447700900123"), "invalid_argument")).details.field, "identifiers");
-        assert.equal((await rejects(ledger.link("user-42", [42]), "invalid_argument")).details.field, "identifiers[0]");
-        assert.equal((await ledger.identifiers("user-42")).length, 3);
+        const at = new Date(1_700_000_000_000);
+        assert.equal(await ledger.record("user-42", [{ product: "sms", id: "M1", created_at: at }]), 1);
+        assert.equal((await ledger.entries("user-42"))[0].created_at, 1_700_000_000_000);
+        await rejects(ledger.record("user-42", [{ product: "sms", id: "M2", created_at: new Date(NaN) }]), "invalid_argument");
       }));
 
     test("forget deletes every row of the subject in one go and leaves only a tombstone", () =>
@@ -218,67 +142,6 @@ for (const [name, open] of Object.entries(BACKENDS)) {
           assert.ok(dump.includes(stone.subject_hash) && dump.includes("receipt-1"), "the tombstone is stored");
           assert.ok(dump.includes(kept) && dump.includes("KSMS1"), "the other subject is untouched");
         }
-      }));
-
-    test("forget checks a signed receipt before keeping its id", () =>
-      withLedger(async ({ ledger }) => {
-        await ledger.record("user-42", sampleEntries());
-        const fake = { receipt: { receipt_id: "r-1" }, signature: { algorithm: "ed25519", public_key: "00", value: "00" } };
-        await rejects(ledger.forget("user-42", fake), "invalid_receipt");
-        await rejects(ledger.forget("user-42", JSON.stringify(fake)), "invalid_receipt");
-        await rejects(ledger.forget("user-42", "receipt-1"), "invalid_receipt");
-        assert.equal((await rejects(ledger.forget("user-42", 42), "invalid_argument")).details.field, "receipt");
-        assert.equal((await ledger.entries("user-42")).length, 6, "nothing was forgotten");
-      }));
-
-    test("forget refuses a receipt of another subject or another signer: receipt_mismatch", () =>
-      withLedger(async ({ ledger }) => {
-        await ledger.record("victim", sampleEntries("V"));
-        await ledger.record("attacker", sampleEntries("A"));
-        await rejects(ledger.forget("victim", await erased(ledger, "attacker", "job-a")), "receipt_mismatch");
-        const forged = await erased(ledger, "victim", "job-f", { key: new Uint8Array(32).fill(1) });
-        await rejects(ledger.forget("victim", forged), "receipt_mismatch");
-        assert.equal((await ledger.entries("victim")).length, 6, "nothing was forgotten");
-        assert.deepStrictEqual(await ledger.receipts(), []);
-      }));
-
-    test("forget keeps what the receipt does not settle: failed entries and ids recorded meanwhile", () =>
-      withLedger(async ({ ledger }) => {
-        await ledger.record("user-42", sampleEntries());
-        const receipt = await erased(ledger, "user-42", "job-1", { refuse: ["ASMS1"] });
-        await ledger.record("user-42", sampleEntries("LATE"));
-        assert.equal(await ledger.forget("user-42", receipt), null);
-        const left = (await ledger.entries("user-42")).map((e) => e.id).sort();
-        assert.ok(left.includes("ASMS1") && left.length === 7, JSON.stringify(left));
-        assert.deepStrictEqual(await ledger.tombstones("user-42"), []);
-        assert.deepStrictEqual(await ledger.receipt("job-1"), receipt);
-        assert.equal(await ledger.receipt("job-2"), null);
-      }));
-
-    test("planning a subject without entries is unknown_subject unless allowEmpty", () =>
-      withLedger(async ({ ledger }) => {
-        const err = await rejects(ledger.planErasure("never-seen"), "unknown_subject");
-        assert.ok(!err.message.includes("never-seen"));
-        const plan = await ledger.planErasure("never-seen", { allowEmpty: true });
-        assert.equal(plan.operations.length, 0);
-      }));
-
-    test("job checkpoints: save, replace, load, list", () =>
-      withLedger(async ({ ledger }) => {
-        assert.equal(await ledger.loadJob("missing"), null);
-        assert.deepStrictEqual(await ledger.jobs(), []);
-        await ledger.saveJob("job-1", "user-42", "running", '{"n":1}');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        await ledger.saveJob("job-2", "user-43", "running", '{"n":2}');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        await ledger.saveJob("job-1", "user-42", "finished", '{"n":3}');
-        const one = await ledger.loadJob("job-1");
-        assert.deepStrictEqual(Object.keys(one), ["job_id", "subject", "state", "snapshot", "updated_at"]);
-        assert.deepStrictEqual({ ...one, updated_at: 0 }, { job_id: "job-1", subject: "user-42", state: "finished", snapshot: '{"n":3}', updated_at: 0 });
-        assert.equal(typeof one.updated_at, "number");
-        assert.deepStrictEqual((await ledger.jobs()).map((j) => j.job_id), ["job-2", "job-1"]);
-        await rejects(ledger.saveJob("job-3", "", "running", "{}"), "invalid_subject");
-        assert.equal((await rejects(ledger.saveJob("job-3", "s", "running", {}), "invalid_argument")).details.field, "snapshot");
       }));
 
     test("the subject key: 32 random bytes made on first open, kept by the storage", () =>
@@ -342,7 +205,7 @@ for (const [name, open] of Object.entries(BACKENDS)) {
   });
 }
 
-test("memory: export() and Ledger.import() carry everything, including the key", async () => {
+test("memory: export() and Ledger.fromExport() carry everything, including the key", async () => {
   const ledger = await Ledger.memory();
   await ledger.record("user-42", sampleEntries());
   await ledger.link("user-42", ["+447700900123"]);
@@ -352,7 +215,7 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   const stone = await ledger.forget("user-43", receipt);
   const json = await ledger.export();
   assert.equal(typeof json, "string");
-  const copy = await Ledger.import(json);
+  const copy = await Ledger.fromExport(json);
   assert.equal(copy.backend, "memory");
   assert.deepStrictEqual(copy.subjectKey, ledger.subjectKey);
   assert.deepStrictEqual(await copy.entries("user-42"), await ledger.entries("user-42"));
@@ -367,9 +230,9 @@ test("memory: export() and Ledger.import() carry everything, including the key",
   await copy.forget("user-42", await erased(copy, "user-42", "receipt-10"));
   assert.equal((await ledger.entries("user-42")).length, 6);
   for (const bad of ["{}", "not json", '{"format":2,"key":"00","subjects":{},"tombstones":[],"jobs":{}}']) {
-    await rejects(Ledger.import(bad), "storage");
+    await rejects(Ledger.fromExport(bad), "storage");
   }
-  assert.equal((await rejects(Ledger.import(42), "invalid_argument")).details.field, "json");
+  assert.equal((await rejects(Ledger.fromExport(42), "invalid_argument")).details.field, "json");
 });
 
 test("export() is for memory ledgers only", async () => {

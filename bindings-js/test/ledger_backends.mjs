@@ -112,7 +112,7 @@ export const BACKENDS = {
     return {
       ledger,
       scan: async () => ({ export: [await ledger.export()] }),
-      reopen: async () => Ledger.import(await ledger.export()),
+      reopen: async () => Ledger.fromExport(await ledger.export()),
       cleanup: () => {},
     };
   },

@@ -52,7 +52,7 @@ const page = `<!doctype html>
     await ledger.link("Zoë 👩‍💻", ["+44 7700 900123", "USR-aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]);
     await ledger.saveJob("job-1", "Zoë 👩‍💻", "running", "{}");
     const json = await ledger.export();
-    const copy = await Ledger.import(json);
+    const copy = await Ledger.fromExport(json);
     const entries = await copy.entries("Zoë 👩‍💻");
     const identifiers = await copy.identifiers("Zoë 👩‍💻");
     const keysMatch = copy.subjectKey.length === 32 && copy.subjectKey.every((b, i) => b === ledger.subjectKey[i]);
@@ -148,10 +148,10 @@ test("Chromium's export imports in Node, and Node's in Chromium", async () => {
   const json = await node.export();
   const back = await tab.evaluate(async (text) => {
     const { Ledger } = await import("/js/web.mjs");
-    const ledger = await Ledger.import(text);
+    const ledger = await Ledger.fromExport(text);
     return { identifiers: await ledger.identifiers("user-42"), exported: await ledger.export() };
   }, json);
   assert.deepStrictEqual(back.identifiers, [{ kind: "phone", value: "+447700900123" }]);
-  const again = await Ledger.import(back.exported);
+  const again = await Ledger.fromExport(back.exported);
   assert.deepStrictEqual(again.subjectKey, node.subjectKey);
 });

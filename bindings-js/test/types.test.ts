@@ -294,7 +294,8 @@ export async function ledgerUsage(body: string, bytes: Uint8Array): Promise<void
   const sources: CaptureSource[] = captureSources();
   const e164: string = phone("+44 7700 900123");
   const memory = await Ledger.memory();
-  const copy: Ledger = await Ledger.import(await memory.export());
+  const copy: Ledger = await Ledger.fromExport(await memory.export());
+  await copy.record("user-42", [{ product: "sms", id: "MSG-1", created_at: new Date(0) }]);
   const postgres = await Ledger.postgres("postgresql://erasekit@127.0.0.1/erasekit");
   await Promise.all([ledger.close(), copy.close(), postgres.close()]);
   for (const entry of entries) {

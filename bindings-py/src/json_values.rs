@@ -13,7 +13,8 @@ const MAX_DEPTH: usize = 128;
 /// Any JSON-like Python value (dict, list, tuple, str, int, float, bool, None) as a JSON value;
 /// anything else is `invalid_argument` naming `field`.
 pub(crate) fn from_python(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    pythonize::depythonize(value).map_err(|why| {
+    let value = with_times_as_millis(value, 0)?;
+    pythonize::depythonize(&value).map_err(|why| {
         invalid_argument(
             field,
             format!(
@@ -21,6 +22,39 @@ pub(crate) fn from_python(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Val
             ),
         )
     })
+}
+
+/// `value` with every aware `datetime` inside it (a time a user gives: `created_at`, ...) as
+/// milliseconds, through the one conversion of `crate::time`; containers are copied only when
+/// they hold one.
+fn with_times_as_millis<'py>(
+    value: &Bound<'py, PyAny>,
+    depth: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    if depth > MAX_DEPTH {
+        return Ok(value.clone());
+    }
+    if value.is_instance(py.import("datetime")?.getattr("datetime")?.as_ref())? {
+        return Ok(crate::time::unix_millis("time", value)?
+            .into_pyobject(py)?
+            .into_any());
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let copy = PyDict::new(py);
+        for (k, v) in dict.iter() {
+            copy.set_item(k, with_times_as_millis(&v, depth + 1)?)?;
+        }
+        return Ok(copy.into_any());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        let items = list
+            .iter()
+            .map(|v| with_times_as_millis(&v, depth + 1))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(py, items)?.into_any());
+    }
+    Ok(value.clone())
 }
 
 /// A lower bound of the length of `value` written as compact JSON, counted only until it

@@ -1,239 +1,205 @@
-//! Ledger values across the boundary, shared by [`crate::ledger_sql`] and
-//! [`crate::memory_ledger`]: subjects, entries, identifiers, receipts, SQL statements and rows.
-//!
-//! Everything is read into the core's own types and checked by the core; the only choices made
-//! here are about Python types (which ones are accepted, and the error naming the argument).
+//! The ledger's native side: the core's `SqlLedger` (each request one transaction for
+//! `erasekit/ledger.py` to run with sqlite3 or psycopg) and `MemoryLedger`, both answering the
+//! core's `LedgerRequest`s. Requests cross as plain Python data (times as `int` milliseconds or
+//! aware `datetime`s), answers as the core's JSON text (`json.loads` on the Python side keeps
+//! the core's field order). Every rule is the core's.
 
-use crate::arguments::{binary, text, type_name};
-use crate::errors::{invalid_argument, raise};
-use erasekit_core::{Error, Identifier, LedgerEntry, SqlValue, Statement};
+use crate::arguments::{binary, text};
+use crate::errors::raise;
+use erasekit_core::{Dialect, Error, LedgerRequest};
 use pyo3::prelude::*;
-use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
-    PyTuple,
-};
-use serde::Serialize;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PySequence, PyString};
 use serde_json::Value;
-
-/// The subject argument: a `str` (length and content are checked by the core).
-pub(crate) fn subject(value: &Bound<'_, PyAny>) -> PyResult<String> {
-    text("subject", value)
-}
-
-/// Items of a list, tuple or other sequence. Anything else (a lone `str`, a dict, a generator) is
-/// refused, so that `link("u", "+4477…")` cannot silently iterate characters.
-fn sequence_items<'py>(field: &str, value: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if let Ok(list) = value.cast::<PyList>() {
-        return Ok(list.iter().collect());
-    }
-    if let Ok(tuple) = value.cast::<PyTuple>() {
-        return Ok(tuple.iter().collect());
-    }
-    let text_like = value.is_instance_of::<PyString>()
-        || value.is_instance_of::<PyBytes>()
-        || value.is_instance_of::<PyByteArray>();
-    if let (false, Ok(sequence)) = (text_like, value.cast::<PySequence>()) {
-        return sequence.try_iter()?.collect();
-    }
-    Err(invalid_argument(
-        field,
-        format!("expected a list, got {}", type_name(value)),
-    ))
-}
 
 /// Any JSON-like Python value (dict, list, str, int, float, bool, None) as a JSON value.
 pub(crate) fn json_value(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
     crate::json_values::from_python(field, value)
 }
 
-/// Ledger entries as captured (a list of dicts with the core's field names), checked by the core;
-/// a wrong shape is `invalid_argument` naming `entries[i]` (or the field within it).
-pub(crate) fn entries(value: &Bound<'_, PyAny>) -> PyResult<Vec<LedgerEntry>> {
-    let items = sequence_items("entries", value)?;
-    let mut values = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        if !item.is_instance_of::<PyDict>() && item.cast::<PyMapping>().is_err() {
-            return Err(invalid_argument(
-                &format!("entries[{i}]"),
-                format!("expected a ledger entry dict, got {}", type_name(item)),
-            ));
-        }
-        values.push(crate::json_values::from_python(
-            &format!("entries[{i}]"),
-            item,
-        )?);
+/// A request: a dict with `op` and its arguments (an argument that is not plain data is
+/// `invalid_argument` naming it).
+fn request(value: &Bound<'_, PyAny>) -> PyResult<LedgerRequest> {
+    let dict = value
+        .cast::<PyDict>()
+        .map_err(|_| crate::errors::invalid_argument("request", "expected a dict"))?;
+    let mut fields = serde_json::Map::new();
+    for (name, arg) in dict.iter() {
+        let name = text("request", &name)?;
+        let value = match name.as_str() {
+            "entries" | "identifiers" => list_value(&name, &arg)?,
+            _ => json_value(&name, &arg)?,
+        };
+        fields.insert(name, value);
     }
-    LedgerEntry::list_from_value(&Value::Array(values)).map_err(raise)
+    LedgerRequest::from_value(Value::Object(fields)).map_err(raise)
 }
 
-/// Identifiers for `link`: a list of `str` (`USR-…` is a Conversation user, anything else a phone
-/// number in any common form) or of `{"kind", "value"}` dicts as `identifiers()` returns them.
-pub(crate) fn identifiers(value: &Bound<'_, PyAny>) -> PyResult<Vec<Identifier>> {
-    let items = sequence_items("identifiers", value)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let field = format!("identifiers[{i}]");
-        if item.is_instance_of::<PyString>() {
-            out.push(identifier_from_text(&text(&field, item)?).map_err(raise)?);
-        } else if let Ok(dict) = item.cast::<PyDict>() {
-            let part = |name: &str| -> PyResult<String> {
-                let key = format!("{field}.{name}");
-                match dict.get_item(name)? {
-                    Some(v) => text(&key, &v),
-                    None => Err(invalid_argument(&key, "is missing")),
-                }
-            };
-            out.push(Identifier::from_parts(&part("kind")?, &part("value")?).map_err(raise)?);
+/// A list argument: any sequence but text and bytes (a lone `str` must not be read as its
+/// characters), each item named `name[i]` when it is not plain data; anything else is left
+/// for the core to refuse.
+fn list_value(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let text_like = value.is_instance_of::<PyString>()
+        || value.is_instance_of::<PyBytes>()
+        || value.is_instance_of::<PyByteArray>();
+    match value.cast::<PySequence>() {
+        Ok(sequence) if !text_like => sequence
+            .try_iter()?
+            .enumerate()
+            .map(|(i, item)| json_value(&format!("{name}[{i}]"), &item?))
+            .collect(),
+        _ => json_value(name, value),
+    }
+}
+
+/// Rows as the driver returned them (sequences of column values).
+fn rows(value: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<Value>>> {
+    serde_json::from_value(json_value("rows", value)?)
+        .map_err(|_| crate::errors::invalid_argument("rows", "expected rows of column values"))
+}
+
+fn now_arg(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    crate::time::unix_millis("now", value)
+}
+
+/// A ledger in SQL (`"sqlite"` or `"postgres"`): every request becomes one transaction.
+#[pyclass(module = "erasekit._native")]
+pub struct SqlLedger(erasekit_core::SqlLedger);
+
+/// One request in flight on a `SqlLedger`.
+#[pyclass(module = "erasekit._native")]
+pub struct SqlCall(erasekit_core::SqlCall);
+
+#[pymethods]
+impl SqlLedger {
+    #[new]
+    fn new(dialect: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let dialect = Dialect::parse(&text("dialect", dialect)?).map_err(raise)?;
+        Ok(SqlLedger(erasekit_core::SqlLedger::new(dialect)))
+    }
+
+    /// The call answering `request` at `now`.
+    fn begin(&self, request_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<SqlCall> {
+        let call = self
+            .0
+            .begin(request(request_)?, now_arg(now)?)
+            .map_err(raise)?;
+        Ok(SqlCall(call))
+    }
+
+    /// The answer (JSON text), from the rows changed and the rows of the call's `results`.
+    fn end(
+        &mut self,
+        call: &SqlCall,
+        changed: u64,
+        results: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let results: Vec<Vec<Vec<Value>>> = serde_json::from_value(json_value("results", results)?)
+            .map_err(|_| crate::errors::invalid_argument("results", "expected result sets"))?;
+        self.0.end(&call.0, changed, &results).map_err(raise)
+    }
+
+    /// The subject key (after `open`).
+    #[getter]
+    fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0.key().map_err(raise)?))
+    }
+
+    /// The receipt key (after `open`).
+    #[getter]
+    fn receipt_key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0.receipt_key().map_err(raise)?))
+    }
+}
+
+#[pymethods]
+impl SqlCall {
+    /// `{"write", "before", "query", "results"}` (JSON text): what to run in one transaction.
+    #[getter]
+    fn transaction(&self) -> PyResult<String> {
+        serde_json::to_string(self.0.transaction()).map_err(|e| {
+            raise(Error::Storage {
+                reason: e.to_string(),
+            })
+        })
+    }
+
+    /// The statements to run after `query` (JSON text), given its rows; raises to roll back.
+    fn then(&mut self, rows_: &Bound<'_, PyAny>) -> PyResult<String> {
+        let statements = self.0.then(&rows(rows_)?).map_err(raise)?;
+        serde_json::to_string(&statements).map_err(|e| {
+            raise(Error::Storage {
+                reason: e.to_string(),
+            })
+        })
+    }
+
+    /// Milliseconds to wait before running the failed transaction again, or `None`.
+    #[pyo3(signature = (code, attempt))]
+    fn retry_after(&self, code: Option<String>, attempt: u32) -> Option<u64> {
+        self.0.retry_after(code.as_deref(), attempt)
+    }
+}
+
+/// A ledger held in memory: the core's `MemoryLedger`.
+#[pyclass(module = "erasekit._native")]
+pub struct MemoryLedger(erasekit_core::MemoryLedger);
+
+#[pymethods]
+impl MemoryLedger {
+    #[new]
+    fn new(key: &Bound<'_, PyAny>, receipt_key: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let (key, receipt_key) = (binary("key", key)?, binary("receipt_key", receipt_key)?);
+        erasekit_core::MemoryLedger::new(&key, &receipt_key)
+            .map(MemoryLedger)
+            .map_err(raise)
+    }
+
+    /// Reads the JSON of `export()` (`str` or UTF-8 `bytes`); one of erasekit 0.1 gets
+    /// `receipt_key` (32 random bytes).
+    #[staticmethod]
+    fn from_export(data: &Bound<'_, PyAny>, receipt_key: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let json = if data.is_instance_of::<PyString>() {
+            text("data", data)?
         } else {
-            return Err(invalid_argument(
-                &field,
-                format!(
-                    "expected a phone number or USR- id (str) or a {{\"kind\", \"value\"}} dict, got {}",
-                    type_name(item)
-                ),
-            ));
-        }
+            String::from_utf8(binary("data", data)?).map_err(|_| {
+                raise(Error::Storage {
+                    reason: "not an exported erasekit ledger: the bytes are not UTF-8".into(),
+                })
+            })?
+        };
+        let mut ledger = erasekit_core::MemoryLedger::import(&json).map_err(raise)?;
+        ledger
+            .ensure_receipt_key(&binary("receipt_key", receipt_key)?)
+            .map_err(raise)?;
+        Ok(MemoryLedger(ledger))
     }
-    Ok(out)
-}
 
-/// A plain identifier string: Conversation user ids start with `USR-`; the rest are phones.
-pub(crate) fn identifier_from_text(raw: &str) -> erasekit_core::Result<Identifier> {
-    if raw.starts_with("USR-") {
-        Identifier::conversation_user(raw)
-    } else {
-        Identifier::phone(raw)
+    /// The answer (JSON text) to `request` at `now`.
+    fn handle(&mut self, request_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<String> {
+        let request = request(request_)?;
+        self.0.handle(request, now_arg(now)?).map_err(raise)
     }
-}
 
-/// A signed receipt (dict, JSON `str` or `bytes`) as JSON text, for the core to verify against
-/// the ledger's receipt key and subject before anything is forgotten.
-pub(crate) fn receipt_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
-    const FIELD: &str = "receipt";
-    if value.is_instance_of::<PyString>() {
-        text(FIELD, value)
-    } else if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
-        String::from_utf8(binary(FIELD, value)?)
-            .map_err(|_| invalid_argument(FIELD, "bytes that are not UTF-8 JSON"))
-    } else if value.is_instance_of::<PyDict>() || value.cast::<PyMapping>().is_ok() {
-        Ok(json_value(FIELD, value)?.to_string())
-    } else {
-        Err(invalid_argument(
-            FIELD,
-            format!(
-                "expected the signed receipt (dict or JSON), got {}",
-                type_name(value)
-            ),
-        ))
+    /// The whole ledger as JSON text (personal data and the keys: keep it safe).
+    fn export(&self) -> String {
+        self.0.export()
+    }
+
+    /// The subject key.
+    #[getter]
+    fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0.key().map_err(raise)?))
+    }
+
+    /// The receipt key.
+    #[getter]
+    fn receipt_key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0.receipt_key().map_err(raise)?))
     }
 }
 
-/// A lease as the hosts hold it: `{"job_id", "owner", "attempt"}`.
-pub(crate) fn lease(value: &Bound<'_, PyAny>) -> PyResult<erasekit_core::Lease> {
-    let value = json_value("lease", value)?;
-    serde_json::from_value(value).map_err(|e| invalid_argument("lease", e.to_string()))
-}
-
-/// A `{"attempt", "expires_at", "renew_at", "hold_until"}` dict.
-pub(crate) fn lease_times<'py>(
-    py: Python<'py>,
-    times: &erasekit_core::LeaseTimes,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_python(py, times)
-}
-
-/// Rows as the host's driver returns them (a sequence of sequences of `None`, `int`, `str`,
-/// `float` or `bool`), as the JSON-like values the core decodes.
-pub(crate) fn rows(value: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<Value>>> {
-    let mut out = Vec::new();
-    for row in value.try_iter().map_err(|_| not_rows(value))? {
-        let row = row?;
-        if row.is_instance_of::<PyString>() {
-            return Err(not_rows(&row));
-        }
-        let mut cells = Vec::new();
-        for cell in row.try_iter().map_err(|_| not_rows(&row))? {
-            cells.push(cell_value(&cell?)?);
-        }
-        out.push(cells);
-    }
-    Ok(out)
-}
-
-fn not_rows(value: &Bound<'_, PyAny>) -> PyErr {
-    invalid_argument(
-        "rows",
-        format!(
-            "expected a sequence of rows (sequences of column values), got {}",
-            type_name(value)
-        ),
-    )
-}
-
-fn cell_value(cell: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if cell.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(s) = cell.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
-    }
-    if let Ok(b) = cell.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if cell.is_instance_of::<PyInt>() {
-        if let Ok(i) = cell.extract::<i64>() {
-            return Ok(Value::from(i));
-        }
-        if let Ok(u) = cell.extract::<u64>() {
-            return Ok(Value::from(u));
-        }
-    }
-    if cell.is_instance_of::<PyFloat>() {
-        return Ok(Value::from(cell.extract::<f64>()?));
-    }
-    Err(raise(Error::Storage {
-        reason: format!(
-            "the database returned a {} where erasekit expects text, an integer or NULL",
-            type_name(cell)
-        ),
-    }))
-}
-
-/// A statement as `{"sql": str, "params": list[None | int | str]}`.
-pub(crate) fn statement<'py>(py: Python<'py>, s: &Statement) -> PyResult<Bound<'py, PyDict>> {
-    let params = PyList::empty(py);
-    for p in &s.params {
-        match p {
-            SqlValue::Null => params.append(py.None())?,
-            SqlValue::Integer(i) => params.append(*i)?,
-            SqlValue::Text(t) => params.append(t.as_str())?,
-        }
-    }
-    let dict = PyDict::new(py);
-    dict.set_item("sql", s.sql.as_str())?;
-    dict.set_item("params", params)?;
-    Ok(dict)
-}
-
-/// Statements as a list of [`statement`] dicts.
-pub(crate) fn statements<'py>(py: Python<'py>, list: &[Statement]) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for s in list {
-        out.append(statement(py, s)?)?;
-    }
-    Ok(out)
-}
-
-/// Any core value as plain Python data, with the core's field names.
-pub(crate) fn to_python<'py, T: Serialize + ?Sized>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    Ok(pythonize::pythonize(py, value)?)
-}
-
-/// A `StorageError` (code `storage`) for a host-side failure (a driver error, a closed ledger),
-/// so that every error a ledger raises is an `ErasekitError`. Private: for the Python layer.
+/// A `StorageError` for a host-side failure (a driver error, a closed ledger), so that every
+/// error a ledger raises is an `ErasekitError`. Private: for the Python layer.
 #[pyfunction]
 pub(crate) fn _storage_error(py: Python<'_>, reason: String) -> Bound<'_, PyAny> {
     raise(Error::Storage { reason })

@@ -12,9 +12,6 @@ mod http;
 mod job;
 mod json_values;
 mod ledger;
-mod ledger_erasure;
-mod ledger_sql;
-mod memory_ledger;
 mod plan;
 mod receipt;
 mod redact;
@@ -56,11 +53,7 @@ mod _native {
     #[pymodule_export]
     use super::ledger::_storage_error;
     #[pymodule_export]
-    use super::ledger_erasure::ErasureSql;
-    #[pymodule_export]
-    use super::ledger_sql::LedgerSql;
-    #[pymodule_export]
-    use super::memory_ledger::MemoryLedger;
+    use super::ledger::{MemoryLedger, SqlCall, SqlLedger};
     #[pymodule_export]
     use super::plan::{Deadline, ErasurePlan};
     #[pymodule_export]

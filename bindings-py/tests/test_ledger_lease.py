@@ -4,6 +4,7 @@ is taken over once its lease expired, and the crashed holder's next write is ``l
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Optional
@@ -109,9 +110,12 @@ def test_two_resumes_of_one_subject_racing_on_postgres_end_in_subject_busy(tmp_p
     ledger = backend.open()
     for job_id in ("job-1", "job-2"):
         ledger.save_job(job_id, "user-42", "stopped", "{}")
-    sql = erasekit._native.ErasureSql("postgres")
     now = time.time_ns() // 1_000_000
-    first = sql.claim_existing("job-1", "first", now, 60_000)
+    claim = {"op": "claim", "job_id": "job-1", "subject": "user-42", "snapshot": "{}"}
+    call = erasekit._native.SqlLedger("postgres").begin(
+        {**claim, "owner": "first", "existing": True, "lease_ms": 60_000}, now
+    )
+    first = json.loads(call.transaction)
     with psycopg.connect(backend.dsn) as conn:  # a transaction that holds the claim, uncommitted
         raw = psycopg.RawCursor(conn)
         raw.execute(first["query"]["sql"], first["query"]["params"])

@@ -133,13 +133,15 @@ pub use import::{
     MAX_IMPORT_LINE_BYTES,
 };
 pub use job::protocol::{Finished, Job, JobState, DEFAULT_CHECKPOINT_EVERY};
-pub use ledger::entry::{EntryKind, LedgerEntry};
+pub use ledger::entry::{EntryKind, LedgerEntry, MANUAL_SOURCE};
 pub use ledger::erasure_statements::{Exchange, Lease, OnEmpty};
 pub use ledger::identifier::Identifier;
 pub use ledger::memory::{MemoryLedger, Tombstone};
+pub use ledger::request::LedgerRequest;
 pub use ledger::schema::{LedgerSchema, SCHEMA_VERSION};
 pub use ledger::settle::{check_lease_ms, LeaseTimes, Settled, DEFAULT_LEASE_MS};
 pub use ledger::sql::{Dialect, SqlValue, Statement};
+pub use ledger::sql_ledger::{SqlCall, SqlLedger, Transaction};
 pub use ledger::statements::{LedgerSql, StoredJob};
 pub use ledger::subject::{check_subject, subject_hash, MAX_SUBJECT_LEN};
 pub use receipt::{

@@ -306,14 +306,9 @@ pub(crate) fn verify_bytes(
             });
         }
     }
-    let unhex = |s: &str, n: usize| -> Option<Vec<u8>> {
-        // Hex digits only: `from_str_radix` also takes a sign ("+a"), which made one
-        // signature verify under many spellings (found by fuzzing).
-        (s.len() == 2 * n && s.bytes().all(|b| b.is_ascii_hexdigit())).then_some(())?;
-        (0..n)
-            .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect()
-    };
+    // Hex digits only (see `unhex`): a sign accepted by `from_str_radix` made one signature
+    // verify under many spellings (found by fuzzing).
+    let unhex = |s: &str, n: usize| crate::ledger::subject::unhex(s).filter(|v| v.len() == n);
     let pk: [u8; 32] = unhex(&signature.public_key, 32)
         .and_then(|v| v.try_into().ok())
         .ok_or_else(|| invalid("public_key is not 32 bytes of hex".into()))?;

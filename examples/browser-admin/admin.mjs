@@ -33,7 +33,7 @@ const pinnedNow = (() => {
 })();
 const now = () => pinnedNow ?? Date.now();
 
-let ledger = null; // a memory ledger: Ledger.import(export) or Ledger.memory() + captures
+let ledger = null; // a memory ledger: Ledger.fromExport(export) or Ledger.memory() + captures
 let plan = null; // the plan shown in step 3
 let lastReceipt = null;
 let controller = null;
@@ -103,7 +103,7 @@ $("ledger-file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
   try {
-    const next = await Ledger.import(await file.text());
+    const next = await Ledger.fromExport(await file.text());
     await ledger?.close();
     ledger = next;
     await showLedger(`Loaded ${file.name}:`);

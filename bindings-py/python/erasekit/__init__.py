@@ -50,6 +50,7 @@ from .types import HttpRequest as HttpRequest
 from .types import HttpResponse as HttpResponse
 from .types import Identifier as Identifier
 from .types import LedgerEntry as LedgerEntry
+from .types import LedgerEntryInput as LedgerEntryInput
 from .types import JobEvent as JobEvent
 from .types import PlannedCall as PlannedCall
 from .types import PlanSummary as PlanSummary
@@ -103,6 +104,7 @@ __all__ = [
     "JobError",
     "Ledger",
     "LedgerEntry",
+    "LedgerEntryInput",
     "PayloadError",
     "Problem",
     "ReceiptError",

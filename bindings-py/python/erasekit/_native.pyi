@@ -7,8 +7,8 @@ from typing import Any, ClassVar, Final, Iterable, Mapping, Sequence, Union, fin
 from typing_extensions import Self, disjoint_base
 
 from erasekit.types import ApiBaseInput, ErrorCodeInfo, HttpRequest, HttpResponse, RedactOutcome, RedactRequestData
-from erasekit.types import Identifier, LedgerEntry, SqlStatement, StoredJob, Tombstone
-from erasekit.types import LeaseTimes, SqlExchange, TransportFailure
+from erasekit.types import Identifier, LedgerEntry, StoredJob, Tombstone
+from erasekit.types import LeaseTimes, TransportFailure
 from erasekit.types import (
     Call,
     Counts,
@@ -49,8 +49,8 @@ __all__ = [
     "__version__",
     "InputError",
     "PayloadError",
-    "LedgerSql",
-    "ErasureSql",
+    "SqlLedger",
+    "SqlCall",
     "MemoryLedger",
     "_storage_error",
     "_ledger_not_found",
@@ -460,10 +460,6 @@ def receipt_public_key(signing_key: bytes) -> str:
 
 _Payload = Union[str, bytes, bytearray, Mapping[str, Any]]
 """A body as received (JSON text or bytes) or parsed (a dict)."""
-_Rows = Iterable[Sequence[Any]]
-"""Rows as a database driver returns them: sequences of ``None``, ``int``, ``str`` values."""
-_IdentifierInput = Union[str, Identifier]
-_ReceiptInput = Union[str, bytes, Mapping[str, Any]]
 
 def capture(
     source: str, payload: _Payload, at: _Time | None = None, max_bytes: int | None = None
@@ -495,218 +491,37 @@ def _ledger_not_found(reason: str) -> StorageError:
     ``erasekit.ledger``."""
 
 @final
-class LedgerSql:
-    """The ledger's schema and every statement in one dialect, ``"sqlite"`` or ``"postgres"``.
+class SqlLedger:
+    """A ledger in SQL (``"sqlite"`` or ``"postgres"``): every request one transaction, which
+    ``erasekit.ledger`` runs with its driver. Private."""
 
-    The host runs the statements with its driver and gives the rows back to ``decode_*``.
-    Used by ``erasekit.Ledger``; exposed for hosts with other drivers.
-    """
-
-    def __new__(cls, dialect: str) -> LedgerSql: ...
+    def __new__(cls, dialect: str) -> SqlLedger: ...
+    def begin(self, request_: Mapping[str, Any], now: _Time) -> SqlCall: ...
+    def end(self, call: SqlCall, changed: int, results: Sequence[Any]) -> str: ...
     @property
-    def dialect(self) -> str:
-        """``"sqlite"`` or ``"postgres"``."""
+    def key(self) -> bytes: ...
+    @property
+    def receipt_key(self) -> bytes: ...
+
+@final
+class SqlCall:
+    """One request in flight on a ``SqlLedger``. Private."""
 
     @property
-    def schema_version(self) -> int:
-        """The schema version this erasekit writes and reads."""
-
-    def bootstrap(self) -> list[SqlStatement]:
-        """Creates the meta table if missing; safe on every open."""
-
-    def read_meta(self) -> SqlStatement:
-        """Reads the meta table."""
-
-    def open(self, meta_rows: _Rows, entropy: bytes) -> list[SqlStatement]:
-        """Migrations and new subject and receipt keys from 64 bytes of ``entropy``, to run in
-        one transaction. ``StorageError`` if the ledger's schema is newer than this erasekit."""
-
-    def key_from_meta(self, meta_rows: _Rows) -> bytes:
-        """The subject key, from the meta rows read after ``open``."""
-
-    def receipt_key_from_meta(self, meta_rows: _Rows) -> bytes:
-        """The receipt signing key (32-byte Ed25519 seed), from the meta rows read after
-        ``open``."""
-
-    def record(
-        self, subject: str, entries: Sequence[LedgerEntry], recorded_at: _Time
-    ) -> list[SqlStatement]:
-        """Inserts the entries, skipping those already recorded; batches of 100 rows."""
-
-    def link(self, subject: str, identifiers: Sequence[_IdentifierInput]) -> list[SqlStatement]:
-        """Links identifiers to the subject (idempotent)."""
-
-    def select_entries(self, subject: str) -> SqlStatement:
-        """Selects the subject's entries, oldest first."""
-
-    def decode_entries(self, rows: _Rows) -> list[LedgerEntry]:
-        """Decodes the rows of ``select_entries``."""
-
-    def select_identifiers(self, subject: str) -> SqlStatement:
-        """Selects the subject's identifiers."""
-
-    def decode_identifiers(self, rows: _Rows) -> list[Identifier]:
-        """Decodes the rows of ``select_identifiers``."""
-
-    def select_subjects(self) -> SqlStatement:
-        """Selects every subject with entries or identifiers."""
-
-    def decode_subjects(self, rows: _Rows) -> list[str]:
-        """Decodes the rows of ``select_subjects``."""
-
-    def select_tombstones(self, subject: str, key: bytes) -> SqlStatement:
-        """Selects the subject's tombstones by its keyed hash."""
-
-    def decode_tombstones(self, subject: str, key: bytes, rows: _Rows) -> list[Tombstone]:
-        """Decodes the rows of ``select_tombstones``."""
-
-    def save_job(
-        self, job_id: str, subject: str, state: str, snapshot: str, updated_at: _Time
-    ) -> SqlStatement:
-        """Saves (inserts or replaces) a job checkpoint."""
-
-    def select_job(self, job_id: str) -> SqlStatement:
-        """Selects one job."""
-
-    def select_jobs(self) -> SqlStatement:
-        """Selects every job, least recently saved first."""
-
-    def decode_jobs(self, rows: _Rows) -> list[StoredJob]:
-        """Decodes the rows of ``select_job`` and ``select_jobs``."""
+    def transaction(self) -> str: ...
+    def then(self, rows_: Sequence[Any]) -> str: ...
+    def retry_after(self, code: str | None, attempt: int) -> int | None: ...
 
 @final
 class MemoryLedger:
-    """The core's in-memory ledger; ``erasekit.Ledger.memory()`` wraps it."""
+    """The core's in-memory ledger; ``erasekit.Ledger.memory()`` wraps it. Private."""
 
     def __new__(cls, key: bytes, receipt_key: bytes) -> MemoryLedger: ...
     @staticmethod
-    def import_(data: str | bytes, receipt_key: bytes) -> MemoryLedger:
-        """Reads a ledger written by ``export()``; ``StorageError`` for anything else. An
-        export without a receipt key (erasekit 0.1) gets ``receipt_key``."""
-
-    def export(self) -> str:
-        """The whole ledger as JSON (personal data and the subject key)."""
-
+    def from_export(data: Union[str, bytes], receipt_key: bytes) -> MemoryLedger: ...
+    def handle(self, request_: Mapping[str, Any], now: _Time) -> str: ...
+    def export(self) -> str: ...
     @property
-    def key(self) -> bytes:
-        """The subject key."""
-
-    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
-        """Records entries; returns how many were new."""
-
-    def link(self, subject: str, identifiers: Sequence[_IdentifierInput]) -> None:
-        """Links identifiers (idempotent)."""
-
-    def entries(self, subject: str) -> list[LedgerEntry]:
-        """The subject's entries, oldest first."""
-
-    def identifiers(self, subject: str) -> list[Identifier]:
-        """The subject's identifiers, sorted."""
-
-    def subjects(self) -> list[str]:
-        """Every subject with entries or identifiers, sorted."""
-
-    def forget(self, subject: str, receipt: _ReceiptInput, at: _Time) -> Tombstone | None:
-        """Stores the receipt and forgets what it settles; the tombstone, or ``None`` while
-        entries remain. ``ReceiptError`` ``receipt_mismatch`` for a receipt of another
-        subject or signer."""
-
+    def key(self) -> bytes: ...
     @property
-    def receipt_key(self) -> bytes:
-        """The receipt signing key (32-byte Ed25519 seed)."""
-
-    def claim(
-        self,
-        job_id: str,
-        subject: str,
-        snapshot: str,
-        owner: str,
-        existing: bool,
-        now: _Time,
-        lease_ms: int,
-    ) -> LeaseTimes:
-        """Claims a new job or takes over a saved one; ``JobError`` ``subject_busy``."""
-
-    def renew(
-        self, lease: Mapping[str, Any], state: str, snapshot: str, now: _Time, lease_ms: int
-    ) -> LeaseTimes:
-        """Renews (``"running"``) or releases (``"stopped"``) a lease; ``lease_lost``."""
-
-    def finish(
-        self, lease: Mapping[str, Any], subject: str, receipt: _ReceiptInput, at: _Time
-    ) -> Tombstone | None:
-        """The end of a run under ``lease``: the tombstone, or ``None`` while entries remain."""
-
-    def receipt(self, receipt_id: str) -> Receipt | None:
-        """A stored receipt, or ``None``."""
-
-    def receipts(self) -> list[Receipt]:
-        """Every stored receipt, oldest first."""
-
-    def tombstones(self, subject: str) -> list[Tombstone]:
-        """The subject's tombstones."""
-
-    def save_job(
-        self, job_id: str, subject: str, state: str, snapshot: str, updated_at: _Time
-    ) -> None:
-        """Saves a job checkpoint."""
-
-    def job(self, job_id: str) -> StoredJob | None:
-        """A saved job, or ``None``."""
-
-    def jobs(self) -> list[StoredJob]:
-        """Every saved job, least recently saved first."""
-
-@final
-class ErasureSql:
-    """The statements of an erasure's life in a SQL ledger (lease claims and renewals, the
-    end of a run, ``forget``, stored receipts) in one dialect. Lease-checked steps are
-    ``SqlExchange`` dicts, run in one transaction; see ``erasekit.ledger``."""
-
-    def __new__(cls, dialect: str) -> ErasureSql: ...
-    def claim_new(
-        self, job_id: str, subject: str, snapshot: str, owner: str, now: _Time, lease_ms: int
-    ) -> SqlExchange:
-        """Claims a new job for the subject."""
-
-    def claim_existing(self, job_id: str, owner: str, now: _Time, lease_ms: int) -> SqlExchange:
-        """Takes over a saved job (resume)."""
-
-    def renew(
-        self, lease: Mapping[str, Any], state: str, snapshot: str, now: _Time, lease_ms: int
-    ) -> SqlExchange:
-        """Renews (``"running"``) or releases (``"stopped"``) a lease, saving the snapshot."""
-
-    def finish(
-        self,
-        lease: Mapping[str, Any],
-        subject: str,
-        key: bytes,
-        receipt_key: bytes,
-        receipt: _ReceiptInput,
-        at: _Time,
-    ) -> SqlExchange:
-        """The end of a run: the receipt checked, stored, and what it settles forgotten."""
-
-    def forget(
-        self, subject: str, key: bytes, receipt_key: bytes, receipt: _ReceiptInput, at: _Time
-    ) -> tuple[list[SqlStatement], str]:
-        """The statements of ``Ledger.forget`` (one transaction) and the receipt id."""
-
-    def lease_answer(self, on_empty: str, rows: _Rows, sent_at: _Time, lease_ms: int) -> LeaseTimes:
-        """The lease held after an exchange; ``subject_busy`` / ``lease_lost`` without rows."""
-
-    def count_entries(self, subject: str) -> SqlStatement:
-        """Counts the subject's entries."""
-
-    def decode_count(self, rows: _Rows) -> int:
-        """Decodes the row of ``count_entries``."""
-
-    def select_receipt(self, receipt_id: str) -> SqlStatement:
-        """Selects one stored receipt."""
-
-    def select_receipts(self) -> SqlStatement:
-        """Selects every stored receipt, oldest first."""
-
-    def decode_receipts(self, rows: _Rows) -> list[Receipt]:
-        """Decodes stored receipts."""
+    def receipt_key(self) -> bytes: ...

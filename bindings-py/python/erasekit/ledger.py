@@ -1,9 +1,10 @@
 """``erasekit.Ledger``: every Vonage id a data subject produced, in SQLite, PostgreSQL or memory.
 
-The ledger is your own database. erasekit's core owns its schema, its migrations and every
-statement (parameterised, in the SQLite and PostgreSQL dialects); this module only opens the
-connection, runs what the core returns inside transactions and hands the rows back to the core
-to decode. No value is ever spliced into SQL text::
+The ledger is your own database. Every method is one request of the core's (``{"op", ...}``):
+the memory ledger answers it at once; in SQL the core writes one transaction (its schema,
+migrations and parameterised statements), this module runs it and hands the rows back, and the
+core makes the answer and decides whether a failed transaction is run again. No value is ever
+spliced into SQL text::
 
     ledger = erasekit.Ledger.sqlite("ledger.db")       # or .postgres(dsn), .memory()
     ledger.record("user-42", erasekit.capture.sms_send(body, at=now))
@@ -21,6 +22,7 @@ the driver's exception as ``__cause__``, so every error a ledger raises is an ``
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import sqlite3
@@ -28,12 +30,11 @@ import threading
 import time
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Sequence, Union
 
 from ._native import (
-    ErasureSql,
-    LedgerSql,
     MemoryLedger,
+    SqlLedger,
     _ledger_not_found,
     _storage_error,
     receipt_public_key,
@@ -43,8 +44,8 @@ from .types import (
     Identifier,
     LeaseTimes,
     LedgerEntry,
+    LedgerEntryInput,
     Receipt,
-    SqlExchange,
     SqlStatement,
     StoredJob,
     Tombstone,
@@ -60,8 +61,8 @@ IdentifierInput = Union[str, Identifier]
 ``{"kind", "value"}`` dict as ``Ledger.identifiers()`` returns it."""
 
 ReceiptInput = Union[str, bytes, Mapping[str, Any]]
-"""A signed erasure receipt (dict, JSON ``str`` or ``bytes``). ``forget`` accepts only a receipt
-for that subject signed with the ledger's own receipt key."""
+"""A signed erasure receipt (dict, JSON ``str`` or ``bytes``). ``forget`` accepts only a receipt for that
+subject signed with the ledger's own receipt key."""
 
 Lease = dict[str, Any]
 """A run's hold on its job row: ``{"job_id", "owner", "attempt"}`` (drivers only)."""
@@ -69,12 +70,7 @@ Lease = dict[str, Any]
 Backend = Literal["sqlite", "postgres", "memory"]
 
 _Rows = list[Sequence[Any]]
-
-# How often a first open is retried when another process creates the same schema at that moment
-# (PostgreSQL reports a concurrent CREATE TABLE IF NOT EXISTS as a unique violation), and a write
-# that PostgreSQL aborted as a deadlock with another writer.
-_OPEN_ATTEMPTS = 5
-_WRITE_ATTEMPTS = 5
+_Then = Callable[[_Rows], list[SqlStatement]]
 
 
 def _now_ms() -> int:
@@ -95,51 +91,23 @@ def _groups(statements: Sequence[SqlStatement]) -> Iterator[tuple[str, list[list
         yield sql, params
 
 
-class _Transaction:
-    """What a driver offers inside a transaction."""
-
-    def run(self, statements: Sequence[SqlStatement]) -> int:
-        """Executes the statements in order; returns the rows they changed."""
-        raise NotImplementedError
-
-    def query(self, statement: SqlStatement) -> _Rows:
-        raise NotImplementedError
-
-
 class _Driver:
-    """A database connection that runs the core's statements."""
+    """A database connection that runs the core's transactions: ``before``, then ``query``
+    whose rows ``then`` turns into more statements (raising rolls it all back), then reads
+    ``results``; returns the rows changed and the result sets."""
 
     dialect: Literal["sqlite", "postgres"]
     errors: tuple[type[BaseException], ...]
-    retry_open: tuple[type[BaseException], ...] = ()
-    retry_write: tuple[type[BaseException], ...] = ()
-    retry_exchange: tuple[type[BaseException], ...] = ()
 
-    @contextmanager
-    def transaction(self) -> Iterator[_Transaction]:
+    def transact(self, tx: dict[str, Any], then: _Then) -> tuple[int, list[_Rows]]:
         raise NotImplementedError
-        yield  # pragma: no cover
 
-    def query(self, statement: SqlStatement) -> _Rows:
+    def error_code(self, exc: BaseException) -> str | None:
+        """What the core reads to decide on a retry (SQLite error name, SQLSTATE)."""
         raise NotImplementedError
 
     def close(self) -> None:
         raise NotImplementedError
-
-
-class _SqliteTransaction(_Transaction):
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def run(self, statements: Sequence[SqlStatement]) -> int:
-        changed = 0
-        for sql, params in _groups(statements):
-            cursor = self._conn.executemany(sql, params)
-            changed += max(cursor.rowcount, 0)
-        return changed
-
-    def query(self, statement: SqlStatement) -> _Rows:
-        return self._conn.execute(statement["sql"], statement["params"]).fetchall()
 
 
 class _Sqlite(_Driver):
@@ -181,46 +149,36 @@ class _Sqlite(_Driver):
                     raise
                 time.sleep(0.01)
 
-    @contextmanager
-    def transaction(self) -> Iterator[_Transaction]:
-        # IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
-        # transaction never fails half way for want of upgrading a read lock.
-        self._conn.execute("BEGIN IMMEDIATE")
+    def _run(self, statements: Sequence[SqlStatement]) -> int:
+        changed = 0
+        for sql, params in _groups(statements):
+            changed += max(self._conn.executemany(sql, params).rowcount, 0)
+        return changed
+
+    def _query(self, statement: SqlStatement) -> _Rows:
+        return self._conn.execute(statement["sql"], statement["params"]).fetchall()
+
+    def transact(self, tx: dict[str, Any], then: _Then) -> tuple[int, list[_Rows]]:
+        # IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a write
+        # never fails half way for want of upgrading a read lock.
+        self._conn.execute("BEGIN IMMEDIATE" if tx["write"] else "BEGIN")
         try:
-            yield _SqliteTransaction(self._conn)
+            changed = self._run(tx["before"])
+            if tx["query"] is not None:
+                changed += self._run(then(self._query(tx["query"])))
+            results = [self._query(statement) for statement in tx["results"]]
         except BaseException:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        return changed, results
 
-    def query(self, statement: SqlStatement) -> _Rows:
-        return self._conn.execute(statement["sql"], statement["params"]).fetchall()
+    def error_code(self, exc: BaseException) -> str | None:
+        return getattr(exc, "sqlite_errorname", None)
 
     def close(self) -> None:
         self._conn.close()
-
-
-class _PostgresTransaction(_Transaction):
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self._conn = conn
-
-    def run(self, statements: Sequence[SqlStatement]) -> int:
-        changed = 0
-        with self._conn.cursor() as cursor:
-            for sql, params in _groups(statements):
-                if len(params) == 1:
-                    cursor.execute(sql, params[0])
-                else:
-                    # Pipelined by psycopg: one round trip for the whole batch.
-                    cursor.executemany(sql, params)
-                changed += max(cursor.rowcount, 0)
-        return changed
-
-    def query(self, statement: SqlStatement) -> _Rows:
-        with self._conn.cursor() as cursor:
-            cursor.execute(statement["sql"], statement["params"])
-            return list(cursor.fetchall())
 
 
 class _Postgres(_Driver):
@@ -234,20 +192,8 @@ class _Postgres(_Driver):
                 "Ledger.postgres() needs psycopg 3.2 or later: pip install 'psycopg[binary]'"
             ) from exc
         self.errors = (psycopg.Error,)
-        self.retry_open = (
-            psycopg.errors.UniqueViolation,
-            psycopg.errors.DuplicateTable,
-            psycopg.errors.DuplicateObject,
-        )
-        # Two writers inserting overlapping entries in different orders can deadlock; PostgreSQL
-        # then aborts one transaction, which is run again (every ledger write is idempotent).
-        self.retry_write = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
-        # Two runs resuming jobs of one subject at once can both pass the claim's check and one
-        # then hits the index allowing one running job per subject: run again, the claim then
-        # sees the other's job and answers subject_busy.
-        self.retry_exchange = self.retry_write + (psycopg.errors.UniqueViolation,)
         # RawCursor: the core's statements use PostgreSQL's own $1 placeholders. Autocommit,
-        # with explicit transactions around every write.
+        # with an explicit transaction around every request.
         try:
             self._conn: psycopg.Connection[Any] = psycopg.Connection.connect(
                 dsn, autocommit=True, cursor_factory=psycopg.RawCursor
@@ -255,273 +201,88 @@ class _Postgres(_Driver):
         except psycopg.Error as exc:
             raise _driver_error(exc) from exc
 
-    @contextmanager
-    def transaction(self) -> Iterator[_Transaction]:
-        with self._conn.transaction():
-            yield _PostgresTransaction(self._conn)
+    def transact(self, tx: dict[str, Any], then: _Then) -> tuple[int, list[_Rows]]:
+        with self._conn.transaction(), self._conn.cursor() as cursor:
 
-    def query(self, statement: SqlStatement) -> _Rows:
-        return _PostgresTransaction(self._conn).query(statement)
+            def run(statements: Sequence[SqlStatement]) -> int:
+                changed = 0
+                for sql, params in _groups(statements):
+                    if len(params) == 1:
+                        cursor.execute(sql, params[0])
+                    else:
+                        # Pipelined by psycopg: one round trip for the whole batch.
+                        cursor.executemany(sql, params)
+                    changed += max(cursor.rowcount, 0)
+                return changed
+
+            def query(statement: SqlStatement) -> _Rows:
+                cursor.execute(statement["sql"], statement["params"])
+                return list(cursor.fetchall())
+
+            changed = run(tx["before"])
+            if tx["query"] is not None:
+                changed += run(then(query(tx["query"])))
+            return changed, [query(statement) for statement in tx["results"]]
+
+    def error_code(self, exc: BaseException) -> str | None:
+        return getattr(exc, "sqlstate", None)
 
     def close(self) -> None:
         self._conn.close()
 
 
-class _Store:
-    """One ledger's operations, on SQL or in memory."""
+class _SqlStore:
+    """A ledger in SQL: each request is one transaction the core writes and the driver runs;
+    the core reads the rows back, and says whether a failed transaction is run again."""
 
-    backend: Backend
-    errors: tuple[type[BaseException], ...] = ()
-    key: bytes
-    receipt_key: bytes
-
-    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
-        raise NotImplementedError
-
-    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
-        raise NotImplementedError
-
-    def entries(self, subject: str) -> list[LedgerEntry]:
-        raise NotImplementedError
-
-    def identifiers(self, subject: str) -> list[Identifier]:
-        raise NotImplementedError
-
-    def subjects(self) -> list[str]:
-        raise NotImplementedError
-
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        raise NotImplementedError
-
-    def tombstones(self, subject: str) -> list[Tombstone]:
-        raise NotImplementedError
-
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
-        raise NotImplementedError
-
-    def load_job(self, job_id: str) -> StoredJob | None:
-        raise NotImplementedError
-
-    def jobs(self) -> list[StoredJob]:
-        raise NotImplementedError
-
-    def receipt(self, job_id: str) -> Receipt | None:
-        raise NotImplementedError
-
-    def receipts(self) -> list[Receipt]:
-        raise NotImplementedError
-
-    def claim(
-        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
-    ) -> LeaseTimes:
-        raise NotImplementedError
-
-    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
-        raise NotImplementedError
-
-    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        raise NotImplementedError
-
-    def count(self, subject: str) -> int:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _SqlStore(_Store):
     def __init__(self, driver: _Driver) -> None:
         self.driver = driver
-        self.backend = driver.dialect
+        self.backend: Backend = driver.dialect
         self.errors = driver.errors
-        self.sql = LedgerSql(driver.dialect)
-        self.erasure = ErasureSql(driver.dialect)
-        self.key, self.receipt_key = self._open()
+        self.core = SqlLedger(driver.dialect)
+        self.call({"op": "open", "entropy": list(os.urandom(64))})
+        self.key: bytes = self.core.key
+        self.receipt_key: bytes = self.core.receipt_key
 
-    def _open(self) -> tuple[bytes, bytes]:
-        """The core's open conversation: bootstrap, read the meta table, migrate and create the
-        subject key in one transaction, then read the key back (another process may have won)."""
-        sql = self.sql
-        for attempt in range(_OPEN_ATTEMPTS):
+    def call(self, request: Mapping[str, Any]) -> str:
+        attempt = 0
+        while True:
+            attempt += 1
+            call = self.core.begin(request, _now_ms())
             try:
-                with self.driver.transaction() as tx:
-                    tx.run(sql.bootstrap())
-                    meta = tx.query(sql.read_meta())
-                    tx.run(sql.open(meta, os.urandom(64)))
-                break
-            except self.driver.retry_open:
-                if attempt + 1 == _OPEN_ATTEMPTS:
+                changed, results = self.driver.transact(
+                    json.loads(call.transaction), lambda rows: json.loads(call.then(rows))
+                )
+                return self.core.end(call, changed, results)
+            except self.driver.errors as exc:
+                wait = call.retry_after(self.driver.error_code(exc), attempt)
+                if wait is None:
                     raise
-                time.sleep(0.02 * (attempt + 1))
-        meta = self.driver.query(sql.read_meta())
-        return sql.key_from_meta(meta), sql.receipt_key_from_meta(meta)
-
-    def _write(self, statements: Sequence[SqlStatement]) -> int:
-        if not statements:
-            return 0
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                with self.driver.transaction() as tx:
-                    return tx.run(statements)
-            except self.driver.retry_write:
-                if attempt + 1 == _WRITE_ATTEMPTS:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
-        return self._write(self.sql.record(subject, entries, _now_ms()))
-
-    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
-        self._write(self.sql.link(subject, identifiers))
-
-    def entries(self, subject: str) -> list[LedgerEntry]:
-        return self.sql.decode_entries(self.driver.query(self.sql.select_entries(subject)))
-
-    def identifiers(self, subject: str) -> list[Identifier]:
-        rows = self.driver.query(self.sql.select_identifiers(subject))
-        return self.sql.decode_identifiers(rows)
-
-    def subjects(self) -> list[str]:
-        return self.sql.decode_subjects(self.driver.query(self.sql.select_subjects()))
-
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        statements, receipt_id = self.erasure.forget(
-            subject, self.key, self.receipt_key, receipt, _now_ms()
-        )
-        self._write(statements)
-        return self._tombstone(subject, receipt_id)
-
-    def _tombstone(self, subject: str, receipt_id: str) -> Tombstone | None:
-        """The tombstone the receipt left, or ``None`` when entries remain (the database
-        decided inside the transaction)."""
-        rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
-        stored = self.sql.decode_tombstones(subject, self.key, rows)
-        return next((t for t in stored if t["receipt_id"] == receipt_id), None)
-
-    def _exchange(self, exchange: SqlExchange, sent_at: int, lease_ms: int) -> LeaseTimes:
-        """One lease-checked transaction: the core reads the rows of its query and refuses
-        (rolling back) when the database returned none."""
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                with self.driver.transaction() as tx:
-                    tx.run(exchange["before"])
-                    rows = tx.query(exchange["query"])
-                    times = self.erasure.lease_answer(exchange["on_empty"], rows, sent_at, lease_ms)
-                    tx.run(exchange["after"])
-                    return times
-            except self.driver.retry_exchange:
-                if attempt + 1 == _WRITE_ATTEMPTS:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def claim(
-        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
-    ) -> LeaseTimes:
-        now = _now_ms()
-        if existing:
-            exchange = self.erasure.claim_existing(job_id, owner, now, lease_ms)
-        else:
-            exchange = self.erasure.claim_new(job_id, subject, snapshot, owner, now, lease_ms)
-        return self._exchange(exchange, now, lease_ms)
-
-    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
-        now = _now_ms()
-        return self._exchange(self.erasure.renew(lease, state, snapshot, now, lease_ms), now, lease_ms)
-
-    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        now = _now_ms()
-        exchange = self.erasure.finish(lease, subject, self.key, self.receipt_key, receipt, now)
-        self._exchange(exchange, now, 60_000)
-        return self._tombstone(subject, lease["job_id"])
-
-    def count(self, subject: str) -> int:
-        return self.erasure.decode_count(self.driver.query(self.erasure.count_entries(subject)))
-
-    def receipt(self, job_id: str) -> Receipt | None:
-        rows = self.driver.query(self.erasure.select_receipt(job_id))
-        found = self.erasure.decode_receipts(rows)
-        return found[0] if found else None
-
-    def receipts(self) -> list[Receipt]:
-        return self.erasure.decode_receipts(self.driver.query(self.erasure.select_receipts()))
-
-    def tombstones(self, subject: str) -> list[Tombstone]:
-        rows = self.driver.query(self.sql.select_tombstones(subject, self.key))
-        return self.sql.decode_tombstones(subject, self.key, rows)
-
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
-        self._write([self.sql.save_job(job_id, subject, state, snapshot, _now_ms())])
-
-    def load_job(self, job_id: str) -> StoredJob | None:
-        jobs = self.sql.decode_jobs(self.driver.query(self.sql.select_job(job_id)))
-        return jobs[0] if jobs else None
-
-    def jobs(self) -> list[StoredJob]:
-        return self.sql.decode_jobs(self.driver.query(self.sql.select_jobs()))
+                time.sleep(wait / 1000)
 
     def close(self) -> None:
         self.driver.close()
 
 
-class _MemoryStore(_Store):
+class _MemoryStore:
+    """A ledger in memory: the core's ``MemoryLedger``, answering the same requests at once."""
+
     backend: Backend = "memory"
+    errors: tuple[type[BaseException], ...] = ()
 
     def __init__(self, native: MemoryLedger) -> None:
         self.native = native
         self.key = native.key
         self.receipt_key = native.receipt_key
 
-    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
-        return self.native.record(subject, entries)
+    def call(self, request: Mapping[str, Any]) -> str:
+        return self.native.handle(request, _now_ms())
 
-    def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
-        self.native.link(subject, identifiers)
+    def close(self) -> None:
+        pass
 
-    def entries(self, subject: str) -> list[LedgerEntry]:
-        return self.native.entries(subject)
 
-    def identifiers(self, subject: str) -> list[Identifier]:
-        return self.native.identifiers(subject)
-
-    def subjects(self) -> list[str]:
-        return self.native.subjects()
-
-    def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        return self.native.forget(subject, receipt, _now_ms())
-
-    def count(self, subject: str) -> int:
-        return len(self.native.entries(subject))
-
-    def receipt(self, job_id: str) -> Receipt | None:
-        return self.native.receipt(job_id)
-
-    def receipts(self) -> list[Receipt]:
-        return self.native.receipts()
-
-    def claim(
-        self, job_id: str, subject: str, snapshot: str, owner: str, existing: bool, lease_ms: int
-    ) -> LeaseTimes:
-        return self.native.claim(job_id, subject, snapshot, owner, existing, _now_ms(), lease_ms)
-
-    def renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
-        return self.native.renew(lease, state, snapshot, _now_ms(), lease_ms)
-
-    def finish(self, lease: Lease, subject: str, receipt: ReceiptInput) -> Tombstone | None:
-        return self.native.finish(lease, subject, receipt, _now_ms())
-
-    def tombstones(self, subject: str) -> list[Tombstone]:
-        return self.native.tombstones(subject)
-
-    def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
-        self.native.save_job(job_id, subject, state, snapshot, _now_ms())
-
-    def load_job(self, job_id: str) -> StoredJob | None:
-        return self.native.job(job_id)
-
-    def jobs(self) -> list[StoredJob]:
-        return self.native.jobs()
+_Store = Union[_SqlStore, _MemoryStore]
 
 
 def _without_dsn(message: str, dsn: str) -> str:
@@ -536,6 +297,11 @@ def _without_dsn(message: str, dsn: str) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         message = message.replace(secret, "***")
     return message
+
+
+def _receipt(receipt: ReceiptInput) -> Any:
+    """A receipt given as UTF-8 bytes, as text; the core reads the rest."""
+    return receipt.decode("utf-8", "replace") if isinstance(receipt, (bytes, bytearray)) else receipt
 
 
 def _driver_error(exc: BaseException) -> BaseException:
@@ -618,18 +384,13 @@ class Ledger:
         return cls._with(_MemoryStore(MemoryLedger(os.urandom(32), os.urandom(32))), "memory")
 
     @classmethod
-    def import_(cls, data: str | bytes) -> Ledger:
+    def from_export(cls, data: str | bytes) -> Ledger:
         """A memory ledger from the JSON of ``export()``. Raises ``StorageError`` for anything
         else (including a newer export format)."""
-        return cls._with(_MemoryStore(MemoryLedger.import_(data, os.urandom(32))), "memory")
-
-    @classmethod
-    def from_export(cls, data: str | bytes) -> Ledger:
-        """The same as ``Ledger.import_(data)``."""
-        return cls.import_(data)
+        return cls._with(_MemoryStore(MemoryLedger.from_export(data, os.urandom(32))), "memory")
 
     def export(self) -> str:
-        """A memory ledger as JSON text, for ``Ledger.import_``. It holds personal data and the
+        """A memory ledger as JSON text, for ``Ledger.from_export``. It holds personal data and the
         subject key: keep it as safe as the ledger. ``TypeError`` for SQL ledgers."""
         with self._using() as store:
             if not isinstance(store, _MemoryStore):
@@ -647,6 +408,11 @@ class Ledger:
             except store.errors as exc:
                 raise _driver_error(exc) from exc
 
+    def _call(self, op: str, **args: Any) -> Any:
+        """The core's answer to one request, on whichever backend."""
+        with self._using() as store:
+            return json.loads(store.call({"op": op, **args}))
+
     @property
     def backend(self) -> Backend:
         """``"sqlite"``, ``"postgres"`` or ``"memory"``."""
@@ -660,35 +426,30 @@ class Ledger:
         with self._using() as store:
             return store.key
 
-    def record(self, subject: str, entries: Sequence[LedgerEntry]) -> int:
+    def record(self, subject: str, entries: Sequence[LedgerEntryInput]) -> int:
         """Records the entries (as ``erasekit.capture`` returns them) for ``subject`` in one
         transaction; returns how many were new. An entry already recorded for the subject (same
         kind, product and id) is kept once, so recording the same webhook twice is harmless.
         A malformed entry raises ``InputError`` (``invalid_argument``) naming ``entries[i]``."""
-        with self._using() as store:
-            return store.record(subject, entries)
+        return int(self._call("record", subject=subject, entries=entries))
 
     def link(self, subject: str, identifiers: Sequence[IdentifierInput]) -> None:
         """Links phone numbers (any common form, stored as E.164; garbage raises ``InputError``
         ``invalid_phone``) and Conversation user ids (``USR-…``) to ``subject``, for access
         requests. Idempotent."""
-        with self._using() as store:
-            store.link(subject, identifiers)
+        self._call("link", subject=subject, identifiers=identifiers)
 
     def entries(self, subject: str) -> list[LedgerEntry]:
         """The subject's entries, oldest first (empty for an unknown subject)."""
-        with self._using() as store:
-            return store.entries(subject)
+        return list(self._call("entries", subject=subject))
 
     def identifiers(self, subject: str) -> list[Identifier]:
         """The subject's identifiers as ``{"kind", "value"}`` dicts, sorted."""
-        with self._using() as store:
-            return store.identifiers(subject)
+        return list(self._call("identifiers", subject=subject))
 
     def subjects(self) -> list[str]:
         """Every subject with entries or identifiers, sorted."""
-        with self._using() as store:
-            return store.subjects()
+        return list(self._call("subjects"))
 
     def forget(self, subject: str, receipt: ReceiptInput) -> Tombstone | None:
         """Forgets what ``receipt`` proves erased, in one transaction that also stores the
@@ -700,18 +461,17 @@ class Ledger:
         subject or not signed with this ledger's receipt key raises ``ReceiptError``
         ``receipt_mismatch``; a bad signature ``bad_signature``. The drivers call this
         themselves at the end of a run."""
-        with self._using() as store:
-            return store.forget(subject, receipt)
+        tombstone: Tombstone | None = self._call("forget", subject=subject, receipt=_receipt(receipt))
+        return tombstone
 
     def receipt(self, job_id: str) -> Receipt | None:
         """The signed receipt of job ``job_id`` as stored at the end of its run, or ``None``."""
-        with self._using() as store:
-            return store.receipt(job_id)
+        receipt: Receipt | None = self._call("receipt", job_id=job_id)
+        return receipt
 
     def receipts(self) -> list[Receipt]:
         """Every stored receipt, oldest first. Receipts hold no personal data."""
-        with self._using() as store:
-            return store.receipts()
+        return list(self._call("receipts"))
 
     def receipt_public_key(self) -> str:
         """Hex of the public half of this ledger's receipt key: publish it so others can check
@@ -725,20 +485,30 @@ class Ledger:
     def _claim(
         self, job_id: str, subject: str, snapshot: str, owner: str, *, existing: bool, lease_ms: int
     ) -> LeaseTimes:
-        with self._using() as store:
-            return store.claim(job_id, subject, snapshot, owner, existing, lease_ms)
+        times: LeaseTimes = self._call(
+            "claim",
+            job_id=job_id,
+            subject=subject,
+            snapshot=snapshot,
+            owner=owner,
+            existing=existing,
+            lease_ms=lease_ms,
+        )
+        return times
 
     def _renew(self, lease: Lease, state: str, snapshot: str, lease_ms: int) -> LeaseTimes:
-        with self._using() as store:
-            return store.renew(lease, state, snapshot, lease_ms)
+        times: LeaseTimes = self._call(
+            "renew", lease=lease, state=state, snapshot=snapshot, lease_ms=lease_ms
+        )
+        return times
 
     def _finish(
         self, lease: Lease, subject: str, receipt: ReceiptInput
     ) -> tuple[Tombstone | None, int]:
         """Stores the receipt and forgets what it settles; the tombstone (or ``None``) and how
         many entries of the subject remain."""
-        with self._using() as store:
-            return store.finish(lease, subject, receipt), store.count(subject)
+        done = self._call("finish", lease=lease, subject=subject, receipt=_receipt(receipt))
+        return done["tombstone"], int(done["remaining"])
 
     @property
     def _receipt_key(self) -> bytes:
@@ -747,23 +517,20 @@ class Ledger:
 
     def tombstones(self, subject: str) -> list[Tombstone]:
         """The tombstones left by forgetting ``subject`` (found by recomputing its keyed hash)."""
-        with self._using() as store:
-            return store.tombstones(subject)
+        return list(self._call("tombstones", subject=subject))
 
     def save_job(self, job_id: str, subject: str, state: str, snapshot: str) -> None:
         """Saves (or replaces) an erasure job checkpoint: its ``state`` and ``snapshot`` JSON."""
-        with self._using() as store:
-            store.save_job(job_id, subject, state, snapshot)
+        self._call("save_job", job_id=job_id, subject=subject, state=state, snapshot=snapshot)
 
     def load_job(self, job_id: str) -> StoredJob | None:
         """A saved job checkpoint, or ``None``."""
-        with self._using() as store:
-            return store.load_job(job_id)
+        job: StoredJob | None = self._call("load_job", job_id=job_id)
+        return job
 
     def jobs(self) -> list[StoredJob]:
         """Every saved job checkpoint, least recently saved first."""
-        with self._using() as store:
-            return store.jobs()
+        return list(self._call("jobs"))
 
     def plan_erasure(self, subject: str, **kwargs: Any) -> Any:
         """Plans the erasure of everything recorded for ``subject``: see
@@ -771,7 +538,9 @@ class Ledger:
         return _job_module().plan_erasure(self, subject, **kwargs)
 
     def resume(self, job_id: str, **kwargs: Any) -> Any:
-        """Resumes a saved erasure job: see ``erasekit.job.resume_job``."""
+        """The saved erasure job ``job_id`` restored from its last checkpoint, bound to this
+        ledger (``erasekit.job.resume_job``): a later ``job.run(...)`` checkpoints and finishes
+        here."""
         return _job_module().resume_job(self, job_id, **kwargs)
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ narrows to the matching variant::
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, TypedDict, Union
 
 
@@ -238,6 +239,29 @@ class LedgerEntry(TypedDict):
     """Source-specific facts needed later (``recording_url``, ``conversation_uuid``, ...)."""
 
 
+class _MinimalEntryBase(TypedDict):
+    id: str
+    """The Vonage id."""
+    created_at: Union[int, datetime]
+    """When Vonage created it: ms since the epoch or an aware ``datetime``."""
+
+
+class MinimalEntry(_MinimalEntryBase, total=False):
+    """The entry a user has in hand: ``{"product", "id", "direction"?, "created_at"}`` for a
+    transaction, ``{"kind", "id", "created_at"}`` for the other kinds. The core fills ``kind``
+    (``transaction`` when a product is given), ``source`` (``"manual"``) and ``extra``."""
+
+    kind: Literal["transaction", "recording", "user", "conversation", "event", "leg"]
+    product: Optional[Literal["sms", "voice", "number-insight", "verify", "verify-sdk", "messages"]]
+    direction: Optional[Literal["inbound", "outbound"]]
+    source: str
+    extra: dict[str, Any]
+
+
+LedgerEntryInput = Union[LedgerEntry, MinimalEntry]
+"""What ``Ledger.record`` takes: entries as captured, or minimal ones."""
+
+
 class Identifier(TypedDict):
     """An identifier linked to a subject, as ``Ledger.identifiers()`` returns it."""
 
@@ -275,17 +299,6 @@ class SqlStatement(TypedDict):
 
     sql: str
     params: list[Union[int, str, None]]
-
-
-class SqlExchange(TypedDict):
-    """A lease-checked step, run in one transaction: ``before``, then ``query`` (a write
-    returning the attempt held) whose rows go to ``ErasureSql.lease_answer`` (no row:
-    ``on_empty``, and the transaction is rolled back), then ``after``."""
-
-    before: list[SqlStatement]
-    query: SqlStatement
-    after: list[SqlStatement]
-    on_empty: Literal["subject_busy", "lease_lost"]
 
 
 class LeaseTimes(TypedDict):

@@ -108,7 +108,11 @@ impl LedgerEntry {
         Ok(())
     }
 
-    /// Reads entries as hosts pass them (an array of entry objects), naming the index at fault.
+    /// Reads entries as hosts pass them, naming the index at fault: entry objects as capture
+    /// makes them, or the minimal entry a user has in hand (`{ product, id, direction?,
+    /// created_at }` for a transaction, `{ kind, id, created_at }` for the other kinds), whose
+    /// `kind` (`transaction` when a product is given), `source` ([`MANUAL_SOURCE`]) and `extra`
+    /// (empty) are filled here.
     pub fn list_from_value(value: &serde_json::Value) -> crate::error::Result<Vec<LedgerEntry>> {
         let bad =
             |field: String, reason: String| crate::error::Error::InvalidArgument { field, reason };
@@ -122,7 +126,7 @@ impl LedgerEntry {
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                let entry: LedgerEntry = serde_json::from_value(item.clone())
+                let entry: LedgerEntry = serde_json::from_value(with_defaults(item))
                     .map_err(|e| bad(format!("entries[{i}]"), e.to_string()))?;
                 entry
                     .check_id()
@@ -138,4 +142,21 @@ impl LedgerEntry {
             })
             .collect()
     }
+}
+
+/// The `source` of an entry recorded by hand rather than captured.
+pub const MANUAL_SOURCE: &str = "manual";
+
+/// A minimal entry object completed with its defaults (anything else is left as given).
+fn with_defaults(item: &serde_json::Value) -> serde_json::Value {
+    let mut item = item.clone();
+    if let serde_json::Value::Object(o) = &mut item {
+        if !o.contains_key("kind") && o.get("product").is_some_and(|p| !p.is_null()) {
+            o.insert("kind".into(), EntryKind::Transaction.as_str().into());
+        }
+        o.entry("source").or_insert_with(|| MANUAL_SOURCE.into());
+        o.entry("extra")
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    }
+    item
 }

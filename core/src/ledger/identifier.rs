@@ -33,6 +33,49 @@ impl Identifier {
         Ok(Identifier::ConversationUser(id.as_str().to_owned()))
     }
 
+    /// An identifier as a user writes it: a Conversation user id (`USR-…`) or else a phone
+    /// number in any common form.
+    pub fn parse(raw: &str) -> Result<Identifier> {
+        if raw.starts_with("USR-") {
+            Identifier::conversation_user(raw)
+        } else {
+            Identifier::phone(raw)
+        }
+    }
+
+    /// Identifiers as hosts pass them: an array of strings (see [`Identifier::parse`]) or of
+    /// `{ kind, value }` objects as the ledger lists them; the item at fault is named.
+    pub fn list_from_value(value: &serde_json::Value) -> Result<Vec<Identifier>> {
+        let items = value.as_array().ok_or_else(|| Error::InvalidArgument {
+            field: "identifiers".into(),
+            reason: "expected a list of phone numbers, USR- ids or { kind, value } objects".into(),
+        })?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                serde_json::Value::String(raw) => Identifier::parse(raw),
+                serde_json::Value::Object(o) => {
+                    let part = |name: &str| {
+                        o.get(name)
+                            .and_then(|v| v.as_str())
+                            .ok_or_else(|| Error::InvalidArgument {
+                                field: format!("identifiers[{i}].{name}"),
+                                reason: "expected a string".into(),
+                            })
+                    };
+                    Identifier::from_parts(part("kind")?, part("value")?)
+                }
+                _ => Err(Error::InvalidArgument {
+                    field: format!("identifiers[{i}]"),
+                    reason:
+                        "expected a phone number or USR- id (string) or a { kind, value } object"
+                            .into(),
+                }),
+            })
+            .collect()
+    }
+
     /// The stored kind name: `phone` or `conversation_user`.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@ use crate::ledger::erasure_statements::Lease;
 use crate::ledger::identifier::Identifier;
 use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
 use crate::ledger::statements::{check_receipt_id, StoredJob};
-use crate::ledger::subject::{check_subject, subject_hash};
+use crate::ledger::subject::{check_subject, subject_hash, unhex};
 use crate::time::timestamp::{check_time, UnixMillis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -358,15 +358,18 @@ impl MemoryLedger {
 
     /// Every stored receipt, oldest first.
     pub fn receipts(&self) -> Vec<serde_json::Value> {
-        self.receipts
-            .iter()
+        let mut stored: Vec<&StoredReceipt> = self.receipts.iter().collect();
+        // The SQL ledger's order: oldest first, then by receipt id.
+        stored.sort_by(|a, b| (a.stored_at, &a.receipt_id).cmp(&(b.stored_at, &b.receipt_id)));
+        stored
+            .into_iter()
             .filter_map(|r| serde_json::from_str(&r.receipt).ok())
             .collect()
     }
 
     /// The receipt key (Ed25519 seed) that signs this ledger's receipts.
     pub fn receipt_key(&self) -> Result<Vec<u8>> {
-        crate::ledger::schema::unhex(&self.receipt_key)
+        unhex(&self.receipt_key)
             .filter(|k| k.len() == 32)
             .ok_or_else(|| Error::Storage {
                 reason: "the ledger has no receipt key".into(),
@@ -398,12 +401,15 @@ impl MemoryLedger {
     /// The tombstones of `subject` (found by recomputing its keyed hash).
     pub fn tombstones(&self, subject: &str) -> Result<Vec<Tombstone>> {
         let hash = subject_hash(&self.key_bytes()?, subject)?;
-        Ok(self
+        let mut found: Vec<Tombstone> = self
             .tombstones
             .iter()
             .filter(|t| t.subject_hash == hash)
             .cloned()
-            .collect())
+            .collect();
+        // The SQL ledger's order: oldest first, then by receipt id.
+        found.sort_by(|a, b| (a.forgotten_at, &a.receipt_id).cmp(&(b.forgotten_at, &b.receipt_id)));
+        Ok(found)
     }
 
     /// Saves a job checkpoint (a job's lease, if any, is kept, as the SQL ledger keeps it).
@@ -474,11 +480,7 @@ impl MemoryLedger {
     }
 
     fn key_bytes(&self) -> Result<Vec<u8>> {
-        let s = &self.key;
-        (0..s.len() / 2)
-            .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
-            .collect::<std::result::Result<Vec<u8>, _>>()
-            .ok()
+        unhex(&self.key)
             .filter(|k| k.len() >= 16)
             .ok_or_else(|| Error::Storage {
                 reason: "the ledger key is not hex of at least 16 bytes".into(),

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::ledger::sql::{column_text, Dialect, SqlValue, Statement};
-use crate::ledger::subject::hex;
+use crate::ledger::subject::{hex, unhex};
 
 /// The schema version this core writes and reads.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -229,13 +229,4 @@ impl Meta {
         }
         Ok(meta)
     }
-}
-
-pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect()
 }

@@ -168,11 +168,30 @@ impl LedgerSql {
     pub fn select_tombstones(&self, subject: &str, key: &[u8]) -> Result<Statement> {
         Ok(Statement {
             sql: format!(
-                "SELECT receipt_id, forgotten_at FROM erasekit_tombstones WHERE subject_hash = {} ORDER BY forgotten_at",
-                self.dialect.placeholder(1)
+                "SELECT receipt_id, forgotten_at FROM erasekit_tombstones WHERE subject_hash = {} ORDER BY forgotten_at, receipt_id{}",
+                self.dialect.placeholder(1),
+                self.byte_order()
             ),
             params: vec![subject_hash(key, subject)?.into()],
         })
+    }
+
+    /// Decodes rows of [`LedgerSql::select_tombstones`] into tombstones of the subject whose
+    /// keyed hash is `subject_hash`.
+    pub fn decode_tombstones(
+        &self,
+        subject_hash: &str,
+        rows: &[Vec<Value>],
+    ) -> Result<Vec<crate::ledger::memory::Tombstone>> {
+        rows.iter()
+            .map(|row| {
+                Ok(crate::ledger::memory::Tombstone {
+                    subject_hash: subject_hash.to_owned(),
+                    receipt_id: column_text(row, 0, "erasekit_tombstones.receipt_id")?,
+                    forgotten_at: column_u64(row, 1, "erasekit_tombstones.forgotten_at")?,
+                })
+            })
+            .collect()
     }
 
     /// Saves (inserts or replaces) a job checkpoint.

@@ -59,6 +59,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Bytes from lower- or upper-case hex; `None` for anything else. Hex digits only:
+/// `from_str_radix` alone also takes a sign ("+a"), which would give one key many spellings.
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
