@@ -84,6 +84,8 @@ fn mirrored() -> Vec<(&'static str, Side, SchemaOf)> {
 
 /// Public serde types of the core that no host declares as a data type, and why.
 const NOT_MIRRORED: &[(&str, &str)] = &[
+    ("LedgerRequest", "the ledger adapters' request, written by the bindings' own ledger classes, never by a user"),
+    ("Transaction", "statements a ledger adapter runs; opaque to users"),
     ("TransportFailure", "a string or `{other: {message}}` (externally tagged): this check reads tagged objects only; the handle_failure tests of both hosts cover it"),
     ("JobState", "hosts spell it inline as the string union of `StoredJob.state`"),
     (
