@@ -212,7 +212,7 @@ impl ErasureJob {
     /// The job `job_id` from the snapshot a ledger holds for it (`None`: no such job, which is
     /// `InputError` `job_not_found`).
     #[staticmethod]
-    #[pyo3(signature = (job_id, snapshot))]
+    #[pyo3(name = "_resume", signature = (job_id, snapshot))]
     fn resume(job_id: &Bound<'_, PyAny>, snapshot: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let job_id = text("job_id", job_id)?;
         let snapshot = snapshot.map(|s| text("snapshot", s)).transpose()?;

@@ -128,5 +128,5 @@ def test_the_check_fails_when_the_core_gains_a_field_a_variant_or_a_value() -> N
     event["variants"]["paused"] = {"event": "required", "at": "required"}
     assert 'JobEvent: missing variant event="paused"' in _deviations(event, "JobEvent")
     terminal = {"values": [*CORE["Terminal"]["values"], "paused"]}
-    assert _deviations(terminal, "TerminalState") == ['TerminalState: missing "paused"']
+    assert _deviations(terminal, "Terminal") == ['Terminal: missing "paused"']
     assert _deviations(CORE["Counts"], "NoSuchType") == ["NoSuchType: not in erasekit.types"]

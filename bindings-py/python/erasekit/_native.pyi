@@ -417,7 +417,7 @@ class ErasureJob:
         """The snapshot to save now; starts counting answers towards the next checkpoint."""
 
     @staticmethod
-    def resume(job_id: str, snapshot: str | None) -> ErasureJob:
+    def _resume(job_id: str, snapshot: str | None) -> ErasureJob:
         """Job ``job_id`` from the snapshot a ledger holds for it; ``None`` (no such job) is
         ``InputError`` ``job_not_found``."""
 

@@ -130,7 +130,7 @@ def resume_job(ledger: JobLedger, job_id: str) -> ErasureJob:
     to the ledger (``job.run(...)`` checkpoints and finishes there). An unknown id is
     ``InputError`` ``job_not_found``; an unreadable snapshot ``StorageError``."""
     stored = ledger.load_job(job_id)
-    job = ErasureJob(_native.ErasureJob.resume(job_id, None if stored is None else stored["snapshot"]))
+    job = ErasureJob(_native.ErasureJob._resume(job_id, None if stored is None else stored["snapshot"]))
     job._ledger = ledger
     return job
 
