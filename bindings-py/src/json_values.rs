@@ -13,7 +13,13 @@ const MAX_DEPTH: usize = 128;
 /// Any JSON-like Python value (dict, list, tuple, str, int, float, bool, None) as a JSON value;
 /// anything else is `invalid_argument` naming `field`.
 pub(crate) fn from_python(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let value = with_times_as_millis(value, 0)?;
+    let value = with_times_as_millis(value, 0).map_err(|e| {
+        let py = value.py();
+        invalid_argument(
+            field,
+            format!("holds a time that is not usable: {}", e.value(py)),
+        )
+    })?;
     pythonize::depythonize(&value).map_err(|why| {
         invalid_argument(
             field,
