@@ -94,3 +94,30 @@ impl Pacing {
         self.limiter(class).slow_down(until);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_slows_its_class_only() {
+        let mut p = Pacing::new();
+        let now = 1_000_000;
+        p.slow_down(LimitClass::ReportsSync, now + 5_000);
+        assert!(!p.may_send(LimitClass::ReportsSync, now));
+        assert!(p.may_send(LimitClass::ReportsAsync, now));
+        assert!(p.may_send(LimitClass::MessageSearch, now));
+    }
+
+    #[test]
+    fn the_in_flight_cap_holds_a_class_back() {
+        let mut p = Pacing::new();
+        let mut now = 1_000_000;
+        p.sent(LimitClass::MessageSearch, now);
+        now += 5_000;
+        assert!(p.is_full(LimitClass::MessageSearch));
+        assert!(!p.may_send(LimitClass::MessageSearch, now));
+        p.answered(LimitClass::MessageSearch, true);
+        assert!(p.may_send(LimitClass::MessageSearch, now));
+    }
+}
