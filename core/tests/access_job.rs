@@ -74,6 +74,11 @@ fn answer(request: &HttpRequest, sent: &mut Vec<String>) -> HttpResponse {
 }
 
 fn run(restore_at: Option<usize>) -> (String, Vec<String>) {
+    run_with(restore_at, 0).0
+}
+
+/// `storm`: the first calls answered 429 (alternately with `Retry-After: 1` and without).
+fn run_with(restore_at: Option<usize>, storm: u32) -> ((String, Vec<String>), Vec<u64>) {
     let creds = Credentials::new(CredentialsInput {
         api_key: Some("abcd1234".into()),
         api_secret: Some("s".into()),
@@ -87,6 +92,7 @@ fn run(restore_at: Option<usize>) -> (String, Vec<String>) {
     };
     let mut job = AccessJob::new(input(), AccessJobConfig::default()).expect("job");
     let (mut now, mut sent, mut step) = (NOW, Vec::new(), 0usize);
+    let (mut storm, mut times) = (storm, Vec::new());
     while !job.is_finished() {
         if Some(step) == restore_at {
             job = AccessJob::restore(&job.snapshot()).expect("restore");
@@ -98,7 +104,21 @@ fn run(restore_at: Option<usize>) -> (String, Vec<String>) {
             calls.push(call);
         }
         for call in calls {
-            let response = answer(&call.request, &mut sent);
+            times.push(now);
+            let response = if storm > 0 {
+                storm -= 1;
+                let mut headers = std::collections::BTreeMap::new();
+                if storm % 2 == 0 {
+                    headers.insert("retry-after".to_owned(), "1".to_owned());
+                }
+                HttpResponse {
+                    status: 429,
+                    headers,
+                    body: Vec::new(),
+                }
+            } else {
+                answer(&call.request, &mut sent)
+            };
             job.handle_response(call.call_id, &response, now)
                 .expect("answer");
         }
@@ -110,7 +130,7 @@ fn run(restore_at: Option<usize>) -> (String, Vec<String>) {
     assert!(job.query_states().iter().all(Option::is_some));
     let report = job.report(&SIGNING).expect("report");
     job.finish(&SIGNING).expect("receipt");
-    (report.to_canonical_json().expect("json"), sent)
+    ((report.to_canonical_json().expect("json"), sent), times)
 }
 
 #[test]
@@ -139,4 +159,21 @@ fn a_snapshot_at_any_step_gives_the_same_report() {
         let (restored, _) = run(Some(at));
         assert_eq!(restored, whole, "restored at step {at}");
     }
+}
+
+#[test]
+fn a_429_storm_slows_the_class_and_no_query_fails() {
+    let ((stormy, _), times) = run_with(None, 25);
+    let report = verify_access_report(&stormy, None).expect("verifies");
+    assert!(report
+        .sources
+        .iter()
+        .all(|s| s.state == "done" || s.state == "replaced"));
+    // Never more than 10 Reports sync calls in any second.
+    for (i, t) in times.iter().enumerate() {
+        let in_window = times[i..].iter().take_while(|s| **s < t + 1000).count();
+        assert!(in_window <= 10, "{in_window} calls in the second from {t}");
+    }
+    // Every record of the calm run: MSG1 by id, W0–W2 from the pages.
+    assert_eq!(report.records.len(), 4);
 }
