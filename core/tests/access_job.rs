@@ -177,3 +177,49 @@ fn a_429_storm_slows_the_class_and_no_query_fails() {
     // Every record of the calm run: MSG1 by id, W0–W2 from the pages.
     assert_eq!(report.records.len(), 4);
 }
+
+#[test]
+fn a_401_fails_the_accounts_queries_at_once_and_the_report_says_what_is_missing() {
+    let creds = Credentials::new(CredentialsInput {
+        api_key: Some("abcd1234".into()),
+        api_secret: Some("wrong".into()),
+        ..Default::default()
+    })
+    .expect("credentials");
+    let base = ApiBase::default();
+    let auth = Auth {
+        credentials: &creds,
+        base: &base,
+    };
+    let mut job = AccessJob::new(input(), AccessJobConfig::default()).expect("job");
+    let (mut now, mut sent) = (NOW, 0u64);
+    while !job.is_finished() {
+        let mut calls = Vec::new();
+        while let Some(call) = job.poll_request(now, auth) {
+            calls.push(call);
+        }
+        for call in calls {
+            sent += 1;
+            let response = HttpResponse {
+                status: 401,
+                headers: Default::default(),
+                body: Vec::new(),
+            };
+            job.handle_response(call.call_id, &response, now)
+                .expect("answer");
+        }
+        if !job.is_finished() {
+            now = job.poll_timeout(now).expect("a wake-up").max(now + 1);
+        }
+    }
+    let total = job.query_states().len() as u64;
+    // No retry storm: at most the calls that were out together when the first 401 came back.
+    assert!(sent <= total, "{sent} calls for {total} queries");
+    let report = job.report(&SIGNING).expect("report");
+    assert!(report.sources.iter().all(|s| s.state == "failed"));
+    assert!(report
+        .gaps
+        .iter()
+        .any(|g| g.code == "source_unavailable" && g.detail.contains("unauthorized")));
+    assert!(report.not_found.iter().any(|n| n.ledger_id == "MSG1"));
+}
