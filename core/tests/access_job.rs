@@ -92,7 +92,7 @@ fn run_with(restore_at: Option<usize>, storm: u32) -> ((String, Vec<String>), Ve
     };
     let mut job = AccessJob::new(input(), AccessJobConfig::default()).expect("job");
     let (mut now, mut sent, mut step) = (NOW, Vec::new(), 0usize);
-    let (mut storm, mut times) = (storm, Vec::new());
+    let (mut storm, mut times, mut finished) = (storm, Vec::new(), Vec::new());
     while !job.is_finished() {
         if Some(step) == restore_at {
             job = AccessJob::restore(&job.snapshot()).expect("restore");
@@ -122,12 +122,22 @@ fn run_with(restore_at: Option<usize>, storm: u32) -> ((String, Vec<String>), Ve
             job.handle_response(call.call_id, &response, now)
                 .expect("answer");
         }
-        while job.poll_event().is_some() {}
+        while let Some(e) = job.poll_event() {
+            if let erasekit_core::AccessEvent::QueryFinished { query, .. } = e {
+                finished.push(query);
+            }
+        }
         if !job.is_finished() {
             now = job.poll_timeout(now).expect("a wake-up").max(now + 1);
         }
     }
     assert!(job.query_states().iter().all(Option::is_some));
+    if restore_at.is_none() {
+        // Every query ends in exactly one terminal state, announced once.
+        finished.sort_unstable();
+        let all: Vec<u32> = (0..job.query_states().len() as u32).collect();
+        assert_eq!(finished, all);
+    }
     let report = job.report(&SIGNING).expect("report");
     job.finish(&SIGNING).expect("receipt");
     ((report.to_canonical_json().expect("json"), sent), times)
@@ -222,4 +232,20 @@ fn a_401_fails_the_accounts_queries_at_once_and_the_report_says_what_is_missing(
         .iter()
         .any(|g| g.code == "source_unavailable" && g.detail.contains("unauthorized")));
     assert!(report.not_found.iter().any(|n| n.ledger_id == "MSG1"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any 429 storm, any restore step: the same report, never over 10 sync calls a second.
+    #[test]
+    fn storms_and_restores_give_the_same_report(storm in 0u32..40, at in 0usize..12) {
+        let ((whole, _), times) = run_with(None, storm);
+        let ((restored, _), _) = run_with(Some(at), storm);
+        proptest::prop_assert_eq!(&restored, &whole);
+        for (i, t) in times.iter().enumerate() {
+            let n = times[i..].iter().take_while(|s| **s < t + 1000).count();
+            proptest::prop_assert!(n <= 10);
+        }
+    }
 }
