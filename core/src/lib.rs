@@ -66,6 +66,10 @@ pub use access::interpret::{
     ReportStatus, UnavailableReason, PAGE_SIZE,
 };
 pub use access::interpret_body::parse_ids_not_found;
+pub use access::job::AccessJob;
+pub use access::job_event::{AccessEvent, AccessJobConfig, AccessProgress};
+pub use access::job_finish::ACCESS_SNAPSHOT_SCHEMA;
+pub use access::job_query::QueryState;
 pub use access::limits::{ArchiveLimits, CsvLimits};
 pub use access::links::{download_file_id, is_trusted_next_link};
 pub use access::normalise::{normalise_record, RecordSource};
