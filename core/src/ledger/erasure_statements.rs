@@ -9,7 +9,9 @@
 //! subject, and every write names the (owner, attempt) it expects to still hold.
 
 use crate::error::{Error, Result};
-use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
+use crate::ledger::settle::{
+    check_lease_ms, check_owner, renewed_lease_expiry, LeaseTimes, Settled,
+};
 use crate::ledger::sql::{column_text, column_u64, SqlValue, Statement};
 use crate::ledger::statements::{check_receipt_id, LedgerSql};
 use crate::ledger::subject::check_subject;
@@ -154,17 +156,7 @@ impl LedgerSql {
         now: UnixMillis,
         lease_ms: u64,
     ) -> Result<Exchange> {
-        check_time("now", now)?;
-        let expires = match state {
-            "running" => now + check_lease_ms(lease_ms)?,
-            "stopped" => 0,
-            other => {
-                return Err(Error::InvalidArgument {
-                    field: "state".into(),
-                    reason: format!("expected running or stopped, got {other:?}"),
-                })
-            }
-        };
+        let expires = renewed_lease_expiry(state, now, lease_ms)?;
         let p = |n| self.dialect.placeholder(n);
         Ok(Exchange {
             before: Vec::new(),

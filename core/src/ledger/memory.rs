@@ -4,7 +4,9 @@ use crate::error::{Error, Result};
 use crate::ledger::entry::LedgerEntry;
 use crate::ledger::erasure_statements::Lease;
 use crate::ledger::identifier::Identifier;
-use crate::ledger::settle::{check_lease_ms, check_owner, LeaseTimes, Settled};
+use crate::ledger::settle::{
+    check_lease_ms, check_owner, renewed_lease_expiry, LeaseTimes, Settled,
+};
 use crate::ledger::statements::{check_receipt_id, StoredJob};
 use crate::ledger::subject::{check_subject, subject_hash, unhex};
 use crate::time::timestamp::{check_time, UnixMillis};
@@ -299,17 +301,7 @@ impl MemoryLedger {
         now: UnixMillis,
         lease_ms: u64,
     ) -> Result<LeaseTimes> {
-        check_time("now", now)?;
-        let expires = match state {
-            "running" => now + check_lease_ms(lease_ms)?,
-            "stopped" => 0,
-            other => {
-                return Err(Error::InvalidArgument {
-                    field: "state".into(),
-                    reason: format!("expected running or stopped, got {other:?}"),
-                })
-            }
-        };
+        let expires = renewed_lease_expiry(state, now, lease_ms)?;
         let job = self.held(lease)?;
         job.state = state.to_owned();
         job.snapshot = snapshot.to_owned();

@@ -12,6 +12,7 @@ use crate::erasure::plan::Action;
 use crate::error::{Error, Result};
 use crate::ledger::subject::{check_subject, subject_hash};
 use crate::receipt::{receipt_public_key, verify_receipt};
+use crate::time::timestamp::{check_time, UnixMillis};
 
 /// A verified receipt and the entry keys it settles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +135,25 @@ pub fn check_lease_ms(lease_ms: u64) -> Result<u64> {
         });
     }
     Ok(lease_ms)
+}
+
+/// When a lease renewed at `now` with `state` ends: `running` holds it `lease_ms` more,
+/// `stopped` releases it at once (0); any other state is `invalid_argument`. One rule for
+/// every backend's `renew`.
+pub(crate) fn renewed_lease_expiry(
+    state: &str,
+    now: UnixMillis,
+    lease_ms: u64,
+) -> Result<UnixMillis> {
+    check_time("now", now)?;
+    match state {
+        "running" => Ok(now + check_lease_ms(lease_ms)?),
+        "stopped" => Ok(0),
+        other => Err(Error::InvalidArgument {
+            field: "state".into(),
+            reason: format!("expected running or stopped, got {other:?}"),
+        }),
+    }
 }
 
 /// Checks a lease owner: 1 to 128 bytes (hosts use random hex).
