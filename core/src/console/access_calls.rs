@@ -7,7 +7,7 @@
 //! here should call them, as the erasure side calls the job's builder.
 
 use crate::console::access_params as p;
-use crate::console::call::{locate, method, no_body, no_query, refused, segments, vague, Located};
+use crate::console::call::{method, no_body, no_query, recognise_with, refused, segments, Located};
 use crate::error::{Error, Result};
 use crate::vonage::api_base::{ApiBase, ApiFamily};
 use crate::vonage::credentials::Credentials;
@@ -46,15 +46,7 @@ pub(crate) struct AccessCall {
 
 /// Recognises `request` as one access call under `base`, or says why not.
 pub(crate) fn recognise(request: &HttpRequest, base: &ApiBase) -> Result<AccessCall> {
-    let mut last = None;
-    for located in locate(&request.url, base, &FAMILIES)? {
-        match shape(&located, request) {
-            Ok(call) => return Ok(call),
-            Err(e) if last.as_ref().map_or(true, vague) => last = Some(e),
-            Err(_) => {}
-        }
-    }
-    Err(last.unwrap_or_else(|| refused("path", "not a call an access job makes")))
+    recognise_with(request, base, &FAMILIES, "an access job", shape)
 }
 
 fn shape(at: &Located<'_>, request: &HttpRequest) -> Result<AccessCall> {

@@ -164,6 +164,27 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>> {
         .collect()
 }
 
+/// The call `request` is, read by `shape` under each of `families` that its URL is under: the
+/// first shape that fits, else the most telling refusal (see [`vague`]), else "not a call
+/// `job` makes". One search for the erasure and the access allow-lists.
+pub(crate) fn recognise_with<T>(
+    request: &HttpRequest,
+    base: &ApiBase,
+    families: &[ApiFamily],
+    job: &str,
+    shape: impl Fn(&Located<'_>, &HttpRequest) -> Result<T>,
+) -> Result<T> {
+    let mut last = None;
+    for located in locate(&request.url, base, families)? {
+        match shape(&located, request) {
+            Ok(call) => return Ok(call),
+            Err(e) if last.as_ref().map_or(true, vague) => last = Some(e),
+            Err(_) => {}
+        }
+    }
+    Err(last.unwrap_or_else(|| refused("path", format!("not a call {job} makes"))))
+}
+
 /// Whether a refusal only says "not this shape": when a URL is under several bases (they often
 /// share a host), the refusal of the shape that matched its path (a wrong method, query or
 /// body) is the one worth reporting.

@@ -4,7 +4,7 @@
 //! [`Operation`] it would have come from, and is rebuilt by that same function, so the allow-list
 //! and the job can never disagree on a path, a method or a body.
 
-use crate::console::call::{locate, method, no_body, no_query, refused, segments, vague, Located};
+use crate::console::call::{method, no_body, no_query, recognise_with, refused, segments, Located};
 use crate::erasure::operation_call;
 use crate::erasure::plan::{Action, ConversationApi, Initial, Operation};
 use crate::error::Result;
@@ -36,15 +36,7 @@ struct RedactBody {
 
 /// Recognises `request` as one erasure call under `base`, or says why not.
 pub(crate) fn recognise(request: &HttpRequest, base: &ApiBase) -> Result<ErasureCall> {
-    let mut last = None;
-    for located in locate(&request.url, base, &FAMILIES)? {
-        match shape(&located, request) {
-            Ok(call) => return Ok(call),
-            Err(e) if last.as_ref().map_or(true, vague) => last = Some(e),
-            Err(_) => {}
-        }
-    }
-    Err(last.unwrap_or_else(|| refused("path", "not a call an erasure job makes")))
+    recognise_with(request, base, &FAMILIES, "an erasure job", shape)
 }
 
 fn shape(at: &Located<'_>, request: &HttpRequest) -> Result<ErasureCall> {
